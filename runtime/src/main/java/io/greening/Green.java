@@ -1,0 +1,146 @@
+package io.greening;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * The entry points of greening's runtime: run a hub, spawn green threads, sleep and yield on the hub.
+ *
+ * <p>A green thread is a virtual thread scheduled by a {@link Hub}. Greening's blocking calls (sleep, join,
+ * {@link Timeout}, offload, and what the agent rewrites) let the other green threads of the hub run meanwhile,
+ * and are where {@link GreenThread#kill()} and {@link Timeout} raise. An interrupt makes them throw
+ * {@link GreenInterruptedException}.
+ */
+public final class Green {
+    private Green() {}
+
+    /**
+     * Runs {@code main} as the root green thread of a new hub driven by the calling thread, until it ends, and
+     * returns its result (like {@code stackless.run()} or {@code asyncio.run}). Green threads still alive when the
+     * root ends are killed, and their {@code finally} blocks run, before this returns.
+     *
+     * @throws IllegalStateException if called on a green thread (spawn instead)
+     * @see GreenThread#get() for how a failure of {@code main} is rethrown
+     */
+    public static <T> T run(Callable<T> main) {
+        Thread me = Thread.currentThread();
+        if (Hub.of(me) != null) {
+            throw new IllegalStateException("Green.run cannot be nested in a green thread; use Green.spawn");
+        }
+        if (me.isVirtual()) {
+            // A virtual thread cannot carry other virtual threads: drive the hub from a thread of its own.
+            try (Hub hub = Hub.start(Hub.nextHubName("greening-run"))) {
+                return hub.spawn(main).get();
+            }
+        }
+        Hub hub = Hub.driven(Hub.nextHubName("greening-run"));
+        GreenThread<T> root = hub.newGreenThread(main);
+        root.outcomeClaimed = true;
+        root.start();
+        try {
+            hub.drive(root::isDead);
+        } finally {
+            hub.shutDown();
+        }
+        return root.get();
+    }
+
+    /** Runs {@code main} as in {@link #run(Callable)}. */
+    public static void run(Runnable main) {
+        run(callable(main));
+    }
+
+    /**
+     * Spawns a green thread running {@code body}: on the current hub when called on a green thread (it runs once
+     * the caller blocks or cedes), else on the {@linkplain Hub#shared() shared hub}.
+     */
+    public static <T> GreenThread<T> spawn(Callable<T> body) {
+        return hubForSpawn().spawn(body);
+    }
+
+    /** Spawns a green thread running {@code body}; see {@link #spawn(Callable)}. */
+    public static GreenThread<Void> spawn(Runnable body) {
+        return hubForSpawn().spawn(body);
+    }
+
+    /** Spawns a green thread that starts after {@code delay}; see {@link #spawn(Callable)}. */
+    public static <T> GreenThread<T> spawnAfter(Duration delay, Callable<T> body) {
+        return hubForSpawn().spawnAfter(delay, body);
+    }
+
+    /** Spawns a green thread that starts after {@code delay}; see {@link #spawn(Callable)}. */
+    public static GreenThread<Void> spawnAfter(Duration delay, Runnable body) {
+        return hubForSpawn().spawnAfter(delay, callable(body));
+    }
+
+    private static Hub hubForSpawn() {
+        Hub hub = Hub.current();
+        return hub != null ? hub : Hub.shared();
+    }
+
+    /**
+     * Sleeps at least {@code duration} on the hub's timers, never less; other green threads run meanwhile. Zero or
+     * less is {@link #cede()}. On a thread that is not green it parks the thread for that long.
+     *
+     * @throws GreenletExit if the thread is killed meanwhile
+     * @throws GreenTimeout if a {@link Timeout} of the thread expires meanwhile
+     * @throws GreenInterruptedException if the thread is interrupted
+     */
+    public static void sleep(Duration duration) {
+        if (duration.isNegative() || duration.isZero()) {
+            cede();
+            return;
+        }
+        long deadline = Hub.deadlineAfter(duration);
+        while (deadline - System.nanoTime() > 0) {
+            Hub.parkUntil(deadline);
+        }
+    }
+
+    /** Sleeps {@code millis} milliseconds; see {@link #sleep(Duration)}. */
+    public static void sleep(long millis) {
+        sleep(Duration.ofMillis(millis));
+    }
+
+    /**
+     * Lets every other ready green thread of the hub run once before the caller goes on (eventlet's
+     * {@code sleep(0)}). On a thread that is not green it is {@link Thread#yield()}.
+     */
+    public static void cede() {
+        GreenThread<?> me = GreenThread.current();
+        if (me != null) {
+            me.raisePending();
+        }
+        Thread.yield();
+        if (me != null) {
+            me.raisePending();
+        }
+    }
+
+    /** The current green thread, or {@code null} if the caller is not a green thread spawned by greening. */
+    public static GreenThread<?> current() {
+        return GreenThread.current();
+    }
+
+    /** Whether the caller runs on a hub: a green thread, or a virtual thread one started. */
+    public static boolean isGreen() {
+        return Hub.current() != null;
+    }
+
+    /**
+     * Runs blocking work that cannot be made green (file I/O, DNS, JNI) on a bounded pool of real threads
+     * ({@code greening.offload.threads}, default 20) while the calling green thread waits green, as eventlet's
+     * {@code tpool.execute}. Returns what {@code work} returns and throws what it throws. Called off the hub, it
+     * runs {@code work} in place. If the waiting green thread is killed, the work is interrupted.
+     */
+    public static <T> T offload(Callable<T> work) throws Exception {
+        return Offload.call(work);
+    }
+
+    static Callable<Void> callable(Runnable body) {
+        return () -> {
+            body.run();
+            return null;
+        };
+    }
+}

@@ -1,0 +1,313 @@
+package io.greening;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * A green thread: a virtual thread scheduled by a {@link Hub}, with the result, links and kill of eventlet's
+ * {@code GreenThread} and gevent's {@code Greenlet}. Made by {@link Green#spawn} and {@link Hub#spawn}.
+ *
+ * @param <T> the type of the value its body returns
+ */
+public final class GreenThread<T> {
+    private static final System.Logger LOG = System.getLogger("io.greening.thread");
+    private static final int NEW = 0, STARTED = 1, DEAD = 2;
+    private static final Object KILL = new Object();   // pending marker: raise a fresh GreenletExit
+    private static final VarHandle STATE;
+    private static final VarHandle PARKED_AT_GREEN_POINT;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(GreenThread.class, "state", int.class);
+            PARKED_AT_GREEN_POINT = lookup.findVarHandle(GreenThread.class, "parkedAtGreenPoint", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Hub hub;
+    private final Callable<T> body;
+    private final Thread thread;
+    private volatile int state;
+    private T value;             // published by the volatile write of state = DEAD
+    private Throwable failure;
+    /** What to raise at the next blocking point: {@link #KILL}, a {@link Timeout}, or a Throwable. */
+    private volatile Object pending;
+    private volatile boolean killRequested;
+    /** Set when a caller will read the outcome (the root of {@link Green#run}), so a failure need not be logged. */
+    boolean outcomeClaimed;
+    @SuppressWarnings("unused")
+    private boolean parkedAtGreenPoint;
+    /** Joiners (Threads) and links (Consumers) in arrival order; null once dead. Guarded by {@code this}. */
+    private List<Object> waiters = new ArrayList<>(2);
+
+    GreenThread(Hub hub, Callable<T> body, ThreadFactory threads) {
+        this.hub = hub;
+        this.body = body;
+        this.thread = threads.newThread(this::runBody);
+    }
+
+    /** The green thread running this code, or {@code null} if it is not a green thread made by greening. */
+    static GreenThread<?> current() {
+        Thread me = Thread.currentThread();
+        Hub hub = Hub.of(me);
+        return hub == null ? null : hub.live.get(me);
+    }
+
+    void start() {
+        if (STATE.compareAndSet(this, NEW, STARTED)) {
+            thread.start();
+        }
+    }
+
+    private void runBody() {
+        hub.live.put(thread, this);
+        if (hub.isClosing()) {
+            pending = KILL;
+        }
+        T result = null;
+        Throwable thrown = null;
+        try {
+            raisePending();
+            result = body.call();
+        } catch (Throwable t) {
+            thrown = t;
+        } finally {
+            hub.live.remove(thread);
+        }
+        if (thrown != null && killRequested && !(thrown instanceof GreenletExit)) {
+            // A kill interrupted a JDK blocking call, which failed in its own way; the thread still died of the kill.
+            GreenletExit exit = new GreenletExit();
+            exit.initCause(thrown);
+            thrown = exit;
+        }
+        Thread.interrupted();   // an interrupt we sent to kill must not outlive the kill
+        finish(result, thrown);
+    }
+
+    private void finish(T result, Throwable thrown) {
+        value = result;
+        failure = thrown;
+        List<Object> toWake;
+        synchronized (this) {
+            state = DEAD;
+            toWake = waiters;
+            waiters = null;
+        }
+        boolean observed = outcomeClaimed;
+        for (Object waiter : toWake) {
+            if (waiter instanceof Thread joiner) {
+                LockSupport.unpark(joiner);
+            } else {
+                runLink(waiter);
+            }
+            observed = true;
+        }
+        if (thrown != null && !(thrown instanceof GreenletExit) && !observed) {
+            LOG.log(System.Logger.Level.WARNING, "green thread " + name() + " failed", thrown);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void runLink(Object link) {
+        try {
+            ((Consumer<GreenThread<T>>) link).accept(this);
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, "a link of green thread " + name() + " failed", t);
+        }
+    }
+
+    /** Raises what {@link #kill} or a {@link Timeout} left for this thread, once. Called on this thread only. */
+    void raisePending() {
+        Object p = pending;
+        if (p == null) {
+            return;
+        }
+        pending = null;
+        if (p == KILL) {
+            throw new GreenletExit();
+        }
+        if (p instanceof Timeout timeout) {
+            throw new GreenTimeout(timeout);
+        }
+        if (p instanceof RuntimeException e) {
+            throw e;
+        }
+        throw (Error) p;
+    }
+
+    void parkedAtGreenPoint(boolean parked) {
+        PARKED_AT_GREEN_POINT.setRelease(this, parked);
+    }
+
+    /** Called by an expiring Timeout on the carrier: raise it at this thread's blocking point unless something else is pending. */
+    void timeoutExpired(Timeout timeout) {
+        if (pending == null && state != DEAD) {
+            pending = timeout;
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Withdraws a timeout that expired but was not raised yet, because its scope closed first. */
+    void withdrawTimeout(Timeout timeout) {
+        if (pending == timeout) {
+            pending = null;
+        }
+    }
+
+    /**
+     * Kills this green thread: {@link GreenletExit} is raised at its blocking point, so its {@code finally} blocks
+     * run. A thread not started yet dies without running its body. Does not wait; call {@link #join()} for that.
+     * Safe from any thread; does nothing to a dead thread.
+     */
+    public void kill() {
+        raise(KILL);
+    }
+
+    /** Like {@link #kill()}, raising {@code exception} instead of a {@link GreenletExit}. */
+    public void kill(RuntimeException exception) {
+        raise(exception);
+    }
+
+    private void raise(Object what) {
+        if (state == DEAD) {
+            return;
+        }
+        killRequested = true;
+        pending = what;
+        if (state == NEW) {
+            start();
+            return;
+        }
+        LockSupport.unpark(thread);
+        if (!(boolean) PARKED_AT_GREEN_POINT.getAcquire(this) && Thread.currentThread() != thread) {
+            thread.interrupt();   // it is blocked in a JDK call that only an interrupt stops
+        }
+    }
+
+    /** Waits until this thread is dead. */
+    public void join() {
+        joinUntil(Hub.NO_DEADLINE);
+    }
+
+    /** Waits at most {@code timeout} for this thread to die; returns whether it did. */
+    public boolean join(Duration timeout) {
+        return joinUntil(Hub.deadlineAfter(timeout));
+    }
+
+    private boolean joinUntil(long deadline) {
+        if (state == DEAD) {
+            return true;
+        }
+        Thread me = Thread.currentThread();
+        if (me == thread) {
+            throw new IllegalStateException("green thread " + name() + " cannot join itself");
+        }
+        synchronized (this) {
+            if (state == DEAD) {
+                return true;
+            }
+            waiters.add(me);
+        }
+        try {
+            while (state != DEAD) {
+                if (deadline != Hub.NO_DEADLINE && deadline - System.nanoTime() <= 0) {
+                    return false;
+                }
+                Hub.parkUntil(deadline);
+            }
+            return true;
+        } finally {
+            if (state != DEAD) {
+                synchronized (this) {
+                    if (waiters != null) {
+                        waiters.remove(me);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits for this thread to die and returns its value. If the body threw, rethrows it: a
+     * {@link RuntimeException} or {@link Error} as it is (a killed thread's {@link GreenletExit} too), a checked
+     * exception wrapped in a {@link CompletionException}.
+     */
+    public T get() {
+        join();
+        Throwable t = failure;
+        if (t == null) {
+            return value;
+        }
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new CompletionException(t);
+    }
+
+    /**
+     * Calls {@code link} with this thread once it is dead, exactly once: on the dying green thread right after its
+     * body ends, or at once on the caller if it is dead already.
+     */
+    public void link(Consumer<GreenThread<T>> link) {
+        synchronized (this) {
+            if (waiters != null) {
+                waiters.add(link);
+                return;
+            }
+        }
+        runLink(link);
+    }
+
+    /** Whether this thread has finished, by returning, throwing or being killed. */
+    public boolean isDead() {
+        return state == DEAD;
+    }
+
+    /** Whether its result is available: gevent's {@code ready()}, the same as {@link #isDead()}. */
+    public boolean isReady() {
+        return state == DEAD;
+    }
+
+    /** Whether it ended by returning normally (eventlet's and gevent's {@code successful()}). */
+    public boolean isSuccessful() {
+        return state == DEAD && failure == null;
+    }
+
+    /** What the body threw, once dead; {@code null} if it returned. */
+    public Throwable exception() {
+        return state == DEAD ? failure : null;
+    }
+
+    /** The name of its virtual thread. */
+    public String name() {
+        return thread.getName();
+    }
+
+    /** Its virtual thread, for interrupts, stack traces and {@code Thread} APIs. */
+    public Thread thread() {
+        return thread;
+    }
+
+    /** The hub it runs on. */
+    public Hub hub() {
+        return hub;
+    }
+
+    @Override
+    public String toString() {
+        return "GreenThread[" + name() + ", " + (state == NEW ? "new" : state == STARTED ? "alive" : "dead") + "]";
+    }
+}

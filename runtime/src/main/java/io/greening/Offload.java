@@ -1,0 +1,73 @@
+package io.greening;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/** The pool of real threads behind {@link Green#offload}, eventlet's {@code tpool}. */
+final class Offload {
+    /** Pool size: {@code greening.offload.threads}, default 20 as eventlet's {@code EVENTLET_THREADPOOL_SIZE}. */
+    static final int THREADS = Integer.getInteger("greening.offload.threads", 20);
+
+    private static final ThreadPoolExecutor POOL = newPool();
+
+    private Offload() {}
+
+    private static ThreadPoolExecutor newPool() {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                Thread.ofPlatform().daemon().name("greening-offload-", 1).factory());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    private static final class Job<T> implements Runnable {
+        private final Callable<T> work;
+        private final Thread waiter;
+        volatile boolean done;
+        T value;          // published by done
+        Throwable failure;
+
+        Job(Callable<T> work, Thread waiter) {
+            this.work = work;
+            this.waiter = waiter;
+        }
+
+        @Override
+        public void run() {
+            try {
+                value = work.call();
+            } catch (Throwable t) {
+                failure = t;
+            }
+            done = true;
+            LockSupport.unpark(waiter);
+        }
+    }
+
+    static <T> T call(Callable<T> work) throws Exception {
+        if (Hub.current() == null) {
+            return work.call();
+        }
+        Job<T> job = new Job<>(work, Thread.currentThread());
+        Future<?> future = POOL.submit(job);
+        try {
+            while (!job.done) {
+                Hub.parkUntil(Hub.NO_DEADLINE);
+            }
+        } catch (RuntimeException | Error killedOrInterrupted) {
+            future.cancel(true);
+            throw killedOrInterrupted;
+        }
+        Throwable failure = job.failure;
+        if (failure == null) {
+            return job.value;
+        }
+        if (failure instanceof Exception e) {
+            throw e;
+        }
+        throw (Error) failure;
+    }
+}

@@ -1,0 +1,84 @@
+package io.greening;
+
+import io.greening.internal.TimerHeap.Timer;
+
+import java.time.Duration;
+
+/**
+ * A deadline for the green thread that opens it, as gevent's {@code Timeout}: once it expires, a
+ * {@link GreenTimeout} is raised in that thread at its next blocking point. Use it as a scope:
+ *
+ * <pre>{@code
+ * try (Timeout t = Timeout.of(Duration.ofSeconds(5))) {
+ *     reply = queue.take();
+ * } catch (GreenTimeout e) {
+ *     if (!e.isFrom(t)) throw e;   // an enclosing timeout: not ours to handle
+ * }
+ * }</pre>
+ *
+ * Timeouts nest; a timeout that was closed never fires, even if it expired while its thread was busy.
+ */
+public final class Timeout implements AutoCloseable {
+    private final Duration duration;
+    private final GreenThread<?> owner;
+    private Timer timer;
+    private boolean expired;   // written and read on the owner's hub carrier only
+
+    private Timeout(Duration duration, GreenThread<?> owner) {
+        this.duration = duration;
+        this.owner = owner;
+    }
+
+    /**
+     * Starts a timeout of {@code duration} for the current green thread.
+     *
+     * @throws IllegalStateException if the current thread is not a green thread spawned by greening
+     */
+    public static Timeout of(Duration duration) {
+        GreenThread<?> owner = GreenThread.current();
+        if (owner == null) {
+            throw new IllegalStateException("Timeout works on green threads only; " + Thread.currentThread() + " is not one");
+        }
+        Timeout timeout = new Timeout(duration, owner);
+        timeout.timer = owner.hub().schedule(Hub.deadlineAfter(duration), (Runnable) timeout::expire);
+        return timeout;
+    }
+
+    /** How long it was set for. */
+    public Duration duration() {
+        return duration;
+    }
+
+    private void expire() {
+        expired = true;
+        owner.timeoutExpired(this);
+    }
+
+    /** Whether it expired before it was closed (whether or not its {@link GreenTimeout} was raised yet). */
+    public boolean isExpired() {
+        return expired;
+    }
+
+    /**
+     * Cancels it: it will not fire, and if it expired without being raised yet, it will not be raised.
+     *
+     * @throws IllegalStateException if called from another thread than the one that opened it
+     */
+    @Override
+    public void close() {
+        if (timer == null) {
+            return;
+        }
+        if (Thread.currentThread() != owner.thread()) {
+            throw new IllegalStateException("a Timeout is closed by the green thread that opened it");
+        }
+        owner.hub().cancel(timer);
+        owner.withdrawTimeout(this);
+        timer = null;
+    }
+
+    @Override
+    public String toString() {
+        return "Timeout[" + duration + "]";
+    }
+}

@@ -1,0 +1,131 @@
+package io.greening.internal;
+
+import java.util.Arrays;
+
+/**
+ * A binary min-heap of {@link Timer}s by deadline (ties in scheduling order), each timer knowing its index so
+ * cancellation is O(log n). Single-threaded: only the hub's carrier touches it.
+ */
+public final class TimerHeap {
+    /** A scheduled action: unparks a thread or runs a runnable on the hub's carrier. */
+    public static final class Timer {
+        final long deadline;
+        final long sequence;
+        final Object action;
+        int index = -1;
+
+        Timer(long deadline, long sequence, Object action) {
+            this.deadline = deadline;
+            this.sequence = sequence;
+            this.action = action;
+        }
+
+        /** The {@link System#nanoTime()} at which it fires. */
+        public long deadline() {
+            return deadline;
+        }
+
+        /** Whether it is still waiting in its heap. */
+        public boolean isPending() {
+            return index >= 0;
+        }
+
+        /** The thread to unpark, or the runnable to run. */
+        public Object action() {
+            return action;
+        }
+    }
+
+    private Timer[] heap = new Timer[64];
+    private int size;
+    private long nextSequence;
+
+    /** Schedules {@code action} (a {@link Thread} to unpark or a {@link Runnable}) at {@code deadline}. */
+    public Timer add(long deadline, Object action) {
+        Timer timer = new Timer(deadline, nextSequence++, action);
+        if (size == heap.length) {
+            heap = Arrays.copyOf(heap, size * 2);
+        }
+        timer.index = size;
+        heap[size++] = timer;
+        siftUp(timer.index);
+        return timer;
+    }
+
+    /** Removes a pending timer; does nothing if it already fired or was cancelled. */
+    public void cancel(Timer timer) {
+        int i = timer.index;
+        if (i < 0) {
+            return;
+        }
+        timer.index = -1;
+        Timer last = heap[--size];
+        heap[size] = null;
+        if (i < size) {
+            heap[i] = last;
+            last.index = i;
+            siftDown(i);
+            siftUp(last.index);
+        }
+    }
+
+    /** The earliest timer, or {@code null}. */
+    public Timer peek() {
+        return size == 0 ? null : heap[0];
+    }
+
+    /** Removes and returns the earliest timer if it is due at {@code now}, else {@code null}. */
+    public Timer pollDue(long now) {
+        if (size == 0 || heap[0].deadline - now > 0) {
+            return null;
+        }
+        Timer first = heap[0];
+        cancel(first);
+        return first;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    private boolean less(Timer a, Timer b) {
+        long d = a.deadline - b.deadline;
+        return d < 0 || (d == 0 && a.sequence < b.sequence);
+    }
+
+    private void siftUp(int i) {
+        Timer t = heap[i];
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            Timer p = heap[parent];
+            if (!less(t, p)) {
+                break;
+            }
+            heap[i] = p;
+            p.index = i;
+            i = parent;
+        }
+        heap[i] = t;
+        t.index = i;
+    }
+
+    private void siftDown(int i) {
+        Timer t = heap[i];
+        int half = size >>> 1;
+        while (i < half) {
+            int child = 2 * i + 1;
+            int right = child + 1;
+            if (right < size && less(heap[right], heap[child])) {
+                child = right;
+            }
+            if (!less(heap[child], t)) {
+                break;
+            }
+            heap[i] = heap[child];
+            heap[i].index = i;
+            i = child;
+        }
+        heap[i] = t;
+        t.index = i;
+    }
+}

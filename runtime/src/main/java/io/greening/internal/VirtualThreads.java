@@ -1,0 +1,99 @@
+package io.greening.internal;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.Executor;
+
+/**
+ * The one reflective door into {@code java.lang}: virtual threads with a scheduler of our choosing, the
+ * scheduler of a virtual thread, its carrier, and the current carrier thread. Everything else in greening uses
+ * public API. Needs {@code java.lang} opened to greening ({@value #ADD_OPENS}; the agent opens it itself).
+ */
+public final class VirtualThreads {
+    /** The JVM option that opens the door. */
+    public static final String ADD_OPENS = "--add-opens java.base/java.lang=ALL-UNNAMED";
+
+    private static final MethodHandle NEW_BUILDER;        // (Executor) -> Thread.Builder.OfVirtual
+    private static final MethodHandle CURRENT_CARRIER;    // () -> Thread
+    private static final VarHandle SCHEDULER;             // VirtualThread.scheduler
+    private static final VarHandle CARRIER;               // VirtualThread.carrierThread
+    private static final Class<?> VIRTUAL_THREAD;
+    private static final RuntimeException FAILURE;
+
+    static {
+        MethodHandle newBuilder = null, currentCarrier = null;
+        VarHandle scheduler = null, carrier = null;
+        Class<?> virtualThread = null;
+        RuntimeException failure = null;
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
+            Class<?> builder = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
+            newBuilder = lookup.findConstructor(builder, MethodType.methodType(void.class, Executor.class))
+                    .asType(MethodType.methodType(Thread.Builder.OfVirtual.class, Executor.class));
+            currentCarrier = lookup.findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
+            virtualThread = Class.forName("java.lang.VirtualThread");
+            MethodHandles.Lookup vtLookup = MethodHandles.privateLookupIn(virtualThread, MethodHandles.lookup());
+            scheduler = vtLookup.findVarHandle(virtualThread, "scheduler", Executor.class);
+            carrier = vtLookup.findVarHandle(virtualThread, "carrierThread", Thread.class);
+        } catch (IllegalAccessException | IllegalArgumentException e) {
+            failure = new IllegalStateException("greening cannot create green threads: java.lang is not open to it. "
+                    + "Start the JVM with " + ADD_OPENS + " (or with the greening agent)", e);
+        } catch (ReflectiveOperationException e) {
+            failure = new IllegalStateException("greening cannot create green threads: this JDK ("
+                    + Runtime.version() + ") lacks an internal it needs; greening supports JDK 25", e);
+        }
+        NEW_BUILDER = newBuilder;
+        CURRENT_CARRIER = currentCarrier;
+        SCHEDULER = scheduler;
+        CARRIER = carrier;
+        VIRTUAL_THREAD = virtualThread;
+        FAILURE = failure;
+    }
+
+    private VirtualThreads() {}
+
+    /** Throws the door's failure, naming the missing JVM option, if it is shut. */
+    public static void ensureAvailable() {
+        if (FAILURE != null) {
+            throw new IllegalStateException(FAILURE.getMessage(), FAILURE.getCause());
+        }
+    }
+
+    /** A virtual-thread builder whose threads are scheduled by {@code scheduler}. */
+    public static Thread.Builder.OfVirtual builder(Executor scheduler) {
+        ensureAvailable();
+        try {
+            return (Thread.Builder.OfVirtual) NEW_BUILDER.invokeExact(scheduler);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The platform thread the current code runs on: itself for a platform thread, the carrier for a virtual one. */
+    public static Thread currentCarrierThread() {
+        try {
+            return (Thread) CURRENT_CARRIER.invokeExact();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The scheduler of a virtual thread, or {@code null} for a platform thread. */
+    public static Executor schedulerOf(Thread thread) {
+        if (!thread.isVirtual() || SCHEDULER == null) {
+            return null;
+        }
+        return (Executor) SCHEDULER.get(thread);
+    }
+
+    /** The carrier a virtual thread is mounted on now, or {@code null}. */
+    public static Thread carrierOf(Thread thread) {
+        return thread.isVirtual() && CARRIER != null && VIRTUAL_THREAD.isInstance(thread) ? (Thread) CARRIER.get(thread) : null;
+    }
+}

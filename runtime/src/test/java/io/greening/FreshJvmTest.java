@@ -1,0 +1,96 @@
+package io.greening;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.reflect.Field;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Behaviour that depends on what a JVM did first, so each case runs in a fresh JVM. */
+@org.junit.jupiter.api.Timeout(120)
+class FreshJvmTest {
+
+    private static final String OPEN_LANG = "--add-opens=java.base/java.lang=ALL-UNNAMED";
+
+    @Test
+    void theJdkSocketPollersNeverRunOnAHub() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(List.of(OPEN_LANG, "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"), PollerProbe.class);
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("echoed 42"), r.output());
+        assertTrue(r.output().contains("pollers checked:"), r.output());
+        assertFalse(r.output().contains("ON HUB"), r.output());
+    }
+
+    @Test
+    void aShutDoorNamesTheMissingOption() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(List.of(), DoorProbe.class);
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("--add-opens java.base/java.lang=ALL-UNNAMED"), r.output());
+    }
+
+    /** Does socket I/O from the first green thread of the JVM, then inspects every JDK poller's thread. */
+    public static final class PollerProbe {
+        public static void main(String[] args) throws Exception {
+            try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                Thread echo = Thread.ofPlatform().start(() -> {
+                    try (Socket s = server.accept()) {
+                        s.getOutputStream().write(s.getInputStream().read());
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                int echoed = Green.run(() -> {
+                    try (Socket s = new Socket(server.getInetAddress(), server.getLocalPort())) {
+                        OutputStream out = s.getOutputStream();
+                        out.write(42);
+                        InputStream in = s.getInputStream();
+                        return in.read();   // parks this green thread on the JDK's poller
+                    }
+                });
+                echo.join();
+                System.out.println("echoed " + echoed);
+            }
+            Class<?> poller = Class.forName("sun.nio.ch.Poller");
+            Field owner = poller.getDeclaredField("owner");
+            owner.setAccessible(true);
+            List<Object> pollers = new ArrayList<>();
+            pollers.addAll((List<?>) poller.getMethod("readPollers").invoke(null));
+            pollers.addAll((List<?>) poller.getMethod("writePollers").invoke(null));
+            pollers.add(poller.getMethod("masterPoller").invoke(null));
+            int checked = 0;
+            for (Object p : pollers) {
+                if (p == null) {
+                    continue;
+                }
+                Thread t = (Thread) owner.get(p);
+                if (t != null && Hub.of(t) != null) {
+                    System.out.println("ON HUB: " + t);
+                }
+                checked += t == null ? 0 : 1;
+            }
+            System.out.println("pollers checked: " + checked);
+            if (checked == 0) {
+                System.out.println("ON HUB? no poller thread found to check");
+            }
+        }
+    }
+
+    /** Tries to spawn without java.lang opened; prints the error. */
+    public static final class DoorProbe {
+        public static void main(String[] args) {
+            try {
+                Green.run(() -> 1);
+                System.out.println("no error: the door was open");
+            } catch (IllegalStateException e) {
+                System.out.println(e.getMessage());
+            }
+        }
+    }
+}

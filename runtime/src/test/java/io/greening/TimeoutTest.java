@@ -1,0 +1,91 @@
+package io.greening;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+@org.junit.jupiter.api.Timeout(30)
+class TimeoutTest {
+
+    @Test
+    void raisesAtTheNextBlockingPointAfterExpiry() {
+        Green.run(() -> {
+            long start = System.nanoTime();
+            Timeout t = Timeout.of(Duration.ofMillis(20));
+            GreenTimeout e = assertThrows(GreenTimeout.class, () -> {
+                try (t) {
+                    Green.sleep(Duration.ofHours(1));
+                }
+            });
+            assertTrue(e.isFrom(t));
+            assertTrue(t.isExpired());
+            assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(20));
+            return null;
+        });
+    }
+
+    @Test
+    void anInnerTimeoutDoesNotMasqueradeAsTheOuterOne() {
+        Green.run(() -> {
+            try (Timeout outer = Timeout.of(Duration.ofSeconds(10))) {
+                Timeout inner = Timeout.of(Duration.ofMillis(10));
+                GreenTimeout e = assertThrows(GreenTimeout.class, () -> {
+                    try (inner) {
+                        Green.sleep(Duration.ofHours(1));
+                    }
+                });
+                assertTrue(e.isFrom(inner));
+                assertFalse(e.isFrom(outer));
+                assertFalse(outer.isExpired());
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void anOuterTimeoutPassesThroughAnInnerScope() {
+        Green.run(() -> {
+            Timeout outer = Timeout.of(Duration.ofMillis(10));
+            GreenTimeout e = assertThrows(GreenTimeout.class, () -> {
+                try (outer; Timeout inner = Timeout.of(Duration.ofSeconds(10))) {
+                    Green.sleep(Duration.ofHours(1));
+                }
+            });
+            assertTrue(e.isFrom(outer));
+            return null;
+        });
+    }
+
+    @Test
+    void aClosedTimeoutNeverFiresEvenIfItExpiredWhileTheThreadWasBlockedElsewhere() {
+        Green.run(() -> {
+            Timeout t = Timeout.of(Duration.ofMillis(5));
+            Thread.sleep(40);   // the JDK's own sleep: not a greening blocking point, so nothing is raised here
+            assertTrue(t.isExpired(), "expired while we were in the JDK's sleep");
+            t.close();
+            Green.sleep(20);    // a greening blocking point: a closed timeout must not be raised here
+            Green.cede();
+            return null;
+        });
+    }
+
+    @Test
+    void aClosedTimeoutThatNeverExpiredNeverFires() {
+        Green.run(() -> {
+            try (Timeout t = Timeout.of(Duration.ofMillis(10))) {
+                Green.sleep(1);
+            }
+            Green.sleep(30);
+            return null;
+        });
+    }
+
+    @Test
+    void onlyGreenThreadsHaveTimeouts() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Timeout.of(Duration.ofSeconds(1)));
+        assertTrue(e.getMessage().contains("green threads only"));
+    }
+}
