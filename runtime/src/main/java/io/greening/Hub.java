@@ -36,8 +36,8 @@ import java.util.function.BooleanSupplier;
  * ({@link #start(String)}, {@link #shared()}) or by the caller of {@link Green#run}.
  */
 public final class Hub implements Executor, AutoCloseable {
-    /** A deadline meaning "no deadline" for the {@code *Until} methods. */
-    static final long NO_DEADLINE = Long.MAX_VALUE;
+    /** A deadline meaning "no deadline" for {@link #parkUntil} and {@link #awaitReady}. */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private static final System.Logger LOG = System.getLogger("io.greening.hub");
     private static final AtomicInteger HUB_NUMBERS = new AtomicInteger();
@@ -344,7 +344,8 @@ public final class Hub implements Executor, AutoCloseable {
         timers.cancel(timer);
     }
 
-    static long deadlineAfter(Duration delay) {
+    /** The {@link System#nanoTime()} deadline {@code delay} from now ({@link #NO_DEADLINE} if it overflows). */
+    public static long deadlineAfter(Duration delay) {
         long nanos;
         try {
             nanos = delay.toNanos();
@@ -360,9 +361,11 @@ public final class Hub implements Executor, AutoCloseable {
      * Parks the current thread until it is unparked or {@code deadline} ({@link System#nanoTime()}, or
      * {@link #NO_DEADLINE}) passes; may return spuriously, so callers loop on their condition. On a green thread
      * the deadline is a timer of its hub, and a pending kill or timeout is raised before and after; on any thread
-     * an interrupt raises {@link GreenInterruptedException}.
+     * an interrupt raises {@link GreenInterruptedException}. This is the blocking point that greening's
+     * primitives (queues, locks, channels, patched JDK calls) are built on: they record the waiter, park here in a
+     * loop, and {@link LockSupport#unpark} it when their condition may hold.
      */
-    static void parkUntil(long deadline) {
+    public static void parkUntil(long deadline) {
         Thread me = Thread.currentThread();
         Hub hub = of(me);
         if (hub == null) {
@@ -422,9 +425,10 @@ public final class Hub implements Executor, AutoCloseable {
      * or {@code deadline} ({@link System#nanoTime()}) passes, letting the other green threads run meanwhile.
      *
      * @return whether the channel became ready before the deadline
-     * @throws IllegalStateException if another green thread already waits on the same side of the channel
+     * @throws IllegalStateException if another green thread already waits on the same side of the channel, or the
+     *         caller is not a green thread of this hub
      */
-    boolean awaitReady(SelectableChannel channel, int ops, long deadline) throws IOException {
+    public boolean awaitReady(SelectableChannel channel, int ops, long deadline) throws IOException {
         if (of(Thread.currentThread()) != this) {
             throw new IllegalStateException("awaitReady on hub " + name + " from a thread that is not its green thread");
         }
