@@ -23,26 +23,35 @@ public final class Green {
      * @see GreenThread#get() for how a failure of {@code main} is rethrown
      */
     public static <T> T run(Callable<T> main) {
+        return run(HubOptions.fromSystemProperties(), main);
+    }
+
+    /**
+     * Runs {@code main} as in {@link #run(Callable)} on a hub with {@code options}. Under a random schedule, a
+     * failure carries a suppressed {@link ReplayHint} naming the seed that reproduces it.
+     */
+    public static <T> T run(HubOptions options, Callable<T> main) {
         Thread me = Thread.currentThread();
         if (Hub.of(me) != null) {
             throw new IllegalStateException("Green.run cannot be nested in a green thread; use Green.spawn");
         }
         if (me.isVirtual()) {
             // A virtual thread cannot carry other virtual threads: drive the hub from a thread of its own.
-            try (Hub hub = Hub.start(Hub.nextHubName("greening-run"))) {
-                return hub.spawn(main).get();
+            try (Hub hub = Hub.start(Hub.nextHubName("greening-run"), options)) {
+                return ReplayHint.attachOnFailure(options, hub.spawn(main)::get);
             }
         }
-        Hub hub = Hub.driven(Hub.nextHubName("greening-run"));
+        Hub hub = Hub.driven(Hub.nextHubName("greening-run"), options);
         GreenThread<T> root = hub.newGreenThread(main);
         root.outcomeClaimed = true;
+        hub.root = root;
         root.start();
         try {
             hub.drive(root::isDead);
         } finally {
             hub.shutDown();
         }
-        return root.get();
+        return ReplayHint.attachOnFailure(options, root::get);
     }
 
     /** Runs {@code main} as in {@link #run(Callable)}. */
@@ -92,7 +101,7 @@ public final class Green {
             return;
         }
         long deadline = Hub.deadlineAfter(duration);
-        while (deadline - System.nanoTime() > 0) {
+        while (deadline - Hub.now() > 0) {
             Hub.parkUntil(deadline);
         }
     }

@@ -42,7 +42,8 @@ public final class GreenThread<T> {
     private Throwable failure;
     /** What to raise at the next blocking point: {@link #KILL}, a {@link Timeout}, or a Throwable. */
     private volatile Object pending;
-    private volatile boolean killRequested;
+    /** What {@link #kill} raised ({@link #KILL} or the exception), once it was asked to; else null. */
+    private volatile Object killedWith;
     /** Set when a caller will read the outcome (the root of {@link Green#run}), so a failure need not be logged. */
     boolean outcomeClaimed;
     @SuppressWarnings("unused")
@@ -84,11 +85,15 @@ public final class GreenThread<T> {
         } finally {
             hub.live.remove(thread);
         }
-        if (thrown != null && killRequested && !(thrown instanceof GreenletExit)) {
+        Object kill = killedWith;
+        if (thrown != null && kill != null && thrown != kill && !(thrown instanceof GreenletExit)) {
             // A kill interrupted a JDK blocking call, which failed in its own way; the thread still died of the kill.
-            GreenletExit exit = new GreenletExit();
-            exit.initCause(thrown);
-            thrown = exit;
+            if (kill == KILL) {
+                thrown = new GreenletExit().initCause(thrown);
+            } else {
+                ((Throwable) kill).addSuppressed(thrown);
+                thrown = (Throwable) kill;
+            }
         }
         Thread.interrupted();   // an interrupt we sent to kill must not outlive the kill
         finish(result, thrown);
@@ -182,7 +187,7 @@ public final class GreenThread<T> {
         if (state == DEAD) {
             return;
         }
-        killRequested = true;
+        killedWith = what;
         pending = what;
         if (state == NEW) {
             start();
@@ -220,10 +225,10 @@ public final class GreenThread<T> {
         }
         try {
             while (state != DEAD) {
-                if (deadline != Hub.NO_DEADLINE && deadline - System.nanoTime() <= 0) {
+                if (deadline != Hub.NO_DEADLINE && deadline - Hub.now() <= 0) {
                     return false;
                 }
-                Hub.parkUntil(deadline);
+                Hub.parkUntil(deadline, this);
             }
             return true;
         } finally {

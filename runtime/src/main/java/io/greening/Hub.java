@@ -58,6 +58,13 @@ public final class Hub implements Executor, AutoCloseable {
     }
 
     private final String name;
+    private final HubOptions options;
+    /** Picks among ready tasks under {@code schedule=random:SEED}; null for FIFO. Carrier only. */
+    private final java.util.Random picker;
+    /** The hub's time when its clock is virtual; advanced by the carrier only. */
+    private volatile long virtualNow;
+    /** Offloaded calls in flight for green threads of this hub: virtual time waits for them. */
+    final AtomicInteger offloadsInFlight = new AtomicInteger();
     private final Selector selector;
     private final ThreadFactory greenThreads;
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
@@ -70,15 +77,24 @@ public final class Hub implements Executor, AutoCloseable {
     private volatile boolean closing;
     private volatile boolean closed;
     private int ioWaiters;
+    /** How long the loop stays quiet (all green threads blocked, nothing pending) before it reports. */
+    private static final long QUIET_GRACE_MILLIS = Long.getLong("greening.deadlock.grace.ms", 1000);
+    /** tasksRun when the last quiet spell was reported: one report per spell. Carrier only. */
+    private long quietReportedAt = -1;
+    /** The root green thread of {@link Green#run}, failed on a deterministic deadlock; null for other hubs. */
+    GreenThread<?> root;
     // Read by the stall monitor: how many tasks the loop has run, and whether it is running one now.
     @SuppressWarnings("unused")
     private long tasksRun;
     @SuppressWarnings("unused")
     private boolean busy;
 
-    private Hub(String name) {
+    private Hub(String name, HubOptions options) {
         VirtualThreads.ensureAvailable();
         this.name = name;
+        this.options = options;
+        this.picker = options.seed() == null ? null : new java.util.Random(options.seed());
+        this.virtualNow = System.nanoTime();
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -87,9 +103,14 @@ public final class Hub implements Executor, AutoCloseable {
         this.greenThreads = VirtualThreads.builder(this).name(name + "-green-", 1).factory();
     }
 
-    /** Starts a hub on a daemon carrier thread of its own, named {@code name}. */
+    /** Starts a hub on a daemon carrier thread of its own, named {@code name}, with the default {@link HubOptions}. */
     public static Hub start(String name) {
-        Hub hub = new Hub(name);
+        return start(name, HubOptions.fromSystemProperties());
+    }
+
+    /** Starts a hub on a daemon carrier thread of its own, named {@code name}. */
+    public static Hub start(String name, HubOptions options) {
+        Hub hub = new Hub(name, options);
         Thread carrier = Thread.ofPlatform().daemon().name(name).unstarted(hub::runOwnCarrier);
         hub.carrier = carrier;
         carrier.start();
@@ -98,8 +119,8 @@ public final class Hub implements Executor, AutoCloseable {
     }
 
     /** A hub that the calling thread will drive; see {@link Green#run}. */
-    static Hub driven(String name) {
-        Hub hub = new Hub(name);
+    static Hub driven(String name, HubOptions options) {
+        Hub hub = new Hub(name, options);
         hub.carrier = Thread.currentThread();
         StallMonitor.watch(hub);
         return hub;
@@ -122,6 +143,25 @@ public final class Hub implements Executor, AutoCloseable {
     /** The hub that schedules {@code thread}, or {@code null} if it is not green. */
     public static Hub of(Thread thread) {
         return VirtualThreads.schedulerOf(thread) instanceof Hub hub ? hub : null;
+    }
+
+    /** How this hub schedules and keeps time. */
+    public HubOptions options() {
+        return options;
+    }
+
+    /**
+     * The current time in nanoseconds on the caller's hub clock: the hub's virtual time for a green thread of a hub
+     * with a virtual clock, else {@link System#nanoTime()}. Deadlines of greening's blocking calls are in this time.
+     */
+    public static long now() {
+        Hub hub = current();
+        return hub != null ? hub.clock() : System.nanoTime();
+    }
+
+    /** This hub's time: virtual or {@link System#nanoTime()}. */
+    public long clock() {
+        return options.virtualClock() ? virtualNow : System.nanoTime();
     }
 
     /** This hub's name, also its carrier thread's name. */
@@ -196,7 +236,7 @@ public final class Hub implements Executor, AutoCloseable {
 
     /**
      * Closes the hub: its green threads are killed, and once they have ended its carrier stops. Waits for that
-     * unless called from the hub's own carrier.
+     * unless called from the hub's own carrier; an interrupt ends the wait (with the interrupt status set).
      */
     @Override
     public void close() {
@@ -212,16 +252,11 @@ public final class Hub implements Executor, AutoCloseable {
         } catch (RejectedExecutionException alreadyClosed) {
             return;
         }
-        Thread c = carrier;
-        boolean interrupted = false;
-        while (c.isAlive()) {
-            try {
-                c.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
+        try {
+            carrier.join();
+        } catch (InterruptedException e) {
+            // A green thread that ignores both kill and interrupt (e.g. in ReentrantLock.lock) can keep the hub alive:
+            // let the closer give up rather than hang with it.
             Thread.currentThread().interrupt();
         }
     }
@@ -238,9 +273,13 @@ public final class Hub implements Executor, AutoCloseable {
             while (true) {
                 moveRemoteToReady();
                 fireDueTimers();
-                int batch = ready.size();
-                for (int i = 0; i < batch; i++) {
-                    runTask(ready.pollFirst());
+                if (picker == null) {
+                    int batch = ready.size();
+                    for (int i = 0; i < batch; i++) {
+                        runTask(ready.pollFirst());
+                    }
+                } else if (!ready.isEmpty()) {
+                    runTask(pickAtRandom());
                 }
                 if (ioWaiters > 0) {
                     selector.selectNow(this::onChannelReady);
@@ -288,6 +327,14 @@ public final class Hub implements Executor, AutoCloseable {
         }
     }
 
+    /** Removes a ready task chosen by the seeded PRNG: the one place where a random schedule decides. */
+    private Runnable pickAtRandom() {
+        for (int skip = picker.nextInt(ready.size()); skip > 0; skip--) {
+            ready.addLast(ready.pollFirst());
+        }
+        return ready.pollFirst();
+    }
+
     private void moveRemoteToReady() {
         Runnable task;
         while ((task = remote.poll()) != null) {
@@ -299,7 +346,7 @@ public final class Hub implements Executor, AutoCloseable {
         if (timers.size() == 0) {
             return;
         }
-        long now = System.nanoTime();
+        long now = clock();
         Timer timer;
         while ((timer = timers.pollDue(now)) != null) {
             if (timer.action() instanceof Thread thread) {
@@ -313,7 +360,15 @@ public final class Hub implements Executor, AutoCloseable {
     private void waitForWork() throws IOException {
         long timeoutMillis = 0;   // select(0) waits until woken
         Timer next = timers.peek();
-        if (next != null) {
+        if (options.virtualClock() && next != null && ioWaiters == 0 && offloadsInFlight.get() == 0 && remote.isEmpty()) {
+            virtualNow = Math.max(virtualNow, next.deadline());   // nothing can happen before it: jump
+            return;
+        }
+        boolean quiet = next == null && ioWaiters == 0 && offloadsInFlight.get() == 0 && !live.isEmpty()
+                && quietReportedAt != tasksRun();
+        if (quiet) {
+            timeoutMillis = QUIET_GRACE_MILLIS;
+        } else if (next != null && !options.virtualClock()) {
             long remaining = next.deadline() - System.nanoTime();
             if (remaining <= 0) {
                 return;
@@ -326,12 +381,30 @@ public final class Hub implements Executor, AutoCloseable {
             return;
         }
         BUSY.setOpaque(this, false);
+        int selected;
         try {
-            selector.select(this::onChannelReady, timeoutMillis);
+            selected = selector.select(this::onChannelReady, timeoutMillis);
         } finally {
             sleeping = false;
             BUSY.setOpaque(this, true);
         }
+        if (quiet && selected == 0 && remote.isEmpty() && ready.isEmpty()) {
+            quietReportedAt = tasksRun();
+            DeadlockReport.onQuiet(this, root);
+        }
+    }
+
+    /**
+     * Analyses what this hub's green threads wait on and finds wait-for cycles among them. Safe from any thread: off
+     * the carrier it asks the carrier and waits.
+     */
+    public DeadlockReport findDeadlocks() {
+        if (onCarrier()) {
+            return DeadlockReport.analyze(this);
+        }
+        java.util.concurrent.CompletableFuture<DeadlockReport> result = new java.util.concurrent.CompletableFuture<>();
+        execute(() -> result.complete(DeadlockReport.analyze(this)));
+        return result.join();
     }
 
     // ---- timers and parking, for green threads of this hub (carrier only) ----
@@ -352,7 +425,7 @@ public final class Hub implements Executor, AutoCloseable {
         } catch (ArithmeticException tooLong) {
             return NO_DEADLINE;
         }
-        long now = System.nanoTime();
+        long now = now();
         long deadline = now + Math.max(0, nanos);
         return deadline - now < 0 || deadline == NO_DEADLINE ? NO_DEADLINE - 1 : deadline;
     }
@@ -366,14 +439,22 @@ public final class Hub implements Executor, AutoCloseable {
      * loop, and {@link LockSupport#unpark} it when their condition may hold.
      */
     public static void parkUntil(long deadline) {
+        parkUntil(deadline, null);
+    }
+
+    /**
+     * {@link #parkUntil(long)}, recording {@code blocker} as what the thread waits on (see
+     * {@link LockSupport#getBlocker}), for thread dumps and deadlock reports.
+     */
+    public static void parkUntil(long deadline, Object blocker) {
         Thread me = Thread.currentThread();
         Hub hub = of(me);
         if (hub == null) {
             checkInterrupt();
             if (deadline == NO_DEADLINE) {
-                LockSupport.park();
+                LockSupport.park(blocker);
             } else {
-                LockSupport.parkNanos(deadline - System.nanoTime());
+                LockSupport.parkNanos(blocker, deadline - System.nanoTime());
             }
             checkInterrupt();
             return;
@@ -388,7 +469,7 @@ public final class Hub implements Executor, AutoCloseable {
             green.parkedAtGreenPoint(true);
         }
         try {
-            LockSupport.park();
+            LockSupport.park(blocker);
         } finally {
             if (green != null) {
                 green.parkedAtGreenPoint(false);
@@ -457,13 +538,13 @@ public final class Hub implements Executor, AutoCloseable {
         ioWaiters++;
         try {
             while ((waiters.readyOps & ops) == 0) {
-                if (deadline != NO_DEADLINE && deadline - System.nanoTime() <= 0) {
+                if (deadline != NO_DEADLINE && deadline - clock() <= 0) {
                     return false;
                 }
                 if (!key.isValid()) {
                     throw new java.nio.channels.ClosedChannelException();
                 }
-                parkUntil(deadline);
+                parkUntil(deadline, channel);
             }
             return true;
         } finally {

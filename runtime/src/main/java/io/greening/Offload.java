@@ -48,18 +48,22 @@ final class Offload {
     }
 
     static <T> T call(Callable<T> work) throws Exception {
-        if (Hub.current() == null) {
+        Hub hub = Hub.current();
+        if (hub == null) {
             return work.call();
         }
         Job<T> job = new Job<>(work, Thread.currentThread());
+        hub.offloadsInFlight.incrementAndGet();
         Future<?> future = POOL.submit(job);
         try {
             while (!job.done) {
-                Hub.parkUntil(Hub.NO_DEADLINE);
+                Hub.parkUntil(Hub.NO_DEADLINE, job);
             }
         } catch (RuntimeException | Error killedOrInterrupted) {
             future.cancel(true);
             throw killedOrInterrupted;
+        } finally {
+            hub.offloadsInFlight.decrementAndGet();
         }
         Throwable failure = job.failure;
         if (failure == null) {

@@ -19,11 +19,7 @@ class StallMonitorTest {
     void aThreadThatKeepsTheCarrierIsReportedOnceWithItsStack() {
         List<LogRecord> records = new CopyOnWriteArrayList<>();
         Logger logger = Logger.getLogger("io.greening.stall");
-        Handler handler = new Handler() {
-            @Override public void publish(LogRecord r) { records.add(r); }
-            @Override public void flush() { }
-            @Override public void close() { }
-        };
+        Handler handler = collectingHandler(records::add);
         logger.addHandler(handler);
         Duration before = StallMonitor.threshold();
         StallMonitor.setThreshold(Duration.ofMillis(50));
@@ -50,11 +46,7 @@ class StallMonitorTest {
         Logger logger = Logger.getLogger("io.greening.stall");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         boolean[] reported = new boolean[1];
-        Handler watcher = new Handler() {
-            @Override public void publish(LogRecord r) { reported[0] = true; }
-            @Override public void flush() { }
-            @Override public void close() { }
-        };
+        Handler watcher = collectingHandler(r -> reported[0] = true);
         logger.addHandler(watcher);
         try {
             while (!reported[0] && System.nanoTime() < deadline) {
@@ -74,11 +66,7 @@ class StallMonitorTest {
     void offMeansOff() {
         List<LogRecord> records = new CopyOnWriteArrayList<>();
         Logger logger = Logger.getLogger("io.greening.stall");
-        Handler handler = new Handler() {
-            @Override public void publish(LogRecord r) { records.add(r); }
-            @Override public void flush() { }
-            @Override public void close() { }
-        };
+        Handler handler = collectingHandler(records::add);
         logger.addHandler(handler);
         Duration before = StallMonitor.threshold();
         StallMonitor.setThreshold(Duration.ZERO);
@@ -95,5 +83,13 @@ class StallMonitorTest {
             logger.removeHandler(handler);
         }
         assertEquals(List.of(), records);
+    }
+
+    private static Handler collectingHandler(java.util.function.Consumer<LogRecord> sink) {
+        return new Handler() {
+            @Override public void publish(LogRecord r) { sink.accept(r); }
+            @Override public void flush() { }
+            @Override public void close() { }
+        };
     }
 }
