@@ -1,0 +1,44 @@
+package io.greening.junit;
+
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Runs each test body as the root green thread of a fresh hub ({@code Green.run}). On a class, applies to every
+ * test method; on a method, overrides the class's settings.
+ *
+ * <pre>{@code
+ * @Greened(schedule = Greened.Schedule.RANDOM, seed = 1, repeat = 100, virtualTime = true)
+ * void counterIsRaceFree() { ... }   // runs under seeds 1..100; a failure names its seed
+ * }</pre>
+ */
+@Target({ElementType.TYPE, ElementType.METHOD})
+@Retention(RetentionPolicy.RUNTIME)
+@Inherited
+@ExtendWith(GreenedExtension.class)
+public @interface Greened {
+    /** How the hub picks among ready green threads. */
+    enum Schedule {
+        /** In the order they became ready. */
+        FIFO,
+        /** With a PRNG seeded by {@link #seed()} (then {@code seed + 1}, ... for each repetition). */
+        RANDOM
+    }
+
+    /** The schedule; FIFO by default. */
+    Schedule schedule() default Schedule.FIFO;
+
+    /** The first seed of a RANDOM schedule; repetition {@code i} uses {@code seed + i}. */
+    long seed() default 1;
+
+    /** How many times to run the body (each under its own seed when RANDOM); stops at the first failure. */
+    int repeat() default 1;
+
+    /** Whether the hub keeps virtual time, so sleeps and timeouts take no real time. */
+    boolean virtualTime() default false;
+}

@@ -1,0 +1,59 @@
+package io.greening.junit;
+
+import io.greening.Green;
+import io.greening.HubOptions;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Optional;
+
+/**
+ * The extension behind {@link Greened}: replaces the test method's invocation by runs of it in {@code Green.run}
+ * with the annotation's hub options. A failure is rethrown with the schedule that produced it, so it can be
+ * replayed by setting that seed.
+ */
+public final class GreenedExtension implements InvocationInterceptor {
+
+    @Override
+    public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> context,
+                                    ExtensionContext extension) throws Throwable {
+        Greened greened = find(extension).orElseThrow();
+        invocation.skip();   // the body runs below, on green threads, possibly many times
+        for (int i = 0; i < Math.max(1, greened.repeat()); i++) {
+            HubOptions options = HubOptions.DEFAULT.withVirtualClock(greened.virtualTime());
+            if (greened.schedule() == Greened.Schedule.RANDOM) {
+                options = options.withRandomSchedule(greened.seed() + i);
+            }
+            try {
+                Green.run(options, () -> invoke(context));
+            } catch (Throwable failure) {
+                throw new AssertionError("@Greened test failed under " + options + " (run " + (i + 1) + " of "
+                        + greened.repeat() + "); replay with @Greened(schedule = " + greened.schedule()
+                        + (greened.schedule() == Greened.Schedule.RANDOM ? ", seed = " + options.seed() : "")
+                        + ", virtualTime = " + greened.virtualTime() + "): " + failure, failure);
+            }
+        }
+    }
+
+    private static Object invoke(ReflectiveInvocationContext<Method> context) throws Exception {
+        Method method = context.getExecutable();
+        method.setAccessible(true);
+        try {
+            return method.invoke(context.getTarget().orElse(null), context.getArguments().toArray());
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw (Error) e.getCause();
+        }
+    }
+
+    private static Optional<Greened> find(ExtensionContext extension) {
+        Optional<Greened> onMethod = extension.getTestMethod().flatMap(m -> AnnotationSupport.findAnnotation(m, Greened.class));
+        return onMethod.isPresent() ? onMethod : extension.getTestClass().flatMap(c -> AnnotationSupport.findAnnotation(c, Greened.class));
+    }
+}
