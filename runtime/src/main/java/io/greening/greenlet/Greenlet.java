@@ -254,10 +254,7 @@ public final class Greenlet {
         if (tree.tracer != null) {
             tree.tracer.trace(event, tree.current, target);
         }
-        if (target.core.status == Core.NEW) {
-            target.core.startArgs = args == null ? new Object[0] : args;
-        }
-        handOff(tree, target, message);
+        handOff(tree, target, message, args);
         return me.await().deliver();
     }
 
@@ -266,9 +263,12 @@ public final class Greenlet {
     }
 
     /** Makes {@code target} current with {@code message} and wakes it; the caller then waits or ends. */
-    private static void handOff(Tree tree, Greenlet target, Message message) {
+    private static void handOff(Tree tree, Greenlet target, Message message, Object[] args) {
         Core to = target.core;
         tree.current = target;
+        if (to.status == Core.NEW) {
+            to.startArgs = args == null ? new Object[0] : args;
+        }
         to.inbox = message;
         if (to.status == Core.NEW) {
             to.status = Core.ACTIVE;
@@ -310,7 +310,8 @@ public final class Greenlet {
         if (tree.tracer != null) {
             tree.tracer.trace("switch", tree.current, parent);
         }
-        handOff(tree, parent, new Message(result, failure));
+        // An unstarted parent (possible after setParent) starts with the result as its argument.
+        handOff(tree, parent, new Message(result, failure), result == null ? null : new Object[] {result});
     }
 
     // ---- the per-thread tree ----
