@@ -8,7 +8,8 @@ import java.util.NoSuchElementException;
  * A Stackless channel: {@link #send} and {@link #receive} are a rendezvous between tasklets of one thread. A sender
  * blocks until a receiver takes its value and a receiver until a value comes; the waiting tasklets queue in order,
  * so several receivers each get a different message. When both sides meet, the {@linkplain #setPreference
- * preference} decides which runs on first.
+ * preference} decides which runs on first. A channel belongs to the scheduler (thread) whose tasklet uses it
+ * first; Stackless's channels between threads are not supported.
  *
  * @param <T> the type of the messages
  */
@@ -27,6 +28,8 @@ public final class Channel<T> implements Iterable<T> {
     private int balance;
     private int preference = PREFER_RECEIVER;
     private boolean closing;
+    /** The scheduler whose tasklets use this channel, fixed by the first operation. */
+    private Scheduler owner;
 
     /** Creates an open channel with the default preference, {@link #PREFER_RECEIVER}. */
     public Channel() {
@@ -63,6 +66,12 @@ public final class Channel<T> implements Iterable<T> {
 
     private Object transfer(int direction, Object value, Throwable exception) {
         Scheduler scheduler = Scheduler.current();
+        if (owner == null) {
+            owner = scheduler;
+        } else if (owner != scheduler) {
+            throw new IllegalStateException("this channel is used by the tasklets of another thread; greening's "
+                    + "channels connect the tasklets of one thread (use io.greening queues between threads)");
+        }
         Tasklet me = scheduler.current;
         if (balance * direction < 0) {   // the other side waits
             Tasklet other = waiters.pollFirst();

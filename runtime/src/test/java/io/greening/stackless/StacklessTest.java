@@ -403,4 +403,17 @@ class StacklessTest {
             assertSame(checked, assertThrows(CompletionException.class, Stackless::run).getCause());
         });
     }
+
+    @Test
+    void aChannelRefusesTheTaskletsOfAnotherThread() {
+        Channel<String> channel = new Channel<>();
+        onFreshThread(() -> {
+            new Tasklet(() -> channel.send("x"));
+            Stackless.run();
+        });
+        onFreshThread(() -> {
+            IllegalStateException e = assertThrows(IllegalStateException.class, channel::receive);
+            assertTrue(e.getMessage().contains("another thread"), e.getMessage());
+        });
+    }
 }
