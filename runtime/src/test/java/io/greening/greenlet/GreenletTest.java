@@ -300,4 +300,26 @@ class GreenletTest {
         });
         assertEquals("after sleep", child.switchTo());
     }
+
+    @Test
+    void aSwitchHandsOffDirectlyWithoutRunningTheHubsOtherReadyThreads() {
+        List<String> log = Green.run(() -> {
+            List<String> events = new ArrayList<>();
+            Green.spawn(() -> events.add("other green thread"));   // ready on the hub from now on
+            Greenlet main = Greenlet.current();
+            Greenlet child = new Greenlet(args -> {
+                while (true) {
+                    main.switchTo();
+                }
+            });
+            for (int i = 0; i < 100; i++) {
+                child.switchTo();
+            }
+            events.add("100 round trips");
+            Green.cede();
+            events.add("after cede");
+            return events;
+        });
+        assertEquals(List.of("100 round trips", "other green thread", "after cede"), log);
+    }
 }
