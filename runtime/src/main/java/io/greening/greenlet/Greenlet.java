@@ -2,6 +2,7 @@ package io.greening.greenlet;
 
 import io.greening.GreenletExit;
 import io.greening.Hub;
+import io.greening.internal.Rethrow;
 import io.greening.internal.VirtualThreads;
 
 import java.lang.ref.Cleaner;
@@ -331,13 +332,7 @@ public final class Greenlet {
             if (exception == null) {
                 return value;
             }
-            if (exception instanceof RuntimeException e) {
-                throw e;
-            }
-            if (exception instanceof Error e) {
-                throw e;
-            }
-            throw new CompletionException(exception);
+            throw Rethrow.unchecked(exception);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.greening.stackless;
 
+import io.greening.internal.Rethrow;
+
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -112,7 +114,7 @@ public final class Channel<T> implements Iterable<T> {
 
     private static Object deliver(Object value, Throwable exception) {
         if (exception != null) {
-            throw Scheduler.unchecked(exception);
+            throw Rethrow.unchecked(exception);
         }
         return value;
     }

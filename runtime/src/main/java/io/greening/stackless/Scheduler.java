@@ -1,9 +1,9 @@
 package io.greening.stackless;
 
 import io.greening.greenlet.Greenlet;
+import io.greening.internal.Rethrow;
 
 import java.util.ArrayDeque;
-import java.util.concurrent.CompletionException;
 
 /**
  * The run queue of one thread's tasklets, Stackless's circular list of runnables: the head of {@link #runQueue} is
@@ -165,7 +165,7 @@ final class Scheduler {
         current = next;
         if (next == me) {
             if (toRaise != null) {
-                throw unchecked(toRaise);
+                throw Rethrow.unchecked(toRaise);
             }
             return;
         }
@@ -175,15 +175,5 @@ final class Scheduler {
         } else {
             next.greenlet.switchTo();
         }
-    }
-
-    static RuntimeException unchecked(Throwable t) {
-        if (t instanceof RuntimeException e) {
-            return e;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new CompletionException(t);
     }
 }

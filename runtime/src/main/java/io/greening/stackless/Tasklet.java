@@ -1,6 +1,7 @@
 package io.greening.stackless;
 
 import io.greening.greenlet.Greenlet;
+import io.greening.internal.Rethrow;
 
 /**
  * A tasklet, Stackless Python's microthread: a function and its arguments, run by the thread's round-robin
@@ -153,7 +154,7 @@ public final class Tasklet {
             throw new IllegalStateException("exceptions reach the main tasklet through the scheduler only");
         }
         if (scheduler.current == this) {
-            throw Scheduler.unchecked(exception);
+            throw Rethrow.unchecked(exception);
         }
         if (!started) {
             dead = true;

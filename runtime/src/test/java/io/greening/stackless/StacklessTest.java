@@ -1,13 +1,12 @@
 package io.greening.stackless;
 
+import io.greening.testing.FreshThread;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -16,25 +15,7 @@ class StacklessTest {
 
     /** Each test gets a thread of its own, so a fresh scheduler: tasklets left by one test never run in another. */
     static void onFreshThread(Runnable test) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread.ofPlatform().start(() -> {
-            try {
-                test.run();
-                done.complete(null);
-            } catch (Throwable t) {
-                done.completeExceptionally(t);
-            }
-        });
-        try {
-            done.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new AssertionError(e.getCause());
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
+        FreshThread.run(test);
     }
 
     @Test
