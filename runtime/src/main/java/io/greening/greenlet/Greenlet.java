@@ -340,11 +340,15 @@ public final class Greenlet {
     private static final class Tree {
         final Thread owner;
         final Greenlet main;
-        /** The hub the greenlets' virtual threads run on; {@code null} on a virtual thread that is not green. */
-        final Hub hub;
-        /** Whether the owner is a platform thread driving {@link #hub} while its main greenlet waits. */
+        /** Whether the owner is a platform thread that drives {@link #hub} while its main greenlet waits. */
         final boolean drivesHub;
-        final Thread.Builder.OfVirtual threads;
+        /**
+         * The hub the greenlets' virtual threads run on: the owner's own hub if it is green, one it drives if it
+         * is a platform thread (made when it starts its first greenlet), {@code null} on a virtual thread that is
+         * not green (the greenlets are then JDK virtual threads).
+         */
+        Hub hub;
+        Thread.Builder.OfVirtual threads;
         /** Greenlets found unreachable by the collector, to be killed on the owner thread. */
         final ConcurrentLinkedQueue<Core> collected = new ConcurrentLinkedQueue<>();
         Greenlet current;
@@ -354,19 +358,8 @@ public final class Greenlet {
 
         Tree(Thread owner) {
             this.owner = owner;
-            Hub ownerHub = Hub.of(owner);
-            if (ownerHub != null) {
-                hub = ownerHub;
-                drivesHub = false;
-            } else if (!owner.isVirtual()) {
-                hub = Hub.driven("greenlets-" + owner.getName());
-                drivesHub = true;
-            } else {
-                hub = null;
-                drivesHub = false;
-            }
-            threads = hub != null ? VirtualThreads.builder(hub) : Thread.ofVirtual();
-            threads.name("greenlet-" + owner.getName() + "-", 1);
+            this.hub = Hub.of(owner);
+            this.drivesHub = hub == null && !owner.isVirtual();
             Core mainCore = new Core(this, null, null);
             mainCore.status = Core.ACTIVE;
             mainCore.thread = owner;
@@ -375,6 +368,13 @@ public final class Greenlet {
         }
 
         Thread newThread(Core core) {
+            if (threads == null) {
+                if (drivesHub) {
+                    hub = Hub.driven("greenlets-" + owner.getName());
+                }
+                threads = hub != null ? VirtualThreads.builder(hub) : Thread.ofVirtual();
+                threads.name("greenlet-" + owner.getName() + "-", 1);
+            }
             return threads.unstarted(() -> runGreenlet(core));
         }
 
