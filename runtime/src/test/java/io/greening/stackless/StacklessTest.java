@@ -397,4 +397,21 @@ class StacklessTest {
             assertTrue(e.getMessage().contains("another thread"), e.getMessage());
         });
     }
+
+    @Test
+    void taskletsRunOnAGreenThreadsHubAndMaySleepGreen() {
+        List<String> log = io.greening.Green.run(() -> {
+            List<String> events = new ArrayList<>();
+            Channel<String> channel = new Channel<>();
+            io.greening.Green.spawn(() -> events.add("another green thread ran"));
+            new Tasklet(() -> {
+                io.greening.Green.sleep(java.time.Duration.ofMillis(5));   // the hub runs other green threads
+                channel.send("slept");
+            });
+            new Tasklet(() -> events.add("received " + channel.receive()));
+            Stackless.run();
+            return events;
+        });
+        assertEquals(List.of("another green thread ran", "received slept"), log);
+    }
 }
