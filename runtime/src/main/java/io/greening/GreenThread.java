@@ -1,5 +1,7 @@
 package io.greening;
 
+import io.greening.internal.Rethrow;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -253,13 +255,7 @@ public final class GreenThread<T> {
         if (t == null) {
             return value;
         }
-        if (t instanceof RuntimeException e) {
-            throw e;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        throw new CompletionException(t);
+        throw Rethrow.unchecked(t);
     }
 
     /**

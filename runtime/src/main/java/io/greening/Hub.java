@@ -83,6 +83,8 @@ public final class Hub implements Executor, AutoCloseable {
     private long quietReportedAt = -1;
     /** The root green thread of {@link Green#run}, failed on a deterministic deadlock; null for other hubs. */
     GreenThread<?> root;
+    /** Set by {@link #runNext} on the carrier: the next task {@link #execute} receives goes to the front. */
+    private boolean nextToFront;
     // Read by the stall monitor: how many tasks the loop has run, and whether it is running one now.
     @SuppressWarnings("unused")
     private long tasksRun;
@@ -118,8 +120,16 @@ public final class Hub implements Executor, AutoCloseable {
         return hub;
     }
 
-    /** A hub that the calling thread will drive; see {@link Green#run}. */
-    static Hub driven(String name, HubOptions options) {
+    /**
+     * A hub whose carrier is the calling platform thread, which runs it only while it calls
+     * {@link #driveUntil}; {@link Green#run} and the main greenlet of a platform thread are built on it.
+     */
+    public static Hub driven(String name) {
+        return driven(name, HubOptions.fromSystemProperties());
+    }
+
+    /** A {@linkplain #driven(String) driven} hub with {@code options}. */
+    public static Hub driven(String name, HubOptions options) {
         Hub hub = new Hub(name, options);
         hub.carrier = Thread.currentThread();
         StallMonitor.watch(hub);
@@ -221,12 +231,35 @@ public final class Hub implements Executor, AutoCloseable {
             throw new RejectedExecutionException("hub " + name + " is closed");
         }
         if (VirtualThreads.currentCarrierThread() == carrier) {
-            ready.addLast(task);
+            if (nextToFront) {
+                nextToFront = false;
+                ready.addFirst(task);
+            } else {
+                ready.addLast(task);
+            }
             return;
         }
         remote.offer(task);
         if (sleeping && SLEEPING.compareAndSet(this, true, false)) {
             selector.wakeup();
+        }
+    }
+
+    /**
+     * Runs {@code wakeUp}, which unparks or starts one green thread of this hub, so that this thread runs next,
+     * before the work already ready: a direct handoff, as a greenlet switch needs. Off the carrier it simply runs
+     * {@code wakeUp}.
+     */
+    public void runNext(Runnable wakeUp) {
+        if (!onCarrier()) {
+            wakeUp.run();
+            return;
+        }
+        nextToFront = true;
+        try {
+            wakeUp.run();
+        } finally {
+            nextToFront = false;
         }
     }
 
@@ -264,6 +297,19 @@ public final class Hub implements Executor, AutoCloseable {
     private void runOwnCarrier() {
         drive(() -> closing);
         shutDown();
+    }
+
+    /**
+     * Runs the loop of a {@linkplain #driven driven} hub on the calling thread, its carrier, until {@code done}
+     * holds (checked between batches of ready work).
+     *
+     * @throws IllegalStateException if the caller is not this hub's carrier
+     */
+    public void driveUntil(BooleanSupplier done) {
+        if (Thread.currentThread() != carrier) {
+            throw new IllegalStateException("hub " + name + " can only be driven by its carrier " + carrier.getName());
+        }
+        drive(done);
     }
 
     /** Runs the loop on the calling thread (the carrier) until {@code done} holds between batches. */
