@@ -42,16 +42,36 @@ public class GreenPool extends Group {
     /** Spawns {@code body} once a slot is free, waiting green until then; returns the thread. */
     @Override
     public <T> GreenThread<T> spawn(Callable<T> body) {
-        await(spawners, Hub.NO_DEADLINE, null, this::takeSlot, slot -> freeSlot());
+        awaitSlot();
         try {
             return super.spawn(body);
         } catch (RuntimeException | Error e) {
-            guarded(() -> {
-                freeSlot();
-                return null;
-            });
+            releaseSlot();
             throw e;
         }
+    }
+
+    /** Adds a thread spawned elsewhere once a slot is free (waiting green until then), as gevent's {@code Pool.add}. */
+    @Override
+    public void add(GreenThread<?> thread) {
+        awaitSlot();
+        try {
+            addMember(thread);
+        } catch (RuntimeException | Error e) {
+            releaseSlot();
+            throw e;
+        }
+    }
+
+    private void awaitSlot() {
+        await(spawners, Hub.NO_DEADLINE, null, this::takeSlot, slot -> freeSlot());
+    }
+
+    private void releaseSlot() {
+        guarded(() -> {
+            freeSlot();
+            return null;
+        });
     }
 
     /** Spawns {@code body} once a slot is free, as {@link #spawn(Callable)}, for work whose result nobody reads. */

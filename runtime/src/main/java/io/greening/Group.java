@@ -29,7 +29,7 @@ public class Group extends GreenSync {
      */
     public <T> GreenThread<T> spawn(Callable<T> body) {
         GreenThread<T> thread = spawnHub().newGreenThread(body);
-        add(thread);
+        addMember(thread);   // before it starts: it cannot die before it is a member
         thread.start();
         return thread;
     }
@@ -49,16 +49,17 @@ public class Group extends GreenSync {
 
     /** Adds a thread spawned elsewhere; it leaves the group when it dies (at once if it is dead). */
     public void add(GreenThread<?> thread) {
+        addMember(thread);
+    }
+
+    final void addMember(GreenThread<?> thread) {
         guarded(() -> members.add(thread));
         thread.link(this::leave);
     }
 
-    /** Removes {@code thread} from the group without touching it. */
+    /** Removes {@code thread} from the group without touching it (in a pool, it no longer takes a slot). */
     public void discard(GreenThread<?> thread) {
-        guarded(() -> {
-            removeMember(thread);
-            return null;
-        });
+        leave(thread);
     }
 
     private void leave(GreenThread<?> thread) {
@@ -78,7 +79,7 @@ public class Group extends GreenSync {
         return removed;
     }
 
-    /** Called on the state when a member died; {@link GreenPool} frees its slot. */
+    /** Called on the state when a member died or was discarded; {@link GreenPool} frees its slot. */
     void onLeave() {
     }
 

@@ -39,34 +39,28 @@ class GreenPoolTest {
     void neverRunsMoreThanItsSizeAndResizes() {
         Green.run(() -> {
             GreenPool pool = new GreenPool(3);
-            int[] now = {0};
-            int[] max = {0};
-            for (int i = 0; i < 30; i++) {
-                pool.spawnN(() -> {
-                    now[0]++;
-                    max[0] = Math.max(max[0], now[0]);
-                    Green.sleep(1);
-                    now[0]--;
-                });
-            }
-            pool.waitAll();
-            assertEquals(3, max[0]);
-
+            assertEquals(3, mostAtOnce(pool));
             pool.resize(5);
-            max[0] = 0;
-            for (int i = 0; i < 30; i++) {
-                pool.spawnN(() -> {
-                    now[0]++;
-                    max[0] = Math.max(max[0], now[0]);
-                    Green.sleep(1);
-                    now[0]--;
-                });
-            }
-            assertTrue(pool.waitAll(Duration.ofSeconds(30)));
-            assertEquals(5, max[0]);
+            assertEquals(5, mostAtOnce(pool));
             assertEquals(5, pool.size());
             return null;
         });
+    }
+
+    /** Spawns 30 short threads into {@code pool} and returns how many ran at once at the most. */
+    private static int mostAtOnce(GreenPool pool) {
+        int[] now = {0};
+        int[] max = {0};
+        for (int i = 0; i < 30; i++) {
+            pool.spawnN(() -> {
+                now[0]++;
+                max[0] = Math.max(max[0], now[0]);
+                Green.sleep(1);
+                now[0]--;
+            });
+        }
+        assertTrue(pool.waitAll(Duration.ofSeconds(30)));
+        return max[0];
     }
 
     @Test
@@ -81,6 +75,27 @@ class GreenPoolTest {
             spawner.join();
             assertEquals(0, pool.waiting());
             release.set();
+            pool.waitAll();
+            assertEquals(1, pool.free());
+            return null;
+        });
+    }
+
+    @Test
+    void addTakesASlotAndDiscardFreesIt() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(1);
+            Event release = new Event();
+            GreenThread<Void> outsider = Green.spawn(() -> release.await());
+            pool.add(outsider);
+            assertEquals(0, pool.free());
+            pool.discard(outsider);
+            assertEquals(1, pool.free());
+            release.set();
+            outsider.join();
+            assertEquals(1, pool.free(), "a discarded thread frees no slot again when it dies");
+            GreenThread<Integer> member = Green.spawn(() -> 5);
+            pool.add(member);
             pool.waitAll();
             assertEquals(1, pool.free());
             return null;

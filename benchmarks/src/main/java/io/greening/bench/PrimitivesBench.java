@@ -81,9 +81,13 @@ public class PrimitivesBench {
     @Benchmark
     @OperationsPerInvocation(ROUNDS)
     public int queuePingPongSameHub() {
+        return pingPongOnOwner(-1);
+    }
+
+    private int pingPongOnOwner(int maxsize) {
         return owner.spawn(() -> {
-            Queue<Integer> pings = new Queue<>();
-            Queue<Integer> pongs = new Queue<>();
+            Queue<Integer> pings = new Queue<>(maxsize);   // made on the owner: its green threads take the fast path
+            Queue<Integer> pongs = new Queue<>(maxsize);
             Green.spawn(() -> pong(pings, pongs));
             return ping(pings, pongs);
         }).get();
@@ -93,12 +97,7 @@ public class PrimitivesBench {
     @Benchmark
     @OperationsPerInvocation(ROUNDS)
     public int channelPingPongSameHub() {
-        return owner.spawn(() -> {
-            Queue<Integer> pings = new Queue<>(0);
-            Queue<Integer> pongs = new Queue<>(0);
-            Green.spawn(() -> pong(pings, pongs));
-            return ping(pings, pongs);
-        }).get();
+        return pingPongOnOwner(0);
     }
 
     /** A green thread of another hub pings a green thread of the owner: the slow path on one side. */

@@ -104,6 +104,9 @@ final class HttpConnection {
                 response.send(500, "internal server error\n");
             }
         }
+        if (body instanceof Body framed && framed.isBroken()) {
+            response.closeAfter();   // the handler caught a body failure and answered anyway
+        }
         response.finish();
         if (response.keepAlive()) {
             try {
@@ -111,7 +114,7 @@ final class HttpConnection {
                 while (body.read() >= 0) {
                     body.skip(Long.MAX_VALUE);
                 }
-            } catch (Refusal tooMuch) {
+            } catch (IOException unreadable) {   // over the limit, or broken framing
                 response.closeAfter();
             }
         }
@@ -275,6 +278,7 @@ final class HttpConnection {
     private abstract class Body extends InputStream {
         private boolean continueSent;
         private final boolean expectContinue;
+        private IOException broken;
 
         Body(boolean expectContinue) {
             this.expectContinue = expectContinue;
@@ -293,6 +297,25 @@ final class HttpConnection {
             byte[] one = new byte[1];
             return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
+
+        @Override
+        public final int read(byte[] b, int off, int len) throws IOException {
+            if (broken != null) {
+                throw broken;
+            }
+            try {
+                return readBody(b, off, len);
+            } catch (IOException e) {   // framing lost: the connection cannot serve another request
+                broken = e;
+                throw e;
+            }
+        }
+
+        abstract int readBody(byte[] b, int off, int len) throws IOException;
+
+        boolean isBroken() {
+            return broken != null;
+        }
     }
 
     private final class FixedBody extends Body {
@@ -304,7 +327,7 @@ final class HttpConnection {
         }
 
         @Override
-        public int read(byte[] b, int off, int len) throws IOException {
+        int readBody(byte[] b, int off, int len) throws IOException {
             if (remaining == 0) {
                 return -1;
             }
@@ -331,7 +354,7 @@ final class HttpConnection {
         }
 
         @Override
-        public int read(byte[] b, int off, int len) throws IOException {
+        int readBody(byte[] b, int off, int len) throws IOException {
             if (done) {
                 return -1;
             }
@@ -375,20 +398,7 @@ final class HttpConnection {
         }
 
         private void readTrailers() throws IOException {
-            int total = 0;
-            while (true) {
-                String line = readLine(limits.maxHeaderBytes(), 431, "trailers too large");
-                if (line == null) {
-                    throw new Refusal(400, "connection closed in the trailers");
-                }
-                total += line.length() + 2;
-                if (total > limits.maxHeaderBytes()) {
-                    throw new Refusal(431, "trailers too large");
-                }
-                if (line.isEmpty()) {
-                    return;
-                }
-            }
+            readHeaders();   // trailer fields: same syntax and limit as headers; dropped
         }
     }
 

@@ -127,6 +127,13 @@ class GreenHttpServerTest {
     }
 
     @Test
+    void chunkExtensionsAndTrailersAreAccepted() throws IOException {
+        String wire = raw("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                + "3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\nX-Trailer: t\r\n\r\n");
+        assertTrue(wire.startsWith("HTTP/1.1 200 OK") && wire.contains("X-Length: 5") && wire.endsWith("\r\n\r\nabcde"), wire);
+    }
+
+    @Test
     void aFailingHandlerGets500AndTheServerGoesOn() throws Exception {
         assertEquals(500, get("/fail").statusCode());
         assertEquals(200, get("/hello").statusCode());
