@@ -12,14 +12,18 @@ import java.util.function.Supplier;
 /**
  * The base of greening's synchronization primitives (queues, events, semaphores, locks, pools).
  *
- * <p>The state of a primitive belongs to the hub of the thread that created it, its <em>owner</em>. Green threads
- * of the owner run one at a time on its carrier, so they read and change the state directly: no atomic, no lock,
- * waiters in plain deques (the fast path). Any other thread (a platform thread, a JDK virtual thread, a green
- * thread of another hub) has its operation run on the owner's carrier, through the hub's task queue, under this
- * object's monitor, and waits for it (the slow path). Once the owner hub is closed, or if the primitive was
- * created off any hub, operations run on the caller under the monitor. Waiting always happens on the caller's
- * thread, through {@link Hub#parkUntil}, so a kill, a {@link Timeout} or an interrupt stops any wait; a waiter
- * that leaves that way is removed, or what it was handed is given back, so the primitive stays consistent.
+ * <p>A primitive belongs to the hub of the thread that created it, its <em>owner</em>. Green threads of the owner
+ * run one at a time on its carrier, so as long as only they use the primitive they read and change its state
+ * directly: no atomic, no lock, waiters in plain deques (the fast path). The first time any other thread (a
+ * platform thread, a JDK virtual thread, a green thread of another hub) uses it, the primitive switches for good
+ * to its monitor lock (the slow path): the switch is run on the owner's carrier, between two fast-path
+ * operations, so none is under way while it happens; from then on every operation, the owner's included, runs
+ * under the lock. A primitive created off any hub uses the lock from the start.
+ *
+ * <p>Waiting always happens on the caller's thread, through {@link Hub#parkUntil}, so a kill, a {@link Timeout}
+ * or an interrupt stops any wait; a waiter that leaves that way is removed, or what it was handed is given back,
+ * so the primitive stays consistent. Wakers hand over to waiters directly (FIFO) and {@link LockSupport#unpark}
+ * them.
  */
 abstract class GreenSync {
     /** What an attempt returns when the operation cannot complete now. */
@@ -34,16 +38,19 @@ abstract class GreenSync {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             DONE = lookup.findVarHandle(Waiter.class, "done", boolean.class);
-            CALL_STATE = lookup.findVarHandle(Call.class, "state", int.class);
+            CALL_STATE = lookup.findVarHandle(Switch.class, "state", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     private final Hub owner;
+    /** Whether the lock guards the state; set once, never cleared. Volatile: a plain load on the fast path. */
+    private volatile boolean shared;
 
     GreenSync() {
         this.owner = Hub.current();
+        this.shared = owner == null;
     }
 
     /** A thread waiting in one of a primitive's deques, and what it is handed when it is woken. */
@@ -69,82 +76,73 @@ abstract class GreenSync {
         Object tryNow();
     }
 
-    /** Whether the calling thread may change the state directly: a green thread (or virtual thread) of the owner. */
-    final boolean onOwner() {
-        Hub o = owner;
-        return o != null && Hub.current() == o;
+    /** Whether the calling thread may change the state without the lock: a green thread of the owner, never shared. */
+    final boolean onFastPath() {
+        return !shared && Hub.current() == owner;
     }
 
-    /** Runs {@code action} on the state: inline on the owner's green threads, else on the slow path. */
+    /** Whether it switched to the lock (for tests and diagnostics). */
+    final boolean isShared() {
+        return shared;
+    }
+
+    /** Runs {@code action} on the state: directly on the fast path, else under the lock. */
     final <R> R guarded(Supplier<R> action) {
-        if (onOwner()) {
+        if (onFastPath()) {
             return action.get();
         }
-        return guardedSlow(action);
+        if (!shared) {
+            share();
+        }
+        synchronized (this) {
+            return action.get();
+        }
     }
 
-    private <R> R guardedSlow(Supplier<R> action) {
+    /** Switches to the lock for good, on the owner's carrier so that no fast-path operation is under way. */
+    private void share() {
         Hub o = owner;
-        if (o == null || Thread.currentThread() == o.carrier()) {
-            // No owner, or a task running on the owner's carrier itself: either way nothing runs beside us.
-            synchronized (this) {
-                return action.get();
-            }
+        if (Thread.currentThread() == o.carrier()) {
+            shared = true;   // a task on the carrier itself: no green thread runs beside it
+            return;
         }
-        Call<R> call = new Call<>(action, Thread.currentThread());
+        Switch toLock = new Switch(Thread.currentThread());
         try {
-            o.execute(call);
+            o.execute(toLock);
         } catch (RejectedExecutionException closed) {
-            call.runHere();
-            return call.result;
+            toLock.runHere();
+            return;
         }
-        call.awaitCompletion(o);
-        return call.result;
+        toLock.awaitCompletion(o);
     }
 
-    /** An operation handed to the owner's carrier; whoever claims it first (carrier, or caller once the hub is gone) runs it. */
-    private final class Call<R> implements Runnable {
-        private final Supplier<R> action;
+    /** The switch to the lock, handed to the owner's carrier; whoever claims it first (carrier, or caller once the hub is gone) runs it. */
+    private final class Switch implements Runnable {
         private final Thread caller;
         @SuppressWarnings("unused")
         private volatile int state;   // 0 new, 1 claimed, 2 done
-        R result;
-        RuntimeException failure;
 
-        Call(Supplier<R> action, Thread caller) {
-            this.action = action;
+        Switch(Thread caller) {
             this.caller = caller;
         }
 
         @Override
         public void run() {
             if (CALL_STATE.compareAndSet(this, 0, 1)) {
-                execute();
+                shared = true;
+                state = 2;
                 LockSupport.unpark(caller);
             }
         }
 
         void runHere() {
             if (CALL_STATE.compareAndSet(this, 0, 1)) {
-                execute();
-            }
-            if (failure != null) {
-                throw failure;
+                shared = true;
+                state = 2;
             }
         }
 
-        private void execute() {
-            try {
-                synchronized (GreenSync.this) {
-                    result = action.get();
-                }
-            } catch (RuntimeException e) {
-                failure = e;
-            }
-            state = 2;
-        }
-
-        /** Waits, uninterruptibly (the operation is under way and must be accounted for), for the carrier to run it. */
+        /** Waits, uninterruptibly (it is short and must be accounted for), for the carrier to run it. */
         void awaitCompletion(Hub o) {
             boolean interrupted = false;
             while (state != 2) {
@@ -159,9 +157,6 @@ abstract class GreenSync {
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();
-            }
-            if (failure != null) {
-                throw failure;
             }
         }
     }
@@ -184,7 +179,7 @@ abstract class GreenSync {
      * @return the attempt's result or the handed value; {@link #NOT_YET} if the deadline passed first
      */
     final Object await(ArrayDeque<Waiter> queue, long deadline, Object value, Attempt attempt, Consumer<Object> undo) {
-        if (onOwner()) {
+        if (onFastPath()) {
             Object now = attempt.tryNow();
             if (now != NOT_YET || deadline == NO_WAIT) {
                 return now;

@@ -189,6 +189,30 @@ class QueueTest {
     }
 
     @Test
+    void aQueueStaysLockFreeUntilAnotherThreadUsesIt() throws Exception {
+        Hub hub = Hub.start("queue-fast");
+        try {
+            Queue<Integer> q = hub.spawn(() -> {
+                Queue<Integer> made = new Queue<>();
+                GreenThread<Integer> getter = Green.spawn(() -> made.get());
+                made.put(1);
+                assertEquals(1, getter.get());
+                made.put(2);
+                return made;
+            }).get();
+            assertFalse(q.isShared(), "same-hub use takes the fast path");
+            assertEquals(2, q.getNowait());   // a platform thread: switches it to the lock
+            assertTrue(q.isShared());
+            assertEquals(3, hub.spawn(() -> {
+                q.put(3);
+                return q.get();
+            }).get());
+        } finally {
+            hub.close();
+        }
+    }
+
+    @Test
     void platformThreadsAndGreenThreadsShareAQueue() throws Exception {
         Hub hub = Hub.start("queue-owner");
         try {
