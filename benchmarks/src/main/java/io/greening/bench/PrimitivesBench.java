@@ -25,9 +25,10 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The cost of greening's primitives on their two paths: the fast path (green threads of the hub that owns the
- * primitive: no atomic, no lock) and the slow path (a platform thread or another hub's green thread, whose
- * operations are run on the owner's carrier), next to {@code java.util.concurrent} on JDK virtual threads.
+ * The cost of greening's primitives on their two paths: the fast path (only green threads of the hub that owns
+ * the primitive use it: no atomic, no lock) and the slow path (a platform thread or another hub's green thread
+ * uses it too, which switches it to its monitor lock), next to {@code java.util.concurrent} on JDK virtual
+ * threads.
  * Scores are per round trip (a put and a get each way) or per acquire+release.
  *
  * <pre>java --add-opens java.base/java.lang=ALL-UNNAMED -jar benchmarks/target/benchmarks.jar PrimitivesBench</pre>
@@ -153,6 +154,22 @@ public class PrimitivesBench {
     @OperationsPerInvocation(ROUNDS)
     public int jdkLinkedBlockingQueueVirtualThreads() throws InterruptedException {
         return jdkPingPong(new LinkedBlockingQueue<>(), new LinkedBlockingQueue<>());
+    }
+
+    /** The (platform) benchmark thread pings a JDK virtual thread through {@link LinkedBlockingQueue}s: the JDK's cross-thread baseline. */
+    @Benchmark
+    @OperationsPerInvocation(ROUNDS)
+    public int jdkLinkedBlockingQueuePlatformThread() throws InterruptedException {
+        BlockingQueue<Integer> pings = new LinkedBlockingQueue<>();
+        BlockingQueue<Integer> pongs = new LinkedBlockingQueue<>();
+        Thread ponger = Thread.ofVirtual().start(() -> jdkPong(pings, pongs));
+        int sum = 0;
+        for (int i = 0; i < ROUNDS; i++) {
+            pings.put(i);
+            sum += pongs.take();
+        }
+        ponger.join();
+        return sum;
     }
 
     /** {@link SynchronousQueue} (the JDK's rendezvous channel) between two JDK virtual threads. */
