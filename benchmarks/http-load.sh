@@ -3,6 +3,8 @@
 #   green        greening's io.greening.http.GreenHttpServer on one hub (one carrier thread)
 #   jdk-platform the JDK's com.sun.net.httpserver with a pool of 200 platform threads
 #   jdk-virtual  the JDK's com.sun.net.httpserver with a JDK virtual thread per request
+# (the JDK server keeps at most 200 idle keep-alive connections by default and closes the others, which wrk
+# counts as read errors; it runs with sun.net.httpserver.maxIdleConnections=CONNECTIONS so all stay open)
 # one after the other in one run, and prints requests/s and latency percentiles per server.
 #
 # Usage: benchmarks/http-load.sh            (builds benchmarks/target/benchmarks.jar if missing)
@@ -40,7 +42,8 @@ for server in green jdk-platform jdk-virtual; do
   fifo=$(mktemp -u); mkfifo "$fifo"
   out=$(mktemp)
   # stdin from the fifo: the server runs until we close it
-  "$JAVA" --add-opens java.base/java.lang=ALL-UNNAMED -Xms512m -Xmx512m -cp "$JAR" io.greening.bench.HttpLoad "$server" \
+  "$JAVA" --add-opens java.base/java.lang=ALL-UNNAMED -Xms512m -Xmx512m -Dsun.net.httpserver.maxIdleConnections="$CONNECTIONS" \
+      -cp "$JAR" io.greening.bench.HttpLoad "$server" \
       <"$fifo" >"$out" 2>&1 &
   pid=$!
   exec 9>"$fifo"
