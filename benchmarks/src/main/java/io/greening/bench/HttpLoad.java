@@ -1,0 +1,84 @@
+package io.greening.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import io.greening.Hub;
+import io.greening.http.GreenHttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * One HTTP server for the load test ({@code benchmarks/http-load.sh} drives it with {@code wrk}): the same
+ * "hello world" handler on greening's {@link GreenHttpServer} (one hub), or on the JDK's
+ * {@code com.sun.net.httpserver} with a pool of platform threads or a virtual thread per request. Prints
+ * {@code READY <port>} once listening and serves until its standard input closes.
+ *
+ * <pre>java --add-opens java.base/java.lang=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
+ *     io.greening.bench.HttpLoad green|jdk-platform|jdk-virtual [port]</pre>
+ */
+public final class HttpLoad {
+    private static final byte[] HELLO = "hello world\n".getBytes(StandardCharsets.UTF_8);
+    /** Platform threads for the JDK server's handlers. */
+    static final int PLATFORM_THREADS = Integer.getInteger("httpload.platformThreads", 200);
+
+    private HttpLoad() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: HttpLoad green|jdk-platform|jdk-virtual [port]");
+            System.exit(2);
+        }
+        int port = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        AutoCloseable server = switch (args[0]) {
+            case "green" -> green(address);
+            case "jdk-platform" -> jdk(address, Executors.newFixedThreadPool(PLATFORM_THREADS));
+            case "jdk-virtual" -> jdk(address, Executors.newVirtualThreadPerTaskExecutor());
+            default -> throw new IllegalArgumentException("unknown server " + args[0]);
+        };
+        System.in.transferTo(OutputStream.nullOutputStream());   // serve until the driver closes our stdin
+        server.close();
+    }
+
+    private static AutoCloseable green(InetSocketAddress address) throws IOException {
+        Hub hub = Hub.start("http-load");
+        GreenHttpServer server = new GreenHttpServer(address, (request, response) -> {
+            response.header("Content-Type", "text/plain");
+            response.send(200, HELLO);
+        }).start(hub);
+        ready(server.address().getPort());
+        return () -> {
+            server.close();
+            hub.close();
+        };
+    }
+
+    private static AutoCloseable jdk(InetSocketAddress address, ExecutorService executor) throws IOException {
+        HttpServer server = HttpServer.create(address, 1024);
+        server.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().set("Content-Type", "text/plain");
+            exchange.sendResponseHeaders(200, HELLO.length);
+            try (OutputStream body = exchange.getResponseBody()) {
+                body.write(HELLO);
+            }
+        });
+        server.setExecutor(executor);
+        server.start();
+        ready(server.getAddress().getPort());
+        return () -> {
+            server.stop(0);
+            executor.shutdownNow();
+        };
+    }
+
+    private static void ready(int port) {
+        System.out.println("READY " + port);
+        System.out.flush();
+    }
+}
