@@ -23,6 +23,7 @@ public final class GreenThread<T> {
     private static final System.Logger LOG = System.getLogger("io.greening.thread");
     private static final int NEW = 0, STARTED = 1, DEAD = 2;
     private static final Object KILL = new Object();   // pending marker: raise a fresh GreenletExit
+    private static final List<Object> NO_WAITERS = List.of();
     private static final VarHandle STATE;
     private static final VarHandle PARKED_AT_GREEN_POINT;
 
@@ -50,8 +51,12 @@ public final class GreenThread<T> {
     boolean outcomeClaimed;
     @SuppressWarnings("unused")
     private boolean parkedAtGreenPoint;
-    /** Joiners (Threads) and links (Consumers) in arrival order; null once dead. Guarded by {@code this}. */
-    private List<Object> waiters = new ArrayList<>(2);
+    /**
+     * Joiners (Threads) and links (Consumers) in arrival order; null once dead. Guarded by {@code this}. Starts as
+     * the shared empty {@link #NO_WAITERS} and gets a list of its own on the first join or link: most green threads
+     * are never joined, and a list per thread would cost 48 bytes of every parked thread and an allocation per spawn.
+     */
+    private List<Object> waiters = NO_WAITERS;
 
     GreenThread(Hub hub, Callable<T> body, ThreadFactory threads) {
         this.hub = hub;
@@ -201,6 +206,14 @@ public final class GreenThread<T> {
         }
     }
 
+    /** Adds a joiner or link while alive; holds {@code this}. */
+    private void addWaiter(Object waiter) {
+        if (waiters == NO_WAITERS) {
+            waiters = new ArrayList<>(2);
+        }
+        waiters.add(waiter);
+    }
+
     /** Waits until this thread is dead. */
     public void join() {
         joinUntil(Hub.NO_DEADLINE);
@@ -223,7 +236,7 @@ public final class GreenThread<T> {
             if (state == DEAD) {
                 return true;
             }
-            waiters.add(me);
+            addWaiter(me);
         }
         try {
             while (state != DEAD) {
@@ -265,7 +278,7 @@ public final class GreenThread<T> {
     public void link(Consumer<GreenThread<T>> link) {
         synchronized (this) {
             if (waiters != null) {
-                waiters.add(link);
+                addWaiter(link);
                 return;
             }
         }

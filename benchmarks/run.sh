@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every benchmark of this module side by side and draws the charts: JMH (switch, spawn), the memory and
+# sleepers harnesses (each measurement in a fresh JVM), then the PNGs next to README.md. About 15 minutes on
+# 2 cores. Usage: benchmarks/run.sh [JMH options], e.g. benchmarks/run.sh -f 1 -wi 3 -i 5 (the default).
+# RUNS=3 repeats the JMH run (jmh-run1.json ...) to show run-to-run variance; SLEEPERS_MAX=100000 skips the 1M
+# sleepers run. The load average before each step goes to results/load.txt: the machine may be shared.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
+JAR=benchmarks/target/benchmarks.jar
+OUT=benchmarks/results
+mkdir -p "$OUT"
+if [ ! -f "$JAR" ]; then
+  (unset JAVA_HOME; mvn -B -q -pl benchmarks -am package -DskipTests)
+fi
+JMH_OPTS=("$@")
+if [ ${#JMH_OPTS[@]} -eq 0 ]; then JMH_OPTS=(-f 1 -wi 3 -i 5); fi
+load() { echo "$(date -u +%H:%M:%S) $1: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/load.txt"; }
+: > "$OUT/load.txt"
+rm -f "$OUT"/jmh-run*.json
+for run in $(seq 1 "${RUNS:-1}"); do
+  load "jmh run $run"
+  "$JAVA" -jar "$JAR" 'SwitchBenchmark|SpawnBenchmark' "${JMH_OPTS[@]}" -rf json -rff "$OUT/jmh-run$run.json"
+done
+load memory
+"$JAVA" -cp "$JAR" io.greening.bench.MemoryHarness "$OUT"
+load sleepers
+"$JAVA" -cp "$JAR" io.greening.bench.SleepersHarness "$OUT" "${SLEEPERS_MAX:-1000000}"
+load done
+"$JAVA" -cp "$JAR" io.greening.bench.Charts "$OUT" benchmarks

@@ -1,0 +1,172 @@
+package io.greening.bench;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Draws the README's charts (PNG, XChart) from the results the benchmarks wrote: JMH's JSON ({@code jmh-*.json}:
+ * the median iteration, averaged over the runs found), {@code memory.csv} and {@code sleepers.csv}; prints the JMH
+ * results as Markdown tables.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.greening.bench.Charts benchmarks/results benchmarks
+ * </pre>
+ */
+public final class Charts {
+    /** One JMH result: benchmark class and method, mean score, its error, and the median iteration. */
+    private static final Pattern JMH_ENTRY = Pattern.compile(
+            "\"benchmark\"\\s*:\\s*\"[\\w.]+\\.(\\w+Benchmark)\\.(\\w+)\".*?\"primaryMetric\"\\s*:\\s*\\{\\s*"
+                    + "\"score\"\\s*:\\s*([0-9.Ee+-]+),\\s*\"scoreError\"\\s*:\\s*\"?([0-9.Ee+-]+|NaN)\"?,.*?"
+                    + "\"50\\.0\"\\s*:\\s*([0-9.Ee+-]+)",
+            Pattern.DOTALL);
+
+    private Charts() {}
+
+    public static void main(String[] args) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        Path results = Path.of(args.length >= 1 ? args[0] : "benchmarks/results");
+        Path out = Path.of(args.length >= 2 ? args[1] : "benchmarks");
+        Map<String, Double> jmh = readJmh(results);
+        if (!jmh.isEmpty()) {
+            bars(out.resolve("switch"), "Switch: park/unpark round trip (log scale, lower is better)", "ns per round trip",
+                    jmh, "SwitchBenchmark", List.of("continuationYieldRun", "continuationPingPong", "green", "greenParkUntil",
+                            "greenCede", "virtualOneCarrierExecutor", "virtualDefault", "platform"));
+            bars(out.resolve("spawn"), "Spawn + run + finish of an empty thread (log scale, lower is better)", "ns per thread",
+                    jmh, "SpawnBenchmark", List.of("greenBatchFromGreen", "greenBatchFromPlatform", "greenOneByOne",
+                            "virtualBatchFromVirtual", "virtualBatchFromPlatform", "virtualOneByOne", "platformBatch",
+                            "platformOneByOne"));
+        }
+        Path memory = results.resolve("memory.csv");
+        if (Files.exists(memory)) {
+            grouped(out.resolve("memory"), "Retained heap per parked thread (lower is better)", "bytes per thread",
+                    readCsv(memory), 2, false);
+        }
+        Path sleepers = results.resolve("sleepers.csv");
+        if (Files.exists(sleepers)) {
+            grouped(out.resolve("sleepers-p99"), "Sleepers: timer lateness p99 (lower is better)", "microseconds",
+                    readCsv(sleepers), 4, false);
+        }
+    }
+
+    /**
+     * The median iteration of each benchmark, averaged over the runs found; prints a Markdown table per run with
+     * mean ± error, median, and the ratio of each median to the green thread's.
+     */
+    private static Map<String, Double> readJmh(Path results) throws IOException {
+        Map<String, List<Double>> medians = new TreeMap<>();
+        if (Files.isDirectory(results)) {
+            List<Path> runs = new ArrayList<>();
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(results, "jmh-*.json")) {
+                files.forEach(runs::add);
+            }
+            runs.sort(null);
+            for (Path file : runs) {
+                System.out.println("\n" + file.getFileName()
+                        + "\n\n| benchmark | mean ± error (ns) | median (ns) | median / green |\n|---|---:|---:|---:|");
+                Map<String, double[]> run = new LinkedHashMap<>();
+                Matcher m = JMH_ENTRY.matcher(Files.readString(file));
+                while (m.find()) {
+                    double error = m.group(4).equals("NaN") ? Double.NaN : Double.parseDouble(m.group(4));
+                    run.put(m.group(1) + "." + m.group(2),
+                            new double[] {Double.parseDouble(m.group(3)), error, Double.parseDouble(m.group(5))});
+                }
+                run.forEach((name, stats) -> {
+                    medians.computeIfAbsent(name, k -> new ArrayList<>()).add(stats[2]);
+                    String reference = name.startsWith("Switch") ? "SwitchBenchmark.green" : "SpawnBenchmark.greenBatchFromGreen";
+                    double[] green = run.get(reference);
+                    System.out.printf("| %s | %,.0f ± %,.0f | %,.0f | %s |%n", name, stats[0], stats[1], stats[2],
+                            green == null ? "" : String.format("%.2fx", stats[2] / green[2]));
+                });
+            }
+        }
+        Map<String, Double> mean = new TreeMap<>();
+        medians.forEach((k, v) -> mean.put(k, v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)));
+        return mean;
+    }
+
+    private static void bars(Path file, String title, String unit, Map<String, Double> jmh, String benchmark,
+                             List<String> order) throws IOException {
+        List<String> names = new ArrayList<>();
+        List<Number> values = new ArrayList<>();
+        for (String name : order) {
+            Double score = jmh.get(benchmark + "." + name);
+            if (score != null) {
+                names.add(name);
+                values.add(score);
+            }
+        }
+        if (names.isEmpty()) {
+            return;
+        }
+        CategoryChart chart = new CategoryChartBuilder().width(1000).height(520).title(title).yAxisTitle(unit).build();
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisMin(10.0);   // bars start at 0 otherwise, which a log axis cannot show
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setXAxisLabelRotation(20);
+        chart.getStyler().setLabelsVisible(true);
+        chart.getStyler().setDecimalPattern("#,##0");
+        chart.addSeries(unit, names, values);
+        save(chart, file);
+    }
+
+    /** One series per system (CSV column 0), one category per thread count (column 1), values from {@code column}. */
+    private static void grouped(Path file, String title, String unit, List<String[]> rows, int column, boolean log)
+            throws IOException {
+        Map<String, Map<String, Number>> bySystem = new LinkedHashMap<>();
+        List<String> counts = new ArrayList<>();
+        for (String[] row : rows) {
+            if (row.length <= column || row[column].isBlank()) {
+                continue;
+            }
+            String count = String.format("%,d", Long.parseLong(row[1]));
+            if (!counts.contains(count)) {
+                counts.add(count);
+            }
+            bySystem.computeIfAbsent(row[0], k -> new LinkedHashMap<>()).put(count, Double.parseDouble(row[column]));
+        }
+        CategoryChart chart = new CategoryChartBuilder().width(1000).height(520).title(title)
+                .xAxisTitle("threads").yAxisTitle(unit).build();
+        chart.getStyler().setYAxisLogarithmic(log);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setLabelsVisible(true);
+        chart.getStyler().setDecimalPattern("#,##0");
+        chart.getStyler().setOverlapped(false);
+        for (Map.Entry<String, Map<String, Number>> system : bySystem.entrySet()) {
+            List<Number> values = new ArrayList<>();
+            for (String count : counts) {
+                values.add(system.getValue().getOrDefault(count, 0));   // a system not measured at that count
+            }
+            chart.addSeries(system.getKey(), counts, values);
+        }
+        save(chart, file);
+    }
+
+    private static List<String[]> readCsv(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        List<String[]> rows = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            rows.add(line.split(",", -1));
+        }
+        return rows;
+    }
+
+    private static void save(CategoryChart chart, Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        System.out.println("wrote " + file + ".png");
+    }
+}
