@@ -21,6 +21,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Green versions of the blocking calls of {@link SocketChannel} and {@link ServerSocketChannel}, with the shape of
@@ -46,6 +47,9 @@ public final class GreenChannels {
     private static final class State {
         final Readiness.Side reading = new Readiness.Side();
         final Readiness.Side writing = new Readiness.Side();
+        /** One reader (or accept or connect) and one writer at a time, as the JDK's channel, since a hub waits one per side. */
+        final ReentrantLock readLock = new ReentrantLock();
+        final ReentrantLock writeLock = new ReentrantLock();
         /** Whether greening made the (blocking-mode) channel non-blocking for green calls in flight. */
         boolean switched;
         /** Calls in flight per hub whose selector the channel is registered with. */
@@ -83,6 +87,13 @@ public final class GreenChannels {
             } catch (ClosedChannelException e) {
                 throw new AsynchronousCloseException();
             }
+        }
+
+        /** Takes the read or write lock of the channel's state, for a call that waits. */
+        ReentrantLock lock(boolean readSide) {
+            ReentrantLock lock = readSide ? state.readLock : state.writeLock;
+            lock.lock();
+            return lock;
         }
 
         void end() throws IOException {
@@ -212,20 +223,21 @@ public final class GreenChannels {
     /** {@link SocketChannel#connect(SocketAddress)}; in blocking mode, returns once connected or throws. */
     public static boolean connect(SocketChannel channel, SocketAddress remote) throws IOException {
         Call call = enter(channel);
-        if (!call.waits()) {
-            try {
-                return channel.connect(remote);
-            } finally {
-                call.end();
-            }
-        }
         try {
-            boolean connected = channel.connect(remote);
-            while (!connected) {
-                call.await(SelectionKey.OP_CONNECT);
-                connected = channel.finishConnect();   // closes the channel if the connection failed, as the JDK's
+            if (!call.waits()) {
+                return channel.connect(remote);
             }
-            return true;
+            ReentrantLock lock = call.lock(true);
+            try {
+                boolean connected = channel.connect(remote);
+                while (!connected) {
+                    call.await(SelectionKey.OP_CONNECT);
+                    connected = channel.finishConnect();   // closes the channel if the connection failed, as the JDK's
+                }
+                return true;
+            } finally {
+                lock.unlock();
+            }
         } finally {
             call.end();
         }
@@ -238,12 +250,17 @@ public final class GreenChannels {
             if (!call.waits()) {
                 return channel.finishConnect();
             }
-            boolean connected = channel.finishConnect();
-            while (!connected) {
-                call.await(SelectionKey.OP_CONNECT);
-                connected = channel.finishConnect();
+            ReentrantLock lock = call.lock(true);
+            try {
+                boolean connected = channel.finishConnect();
+                while (!connected) {
+                    call.await(SelectionKey.OP_CONNECT);
+                    connected = channel.finishConnect();
+                }
+                return true;
+            } finally {
+                lock.unlock();
             }
-            return true;
         } finally {
             call.end();
         }
@@ -256,19 +273,24 @@ public final class GreenChannels {
             if (!call.waits()) {
                 return channel.read(dst);
             }
-            while (true) {
-                int n = channel.read(dst);
-                if (n != 0 || !dst.hasRemaining()) {
-                    return n;
+            ReentrantLock lock = call.lock(true);
+            try {
+                while (true) {
+                    int n = channel.read(dst);
+                    if (n != 0 || !dst.hasRemaining()) {
+                        return n;
+                    }
+                    call.await(SelectionKey.OP_READ);
                 }
-                call.await(SelectionKey.OP_READ);
+            } finally {
+                lock.unlock();
             }
         } finally {
             call.end();
         }
     }
 
-    /** {@link SocketChannel#read(ByteBuffer[], int, int)}. */
+    /** {@link SocketChannel#read(ByteBuffer[], int, int)}; in blocking mode, as {@link #read(SocketChannel, ByteBuffer)}. */
     public static long read(SocketChannel channel, ByteBuffer[] dsts, int offset, int length) throws IOException {
         Call call = enter(channel);
         try {
@@ -276,12 +298,17 @@ public final class GreenChannels {
                 return channel.read(dsts, offset, length);
             }
             Objects.checkFromIndexSize(offset, length, dsts.length);
-            while (true) {
-                long n = channel.read(dsts, offset, length);
-                if (n != 0 || !hasRemaining(dsts, offset, length)) {
-                    return n;
+            ReentrantLock lock = call.lock(true);
+            try {
+                while (true) {
+                    long n = channel.read(dsts, offset, length);
+                    if (n != 0 || !hasRemaining(dsts, offset, length)) {
+                        return n;
+                    }
+                    call.await(SelectionKey.OP_READ);
                 }
-                call.await(SelectionKey.OP_READ);
+            } finally {
+                lock.unlock();
             }
         } finally {
             call.end();
@@ -300,15 +327,20 @@ public final class GreenChannels {
             if (!call.waits()) {
                 return channel.write(src);
             }
-            int total = 0;
-            while (src.hasRemaining()) {
-                int n = channel.write(src);
-                total += n;
-                if (n == 0) {
-                    call.await(SelectionKey.OP_WRITE);
+            ReentrantLock lock = call.lock(false);
+            try {
+                int total = 0;
+                while (src.hasRemaining()) {
+                    int n = channel.write(src);
+                    total += n;
+                    if (n == 0) {
+                        call.await(SelectionKey.OP_WRITE);
+                    }
                 }
+                return total;
+            } finally {
+                lock.unlock();
             }
-            return total;
         } finally {
             call.end();
         }
@@ -322,15 +354,20 @@ public final class GreenChannels {
                 return channel.write(srcs, offset, length);
             }
             Objects.checkFromIndexSize(offset, length, srcs.length);
-            long total = 0;
-            while (hasRemaining(srcs, offset, length)) {
-                long n = channel.write(srcs, offset, length);
-                total += n;
-                if (n == 0) {
-                    call.await(SelectionKey.OP_WRITE);
+            ReentrantLock lock = call.lock(false);
+            try {
+                long total = 0;
+                while (hasRemaining(srcs, offset, length)) {
+                    long n = channel.write(srcs, offset, length);
+                    total += n;
+                    if (n == 0) {
+                        call.await(SelectionKey.OP_WRITE);
+                    }
                 }
+                return total;
+            } finally {
+                lock.unlock();
             }
-            return total;
         } finally {
             call.end();
         }
@@ -355,11 +392,16 @@ public final class GreenChannels {
             if (!call.waits()) {
                 return channel.accept();
             }
-            SocketChannel accepted;
-            while ((accepted = channel.accept()) == null) {
-                call.await(SelectionKey.OP_ACCEPT);
+            ReentrantLock lock = call.lock(true);
+            try {
+                SocketChannel accepted;
+                while ((accepted = channel.accept()) == null) {
+                    call.await(SelectionKey.OP_ACCEPT);
+                }
+                return accepted;
+            } finally {
+                lock.unlock();
             }
-            return accepted;
         } finally {
             call.end();
         }

@@ -214,6 +214,29 @@ class GreenChannelsTest {
     }
 
     @Test
+    void twoGreenReadersOfOneChannelTakeTurnsAsOnTheJdk() throws Exception {
+        try (ServerSocketChannel server = listen(); SocketChannel client = SocketChannel.open(server.getLocalAddress());
+             SocketChannel peer = server.accept()) {
+            int sum = Green.run(() -> {
+                List<GreenThread<Integer>> readers = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    readers.add(Green.spawn(() -> {
+                        ByteBuffer one = ByteBuffer.allocate(1);
+                        GreenChannels.read(client, one);
+                        return (int) one.get(0);
+                    }));
+                }
+                Green.cede();
+                GreenChannels.write(peer, ByteBuffer.wrap(new byte[] {3}));
+                GreenChannels.write(peer, ByteBuffer.wrap(new byte[] {4}));
+                return readers.get(0).get() + readers.get(1).get();
+            });
+            assertEquals(7, sum);
+            assertTrue(client.isBlocking());
+        }
+    }
+
+    @Test
     void onAPlatformThreadTheCallsAreTheJdksOwn() throws Exception {
         int closedPort;
         try (ServerSocketChannel gone = listen()) {
