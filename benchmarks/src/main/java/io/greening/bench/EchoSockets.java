@@ -16,13 +16,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * Echo round trips per second, one server and many clients in one JVM, three ways: greening's sockets on one hub
- * (waits on the hub's selector), plain JDK sockets on green threads of one hub (waits through the JDK's poller
- * threads), and plain JDK sockets on platform threads (one per connection, both ends).
+ * Echo round trips per second, one server and many clients in one JVM: greening's sockets on one hub (waits on the
+ * hub's selector), plain JDK sockets on green threads of one hub (waits through the JDK's poller threads), plain JDK
+ * sockets on platform threads (one per connection, both ends), and greening's sockets on platform threads (the
+ * fallback for a green socket used off the hub: waits on pooled selectors).
  *
  * <pre>
  * java --add-opens java.base/java.lang=ALL-UNNAMED -cp runtime/target/classes:benchmarks/target/classes \
- *     io.greening.bench.EchoSockets [connections=1000] [roundTrips=100] [messageBytes=32] [repeats=3] [only=all|green|jdk-green|platform]
+ *     io.greening.bench.EchoSockets [connections=1000] [roundTrips=100] [messageBytes=32] [repeats=3] [only=all|green|jdk-green|platform|green-on-platform]
  * </pre>
  */
 public final class EchoSockets {
@@ -75,6 +76,10 @@ public final class EchoSockets {
         if (only.equals("all") || only.equals("platform")) {
             report("JDK sockets, platform threads", repeats,
                     () -> echo(JDK, connections, roundTrips, messageBytes, false));
+        }
+        if (only.equals("all") || only.equals("green-on-platform")) {
+            report("greening sockets, platform threads (pooled selectors)", repeats,
+                    () -> echo(GREEN, connections, roundTrips, messageBytes, false));
         }
     }
 

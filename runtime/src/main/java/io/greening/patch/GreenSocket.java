@@ -46,7 +46,8 @@ public class GreenSocket extends Socket {
     /** The most a single read or write moves, as the JDK's socket (it bounds temporary direct buffers). */
     private static final int MAX_TRANSFER = 128 * 1024;
 
-    private final SocketChannel channel;
+    /** Non-blocking; made on first need by {@link #channel()}, as the JDK's socket makes its descriptor. */
+    private volatile SocketChannel channel;
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final Readiness.Side reading = new Readiness.Side();
@@ -64,9 +65,13 @@ public class GreenSocket extends Socket {
     private volatile InputStream in;
     private volatile OutputStream out;
 
-    /** An unconnected socket, as {@link Socket#Socket()}. */
-    public GreenSocket() throws IOException {
-        this(SocketChannel.open());
+    /**
+     * An unconnected socket, as {@link Socket#Socket()}; its descriptor is made when first needed.
+     *
+     * @throws SocketException never: declared by {@code Socket}'s constructor that this one calls
+     */
+    public GreenSocket() throws SocketException {
+        super((SocketImpl) null);   // every method is overridden: Socket's own implementation stays unused
     }
 
     /** A socket connected to {@code host:port}, as {@link Socket#Socket(String, int)}; name lookup is offloaded. */
@@ -91,7 +96,7 @@ public class GreenSocket extends Socket {
 
     private GreenSocket(InetSocketAddress address, InetSocketAddress local) throws IOException {
         Objects.requireNonNull(address);
-        this(SocketChannel.open());
+        this();
         try {
             if (local != null) {
                 bind(local);
@@ -109,7 +114,7 @@ public class GreenSocket extends Socket {
 
     /** Wraps a fresh channel (from {@code SocketChannel.open()} or an accept), switching it to non-blocking mode. */
     GreenSocket(SocketChannel channel) throws IOException {
-        super((SocketImpl) null);   // every method is overridden: Socket's own implementation stays unused
+        this();
         this.channel = channel;
         try {
             channel.configureBlocking(false);
@@ -121,6 +126,31 @@ public class GreenSocket extends Socket {
             remote = (InetSocketAddress) channel.getRemoteAddress();
             localPort = ((InetSocketAddress) channel.getLocalAddress()).getPort();
             state = CONNECTED | BOUND;
+        }
+    }
+
+    /** The channel, made now if need be. */
+    private SocketChannel channel() throws SocketException {
+        SocketChannel c = channel;
+        if (c != null) {
+            return c;
+        }
+        synchronized (stateLock) {
+            if (channel == null) {
+                if ((state & CLOSED) != 0) {
+                    throw new SocketException("Socket is closed");
+                }
+                try {
+                    SocketChannel opened = SocketChannel.open();
+                    opened.configureBlocking(false);
+                    channel = opened;
+                } catch (SocketException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw new SocketException(e.getMessage(), e);
+                }
+            }
+            return channel;
         }
     }
 
@@ -172,6 +202,7 @@ public class GreenSocket extends Socket {
             long deadline = deadlineAfterMillis(timeout);
             readLock.lock();
             try {
+                SocketChannel channel = channel();
                 boolean connected = channel.connect(target);
                 while (!connected) {
                     if (!Readiness.await(channel, SelectionKey.OP_CONNECT, deadline, writing, false)) {
@@ -183,7 +214,7 @@ public class GreenSocket extends Socket {
                 readLock.unlock();
             }
             remote = target;
-            localPort = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+            localPort = ((InetSocketAddress) channel().getLocalAddress()).getPort();
             setState(CONNECTED | BOUND);
         } catch (IOException e) {
             if (e instanceof ClosedByInterruptException) {
@@ -216,6 +247,7 @@ public class GreenSocket extends Socket {
             throw new SocketException("Unresolved address");
         }
         try {
+            SocketChannel channel = channel();
             channel.bind(local != null ? local : new InetSocketAddress(0));
             localPort = ((InetSocketAddress) channel.getLocalAddress()).getPort();
         } catch (IOException e) {
@@ -239,7 +271,7 @@ public class GreenSocket extends Socket {
             return any;
         }
         try {
-            InetAddress local = ((InetSocketAddress) channel.getLocalAddress()).getAddress();
+            InetAddress local = ((InetSocketAddress) channel().getLocalAddress()).getAddress();
             return local.isAnyLocalAddress() ? any : local;
         } catch (IOException | RuntimeException closed) {
             return any;
@@ -681,7 +713,7 @@ public class GreenSocket extends Socket {
         Objects.requireNonNull(name);
         ensureNotClosed();
         try {
-            channel.setOption(name, value);
+            channel().setOption(name, value);
         } catch (ClosedChannelException e) {
             throw new SocketException("Socket is closed");
         }
@@ -693,7 +725,7 @@ public class GreenSocket extends Socket {
         Objects.requireNonNull(name);
         ensureNotClosed();
         try {
-            return channel.getOption(name);
+            return channel().getOption(name);
         } catch (ClosedChannelException e) {
             throw new SocketException("Socket is closed");
         }
@@ -701,13 +733,17 @@ public class GreenSocket extends Socket {
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        return channel.supportedOptions();
+        try {
+            return channel().supportedOptions();
+        } catch (SocketException e) {
+            return Set.of();   // as the JDK's socket when it cannot make its descriptor
+        }
     }
 
     private <T> void setOptionChecked(SocketOption<T> name, T value) throws SocketException {
         ensureNotClosed();
         try {
-            channel.setOption(name, value);
+            channel().setOption(name, value);
         } catch (IOException e) {
             throw optionFailure(e);
         }
@@ -716,7 +752,7 @@ public class GreenSocket extends Socket {
     private <T> T getOptionChecked(SocketOption<T> name) throws SocketException {
         ensureNotClosed();
         try {
-            return channel.getOption(name);
+            return channel().getOption(name);
         } catch (IOException e) {
             throw optionFailure(e);
         }
@@ -750,8 +786,12 @@ public class GreenSocket extends Socket {
             }
             state |= CLOSED;
         }
+        SocketChannel c = channel;   // made under stateLock only while not closed, so this is final now
+        if (c == null) {
+            return;
+        }
         try {
-            channel.close();
+            c.close();
         } finally {
             reading.wake();
             writing.wake();

@@ -213,6 +213,47 @@ class GreenSocketTest {
     }
 
     @Test
+    void theAgentsFactoriesMakeGreenSocketsThatAnswerAsTheJdksBeforeConnecting() throws Exception {
+        try (ServerSocket jdk = new ServerSocket(0); ServerSocket green = SocketPatches.newServerSocket(0)) {
+            assertInstanceOf(GreenServerSocket.class, green);
+            assertEquals(jdk.getInetAddress(), green.getInetAddress(), "the wildcard address as given");
+            assertEquals(jdk.getLocalSocketAddress().getClass(), green.getLocalSocketAddress().getClass());
+            assertEquals(jdk.getSoTimeout(), green.getSoTimeout());
+            assertEquals(jdk.getReuseAddress(), green.getReuseAddress());
+            assertTrue(green.toString().startsWith("ServerSocket[addr=0.0.0.0/0.0.0.0,localport="), green.toString());
+            try (Socket client = SocketPatches.newSocket(LOOPBACK, green.getLocalPort()); Socket peer = green.accept()) {
+                assertInstanceOf(GreenSocket.class, client);
+                assertInstanceOf(GreenSocket.class, peer);
+            }
+        }
+        try (Socket jdk = new Socket(); Socket green = SocketPatches.newSocket()) {
+            assertInstanceOf(GreenSocket.class, green);
+            assertEquals(jdk.isBound(), green.isBound());
+            assertEquals(jdk.getLocalAddress(), green.getLocalAddress());
+            assertEquals(jdk.getLocalSocketAddress(), green.getLocalSocketAddress());
+            assertEquals(jdk.getInetAddress(), green.getInetAddress());
+            assertEquals(jdk.toString(), green.toString());
+            assertEquals(jdk.getSoTimeout(), green.getSoTimeout());
+            assertEquals(jdk.getTcpNoDelay(), green.getTcpNoDelay(), "options work before connecting");
+            assertEquals(jdk.getSoLinger(), green.getSoLinger());
+            green.setReceiveBufferSize(65536);
+            assertTrue(green.getReceiveBufferSize() > 0);
+            assertEquals(outcome(assertThrows(IllegalArgumentException.class, () -> jdk.setSoTimeout(-1))),
+                    outcome(assertThrows(IllegalArgumentException.class, () -> green.setSoTimeout(-1))));
+            assertEquals(outcome(assertThrows(SocketException.class, jdk::getInputStream)),
+                    outcome(assertThrows(SocketException.class, green::getInputStream)));
+        }
+        try (ServerSocket server = listen(true)) {
+            InetSocketAddress local = new InetSocketAddress(LOOPBACK, 0);
+            try (Socket bound = SocketPatches.newSocket(LOOPBACK, server.getLocalPort(), LOOPBACK, 0)) {
+                assertTrue(bound.isBound());
+                assertEquals(LOOPBACK, bound.getLocalAddress());
+                assertNotEquals(local.getPort(), bound.getLocalPort());
+            }
+        }
+    }
+
+    @Test
     void endOfStreamIsMinusOneAgainAndAgain() throws Exception {
         assertSameAsJdk("hi -1 -1 0", green -> {
             try (ServerSocket server = listen(green); Socket client = connect(green, server.getLocalPort())) {
