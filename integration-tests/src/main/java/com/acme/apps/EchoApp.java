@@ -18,8 +18,9 @@ import java.util.zip.CRC32;
 
 /**
  * A plain blocking thread-per-connection echo server and its clients, one platform thread per connection on
- * each side. Every client connects, waits until all clients are connected (so all connections are open at
- * once), then sends its messages one by one and checks each echo.
+ * each side. Every client connects, waits until all clients are connected, sends its messages one by one
+ * checking each echo, and waits until all clients are done before closing: all connections, and all their
+ * threads on both sides, are alive at once.
  *
  * <pre>
  * EchoApp &lt;connections&gt; [messages]                 server and clients in this JVM
@@ -111,6 +112,7 @@ public final class EchoApp {
 
     private static String runClients(int port, int connections, int messages) throws InterruptedException {
         CountDownLatch allConnected = new CountDownLatch(connections);
+        CountDownLatch allExchanged = new CountDownLatch(connections);
         AtomicLong checksum = new AtomicLong();
         AtomicLong bytesReceived = new AtomicLong();
         AtomicInteger mismatches = new AtomicInteger();
@@ -119,10 +121,11 @@ public final class EchoApp {
         for (int i = 0; i < connections; i++) {
             int id = i;
             Thread client = new Thread(() -> {
-                boolean counted = false;
+                boolean connected = false;
+                boolean exchanged = false;
                 try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
                     allConnected.countDown();
-                    counted = true;
+                    connected = true;
                     allConnected.await();
                     OutputStream out = socket.getOutputStream();
                     DataInputStream in = new DataInputStream(socket.getInputStream());
@@ -141,12 +144,18 @@ public final class EchoApp {
                         bytesReceived.addAndGet(echoed.length);
                     }
                     checksum.addAndGet(crc.getValue());
+                    allExchanged.countDown();
+                    exchanged = true;
+                    allExchanged.await();
                 } catch (IOException | InterruptedException e) {
                     failures.incrementAndGet();
                     System.err.println("client " + id + ": " + e);
                 } finally {
-                    if (!counted) {
+                    if (!connected) {
                         allConnected.countDown();
+                    }
+                    if (!exchanged) {
+                        allExchanged.countDown();
                     }
                 }
             }, "echo-client-" + i);
