@@ -157,16 +157,17 @@ public final class Demo {
     }
 
     private static void printTable(List<Integer> connectionCounts, List<EchoRun[]> runs) {
-        String rowFormat = "%-28s" + "%14s%14s".repeat(connectionCounts.size()) + "%n";
-        List<Object> header = new ArrayList<>(List.of(""));
+        String rowFormat = "%-26s" + "%13s%13s".repeat(connectionCounts.size()) + "%n";
+        StringBuilder header = new StringBuilder(" ".repeat(26));
         List<Object> subHeader = new ArrayList<>(List.of(""));
         for (int connections : connectionCounts) {
-            header.add(String.format(Locale.ROOT, "%,d conn.", connections));
-            header.add("");
+            String title = String.format(Locale.ROOT, "%,d connections", connections);
+            int pad = 26 - title.length();
+            header.append(" ".repeat(pad - pad / 2)).append(title).append(" ".repeat(pad / 2));
             subHeader.add("plain");
             subHeader.add("greened");
         }
-        System.out.printf(Locale.ROOT, rowFormat, header.toArray());
+        System.out.println(header.toString().stripTrailing());
         System.out.printf(Locale.ROOT, rowFormat, subHeader.toArray());
         row(rowFormat, "wall time", runs, run -> String.format(Locale.ROOT, "%.2f s", run.wall().toMillis() / 1000.0));
         row(rowFormat, "peak OS threads, server", runs,
