@@ -48,18 +48,39 @@ final class Offload {
     }
 
     static <T> T call(Callable<T> work) throws Exception {
+        return call(work, true);
+    }
+
+    /**
+     * Runs {@code work} on the pool while the calling green thread waits green. If {@code interruptible} is false the
+     * wait ignores interrupts, as the JDK's file I/O and DNS calls do, and the interrupt status is set again at the
+     * end; a kill still ends the wait.
+     */
+    static <T> T call(Callable<T> work, boolean interruptible) throws Exception {
         if (Hub.current() == null) {
             return work.call();
         }
         Job<T> job = new Job<>(work, Thread.currentThread());
         Future<?> future = POOL.submit(job);
+        boolean interrupted = false;
         try {
             while (!job.done) {
-                Hub.parkUntil(Hub.NO_DEADLINE);
+                try {
+                    Hub.parkUntil(Hub.NO_DEADLINE);
+                } catch (GreenInterruptedException e) {
+                    if (interruptible) {
+                        throw e;
+                    }
+                    interrupted = true;
+                }
             }
         } catch (RuntimeException | Error killedOrInterrupted) {
             future.cancel(true);
             throw killedOrInterrupted;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         Throwable failure = job.failure;
         if (failure == null) {
