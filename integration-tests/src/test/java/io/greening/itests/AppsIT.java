@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -83,6 +84,9 @@ class AppsIT {
         ForkedApp.Result greened = ForkedApp.run(java, List.of(ForkedApp.agentOption(agent, reportFile)), classes,
                 main, args, APP_TIMEOUT);
 
+        System.out.printf(Locale.ROOT, "%s %s: plain %d ms, %d OS threads, %d kB; greened %d ms, %d OS threads, %d kB%n",
+                app, args, plain.wall().toMillis(), plain.peakOsThreads(), plain.peakRssKb(),
+                greened.wall().toMillis(), greened.peakOsThreads(), greened.peakRssKb());
         assertEquals(0, plain.exitCode(), plain::describe);
         assertEquals(0, greened.exitCode(), greened::describe);
         assertEquals(plain.comparableOutput(), greened.comparableOutput(),
