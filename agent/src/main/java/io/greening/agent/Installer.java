@@ -52,6 +52,10 @@ final class Installer {
         if (options.greenMain() && !attached && mainClass == null) {
             LOG.log(System.Logger.Level.WARNING, "greening: main=green, but the main class is unknown; main runs as is");
         }
+        // No Nexus: we add no initializers, and its set-up would reach for sun.misc.Unsafe (a warning on JDK 25).
+        if (System.getProperty("net.bytebuddy.nexus.disabled") == null) {
+            System.setProperty("net.bytebuddy.nexus.disabled", "true");
+        }
         new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(attached ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION : AgentBuilder.RedefinitionStrategy.DISABLED)
