@@ -1,0 +1,183 @@
+package io.greening.bench;
+
+import io.greening.Green;
+import io.greening.GreenThread;
+import io.greening.patch.GreenServerSocket;
+import io.greening.patch.GreenSocket;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * Echo round trips per second, one server and many clients in one JVM: greening's sockets on one hub (waits on the
+ * hub's selector), plain JDK sockets on green threads of one hub (waits through the JDK's poller threads), plain JDK
+ * sockets on platform threads (one per connection, both ends), and greening's sockets on platform threads (the
+ * fallback for a green socket used off the hub: waits on pooled selectors).
+ *
+ * <pre>
+ * java --add-opens java.base/java.lang=ALL-UNNAMED -cp runtime/target/classes:benchmarks/target/classes \
+ *     io.greening.bench.EchoSockets [connections=1000] [roundTrips=100] [messageBytes=32] [repeats=3] [only=all|green|jdk-green|platform|green-on-platform]
+ * </pre>
+ */
+public final class EchoSockets {
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    private EchoSockets() {}
+
+    interface Sockets {
+        ServerSocket listen(int backlog) throws IOException;
+
+        Socket connect(int port) throws IOException;
+    }
+
+    private static final Sockets GREEN = new Sockets() {
+        public ServerSocket listen(int backlog) throws IOException {
+            return new GreenServerSocket(0, backlog, LOOPBACK);
+        }
+
+        public Socket connect(int port) throws IOException {
+            return new GreenSocket(LOOPBACK, port);
+        }
+    };
+
+    private static final Sockets JDK = new Sockets() {
+        public ServerSocket listen(int backlog) throws IOException {
+            return new ServerSocket(0, backlog, LOOPBACK);
+        }
+
+        public Socket connect(int port) throws IOException {
+            return new Socket(LOOPBACK, port);
+        }
+    };
+
+    public static void main(String[] args) throws Exception {
+        int connections = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int roundTrips = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        int messageBytes = args.length > 2 ? Integer.parseInt(args[2]) : 32;
+        int repeats = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        String only = args.length > 4 ? args[4] : "all";
+        System.out.printf("echo: %d connections x %d round trips of %d bytes, best of %d%n",
+                connections, roundTrips, messageBytes, repeats);
+        if (only.equals("all") || only.equals("green")) {
+            report("greening sockets, one hub (hub selector)", repeats,
+                    () -> Green.run(() -> echo(GREEN, connections, roundTrips, messageBytes, true)));
+        }
+        if (only.equals("all") || only.equals("jdk-green")) {
+            report("JDK sockets, green threads on one hub (JDK poller)", repeats,
+                    () -> Green.run(() -> echo(JDK, connections, roundTrips, messageBytes, true)));
+        }
+        if (only.equals("all") || only.equals("platform")) {
+            report("JDK sockets, platform threads", repeats,
+                    () -> echo(JDK, connections, roundTrips, messageBytes, false));
+        }
+        if (only.equals("all") || only.equals("green-on-platform")) {
+            report("greening sockets, platform threads (pooled selectors)", repeats,
+                    () -> echo(GREEN, connections, roundTrips, messageBytes, false));
+        }
+    }
+
+    private static void report(String name, int repeats, Callable<Long> run) throws Exception {
+        double best = 0;
+        for (int r = 0; r < repeats + 1; r++) {   // the first run warms up
+            long start = System.nanoTime();
+            long trips = run.call();
+            double perSecond = trips / ((System.nanoTime() - start) / 1e9);
+            if (r > 0) {
+                best = Math.max(best, perSecond);
+            }
+        }
+        System.out.printf("%-55s %,12.0f round trips/s%n", name, best);
+    }
+
+    /** Runs the clients and the server, green or on platform threads; returns the number of round trips made. */
+    private static long echo(Sockets sockets, int connections, int roundTrips, int messageBytes, boolean green)
+            throws Exception {
+        try (ServerSocket server = sockets.listen(connections)) {
+            Runnable acceptor = () -> {
+                try {
+                    while (true) {
+                        Socket accepted = server.accept();
+                        start(green, () -> {
+                            try (accepted) {
+                                InputStream in = accepted.getInputStream();
+                                OutputStream out = accepted.getOutputStream();
+                                byte[] buffer = new byte[messageBytes];
+                                int n;
+                                while ((n = in.read(buffer)) > 0) {
+                                    out.write(buffer, 0, n);
+                                }
+                            }
+                            return null;
+                        });
+                    }
+                } catch (IOException closed) {
+                    // the server socket closed: the run is over
+                }
+            };
+            Thread acceptorThread = green ? null : Thread.ofPlatform().daemon().start(acceptor);
+            GreenThread<?> greenAcceptor = green ? Green.spawn(acceptor) : null;
+            List<Waitable> clients = new ArrayList<>();
+            for (int c = 0; c < connections; c++) {
+                clients.add(start(green, () -> {
+                    try (Socket socket = sockets.connect(server.getLocalPort())) {
+                        socket.setTcpNoDelay(true);
+                        InputStream in = socket.getInputStream();
+                        OutputStream out = socket.getOutputStream();
+                        byte[] message = new byte[messageBytes];
+                        byte[] reply = new byte[messageBytes];
+                        for (int i = 0; i < roundTrips; i++) {
+                            message[0] = (byte) i;
+                            out.write(message);
+                            if (in.readNBytes(reply, 0, messageBytes) != messageBytes || reply[0] != (byte) i) {
+                                throw new IllegalStateException("bad echo");
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Waitable client : clients) {
+                client.await();
+            }
+            server.close();
+            if (greenAcceptor != null) {
+                greenAcceptor.join();
+            } else {
+                acceptorThread.join();
+            }
+        }
+        return (long) connections * roundTrips;
+    }
+
+    interface Waitable {
+        void await() throws Exception;
+    }
+
+    private static Waitable start(boolean green, Callable<Void> body) {
+        if (green) {
+            GreenThread<Void> thread = Green.spawn(body);
+            return thread::get;
+        }
+        Throwable[] failure = new Throwable[1];
+        Thread thread = Thread.ofPlatform().start(() -> {
+            try {
+                body.call();
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        return () -> {
+            thread.join();
+            if (failure[0] != null) {
+                throw new IllegalStateException(failure[0]);
+            }
+        };
+    }
+}
