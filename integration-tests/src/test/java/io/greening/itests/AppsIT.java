@@ -74,9 +74,8 @@ class AppsIT {
      */
     private Comparison compare(String app, List<String> args, List<String> kindsRewritten) throws Exception {
         Path java = ForkedApp.currentJava();
-        Path classes = Path.of(System.getProperty("greening.apps.classes"));
-        Path agent = Path.of(System.getProperty("greening.agent.jar"));
-        assertTrue(Files.isRegularFile(agent), "the agent jar is built before the integration tests: " + agent);
+        Path classes = Built.appClasses();
+        Path agent = Built.agentJar();
         Path reportFile = work.resolve(app + "-report.txt");
         String main = "com.acme.apps." + app;
 
