@@ -33,28 +33,21 @@ class AgentBehaviourIT {
 
     @Test
     void anUnknownOptionStopsTheJvmWithOneLineNamingItAndTheValidOnes() throws Exception {
-        ForkedApp.Result run = hello("include=com.acme.**,colour=green");
-        List<String> complaint = agentLines(run);
-        assertEquals(1, complaint.size(), run::describe);
-        assertTrue(complaint.getFirst().contains("colour"), run::describe);
-        assertTrue(complaint.getFirst().contains("include=") && complaint.getFirst().contains("report="),
-                "lists the valid options: " + complaint);
+        String complaint = refusal("include=com.acme.**,colour=green");
+        assertTrue(complaint.contains("colour"), complaint);
+        assertTrue(complaint.contains("include=") && complaint.contains("report="), "lists the valid ones: " + complaint);
     }
 
     @Test
     void aMalformedValueStopsTheJvmWithOneLineNamingIt() throws Exception {
-        ForkedApp.Result run = hello("include=com.acme.**,hubs=zero");
-        List<String> complaint = agentLines(run);
-        assertEquals(1, complaint.size(), run::describe);
-        assertTrue(complaint.getFirst().contains("hubs=zero"), run::describe);
+        String complaint = refusal("include=com.acme.**,hubs=zero");
+        assertTrue(complaint.contains("hubs=zero"), complaint);
     }
 
     @Test
     void aMissingIncludeStopsTheJvmWithAnExample() throws Exception {
-        ForkedApp.Result run = hello("report=stderr");
-        List<String> complaint = agentLines(run);
-        assertEquals(1, complaint.size(), run::describe);
-        assertTrue(complaint.getFirst().contains("include=com.acme.**"), run::describe);
+        String complaint = refusal("report=stderr");
+        assertTrue(complaint.contains("include=com.acme.**"), complaint);
     }
 
     @Test
@@ -114,19 +107,19 @@ class AgentBehaviourIT {
         assertTrue(agentReport.rewritesByKind().getOrDefault("sleep", 0L) > 0, agentReport.text());
     }
 
-    /** Runs the trivial main with the given agent options, expecting the agent to refuse them. */
-    private ForkedApp.Result hello(String agentOptions) throws Exception {
+    /**
+     * Runs the trivial main with the given agent options, expecting the agent to refuse them before main: a
+     * non-zero exit and one line on stderr (besides the JVM's own warnings), which is returned.
+     */
+    private static String refusal(String agentOptions) throws Exception {
         ForkedApp.Result run = ForkedApp.run(ForkedApp.currentJava(),
                 List.of("-javaagent:" + Built.agentJar() + "=" + agentOptions), Built.appClasses(),
                 "com.acme.apps.Hello", List.of(), APP_TIMEOUT);
         assertNotEquals(0, run.exitCode(), run::describe);
         assertFalse(run.output().contains("hello"), "main must not run:\n" + run.describe());
-        return run;
-    }
-
-    /** The stderr lines that are not the JVM's own warnings. */
-    private static List<String> agentLines(ForkedApp.Result run) {
-        return run.errors().lines().filter(line -> !line.startsWith(JVM_WARNING)).toList();
+        List<String> complaint = run.errors().lines().filter(line -> !line.startsWith(JVM_WARNING)).toList();
+        assertEquals(1, complaint.size(), run::describe);
+        return complaint.getFirst();
     }
 
     /**
