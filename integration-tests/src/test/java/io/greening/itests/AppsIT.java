@@ -14,13 +14,14 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Each unmodified app of {@code com.acme.apps} runs twice in a fresh JVM, plain and with
  * {@code -javaagent:greening.jar=include=com.acme.**,report=<file>}: the outputs must be equal, the greened run
  * must stay under {@value #MAX_GREENED_OS_THREADS} OS threads, and its exit report must count the call sites it
- * rewrote, by kind.
+ * rewrote, by kind. Every class the agent transformed must pass ASM's {@code CheckClassAdapter}.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class AppsIT {
@@ -80,8 +81,10 @@ class AppsIT {
         String main = "com.acme.apps." + app;
 
         ForkedApp.Result plain = ForkedApp.run(java, List.of(), classes, main, args, APP_TIMEOUT);
-        ForkedApp.Result greened = ForkedApp.run(java, List.of(ForkedApp.agentOption(agent, reportFile)), classes,
-                main, args, APP_TIMEOUT);
+        Path transformed = work.resolve(app + "-classes");
+        Path dumpAgent = ClassDump.writeAgentJar(work.resolve("class-dump.jar"));
+        ForkedApp.Result greened = ForkedApp.run(java, List.of(ForkedApp.agentOption(agent, reportFile),
+                "-javaagent:" + dumpAgent + "=" + transformed), classes, main, args, APP_TIMEOUT);
 
         System.out.printf(Locale.ROOT, "%s %s: plain %d ms, %d OS threads, %d kB; greened %d ms, %d OS threads, %d kB%n",
                 app, args, plain.wall().toMillis(), plain.peakOsThreads(), plain.peakRssKb(),
@@ -92,6 +95,9 @@ class AppsIT {
                 () -> "greened output differs from plain\n" + greened.describe());
         assertTrue(greened.peakOsThreads() < MAX_GREENED_OS_THREADS,
                 "greened peak OS threads " + greened.peakOsThreads() + "\n" + greened.describe());
+
+        assertFalse(ClassDump.greenedClasses(transformed).isEmpty(), "greened classes dumped to " + transformed);
+        assertEquals(Map.of(), ClassDump.verifyAll(transformed, classes), "CheckClassAdapter on the transformed classes");
 
         assertTrue(Files.isRegularFile(reportFile), "the agent writes its exit report to " + reportFile);
         AgentReport report = AgentReport.read(reportFile);
