@@ -60,6 +60,9 @@ final class Installer {
                 .disableClassFormatChanges()
                 .with(attached ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION : AgentBuilder.RedefinitionStrategy.DISABLED)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
+                // describe types from their class files, never by reflection: reflecting on a loaded class loads its
+                // nested classes while ByteBuddy's circularity lock is held, and those would then escape transformation
+                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(new ReportingListener(report))
                 .ignore(ElementMatchers.none())
                 .type((type, loader, module, classBeingRedefined, domain) -> loader != null && selector.selects(type.getName()))
