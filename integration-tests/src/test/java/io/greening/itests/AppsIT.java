@@ -1,5 +1,6 @@
 package io.greening.itests;
 
+import com.sun.tools.attach.VirtualMachine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +66,44 @@ class AppsIT {
         assertTrue(subclasses.plain.output().contains(
                 "sleeper: alive-while-sleeping=true interrupted, flag cleared=true alive-after-join=false"),
                 subclasses.plain::describe);
+    }
+
+    /**
+     * The agent attached to a running app ({@code VirtualMachine.loadAgent}) before it starts its threads:
+     * same output as unattached, few OS threads, and a report. (The attach mechanism itself, loaded and later
+     * classes, bad options on attach: {@code AgentIT}.)
+     */
+    @Test
+    void agentAttachedToARunningApp() throws Exception {
+        Path java = ForkedApp.currentJava();
+        Path reportFile = work.resolve("LateApp-report.txt");
+        List<String> args = List.of("2000");
+        ForkedApp unattached = ForkedApp.start(java, List.of(), Built.appClasses(), "com.acme.apps.LateApp", args);
+        unattached.awaitLine("# ready", APP_TIMEOUT);
+        unattached.sendLine("go");
+        ForkedApp.Result plain = unattached.await(APP_TIMEOUT);
+
+        ForkedApp late = ForkedApp.start(java, List.of(), Built.appClasses(), "com.acme.apps.LateApp", args);
+        late.awaitLine("# ready", APP_TIMEOUT);
+        VirtualMachine vm = VirtualMachine.attach(Long.toString(late.pid()));
+        try {
+            vm.loadAgent(Built.agentJar().toString(), "include=com.acme.**,report=" + reportFile);
+        } finally {
+            vm.detach();
+        }
+        late.sendLine("go");
+        ForkedApp.Result attached = late.await(APP_TIMEOUT);
+
+        assertEquals(0, plain.exitCode(), plain::describe);
+        assertEquals(0, attached.exitCode(), attached::describe);
+        assertEquals(List.of("late: told go, threads=2000 wakeups=2000"), plain.comparableOutput(), plain::describe);
+        assertEquals(plain.comparableOutput(), attached.comparableOutput(), attached::describe);
+        assertTrue(plain.peakOsThreads() > 100, "plain: " + plain.peakOsThreads());
+        assertTrue(attached.peakOsThreads() < MAX_GREENED_OS_THREADS,
+                "attached: " + attached.peakOsThreads() + "\n" + attached.describe());
+        AgentReport report = AgentReport.read(reportFile);
+        assertTrue(report.rewritesByKind().getOrDefault("threads", 0L) > 0, report.text());
+        assertTrue(report.rewritesByKind().getOrDefault("sleep", 0L) > 0, report.text());
     }
 
     private record Comparison(ForkedApp.Result plain, ForkedApp.Result greened, AgentReport report) { }
