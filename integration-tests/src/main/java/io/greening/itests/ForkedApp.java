@@ -96,6 +96,17 @@ public final class ForkedApp {
         return "-javaagent:" + agentJar + "=include=com.acme.**,report=" + report;
     }
 
+    /** The process id of the app's JVM. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Writes a line to the app's standard input. */
+    public void sendLine(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
     /** Waits for the first output line starting with {@code prefix} and returns the rest of it. */
     public String awaitLine(String prefix, Duration timeout) throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
