@@ -146,6 +146,15 @@ public final class Green {
         return Offload.call(work);
     }
 
+    /**
+     * Like {@link #offload}, but the wait ignores interrupts, as the JDK's file I/O and DNS calls do (the agent's
+     * patches use it to keep their interrupt behaviour): an interrupt during the wait is kept and set again when the
+     * work is done. A kill or timeout still ends the wait.
+     */
+    public static <T> T offloadUninterruptibly(Callable<T> work) throws Exception {
+        return Offload.call(work, false);
+    }
+
     static Callable<Void> callable(Runnable body) {
         return () -> {
             body.run();

@@ -48,6 +48,15 @@ final class Offload {
     }
 
     static <T> T call(Callable<T> work) throws Exception {
+        return call(work, true);
+    }
+
+    /**
+     * Runs {@code work} on the pool while the calling green thread waits green. If {@code interruptible} is false the
+     * wait ignores interrupts, as the JDK's file I/O and DNS calls do, and the interrupt status is set again at the
+     * end; a kill still ends the wait.
+     */
+    static <T> T call(Callable<T> work, boolean interruptible) throws Exception {
         Hub hub = Hub.current();
         if (hub == null) {
             return work.call();
@@ -55,15 +64,26 @@ final class Offload {
         Job<T> job = new Job<>(work, Thread.currentThread());
         hub.offloadsInFlight.incrementAndGet();
         Future<?> future = POOL.submit(job);
+        boolean interrupted = false;
         try {
             while (!job.done) {
-                Hub.parkUntil(Hub.NO_DEADLINE, job);
+                try {
+                    Hub.parkUntil(Hub.NO_DEADLINE, job);
+                } catch (GreenInterruptedException e) {
+                    if (interruptible) {
+                        throw e;
+                    }
+                    interrupted = true;
+                }
             }
         } catch (RuntimeException | Error killedOrInterrupted) {
             future.cancel(true);
             throw killedOrInterrupted;
         } finally {
             hub.offloadsInFlight.decrementAndGet();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         Throwable failure = job.failure;
         if (failure == null) {

@@ -1,18 +1,111 @@
 package io.greening.agent;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
 
-/** The {@code -javaagent} entry point. The call-site rewriting arrives with the agent issue. */
+/**
+ * The agent's entry points: {@code -javaagent:greening.jar=include=com.acme.**,...} ({@link #premain}) and dynamic
+ * attach ({@link #agentmain}). See docs/agent.md.
+ *
+ * <p>This class must not touch a runtime class ({@code io.greening.*} outside this package): the runtime is put on the
+ * bootstrap class path here first, so that every class loader shares its one copy; only then does {@link Installer}
+ * (which uses it) load.
+ */
 public final class GreeningAgent {
+    /** Where greening.jar keeps the runtime's class files, out of every class loader's reach. */
+    static final String RUNTIME_PREFIX = "META-INF/greening-runtime/";
+    private static final System.Logger LOG = System.getLogger("io.greening.agent");
+    private static boolean installed;   // guarded by GreeningAgent.class
+
     private GreeningAgent() {}
 
-    /** Called by the JVM before {@code main} for {@code -javaagent:greening.jar=...}. */
-    public static void premain(String options, Instrumentation instrumentation) {
-        System.getLogger("io.greening.agent").log(System.Logger.Level.DEBUG, "greening agent loaded: {0}", options);
+    /**
+     * Called by the JVM before {@code main}. A bad option stops the JVM with one line on stderr; any other failure is
+     * logged and the application runs unchanged.
+     */
+    public static void premain(String arguments, Instrumentation instrumentation) {
+        AgentOptions options;
+        try {
+            options = AgentOptions.parse(arguments, System.getProperties());
+        } catch (AgentOptions.OptionException e) {
+            System.err.println(e.getMessage());
+            System.err.flush();
+            Runtime.getRuntime().halt(2);   // no shutdown hooks: nothing has started yet
+            return;
+        }
+        start(options, instrumentation, false);
     }
 
-    /** Called by the JVM on dynamic attach. */
-    public static void agentmain(String options, Instrumentation instrumentation) {
-        premain(options, instrumentation);
+    /**
+     * Called on dynamic attach: greens classes loaded from now on and retransforms the selected classes already
+     * loaded. A bad option fails the attach (the attaching tool sees the one-line message), never the running JVM.
+     */
+    public static void agentmain(String arguments, Instrumentation instrumentation) {
+        start(AgentOptions.parse(arguments, System.getProperties()), instrumentation, true);
+    }
+
+    private static synchronized void start(AgentOptions options, Instrumentation instrumentation, boolean attached) {
+        if (installed) {
+            LOG.log(System.Logger.Level.WARNING, "greening agent already installed; ignoring the second start");
+            return;
+        }
+        try {
+            putRuntimeOnBootClassPath(instrumentation);
+            openJavaLangToRuntime(instrumentation);
+            Installer.install(options, instrumentation, attached);
+            installed = true;
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, "greening agent could not start; the application runs unchanged", t);
+        }
+    }
+
+    private static void putRuntimeOnBootClassPath(Instrumentation instrumentation) throws IOException, URISyntaxException {
+        try {
+            Class.forName("io.greening.patch.GreenThreads", false, null);
+            return;   // already there (a second attach, or -Xbootclasspath/a)
+        } catch (ClassNotFoundException expected) {
+            // extract it below
+        }
+        Path agentJar = Path.of(GreeningAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path runtimeJar = Files.createTempFile("greening-runtime-", ".jar");
+        runtimeJar.toFile().deleteOnExit();
+        int classes = 0;
+        try (JarFile jar = new JarFile(agentJar.toFile());
+             JarOutputStream out = new JarOutputStream(Files.newOutputStream(runtimeJar))) {
+            Enumeration<JarEntry> entries = jar.entries();
+            while (entries.hasMoreElements()) {
+                JarEntry entry = entries.nextElement();
+                if (entry.isDirectory() || !entry.getName().startsWith(RUNTIME_PREFIX)) {
+                    continue;
+                }
+                out.putNextEntry(new JarEntry(entry.getName().substring(RUNTIME_PREFIX.length())));
+                try (InputStream in = jar.getInputStream(entry)) {
+                    in.transferTo(out);
+                }
+                out.closeEntry();
+                classes++;
+            }
+        }
+        if (classes == 0) {
+            throw new IOException(agentJar + " holds no runtime under " + RUNTIME_PREFIX + "; was it built by Maven?");
+        }
+        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(runtimeJar.toFile()));
+    }
+
+    /** The runtime's one reflective door needs java.lang open to it; with the agent no --add-opens is needed. */
+    private static void openJavaLangToRuntime(Instrumentation instrumentation) throws ClassNotFoundException {
+        Module runtime = Class.forName("io.greening.Hub", false, null).getModule();
+        instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(), Map.of("java.lang", Set.of(runtime)),
+                Set.of(), Map.of());
     }
 }

@@ -1,0 +1,72 @@
+package io.greening.agent;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Which classes the agent rewrites: those matching an {@code include} pattern and no {@code exclude} pattern.
+ * Patterns use dots: {@code com.acme.**} is a package tree, {@code com.acme.*} one package, {@code Native*} any
+ * characters but a dot; a plain class name also covers its nested classes ({@code Name$Inner}, lambdas). greening's
+ * own classes and the JDK's are never selected.
+ */
+public final class ClassSelector {
+    private final List<Pattern> include;
+    private final List<Pattern> exclude;
+
+    /** A selector from the {@code include} and {@code exclude} patterns. */
+    public ClassSelector(List<String> include, List<String> exclude) {
+        this.include = include.stream().map(ClassSelector::compile).toList();
+        this.exclude = exclude.stream().map(ClassSelector::compile).toList();
+    }
+
+    /** Whether the class named {@code className} (binary name, dots) is rewritten. */
+    public boolean selects(String className) {
+        if (className == null || isOffLimits(className)) {
+            return false;
+        }
+        return matchesAny(include, className) && !matchesAny(exclude, className);
+    }
+
+    private static boolean isOffLimits(String className) {
+        return className.startsWith("io.greening.") || className.startsWith("java.") || className.startsWith("javax.")
+                || className.startsWith("jdk.") || className.startsWith("sun.") || className.startsWith("com.sun.");
+    }
+
+    private static boolean matchesAny(List<Pattern> patterns, String className) {
+        for (Pattern p : patterns) {
+            if (p.matcher(className).matches()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static void validate(String option, String pattern) {
+        if (pattern.isEmpty() || !pattern.matches("[\\p{javaJavaIdentifierPart}.*$]+") || pattern.startsWith(".")
+                || pattern.contains("..") || pattern.contains("***")) {
+            throw new AgentOptions.OptionException("bad value " + option + "=" + pattern
+                    + " (expected a class pattern such as com.acme.**, com.acme.* or com.acme.Main)");
+        }
+    }
+
+    static Pattern compile(String glob) {
+        StringBuilder regex = new StringBuilder();
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            if (c == '*') {
+                if (i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+                    regex.append(".*");
+                    i++;
+                } else {
+                    regex.append("[^.]*");
+                }
+            } else {
+                regex.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        if (!glob.endsWith("*")) {
+            regex.append("(\\$.*)?");   // a class name covers its nested classes and lambdas
+        }
+        return Pattern.compile(regex.toString());
+    }
+}

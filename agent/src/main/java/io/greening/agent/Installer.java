@@ -1,0 +1,210 @@
+package io.greening.agent;
+
+import io.greening.StallMonitor;
+import io.greening.agent.Rewrites.Rewrite;
+import io.greening.patch.GreenThreads;
+import io.greening.patch.Hubs;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.field.FieldDescription;
+import net.bytebuddy.description.field.FieldList;
+import net.bytebuddy.description.method.MethodList;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.pool.TypePool;
+import net.bytebuddy.utility.JavaModule;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.Opcodes;
+
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+import javax.management.ObjectName;
+
+/**
+ * Installs the rewriting with ByteBuddy's {@link AgentBuilder}, configures the runtime, and sets up the exit report and
+ * the JMX dump. Loaded only once the runtime is on the bootstrap class path.
+ */
+final class Installer {
+    private static final System.Logger LOG = System.getLogger("io.greening.agent");
+
+    private Installer() {}
+
+    static Report install(AgentOptions options, Instrumentation instrumentation, boolean attached) {
+        Hubs.configure(options.hubs());
+        if (options.stall() != null) {
+            StallMonitor.setThreshold(options.stall());
+        }
+        Report report = new Report(options.verbose());
+        ClassSelector selector = new ClassSelector(options.include(), options.exclude());
+        Map<String, List<Rewrite>> rows = Rewrites.index(options.groups());
+        String mainClass = options.greenMain() && !attached ? mainClassName() : null;
+        if (options.greenMain() && !attached && mainClass == null) {
+            LOG.log(System.Logger.Level.WARNING, "greening: main=green, but the main class is unknown; main runs as is");
+        }
+        new AgentBuilder.Default()
+                .disableClassFormatChanges()
+                .with(attached ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION : AgentBuilder.RedefinitionStrategy.DISABLED)
+                .with(AgentBuilder.PoolStrategy.Default.FAST)
+                .with(new ReportingListener(report))
+                .ignore(ElementMatchers.none())
+                .type((type, loader, module, classBeingRedefined, domain) -> loader != null && selector.selects(type.getName()))
+                .transform((builder, type, loader, module, domain) ->
+                        builder.visit(new Wrapper(rows, type.getName(), type.getName().equals(mainClass), report)))
+                .installOn(instrumentation);
+        String reportTarget = options.report();
+        if (!reportTarget.equals("off")) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> writeReport(report, reportTarget), "greening-report"));
+        }
+        Thread.ofPlatform().daemon().name("greening-jmx").start(Installer::registerMBean);
+        return report;
+    }
+
+    /** The main class named on the command line (class, {@code -jar} manifest, or {@code module/class}), or null. */
+    static String mainClassName() {
+        String command = System.getProperty("sun.java.command", "").trim();
+        if (command.isEmpty()) {
+            return null;
+        }
+        String first = command.split("\\s+")[0];
+        if (first.endsWith(".jar")) {
+            try (JarFile jar = new JarFile(first)) {
+                return jar.getManifest() == null ? null : jar.getManifest().getMainAttributes().getValue("Main-Class");
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        int slash = first.indexOf('/');
+        return slash >= 0 ? first.substring(slash + 1) : first;
+    }
+
+    private static void writeReport(Report report, String target) {
+        String text = report.render(GreenThreads.dump(), ManagementFactory.getThreadMXBean().getPeakThreadCount(), osThreadsNow());
+        if (target.equals("stderr")) {
+            System.err.print(text);
+            System.err.flush();
+            return;
+        }
+        try {
+            Files.writeString(Path.of(target), text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "greening: could not write the report to " + target, e);
+        }
+    }
+
+    private static String osThreadsNow() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Threads:")) {
+                    return line.substring("Threads:".length()).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: say so below
+        }
+        return "unknown";
+    }
+
+    private static void registerMBean() {
+        try {
+            ManagementFactory.getPlatformMBeanServer().registerMBean(new GreenThreadsBean(),
+                    new ObjectName("io.greening:type=GreenThreads"));
+        } catch (Exception | LinkageError e) {
+            LOG.log(System.Logger.Level.WARNING, "greening: could not register the GreenThreads MBean", e);
+        }
+    }
+
+    /** The MBean behind {@link GreenThreadsMXBean}. */
+    static final class GreenThreadsBean implements GreenThreadsMXBean {
+        @Override
+        public String dump() {
+            return GreenThreads.dump();
+        }
+
+        @Override
+        public int getLiveCount() {
+            return GreenThreads.liveCount();
+        }
+    }
+
+    /** Counts classes transformed and failed; a failed class is loaded unchanged (ByteBuddy returns no bytes). */
+    private static final class ReportingListener extends AgentBuilder.Listener.Adapter {
+        private final Report report;
+
+        ReportingListener(Report report) {
+            this.report = report;
+        }
+
+        @Override
+        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
+                                     DynamicType dynamicType) {
+            report.succeeded(type.getName());
+        }
+
+        @Override
+        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {
+            report.failed(typeName, error);
+        }
+    }
+
+    /** Hands one class to a {@link CallSiteRewriter}, answering its subtype questions from ByteBuddy's type pool. */
+    private static final class Wrapper implements AsmVisitorWrapper {
+        private final Map<String, List<Rewrite>> rows;
+        private final String className;
+        private final boolean isMainClass;
+        private final Report report;
+
+        Wrapper(Map<String, List<Rewrite>> rows, String className, boolean isMainClass, Report report) {
+            this.rows = rows;
+            this.className = className;
+            this.isMainClass = isMainClass;
+            this.report = report;
+        }
+
+        @Override
+        public int mergeWriter(int flags) {
+            return flags;
+        }
+
+        @Override
+        public int mergeReader(int flags) {
+            return isMainClass ? flags | ClassReader.EXPAND_FRAMES : flags;   // the main prologue adds an expanded frame
+        }
+
+        @Override
+        public ClassVisitor wrap(TypeDescription instrumentedType, ClassVisitor classVisitor, Implementation.Context context,
+                                 TypePool typePool, FieldList<FieldDescription.InDefinedShape> fields, MethodList<?> methods,
+                                 int writerFlags, int readerFlags) {
+            Map<Rewrite, Integer> counts = new HashMap<>();
+            ClassVisitor reporting = new ClassVisitor(Opcodes.ASM9, classVisitor) {
+                @Override
+                public void visitEnd() {
+                    report.found(className, counts);
+                    super.visitEnd();
+                }
+            };
+            return new CallSiteRewriter(reporting, rows, (type, supertype) -> isSubtype(typePool, type, supertype),
+                    isMainClass ? className.replace('.', '/') : null, row -> counts.merge(row, 1, Integer::sum));
+        }
+
+        private static boolean isSubtype(TypePool pool, String type, String supertype) {
+            try {
+                TypePool.Resolution t = pool.describe(type.replace('/', '.'));
+                TypePool.Resolution s = pool.describe(supertype.replace('/', '.'));
+                return t.isResolved() && s.isResolved() && t.resolve().isAssignableTo(s.resolve());
+            } catch (RuntimeException unresolvable) {
+                return false;   // a type we cannot see is treated as not a subtype: the call site stays as it is
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.greening.agent;
+
+import io.greening.agent.Rewrites.Rewrite;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the agent did: classes selected, transformed and failed, call sites rewritten by group and kind. Rewrites are
+ * counted per class and committed only once the class's transformation succeeded.
+ */
+public final class Report {
+    private static final System.Logger LOG = System.getLogger("io.greening.agent");
+
+    private final boolean verbose;
+    private final Map<String, Map<Rewrite, Integer>> pending = new ConcurrentHashMap<>();
+    private final Map<Rewrite, LongAdder> rewritten = new ConcurrentHashMap<>();
+    private final Map<String, String> failures = new ConcurrentHashMap<>();
+    private final AtomicLong selected = new AtomicLong();
+    private final AtomicLong transformed = new AtomicLong();
+
+    Report(boolean verbose) {
+        this.verbose = verbose;
+    }
+
+    /** Notes the rewrites found in {@code className} (not yet committed). */
+    void found(String className, Map<Rewrite, Integer> counts) {
+        pending.put(className, counts);
+    }
+
+    /** The transformation of a selected class succeeded: its rewrites count. */
+    void succeeded(String className) {
+        selected.incrementAndGet();
+        Map<Rewrite, Integer> counts = pending.remove(className);
+        if (counts == null || counts.isEmpty()) {
+            return;
+        }
+        transformed.incrementAndGet();
+        counts.forEach((row, n) -> rewritten.computeIfAbsent(row, r -> new LongAdder()).add(n));
+        if (verbose) {
+            LOG.log(System.Logger.Level.INFO, "greening: rewrote " + counts.values().stream().mapToInt(Integer::intValue).sum()
+                    + " call sites in " + className + ": " + describe(counts));
+        }
+    }
+
+    /** The transformation of {@code className} failed: it loads unchanged; reported once. */
+    void failed(String className, Throwable error) {
+        selected.incrementAndGet();
+        pending.remove(className);
+        String reason = error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+        if (failures.putIfAbsent(className, reason) == null) {
+            LOG.log(System.Logger.Level.WARNING, "greening: could not transform " + className
+                    + "; it runs unchanged (not greened): " + reason, verbose ? error : null);
+        }
+    }
+
+    /** Call sites rewritten so far, by report label (e.g. {@code Thread.start}). */
+    public Map<String, Long> rewrittenByKind() {
+        Map<String, Long> byKind = new TreeMap<>();
+        rewritten.forEach((row, n) -> byKind.merge(row.label(), n.sum(), Long::sum));
+        return byKind;
+    }
+
+    /** The classes that failed to transform, with why. */
+    public Map<String, String> failures() {
+        return new TreeMap<>(failures);
+    }
+
+    private static String describe(Map<Rewrite, Integer> counts) {
+        Map<String, Integer> byKind = new TreeMap<>();
+        counts.forEach((row, n) -> byKind.merge(row.label(), n, Integer::sum));
+        List<String> parts = new ArrayList<>();
+        byKind.forEach((k, n) -> parts.add(k + " " + n));
+        return String.join(", ", parts);
+    }
+
+    /**
+     * The exit report. Its lines, for tools that read it:
+     * <pre>
+     * greening report
+     *   classes: selected S, transformed T, failed F
+     *   call sites rewritten: N
+     *     &lt;group&gt; &lt;kind&gt; &lt;count&gt;        (one line per kind, e.g. "threads Thread.start 3")
+     *   failed: &lt;class&gt;: &lt;reason&gt;     (one line per failed class)
+     *   peak platform threads: P (ThreadMXBean); OS threads now: O (/proc/self/status)
+     *   green threads: G            (then one line per live green thread made by the agent)
+     * </pre>
+     */
+    String render(String greenThreadDump, int peakPlatformThreads, String osThreadsNow) {
+        StringBuilder out = new StringBuilder("greening report\n");
+        out.append("  classes: selected ").append(selected.get()).append(", transformed ").append(transformed.get())
+                .append(", failed ").append(failures.size()).append('\n');
+        Map<String, Long> lines = new TreeMap<>();
+        long total = 0;
+        for (Map.Entry<Rewrite, LongAdder> e : rewritten.entrySet()) {
+            long n = e.getValue().sum();
+            total += n;
+            lines.merge(e.getKey().group().optionName() + " " + e.getKey().label(), n, Long::sum);
+        }
+        out.append("  call sites rewritten: ").append(total).append('\n');
+        lines.forEach((k, n) -> out.append("    ").append(k).append(' ').append(n).append('\n'));
+        failures().forEach((c, why) -> out.append("  failed: ").append(c).append(": ").append(why).append('\n'));
+        out.append("  peak platform threads: ").append(peakPlatformThreads).append(" (ThreadMXBean); OS threads now: ")
+                .append(osThreadsNow).append(" (/proc/self/status)\n");
+        for (String line : greenThreadDump.split("\n")) {
+            out.append("  ").append(line).append('\n');
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,183 @@
+package io.greening.patch;
+
+import io.greening.Green;
+import io.greening.Hub;
+
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code files} group: file reads and writes and DNS look-ups, which would block the hub's one carrier, run on
+ * greening's offload pool while the green thread waits green ({@link Green#offloadUninterruptibly}: they ignore
+ * interrupts, as the JDK calls do). Off green threads they are the JDK calls themselves.
+ */
+public final class FilePatches {
+    private FilePatches() {}
+
+    /** A JDK call that may throw an {@link IOException}. */
+    @FunctionalInterface
+    private interface IoCall<T> extends Callable<T> {
+        @Override
+        T call() throws IOException;
+    }
+
+    private static <T> T offload(IoCall<T> call, String what) throws IOException {
+        if (Hub.current() == null) {
+            return call.call();
+        }
+        GreenThreads.waitingOn(what);
+        try {
+            return Green.offloadUninterruptibly(call);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception impossible) {
+            throw new IllegalStateException(impossible);
+        } finally {
+            GreenThreads.waitingOn(null);
+        }
+    }
+
+    // ---- FileInputStream ----
+
+    /** {@code in.read()}. */
+    public static int read(FileInputStream in) throws IOException {
+        return offload(in::read, "file read");
+    }
+
+    /** {@code in.read(b)}. */
+    public static int read(FileInputStream in, byte[] b) throws IOException {
+        return offload(() -> in.read(b), "file read");
+    }
+
+    /** {@code in.read(b, off, len)}. */
+    public static int read(FileInputStream in, byte[] b, int off, int len) throws IOException {
+        return offload(() -> in.read(b, off, len), "file read");
+    }
+
+    /** {@code in.readAllBytes()}. */
+    public static byte[] readAllBytes(FileInputStream in) throws IOException {
+        return offload(in::readAllBytes, "file read");
+    }
+
+    /** {@code in.readNBytes(len)}. */
+    public static byte[] readNBytes(FileInputStream in, int len) throws IOException {
+        return offload(() -> in.readNBytes(len), "file read");
+    }
+
+    /** {@code in.readNBytes(b, off, len)}. */
+    public static int readNBytes(FileInputStream in, byte[] b, int off, int len) throws IOException {
+        return offload(() -> in.readNBytes(b, off, len), "file read");
+    }
+
+    // ---- FileOutputStream ----
+
+    /** {@code out.write(b)} of one byte. */
+    public static void write(FileOutputStream out, int b) throws IOException {
+        offload(() -> {
+            out.write(b);
+            return null;
+        }, "file write");
+    }
+
+    /** {@code out.write(b)}. */
+    public static void write(FileOutputStream out, byte[] b) throws IOException {
+        offload(() -> {
+            out.write(b);
+            return null;
+        }, "file write");
+    }
+
+    /** {@code out.write(b, off, len)}. */
+    public static void write(FileOutputStream out, byte[] b, int off, int len) throws IOException {
+        offload(() -> {
+            out.write(b, off, len);
+            return null;
+        }, "file write");
+    }
+
+    // ---- RandomAccessFile ----
+
+    /** {@code file.read()}. */
+    public static int read(RandomAccessFile file) throws IOException {
+        return offload(file::read, "file read");
+    }
+
+    /** {@code file.read(b)}. */
+    public static int read(RandomAccessFile file, byte[] b) throws IOException {
+        return offload(() -> file.read(b), "file read");
+    }
+
+    /** {@code file.read(b, off, len)}. */
+    public static int read(RandomAccessFile file, byte[] b, int off, int len) throws IOException {
+        return offload(() -> file.read(b, off, len), "file read");
+    }
+
+    /** {@code file.readFully(b)}. */
+    public static void readFully(RandomAccessFile file, byte[] b) throws IOException {
+        offload(() -> {
+            file.readFully(b);
+            return null;
+        }, "file read");
+    }
+
+    /** {@code file.readFully(b, off, len)}. */
+    public static void readFully(RandomAccessFile file, byte[] b, int off, int len) throws IOException {
+        offload(() -> {
+            file.readFully(b, off, len);
+            return null;
+        }, "file read");
+    }
+
+    /** {@code file.write(b)} of one byte. */
+    public static void write(RandomAccessFile file, int b) throws IOException {
+        offload(() -> {
+            file.write(b);
+            return null;
+        }, "file write");
+    }
+
+    /** {@code file.write(b)}. */
+    public static void write(RandomAccessFile file, byte[] b) throws IOException {
+        offload(() -> {
+            file.write(b);
+            return null;
+        }, "file write");
+    }
+
+    /** {@code file.write(b, off, len)}. */
+    public static void write(RandomAccessFile file, byte[] b, int off, int len) throws IOException {
+        offload(() -> {
+            file.write(b, off, len);
+            return null;
+        }, "file write");
+    }
+
+    // ---- DNS ----
+
+    /** {@code InetAddress.getByName(host)}. */
+    public static InetAddress getByName(String host) throws UnknownHostException {
+        try {
+            return offload(() -> InetAddress.getByName(host), "DNS " + host);
+        } catch (UnknownHostException | RuntimeException e) {
+            throw e;
+        } catch (IOException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /** {@code InetAddress.getAllByName(host)}. */
+    public static InetAddress[] getAllByName(String host) throws UnknownHostException {
+        try {
+            return offload(() -> InetAddress.getAllByName(host), "DNS " + host);
+        } catch (UnknownHostException | RuntimeException e) {
+            throw e;
+        } catch (IOException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+}
