@@ -1,0 +1,34 @@
+package com.acme.apps;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What each app prints last, on a line of its own that starts with {@code #} so that output comparisons skip
+ * it: the JVM's peak count of live platform threads and the process's peak resident set size.
+ */
+final class Peak {
+    private Peak() {}
+
+    static void print() {
+        int peakThreads = ManagementFactory.getThreadMXBean().getPeakThreadCount();
+        System.out.println("# peak-threads=" + peakThreads + " peak-rss-kb=" + procStatus("VmHWM:")
+                + " os-threads-now=" + procStatus("Threads:"));
+    }
+
+    /** A numeric field of /proc/self/status, or -1 where there is none (not Linux). */
+    private static long procStatus(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,201 @@
+package io.greening.itests;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The demo: the unmodified thread-per-connection echo app ({@code com.acme.apps.EchoApp}) run plain and greened
+ * for each connection count, server and clients in two JVMs (each side holds one socket per connection, and
+ * 10,000 connections in one process would need more than the usual 20,000 file descriptors), side by side:
+ * wall time, peak OS threads, peak RSS, whether the outputs match; then the start-up time the agent adds and
+ * what it rewrote. Run by {@code ./demo}; prints to stdout.
+ *
+ * <pre>Demo --agent &lt;greening.jar&gt; --classes &lt;app classes&gt; [--connections 1000,10000] [--messages 10]</pre>
+ */
+public final class Demo {
+    private static final String ECHO = "com.acme.apps.EchoApp";
+    private static final String HELLO = "com.acme.apps.Hello";
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
+    private static final int START_UP_TRIES = 3;
+
+    private final Path java = ForkedApp.currentJava();
+    private final Path agent;
+    private final Path classes;
+    private final Path work;
+
+    private Demo(Path agent, Path classes, Path work) {
+        this.agent = agent;
+        this.classes = classes;
+        this.work = work;
+    }
+
+    /** One echo run: the server's and the clients' JVM. */
+    private record EchoRun(ForkedApp.Result server, ForkedApp.Result clients, Duration wall) {
+        List<String> comparableOutput() {
+            List<String> lines = new ArrayList<>(server.comparableOutput());
+            lines.addAll(clients.comparableOutput());
+            return lines;
+        }
+
+        boolean succeeded() {
+            return server.exitCode() == 0 && clients.exitCode() == 0
+                    && clients.output().stream().anyMatch(line -> line.contains("mismatches=0 failures=0"));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path agent = null;
+        Path classes = null;
+        List<Integer> connectionCounts = List.of(1_000, 10_000);
+        int messages = 10;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--agent" -> agent = Path.of(args[i + 1]);
+                case "--classes" -> classes = Path.of(args[i + 1]);
+                case "--connections" -> connectionCounts = List.of(args[i + 1].split(",")).stream()
+                        .map(count -> Integer.parseInt(count.replace("_", ""))).toList();
+                case "--messages" -> messages = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (agent == null || classes == null || args.length % 2 != 0) {
+            System.err.println("usage: Demo --agent <greening.jar> --classes <app classes>"
+                    + " [--connections 1000,10000] [--messages 10]");
+            System.exit(2);
+        }
+        new Demo(agent, classes, Files.createTempDirectory("greening-demo")).run(connectionCounts, messages);
+    }
+
+    private void run(List<Integer> connectionCounts, int messages) throws Exception {
+        System.out.println("greening demo: " + ECHO + ", a plain thread-per-connection echo server and one client");
+        System.out.println("thread per connection (server and clients in two JVMs), " + messages
+                + " messages per connection; greened = " + ForkedApp.agentOption(agent, Path.of("<report>")));
+        System.out.println("java: " + java);
+        System.out.println();
+
+        List<EchoRun[]> runs = new ArrayList<>();
+        Path firstReport = null;
+        for (int connections : connectionCounts) {
+            System.out.printf(Locale.ROOT, "running %,d connections plain...%n", connections);
+            EchoRun plain = echo(connections, messages, null);
+            System.out.printf(Locale.ROOT, "running %,d connections greened...%n", connections);
+            Path report = work.resolve("report-" + connections + ".txt");
+            EchoRun greened = echo(connections, messages, report);
+            if (firstReport == null) {
+                firstReport = report;
+            }
+            runs.add(new EchoRun[] {plain, greened});
+        }
+        System.out.println();
+        printTable(connectionCounts, runs);
+
+        System.out.println();
+        long plainStart = bestStartUp(List.of());
+        long greenedStart = bestStartUp(List.of("-javaagent:" + agent + "=include=com.acme.**,report=off"));
+        System.out.printf(Locale.ROOT, "start-up, trivial main (best of %d): plain %d ms, with the agent %d ms:"
+                + " the agent adds %d ms%n", START_UP_TRIES, plainStart, greenedStart, greenedStart - plainStart);
+
+        System.out.println();
+        System.out.println("what the agent rewrote in the echo app (its exit report, server JVM):");
+        if (firstReport != null && Files.isRegularFile(firstReport)) {
+            AgentReport report = AgentReport.read(firstReport);
+            Map<String, Long> byKind = report.rewritesByKind();
+            if (!byKind.isEmpty()) {
+                System.out.println("  call sites by kind: " + byKind);
+            }
+            report.text().lines().forEach(line -> System.out.println("  | " + line));
+        } else {
+            System.out.println("  (no report written to " + firstReport + ")");
+        }
+        boolean allSucceeded = runs.stream().allMatch(pair -> pair[0].succeeded() && pair[1].succeeded());
+        if (!allSucceeded) {
+            for (EchoRun[] pair : runs) {
+                for (EchoRun run : pair) {
+                    if (!run.succeeded()) {
+                        System.out.println("\nFAILED:\n" + run.server().describe() + "\n" + run.clients().describe());
+                    }
+                }
+            }
+            System.exit(1);
+        }
+    }
+
+    /** Runs the echo server, then its clients, plain or (with a report file) greened. */
+    private EchoRun echo(int connections, int messages, Path report) throws Exception {
+        List<String> options = report == null ? List.of() : List.of(ForkedApp.agentOption(agent, report));
+        List<String> clientOptions = report == null ? List.of()
+                : List.of(ForkedApp.agentOption(agent, work.resolve("clients-" + report.getFileName())));
+        long began = System.nanoTime();
+        ForkedApp server = ForkedApp.start(java, options, classes, ECHO,
+                List.of("server", Integer.toString(connections)));
+        String port = server.awaitLine("# port=", Duration.ofMinutes(1));
+        long clientsBegan = System.nanoTime();
+        ForkedApp clients = ForkedApp.start(java, clientOptions, classes, ECHO,
+                List.of("client", port, Integer.toString(connections), Integer.toString(messages)));
+        ForkedApp.Result clientsResult = clients.await(RUN_TIMEOUT);
+        ForkedApp.Result serverResult = server.await(RUN_TIMEOUT);
+        Duration wall = Duration.ofNanos(Math.max(serverResult.wall().toNanos(),
+                clientsBegan - began + clientsResult.wall().toNanos()));
+        return new EchoRun(serverResult, clientsResult, wall);
+    }
+
+    private long bestStartUp(List<String> options) throws Exception {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < START_UP_TRIES; i++) {
+            ForkedApp.Result hello = ForkedApp.run(java, options, classes, HELLO, List.of(), Duration.ofMinutes(1));
+            if (hello.exitCode() != 0) {
+                throw new IllegalStateException("trivial main failed:\n" + hello.describe());
+            }
+            best = Math.min(best, hello.wall().toMillis());
+        }
+        return best;
+    }
+
+    private static void printTable(List<Integer> connectionCounts, List<EchoRun[]> runs) {
+        String rowFormat = "%-26s" + "%13s%13s".repeat(connectionCounts.size()) + "%n";
+        StringBuilder header = new StringBuilder(" ".repeat(26));
+        List<Object> subHeader = new ArrayList<>(List.of(""));
+        for (int connections : connectionCounts) {
+            String title = String.format(Locale.ROOT, "%,d connections", connections);
+            int pad = 26 - title.length();
+            header.append(" ".repeat(pad - pad / 2)).append(title).append(" ".repeat(pad / 2));
+            subHeader.add("plain");
+            subHeader.add("greened");
+        }
+        System.out.println(header.toString().stripTrailing());
+        System.out.printf(Locale.ROOT, rowFormat, subHeader.toArray());
+        row(rowFormat, "wall time", runs, run -> String.format(Locale.ROOT, "%.2f s", run.wall().toMillis() / 1000.0));
+        row(rowFormat, "peak OS threads, server", runs,
+                run -> String.format(Locale.ROOT, "%,d", run.server().peakOsThreads()));
+        row(rowFormat, "peak OS threads, clients", runs,
+                run -> String.format(Locale.ROOT, "%,d", run.clients().peakOsThreads()));
+        row(rowFormat, "peak RSS, server", runs, run -> megabytes(run.server().peakRssKb()));
+        row(rowFormat, "peak RSS, clients", runs, run -> megabytes(run.clients().peakRssKb()));
+        row(rowFormat, "echoes all correct", runs, run -> run.succeeded() ? "yes" : "NO");
+        List<Object> same = new ArrayList<>(List.of("output same as plain"));
+        for (EchoRun[] pair : runs) {
+            same.add("");
+            same.add(pair[0].comparableOutput().equals(pair[1].comparableOutput()) ? "yes" : "NO");
+        }
+        System.out.printf(Locale.ROOT, rowFormat, same.toArray());
+    }
+
+    private static void row(String format, String label, List<EchoRun[]> runs,
+                            java.util.function.Function<EchoRun, String> cell) {
+        List<Object> cells = new ArrayList<>(List.of(label));
+        for (EchoRun[] pair : runs) {
+            cells.add(cell.apply(pair[0]));
+            cells.add(cell.apply(pair[1]));
+        }
+        System.out.printf(Locale.ROOT, format, cells.toArray());
+    }
+
+    private static String megabytes(long kilobytes) {
+        return String.format(Locale.ROOT, "%,d MB", Math.round(kilobytes / 1024.0));
+    }
+}

@@ -1,0 +1,104 @@
+package io.greening.itests;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Each unmodified app of {@code com.acme.apps} runs twice in a fresh JVM, plain and with
+ * {@code -javaagent:greening.jar=include=com.acme.**,report=<file>}: the outputs must be equal, the greened run
+ * must stay under {@value #MAX_GREENED_OS_THREADS} OS threads, and its exit report must count the call sites it
+ * rewrote, by kind.
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+class AppsIT {
+    private static final int MAX_GREENED_OS_THREADS = 32;
+    private static final Duration APP_TIMEOUT = Duration.ofMinutes(2);
+
+    @TempDir
+    Path work;
+
+    @Test
+    void threadPerConnectionEchoServerWith5000Clients() throws Exception {
+        Comparison echo = compare("EchoApp", List.of("5000", "5"), List.of("threads"));
+        assertTrue(echo.plain.output().getFirst().contains("mismatches=0 failures=0"), echo.plain::describe);
+        assertTrue(echo.plain.peakOsThreads() > 5_000,
+                "plain: one thread per connection on each side, so thousands: " + echo.plain.peakOsThreads());
+    }
+
+    @Test
+    void fixedThreadPoolServer() throws Exception {
+        Comparison pool = compare("PoolApp", List.of("2000"), List.of("threads"));
+        assertTrue(pool.plain.output().getFirst().contains("served=2000"), pool.plain::describe);
+    }
+
+    @Test
+    void producersAndConsumersOverLocksConditionsAndMonitors() throws Exception {
+        Comparison pc = compare("ProducerConsumerApp", List.of(), List.of("threads"));
+        assertTrue(pc.plain.output().getFirst().contains("consumed=160000"), pc.plain::describe);
+    }
+
+    @Test
+    void tenThousandSleepingThreads() throws Exception {
+        Comparison sleep = compare("SleepApp", List.of("10000"), List.of("threads", "sleep"));
+        assertTrue(sleep.plain.output().getFirst().contains("wakeups=30000"), sleep.plain::describe);
+        assertTrue(sleep.greened.output().getFirst().contains("early-wakeups=0 failures=0"), sleep.greened::describe);
+        assertTrue(sleep.plain.peakOsThreads() > 5_000, "plain: " + sleep.plain.peakOsThreads());
+    }
+
+    @Test
+    void threadSubclasses() throws Exception {
+        Comparison subclasses = compare("ThreadSubclassApp", List.of(), List.of("threads", "sleep"));
+        assertTrue(subclasses.plain.output().contains(
+                "sleeper: alive-while-sleeping=true interrupted, flag cleared=true alive-after-join=false"),
+                subclasses.plain::describe);
+    }
+
+    private record Comparison(ForkedApp.Result plain, ForkedApp.Result greened, AgentReport report) { }
+
+    /**
+     * Runs {@code com.acme.apps.<app>} plain and greened and checks what every app must satisfy; returns both
+     * runs for the app's own checks.
+     */
+    private Comparison compare(String app, List<String> args, List<String> kindsRewritten) throws Exception {
+        Path java = ForkedApp.currentJava();
+        Path classes = Path.of(System.getProperty("greening.apps.classes"));
+        Path agent = Path.of(System.getProperty("greening.agent.jar"));
+        assertTrue(Files.isRegularFile(agent), "the agent jar is built before the integration tests: " + agent);
+        Path reportFile = work.resolve(app + "-report.txt");
+        String main = "com.acme.apps." + app;
+
+        ForkedApp.Result plain = ForkedApp.run(java, List.of(), classes, main, args, APP_TIMEOUT);
+        ForkedApp.Result greened = ForkedApp.run(java, List.of(ForkedApp.agentOption(agent, reportFile)), classes,
+                main, args, APP_TIMEOUT);
+
+        System.out.printf(Locale.ROOT, "%s %s: plain %d ms, %d OS threads, %d kB; greened %d ms, %d OS threads, %d kB%n",
+                app, args, plain.wall().toMillis(), plain.peakOsThreads(), plain.peakRssKb(),
+                greened.wall().toMillis(), greened.peakOsThreads(), greened.peakRssKb());
+        assertEquals(0, plain.exitCode(), plain::describe);
+        assertEquals(0, greened.exitCode(), greened::describe);
+        assertEquals(plain.comparableOutput(), greened.comparableOutput(),
+                () -> "greened output differs from plain\n" + greened.describe());
+        assertTrue(greened.peakOsThreads() < MAX_GREENED_OS_THREADS,
+                "greened peak OS threads " + greened.peakOsThreads() + "\n" + greened.describe());
+
+        assertTrue(Files.isRegularFile(reportFile), "the agent writes its exit report to " + reportFile);
+        AgentReport report = AgentReport.read(reportFile);
+        Map<String, Long> byKind = report.rewritesByKind();
+        assertAll(kindsRewritten.stream().map(kind -> () -> assertTrue(byKind.getOrDefault(kind, 0L) > 0,
+                "the report counts rewritten " + kind + " call sites: " + byKind + "\n" + report.text())));
+        return new Comparison(plain, greened, report);
+    }
+}
