@@ -1,0 +1,99 @@
+package io.greening.libs;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the tests of this module share to run an app of {@code com.acme.*} in a forked JVM (with
+ * {@link io.greening.itests.ForkedApp}): the app's class path (this module's classes and the libraries, none of
+ * greening), the agent option, free loopback ports, and figures read from the agent's exit report.
+ */
+final class ForkedLibraryApp {
+    /** The OS thread ceiling asserted for greened runs: a JVM's own threads plus a handful, never one per task. */
+    static final int MAX_GREENED_OS_THREADS = 64;
+
+    private static final Pattern PEAK_PLATFORM = Pattern.compile("peak platform threads: (\\d+)");
+    private static final Pattern GREEN_LIVE = Pattern.compile("(?m)^  green threads: (\\d+)$");
+
+    private ForkedLibraryApp() {}
+
+    /** The JDK 25 {@code java} running the tests. */
+    static Path java() {
+        return io.greening.itests.ForkedApp.currentJava();
+    }
+
+    /** The built agent jar (the reactor builds it before this module). */
+    static Path agentJar() {
+        Path jar = Path.of(System.getProperty("greening.agent.jar", "../agent/target/greening.jar"));
+        assertTrue(Files.isRegularFile(jar), "the agent jar is built before these tests: " + jar);
+        return jar;
+    }
+
+    /** {@code -javaagent:<jar>=<options joined by commas>}. */
+    static String agent(String... options) {
+        return "-javaagent:" + agentJar() + "=" + String.join(",", options);
+    }
+
+    /**
+     * The forked app's class path: the test class path minus greening's own modules and the test frameworks, so the
+     * app sees only its code and its libraries, as an unmodified app would.
+     */
+    static Path classPath() {
+        String full = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> kept = new ArrayList<>();
+        for (String entry : full.split(File.pathSeparator)) {
+            String e = entry.replace('\\', '/');
+            boolean greening = e.contains("/io/greening/") || e.contains("/agent/target/") || e.contains("/runtime/target/")
+                    || e.contains("/integration-tests/target/") || e.endsWith("/test-classes");
+            boolean testFramework = e.contains("/org/junit/") || e.contains("/org/opentest4j/")
+                    || e.contains("/org/apiguardian/") || e.contains("/surefire") || e.contains("/failsafe");
+            if (!greening && !testFramework) {
+                kept.add(entry);
+            }
+        }
+        return Path.of(String.join(File.pathSeparator, kept));
+    }
+
+    /** A loopback port free at the time of the call. */
+    static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    /** The JVM's peak platform thread count (ThreadMXBean) from the agent's exit report. */
+    static int peakPlatformThreads(String report) {
+        return intField(PEAK_PLATFORM, report);
+    }
+
+    /** How many green threads made by the agent were still alive at exit, from the agent's exit report. */
+    static int greenThreadsAliveAtExit(String report) {
+        return intField(GREEN_LIVE, report);
+    }
+
+    private static int intField(Pattern pattern, String report) {
+        Matcher m = pattern.matcher(report);
+        assertTrue(m.find(), () -> "no " + pattern + " in the agent's report:\n" + report);
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** The value of {@code key=value} in a line of an app's output, e.g. {@code field(line, "ok")}. */
+    static String field(String line, String key) {
+        return Arrays.stream(line.split("\\s+"))
+                .filter(part -> part.startsWith(key + "="))
+                .map(part -> part.substring(key.length() + 1))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + key + "= in: " + line));
+    }
+}
