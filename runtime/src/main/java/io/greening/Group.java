@@ -24,8 +24,8 @@ public class Group extends GreenSync {
     }
 
     /**
-     * Spawns {@code body} as a member: on the current hub when called on a green thread, else on the hub that
-     * created the group, else on the {@linkplain Hub#shared() shared hub}.
+     * Spawns {@code body} as a member, where {@link Green#spawn} would: on the current hub when called on a green
+     * thread, else on the {@linkplain Hub#shared() shared hub}.
      */
     public <T> GreenThread<T> spawn(Callable<T> body) {
         GreenThread<T> thread = spawnHub().newGreenThread(body);

@@ -12,9 +12,10 @@ import java.util.Objects;
  * {@code put} waits until a getter has taken the item (eventlet's {@code Queue(0)}, gevent's {@code Channel}).
  *
  * <p>Green threads of the hub that created the queue use it without any atomic or lock; other threads (platform
- * threads, other hubs) may use it too, through a slower path. A waiter stopped by a kill, a {@link Timeout} or an
- * interrupt leaves the queue as if it never waited (an item already handed to it goes back to the front).
- * {@code null} items are refused. Also counts unfinished tasks ({@link #taskDone()}, {@link #join()}).
+ * threads, other hubs) may use it too, under its lock. A waiter stopped by a kill, a {@link Timeout} or an
+ * interrupt leaves the queue as if it never waited: a getter that was already handed an item gives it back to
+ * the front; a putter whose item was already taken in leaves it there. {@code null} items are refused. Also
+ * counts unfinished tasks ({@link #taskDone()}, {@link #join()}).
  *
  * @param <T> the type of the items
  * @see LifoQueue

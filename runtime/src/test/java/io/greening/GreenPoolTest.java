@@ -118,6 +118,24 @@ class GreenPoolTest {
     }
 
     @Test
+    void imapRethrowsAFailureWhenIteratedFromAPlatformThread() {
+        GreenPool pool = new GreenPool(2);
+        Iterator<Integer> it = pool.imap(n -> {
+            if (n == 2) {
+                throw new IllegalArgumentException("bad " + n);
+            }
+            return n;
+        }, List.of(0, 1, 2, 3));
+        assertEquals(0, it.next());
+        assertEquals(1, it.next());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, it::next);
+        assertEquals("bad 2", e.getMessage());
+        assertEquals(3, it.next());
+        assertFalse(it.hasNext());
+        assertTrue(pool.waitAll(Duration.ofSeconds(10)));
+    }
+
+    @Test
     void pileYieldsInSpawnOrderAndRethrows() {
         Green.run(() -> {
             GreenPile<String> pile = new GreenPile<>(2);

@@ -123,6 +123,43 @@ class GreenServerTest {
     }
 
     @Test
+    void largeWritesWaitForASlowReader() {
+        int size = 8 * 1024 * 1024;
+        Green.run(() -> {
+            GreenServer server = new GreenServer(ANY_LOOPBACK, c -> {
+                byte[] block = new byte[64 * 1024];
+                for (int i = 0; i < size / block.length; i++) {
+                    java.util.Arrays.fill(block, (byte) i);
+                    c.write(block);
+                }
+            }).start();
+            try (GreenConnection c = GreenConnection.connect(server.address())) {
+                ByteBuffer buffer = ByteBuffer.allocate(4096);
+                long total = 0;
+                long checksum = 0;
+                int n;
+                while ((n = c.read(buffer.clear())) >= 0) {
+                    for (int i = 0; i < n; i++) {
+                        checksum += buffer.get(i) & 0xff;
+                    }
+                    total += n;
+                    if (total % (1024 * 1024) < 4096) {
+                        Green.sleep(1);   // a slow reader: the writer fills the socket buffer and must wait
+                    }
+                }
+                assertEquals(size, total);
+                long expected = 0;
+                for (int i = 0; i < size / (64 * 1024); i++) {
+                    expected += (long) (i & 0xff) * 64 * 1024;
+                }
+                assertEquals(expected, checksum);
+            }
+            assertTrue(server.stop(Duration.ofSeconds(5)));
+            return null;
+        });
+    }
+
+    @Test
     void connectionTimeoutsRaiseSocketTimeoutException() {
         Green.run(() -> {
             GreenServer server = new GreenServer(ANY_LOOPBACK, c -> Green.sleep(Duration.ofHours(1))).start();

@@ -280,6 +280,26 @@ class QueueTest {
     }
 
     @Test
+    void aGetterOfAnotherHubKilledWhileWaitingLeavesNoWaiter() throws Exception {
+        Hub a = Hub.start("queue-kill-a");
+        Hub b = Hub.start("queue-kill-b");
+        try {
+            Queue<Integer> q = a.spawn(() -> new Queue<Integer>()).get();
+            GreenThread<Integer> getter = b.spawn(() -> q.get());
+            waitUntil(() -> q.getting() == 1);
+            getter.kill();
+            getter.join();
+            assertInstanceOf(GreenletExit.class, getter.exception());
+            assertEquals(0, q.getting());
+            a.spawn(() -> q.put(9)).join();
+            assertEquals(9, q.getNowait());
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    @Test
     void anInterruptedPlatformGetterLeavesNoWaiter() throws Exception {
         Hub hub = Hub.start("queue-interrupt");
         try {

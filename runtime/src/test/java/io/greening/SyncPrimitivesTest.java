@@ -57,6 +57,27 @@ class SyncPrimitivesTest {
         }
     }
 
+    @Test
+    void aKilledEventWaiterLeavesAndPlatformThreadsTimeOut() throws Exception {
+        Hub hub = Hub.start("event-kill");
+        try {
+            Event event = hub.spawn(Event::new).get();
+            GreenThread<Void> killed = hub.spawn(() -> event.await());
+            GreenThread<Boolean> kept = hub.spawn(() -> event.await(Duration.ofSeconds(30)));
+            waitUntil(() -> killed.thread().getState() == Thread.State.WAITING
+                    && kept.thread().getState() == Thread.State.WAITING);
+            killed.kill();
+            killed.join();
+            assertInstanceOf(GreenletExit.class, killed.exception());
+            assertFalse(event.await(Duration.ofMillis(20)), "a platform thread times out");
+            event.set();
+            assertTrue(kept.get());
+            assertTrue(event.await(Duration.ZERO));
+        } finally {
+            hub.close();
+        }
+    }
+
     // ---- AsyncResult ----
 
     @Test
@@ -144,6 +165,23 @@ class SyncPrimitivesTest {
     }
 
     @Test
+    void aPlatformThreadTimesOutOnASemaphoreAndLeavesNoWaiter() throws Exception {
+        Hub hub = Hub.start("sem-timeout");
+        try {
+            Semaphore sem = hub.spawn(() -> new Semaphore(0)).get();
+            assertFalse(sem.acquire(Duration.ofMillis(20)));
+            assertEquals(0, sem.waiting());
+            GreenThread<Boolean> green = hub.spawn(() -> sem.acquire(Duration.ofSeconds(30)));
+            waitUntil(() -> sem.waiting() == 1);
+            sem.release();
+            assertTrue(green.get());
+            assertEquals(0, sem.available());
+        } finally {
+            hub.close();
+        }
+    }
+
+    @Test
     void boundedSemaphoreRefusesAnExtraRelease() {
         Green.run(() -> {
             BoundedSemaphore sem = new BoundedSemaphore(2);
@@ -189,9 +227,7 @@ class SyncPrimitivesTest {
             for (GreenThread<Void> g : greens) {
                 assertTrue(g.isSuccessful(), () -> String.valueOf(g.exception()));
             }
-            synchronized (sem) {
-                assertEquals(2000, counter[0]);
-            }
+            assertEquals(2000, counter[0]);   // every writer was joined: their writes are visible
             assertEquals(1, maxInside.get());
             assertEquals(1, sem.available());
         } finally {

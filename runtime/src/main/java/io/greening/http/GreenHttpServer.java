@@ -1,14 +1,18 @@
 package io.greening.http;
 
+import io.greening.Green;
 import io.greening.GreenConnection;
 import io.greening.GreenPool;
 import io.greening.GreenServer;
+import io.greening.GreenThread;
 import io.greening.Hub;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An HTTP/1.1 server on the hub, the counterpart of {@code eventlet.wsgi.server}: a {@link GreenServer} whose
@@ -32,6 +36,37 @@ public final class GreenHttpServer implements AutoCloseable {
     record Limits(int maxRequestLineBytes, int maxHeaderBytes, long maxBodyBytes, Duration idleTimeout, Duration requestTimeout) {
     }
 
+    /**
+     * The connections waiting for their next request, which a stopping server closes at once rather than
+     * waiting for their idle timeout (as eventlet.wsgi does).
+     */
+    static final class IdleConnections {
+        private final Set<GreenThread<?>> waiting = ConcurrentHashMap.newKeySet();
+        private volatile boolean stopping;
+
+        /** Marks the current connection idle; false if the server stops (the connection should close). */
+        boolean enter() {
+            waiting.add(Green.current());
+            if (stopping) {
+                waiting.remove(Green.current());
+                return false;
+            }
+            return true;
+        }
+
+        void leave() {
+            waiting.remove(Green.current());
+        }
+
+        void closeAll() {
+            stopping = true;
+            for (GreenThread<?> connection : waiting) {
+                connection.kill();
+            }
+        }
+    }
+
+    private final IdleConnections idle = new IdleConnections();
     private final SocketAddress address;
     private final HttpHandler handler;
     private int maxRequestLineBytes = 8 * 1024;
@@ -116,7 +151,7 @@ public final class GreenHttpServer implements AutoCloseable {
     public synchronized GreenHttpServer start(Hub hub) throws IOException {
         checkNotStarted();
         Limits limits = new Limits(maxRequestLineBytes, maxHeaderBytes, maxBodyBytes, idleTimeout, requestTimeout);
-        server = new GreenServer(address, (GreenConnection c) -> new HttpConnection(c, handler, limits).serve(), pool)
+        server = new GreenServer(address, (GreenConnection c) -> new HttpConnection(c, handler, limits, idle).serve(), pool)
                 .start(hub);
         return this;
     }
@@ -131,9 +166,16 @@ public final class GreenHttpServer implements AutoCloseable {
         return started().connections();
     }
 
-    /** Stops accepting, lets the connections finish for at most {@code timeout}, then closes those left. */
+    /**
+     * Stops accepting and closes the idle kept-alive connections, lets the requests under way finish for at most
+     * {@code timeout} (their connections then close), then kills what is left.
+     *
+     * @return whether every connection ended by itself within {@code timeout}
+     */
     public boolean stop(Duration timeout) {
-        return started().stop(timeout);
+        GreenServer running = started();
+        idle.closeAll();
+        return running.stop(timeout);
     }
 
     /** Stops at once: {@code stop(Duration.ZERO)}. */

@@ -28,12 +28,15 @@ final class HttpConnection {
     private final GreenConnection connection;
     private final HttpHandler handler;
     private final GreenHttpServer.Limits limits;
+    private final GreenHttpServer.IdleConnections idle;
     private final ByteBuffer in;
     private final byte[] out = new byte[16 * 1024];
     private int outLength;
 
-    HttpConnection(GreenConnection connection, HttpHandler handler, GreenHttpServer.Limits limits) {
+    HttpConnection(GreenConnection connection, HttpHandler handler, GreenHttpServer.Limits limits,
+                   GreenHttpServer.IdleConnections idle) {
         this.connection = connection;
+        this.idle = idle;
         this.handler = handler;
         this.limits = limits;
         this.in = ByteBuffer.allocate(Math.max(8 * 1024, limits.maxRequestLineBytes() + 2));
@@ -43,18 +46,19 @@ final class HttpConnection {
     void serve() throws IOException {
         while (true) {
             connection.setTimeout(limits.idleTimeout());
-            HttpResponse response = null;
+            HttpResponse response;
             try {
+                if (!in.hasRemaining() && !awaitNextRequest()) {
+                    return;   // the client closed between requests, or the server stops
+                }
                 String requestLine = readRequestLine();
                 if (requestLine == null) {
-                    return;   // the client closed between requests
+                    return;
                 }
                 connection.setTimeout(limits.requestTimeout());
                 response = serveOne(requestLine);
-            } catch (Refusal refusal) {
-                if (response == null || !response.isCommitted()) {
-                    refuse(refusal.status, refusal.getMessage());
-                }
+            } catch (Refusal refusal) {   // thrown before anything of the response was sent
+                refuse(refusal.status, refusal.getMessage());
                 return;
             } catch (SocketTimeoutException idle) {
                 return;
@@ -62,6 +66,18 @@ final class HttpConnection {
             if (!response.keepAlive()) {
                 return;
             }
+        }
+    }
+
+    /** Waits, as an idle connection that a stopping server may close at once, for the next request's first bytes. */
+    private boolean awaitNextRequest() throws IOException {
+        if (!idle.enter()) {
+            return false;
+        }
+        try {
+            return fill();
+        } finally {
+            idle.leave();
         }
     }
 

@@ -205,6 +205,21 @@ class GreenHttpServerTest {
     }
 
     @Test
+    void stopClosesIdleKeptAliveConnectionsAtOnce() throws IOException {
+        GreenHttpServer own = new GreenHttpServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                (request, response) -> response.send(200, "ok".getBytes(StandardCharsets.UTF_8))).idleTimeout(Duration.ofMinutes(10)).start();
+        try (Socket socket = new Socket(own.address().getAddress(), own.address().getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            byte[] reply = socket.getInputStream().readNBytes("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".length());
+            assertTrue(new String(reply, StandardCharsets.ISO_8859_1).endsWith("\r\n\r\nok"));
+            assertEquals(1, own.connections());   // kept alive, idle
+            assertTrue(own.stop(Duration.ofSeconds(30)), "an idle connection does not hold the stop up");
+            assertEquals(-1, socket.getInputStream().read());
+        }
+    }
+
+    @Test
     void manyConcurrentClients() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
