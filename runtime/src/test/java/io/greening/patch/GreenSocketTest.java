@@ -391,6 +391,35 @@ class GreenSocketTest {
     }
 
     @Test
+    void aPlatformThreadWritesWhileAGreenThreadWaitsToReadTheSameSocket() throws Exception {
+        try (ServerSocket server = listen(true); Socket client = connect(true, server.getLocalPort());
+             Socket peer = server.accept()) {
+            AtomicReference<Throwable> platformFailure = new AtomicReference<>();
+            int got = Green.run(() -> {
+                GreenThread<Integer> reader = Green.spawn(() -> client.getInputStream().read());
+                Green.cede();   // the reader waits on the hub's selector
+                Thread writer = Thread.ofPlatform().start(() -> {
+                    try {
+                        client.getOutputStream().write(new byte[1 << 20]);   // more than the buffers hold: it waits
+                    } catch (Throwable t) {
+                        platformFailure.set(t);
+                    }
+                });
+                byte[] drained = peer.getInputStream().readNBytes(1 << 20);
+                assertEquals(1 << 20, drained.length);
+                peer.getOutputStream().write(9);
+                int value = reader.get();
+                while (writer.isAlive()) {
+                    Green.sleep(1);
+                }
+                return value;
+            });
+            assertNull(platformFailure.get());
+            assertEquals(9, got);
+        }
+    }
+
+    @Test
     void aPlatformThreadIgnoresInterruptsWhileAGreenThreadIsClosedByThemAsTheJdkDoes() throws Exception {
         for (boolean green : new boolean[] {false, true}) {
             try (ServerSocket server = listen(green); Socket client = connect(green, server.getLocalPort());
