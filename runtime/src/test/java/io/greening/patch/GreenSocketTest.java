@@ -154,6 +154,35 @@ class GreenSocketTest {
     }
 
     @Test
+    void aConnectTimesOutWithTheJdksExceptionWhenTheServerDropsSyns() throws Exception {
+        // a listener that never accepts, with a full accept queue: the kernel drops further SYNs
+        try (ServerSocket full = new ServerSocket(0, 1, LOOPBACK)) {
+            List<Socket> queued = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    Socket s = new Socket();
+                    s.connect(new InetSocketAddress(LOOPBACK, full.getLocalPort()), 200);
+                    queued.add(s);
+                }
+            } catch (SocketTimeoutException alreadyFull) {
+                // the queue filled up sooner
+            }
+            assertSameAsJdk("SocketTimeoutException: Connect timed out, closed", green -> {
+                Socket socket = green ? new GreenSocket() : new Socket();
+                try {
+                    socket.connect(new InetSocketAddress(LOOPBACK, full.getLocalPort()), 50);
+                    return "connected";
+                } catch (SocketTimeoutException e) {
+                    return outcome(e) + (socket.isClosed() ? ", closed" : ", open");
+                }
+            });
+            for (Socket s : queued) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
     void connectingToAClosedPortIsRefusedAndClosesTheSocket() throws Exception {
         int port;
         try (ServerSocket gone = new ServerSocket(0, 50, LOOPBACK)) {
