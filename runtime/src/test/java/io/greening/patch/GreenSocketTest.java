@@ -345,18 +345,35 @@ class GreenSocketTest {
             assertEquals("SocketException: Socket closed", outcome(acceptor.exception()));
             return null;
         });
-        // on a platform thread, the JDK's message is the same
-        ServerSocket jdk = listen(false);
-        Thread closer = Thread.ofPlatform().start(() -> {
-            try {
-                Thread.sleep(30);
-                jdk.close();
-            } catch (Exception e) {
-                throw new AssertionError(e);
+        // on a platform thread: a JDK server socket and a green one, closed once the acceptor is seen blocked
+        for (boolean green : new boolean[] {false, true}) {
+            ServerSocket server = listen(green);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread acceptor = Thread.ofPlatform().start(() -> {
+                try {
+                    server.accept();
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            awaitBlockedInTheKernel(acceptor);
+            server.close();
+            acceptor.join();
+            assertEquals("SocketException: Socket closed", outcome(failure.get()), green ? "green" : "JDK");
+        }
+    }
+
+    /** Waits until {@code thread} is inside the JDK's poll or select, where a platform thread blocks on a socket. */
+    private static void awaitBlockedInTheKernel(Thread thread) {
+        while (true) {
+            for (StackTraceElement frame : thread.getStackTrace()) {
+                if (frame.getClassName().startsWith("sun.nio.ch.") && frame.isNativeMethod()) {
+                    return;
+                }
             }
-        });
-        assertEquals("Socket closed", assertThrows(SocketException.class, jdk::accept).getMessage());
-        closer.join();
+            assertTrue(thread.isAlive(), "it ended before blocking");
+            Thread.onSpinWait();
+        }
     }
 
     @Test
@@ -405,11 +422,8 @@ class GreenSocketTest {
                         failure.set(t);
                     }
                 });
-                while (reader.getState() == Thread.State.NEW) {
-                    Thread.onSpinWait();
-                }
+                awaitBlockedInTheKernel(reader);
                 Green.spawn(() -> {
-                    Thread.sleep(20);   // the JDK's sleep: whether or not the reader waits yet, the outcome is the same
                     client.close();
                     return null;
                 }).join();
