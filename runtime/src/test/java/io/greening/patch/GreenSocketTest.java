@@ -83,6 +83,40 @@ class GreenSocketTest {
                 "platform threads grew from " + platformThreadsBefore + " to " + peak[0]);
     }
 
+    @Test
+    void manyGreenThreadsConnectingByNameMakeOneOffloadedLookup() {
+        long offloadThreadsBefore = offloadThreads();
+        int connected = Green.run(() -> {
+            try (ServerSocket server = new GreenServerSocket(0, 200, LOOPBACK)) {
+                GreenThread<Void> acceptor = Green.spawn(() -> {
+                    acceptAndEcho(server);
+                    return null;
+                });
+                List<GreenThread<Integer>> clients = new ArrayList<>();
+                for (int c = 0; c < 200; c++) {
+                    clients.add(Green.spawn(() -> {
+                        try (Socket socket = new GreenSocket("localhost", server.getLocalPort())) {
+                            socket.getOutputStream().write(1);
+                            return socket.getInputStream().read();
+                        }
+                    }));
+                }
+                int sum = 0;
+                for (GreenThread<Integer> client : clients) {
+                    sum += client.get();
+                }
+                acceptor.kill();
+                return sum;
+            }
+        });
+        assertEquals(200, connected);
+        assertTrue(offloadThreads() - offloadThreadsBefore <= 1, "one lookup for all, not one per connection");
+    }
+
+    private static long offloadThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("greening-offload")).count();
+    }
+
     private static void acceptAndEcho(ServerSocket server) throws IOException {
         while (true) {
             Socket accepted = server.accept();
