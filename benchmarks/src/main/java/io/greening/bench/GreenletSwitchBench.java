@@ -32,12 +32,13 @@ import java.util.concurrent.locks.LockSupport;
  *       {@code LockSupport.park/unpark} (what a switch does, without greenlet bookkeeping);</li>
  *   <li>{@code rawPlatformParkUnpark}: two platform threads passing a token the same way (the OS baseline).</li>
  * </ul>
+ * The stall monitor is off: on a loaded machine it would report descheduled carriers and disturb the measurement.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-opens", "java.base/java.lang=ALL-UNNAMED"})
+@Fork(value = 1, jvmArgsAppend = {"--add-opens", "java.base/java.lang=ALL-UNNAMED", "-Dgreening.stall=off"})
 public class GreenletSwitchBench {
     static final int ROUNDS = 1000;
 

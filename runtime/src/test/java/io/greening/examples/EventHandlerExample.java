@@ -6,7 +6,6 @@ import io.greening.stackless.Tasklet;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -23,10 +22,14 @@ public final class EventHandlerExample {
         final List<Consumer<Object>> outputs;
         final Channel<Object> channel = new Channel<>();
 
-        @SafeVarargs
-        EventHandler(Consumer<Object>... outputs) {
-            this.outputs = new ArrayList<>(Arrays.asList(outputs));
+        /** The notes' {@code __init__(self, *outputs)}; outputs can also be added later with {@link #registerOutput}. */
+        EventHandler(List<Consumer<Object>> outputs) {
+            this.outputs = new ArrayList<>(outputs);
             new Tasklet(this::listen);
+        }
+
+        EventHandler() {
+            this(List.of());
         }
 
         private void listen() {
