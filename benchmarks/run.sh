@@ -3,7 +3,7 @@
 # sleepers harnesses (each measurement in a fresh JVM), then the PNGs next to README.md. About 15 minutes on
 # 2 cores. Usage: benchmarks/run.sh [JMH options], e.g. benchmarks/run.sh -f 1 -wi 3 -i 5 (the default).
 # RUNS=3 repeats the JMH run (jmh-run1.json ...) to show run-to-run variance; RATIO_ROUNDS sets the
-# rounds of the interleaved switch comparison (SwitchRatios); SLEEPERS_MAX=100000 skips the 1M
+# rounds of the interleaved switch and spawn comparisons (Interleaved); SLEEPERS_MAX=100000 skips the 1M
 # sleepers run. The load average before each step goes to results/load.txt: the machine may be shared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,9 +29,9 @@ for run in $(seq 1 "${RUNS:-1}"); do
   done
   load "jmh run $run done"
 done
-load "switch ratios"
+load interleaved
 "$JAVA" --add-opens java.base/java.lang=ALL-UNNAMED --add-exports java.base/jdk.internal.vm=ALL-UNNAMED \
-  -cp "$JAR" io.greening.bench.SwitchRatios "${RATIO_ROUNDS:-200}" "$OUT" | tee "$OUT/switch-ratios.txt"
+  -cp "$JAR" io.greening.bench.Interleaved "${RATIO_ROUNDS:-200}" "$OUT" | tee "$OUT/interleaved.txt"
 load memory
 "$JAVA" -cp "$JAR" io.greening.bench.MemoryHarness "$OUT"
 load sleepers
