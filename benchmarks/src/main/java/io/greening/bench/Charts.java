@@ -65,12 +65,12 @@ public final class Charts {
         Path memory = results.resolve("memory.csv");
         if (Files.exists(memory)) {
             grouped(out.resolve("memory"), "Retained heap per parked thread (lower is better)", "bytes per thread",
-                    readCsv(memory), 2, false);
+                    readCsv(memory), 2, false, 1.0);
         }
         Path sleepers = results.resolve("sleepers.csv");
         if (Files.exists(sleepers)) {
-            grouped(out.resolve("sleepers-p99"), "Sleepers: timer lateness p99 (lower is better)", "microseconds",
-                    readCsv(sleepers), 4, false);
+            grouped(out.resolve("sleepers-p99"), "Sleepers: timer lateness p99 (log scale, lower is better)", "milliseconds",
+                    readCsv(sleepers), 4, true, 1000.0);
         }
     }
 
@@ -140,31 +140,35 @@ public final class Charts {
     }
 
     /** One series per system (CSV column 0), one category per thread count (column 1), values from {@code column}. */
-    private static void grouped(Path file, String title, String unit, List<String[]> rows, int column, boolean log)
-            throws IOException {
+    private static void grouped(Path file, String title, String unit, List<String[]> rows, int column, boolean log,
+                                double divisor) throws IOException {
         Map<String, Map<String, Number>> bySystem = new LinkedHashMap<>();
-        List<String> counts = new ArrayList<>();
+        TreeMap<Long, String> sortedCounts = new TreeMap<>();
         for (String[] row : rows) {
             if (row.length <= column || row[column].isBlank()) {
                 continue;
             }
-            String count = String.format("%,d", Long.parseLong(row[1]));
-            if (!counts.contains(count)) {
-                counts.add(count);
-            }
-            bySystem.computeIfAbsent(row[0], k -> new LinkedHashMap<>()).put(count, Double.parseDouble(row[column]));
+            long threads = Long.parseLong(row[1]);
+            String count = String.format("%,d", threads);
+            sortedCounts.put(threads, count);
+            bySystem.computeIfAbsent(row[0], k -> new LinkedHashMap<>()).put(count, Double.parseDouble(row[column]) / divisor);
         }
+        List<String> counts = new ArrayList<>(sortedCounts.values());
         CategoryChart chart = new CategoryChartBuilder().width(1000).height(520).title(title)
                 .xAxisTitle("threads").yAxisTitle(unit).build();
         chart.getStyler().setYAxisLogarithmic(log);
+        if (log) {
+            chart.getStyler().setYAxisMin(0.01);
+        }
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         chart.getStyler().setLabelsVisible(true);
-        chart.getStyler().setDecimalPattern("#,##0");
+        chart.getStyler().setDecimalPattern("#,##0.#");
         chart.getStyler().setOverlapped(false);
         for (Map.Entry<String, Map<String, Number>> system : bySystem.entrySet()) {
             List<Number> values = new ArrayList<>();
             for (String count : counts) {
-                values.add(system.getValue().getOrDefault(count, 0));   // a system not measured at that count
+                // A system not measured at that count gets no bar (the smallest the axis shows).
+                values.add(system.getValue().getOrDefault(count, log ? 0.01 : 0));
             }
             chart.addSeries(system.getKey(), counts, values);
         }
