@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every benchmark of this module side by side and draws the charts: JMH (switch, spawn), the memory and
-# sleepers harnesses (each measurement in a fresh JVM), then the PNGs next to README.md. About 15 minutes on
+# sleepers harnesses (each measurement in a fresh JVM), then the PNGs next to README.md. About 25 minutes on
 # 2 cores. Usage: benchmarks/run.sh [JMH options], e.g. benchmarks/run.sh -f 1 -wi 3 -i 5 (the default).
 # RUNS=3 repeats the JMH run (jmh-run1.json ...) to show run-to-run variance; RATIO_ROUNDS sets the
 # rounds of the interleaved switch and spawn comparisons (Interleaved); SLEEPERS_MAX=100000 skips the 1M
