@@ -27,11 +27,11 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class Charts {
-    /** One JMH result: benchmark class and method, mean score, its error, and the median iteration. */
+    /** One JMH result: benchmark class and method, mean score, its error, the fastest and the median iteration. */
     private static final Pattern JMH_ENTRY = Pattern.compile(
             "\"benchmark\"\\s*:\\s*\"[\\w.]+\\.(\\w+Benchmark)\\.(\\w+)\".*?\"primaryMetric\"\\s*:\\s*\\{\\s*"
                     + "\"score\"\\s*:\\s*([0-9.Ee+-]+),\\s*\"scoreError\"\\s*:\\s*\"?([0-9.Ee+-]+|NaN)\"?,.*?"
-                    + "\"50\\.0\"\\s*:\\s*([0-9.Ee+-]+)",
+                    + "\"0\\.0\"\\s*:\\s*([0-9.Ee+-]+),.*?\"50\\.0\"\\s*:\\s*([0-9.Ee+-]+)",
             Pattern.DOTALL);
 
     private Charts() {}
@@ -41,30 +41,43 @@ public final class Charts {
         Path results = Path.of(args.length >= 1 ? args[0] : "benchmarks/results");
         Path out = Path.of(args.length >= 2 ? args[1] : "benchmarks");
         Map<String, Double> jmh = readJmh(results);
+        // The interleaved measurements are the ones that hold up on a shared machine: chart their medians if present.
+        for (String what : List.of("switch", "spawn")) {
+            Path ratios = results.resolve(what + "-ratios.csv");
+            if (Files.exists(ratios)) {
+                for (String[] row : readCsv(ratios)) {
+                    jmh.put("Interleaved-" + what + "." + row[0], Double.parseDouble(row[3]));
+                }
+            }
+        }
         if (!jmh.isEmpty()) {
-            bars(out.resolve("switch"), "Switch: park/unpark round trip (log scale, lower is better)", "ns per round trip",
-                    jmh, "SwitchBenchmark", List.of("continuationYieldRun", "continuationPingPong", "green", "greenParkUntil",
+            boolean interleaved = Files.exists(results.resolve("switch-ratios.csv"));
+            bars(out.resolve("switch"), "Switch: park/unpark round trip, median (log scale, lower is better)",
+                    "ns per round trip (yield+run: per pair)", jmh, interleaved ? "Interleaved-switch" : "SwitchBenchmark",
+                    List.of("continuationYieldRun", "continuationPingPong", "green", "greenParkUntil",
                             "greenCede", "virtualOneCarrierExecutor", "virtualDefault", "platform"));
-            bars(out.resolve("spawn"), "Spawn + run + finish of an empty thread (log scale, lower is better)", "ns per thread",
-                    jmh, "SpawnBenchmark", List.of("greenBatchFromGreen", "greenBatchFromPlatform", "greenOneByOne",
+            bars(out.resolve("spawn"), "Spawn + run + finish of an empty thread, median (log scale, lower is better)",
+                    "ns per thread", jmh,
+                    Files.exists(results.resolve("spawn-ratios.csv")) ? "Interleaved-spawn" : "SpawnBenchmark", List.of("greenBatchFromGreen", "greenBatchFromPlatform", "greenOneByOne",
                             "virtualBatchFromVirtual", "virtualBatchFromPlatform", "virtualOneByOne", "platformBatch",
                             "platformOneByOne"));
         }
         Path memory = results.resolve("memory.csv");
         if (Files.exists(memory)) {
             grouped(out.resolve("memory"), "Retained heap per parked thread (lower is better)", "bytes per thread",
-                    readCsv(memory), 2, false);
+                    readCsv(memory), 2, false, 1.0);
         }
         Path sleepers = results.resolve("sleepers.csv");
         if (Files.exists(sleepers)) {
-            grouped(out.resolve("sleepers-p99"), "Sleepers: timer lateness p99 (lower is better)", "microseconds",
-                    readCsv(sleepers), 4, false);
+            grouped(out.resolve("sleepers-p99"), "Sleepers: timer lateness p99 (log scale, lower is better)", "milliseconds",
+                    readCsv(sleepers), 4, true, 1000.0);
         }
     }
 
     /**
      * The median iteration of each benchmark, averaged over the runs found; prints a Markdown table per run with
-     * mean ± error, median, and the ratio of each median to the green thread's.
+     * mean ± error, the median and the fastest iteration, and their ratios to the green thread's (on a shared
+     * machine the fastest iteration is the one least disturbed by other processes).
      */
     private static Map<String, Double> readJmh(Path results) throws IOException {
         Map<String, List<Double>> medians = new TreeMap<>();
@@ -76,20 +89,23 @@ public final class Charts {
             runs.sort(null);
             for (Path file : runs) {
                 System.out.println("\n" + file.getFileName()
-                        + "\n\n| benchmark | mean ± error (ns) | median (ns) | median / green |\n|---|---:|---:|---:|");
+                        + "\n\n| benchmark | mean ± error (ns) | median (ns) | fastest (ns) | median / green | fastest / green |"
+                        + "\n|---|---:|---:|---:|---:|---:|");
                 Map<String, double[]> run = new LinkedHashMap<>();
                 Matcher m = JMH_ENTRY.matcher(Files.readString(file));
                 while (m.find()) {
                     double error = m.group(4).equals("NaN") ? Double.NaN : Double.parseDouble(m.group(4));
                     run.put(m.group(1) + "." + m.group(2),
-                            new double[] {Double.parseDouble(m.group(3)), error, Double.parseDouble(m.group(5))});
+                            new double[] {Double.parseDouble(m.group(3)), error, Double.parseDouble(m.group(6)),
+                                    Double.parseDouble(m.group(5))});
                 }
                 run.forEach((name, stats) -> {
                     medians.computeIfAbsent(name, k -> new ArrayList<>()).add(stats[2]);
                     String reference = name.startsWith("Switch") ? "SwitchBenchmark.green" : "SpawnBenchmark.greenBatchFromGreen";
                     double[] green = run.get(reference);
-                    System.out.printf("| %s | %,.0f ± %,.0f | %,.0f | %s |%n", name, stats[0], stats[1], stats[2],
-                            green == null ? "" : String.format("%.2fx", stats[2] / green[2]));
+                    System.out.printf("| %s | %,.0f ± %,.0f | %,.0f | %,.0f | %s | %s |%n", name, stats[0], stats[1],
+                            stats[2], stats[3], green == null ? "" : String.format("%.2fx", stats[2] / green[2]),
+                            green == null ? "" : String.format("%.2fx", stats[3] / green[3]));
                 });
             }
         }
@@ -124,31 +140,35 @@ public final class Charts {
     }
 
     /** One series per system (CSV column 0), one category per thread count (column 1), values from {@code column}. */
-    private static void grouped(Path file, String title, String unit, List<String[]> rows, int column, boolean log)
-            throws IOException {
+    private static void grouped(Path file, String title, String unit, List<String[]> rows, int column, boolean log,
+                                double divisor) throws IOException {
         Map<String, Map<String, Number>> bySystem = new LinkedHashMap<>();
-        List<String> counts = new ArrayList<>();
+        TreeMap<Long, String> sortedCounts = new TreeMap<>();
         for (String[] row : rows) {
             if (row.length <= column || row[column].isBlank()) {
                 continue;
             }
-            String count = String.format("%,d", Long.parseLong(row[1]));
-            if (!counts.contains(count)) {
-                counts.add(count);
-            }
-            bySystem.computeIfAbsent(row[0], k -> new LinkedHashMap<>()).put(count, Double.parseDouble(row[column]));
+            long threads = Long.parseLong(row[1]);
+            String count = String.format("%,d", threads);
+            sortedCounts.put(threads, count);
+            bySystem.computeIfAbsent(row[0], k -> new LinkedHashMap<>()).put(count, Double.parseDouble(row[column]) / divisor);
         }
+        List<String> counts = new ArrayList<>(sortedCounts.values());
         CategoryChart chart = new CategoryChartBuilder().width(1000).height(520).title(title)
                 .xAxisTitle("threads").yAxisTitle(unit).build();
         chart.getStyler().setYAxisLogarithmic(log);
+        if (log) {
+            chart.getStyler().setYAxisMin(0.01);
+        }
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         chart.getStyler().setLabelsVisible(true);
-        chart.getStyler().setDecimalPattern("#,##0");
+        chart.getStyler().setDecimalPattern("#,##0.#");
         chart.getStyler().setOverlapped(false);
         for (Map.Entry<String, Map<String, Number>> system : bySystem.entrySet()) {
             List<Number> values = new ArrayList<>();
             for (String count : counts) {
-                values.add(system.getValue().getOrDefault(count, 0));   // a system not measured at that count
+                // A system not measured at that count gets no bar (the smallest the axis shows).
+                values.add(system.getValue().getOrDefault(count, log ? 0.01 : 0));
             }
             chart.addSeries(system.getKey(), counts, values);
         }

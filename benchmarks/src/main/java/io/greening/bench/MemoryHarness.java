@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -55,14 +56,13 @@ public final class MemoryHarness {
         return row;
     }
 
-    private static volatile boolean released;
-
     static String measure(String system, int threads) throws Exception {
         Hub hub = system.equals("green") ? Hub.start("memory-hub") : null;
         if (hub != null) {
             hub.spawn(() -> { }).join();   // the hub's own footprint belongs to the baseline
         }
         AtomicInteger parked = new AtomicInteger();
+        AtomicBoolean released = new AtomicBoolean();
         settle();
         long heapBefore = usedHeap();
         long rssBefore = ChildJvm.residentSetBytes();
@@ -73,9 +73,9 @@ public final class MemoryHarness {
         try {
             for (int i = 0; i < threads; i++) {
                 handles.add(switch (system) {
-                    case "green" -> hub.spawn(() -> parkUntilReleased(parked, true));
-                    case "virtual" -> Thread.ofVirtual().start(() -> parkUntilReleased(parked, false));
-                    case "platform" -> Thread.ofPlatform().daemon().start(() -> parkUntilReleased(parked, false));
+                    case "green" -> hub.spawn(() -> parkUntilReleased(parked, released, true));
+                    case "virtual" -> Thread.ofVirtual().start(() -> parkUntilReleased(parked, released, false));
+                    case "platform" -> Thread.ofPlatform().daemon().start(() -> parkUntilReleased(parked, released, false));
                     default -> throw new IllegalArgumentException("system: green, virtual or platform, not " + system);
                 });
             }
@@ -100,13 +100,16 @@ public final class MemoryHarness {
             writeClassHistogram(Path.of(histogram));
         }
 
-        released = true;
+        released.set(true);
         for (Object handle : handles) {
             if (handle instanceof GreenThread<?> green) {
                 LockSupport.unpark(green.thread());
             } else {
                 LockSupport.unpark((Thread) handle);
             }
+        }
+        if (hub != null) {
+            hub.close();   // waits for the released green threads to end
         }
         return String.join(",", system, Integer.toString(started),
                 Long.toString((heapAfter - heapBefore) / Math.max(1, started)),
@@ -115,9 +118,9 @@ public final class MemoryHarness {
                 note.replace(',', ';'));
     }
 
-    private static void parkUntilReleased(AtomicInteger parked, boolean green) {
+    private static void parkUntilReleased(AtomicInteger parked, AtomicBoolean released, boolean green) {
         parked.incrementAndGet();
-        while (!released) {
+        while (!released.get()) {
             if (green) {
                 Hub.parkUntil(Hub.NO_DEADLINE);   // greening's blocking point, where a green thread waits
             } else {

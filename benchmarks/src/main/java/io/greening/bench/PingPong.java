@@ -1,7 +1,10 @@
 package io.greening.bench;
 
+import io.greening.Green;
+import io.greening.GreenThread;
 import io.greening.Hub;
 
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -48,6 +51,39 @@ final class PingPong {
             pongsTurn = false;
             LockSupport.unpark(ping);
         }
+    }
+
+    /** Plays {@code roundTrips} round trips between two new green threads of {@code hub} and waits for them. */
+    static void onHub(Hub hub, int roundTrips, boolean viaHubPark) {
+        PingPong game = new PingPong(viaHubPark);
+        GreenThread<?> ping = hub.spawn(() -> game.ping(roundTrips));
+        GreenThread<?> pong = hub.spawn(() -> game.pong(roundTrips));
+        ping.get();
+        pong.get();
+    }
+
+    /** Plays {@code roundTrips} round trips between two new threads made by {@code threads} and waits for them. */
+    static void onThreads(ThreadFactory threads, int roundTrips) throws InterruptedException {
+        PingPong game = new PingPong(false);
+        Thread ping = threads.newThread(() -> game.ping(roundTrips));
+        Thread pong = threads.newThread(() -> game.pong(roundTrips));
+        ping.start();
+        pong.start();
+        ping.join();
+        pong.join();
+    }
+
+    /** Two green threads of {@code hub} each calling {@link Green#cede()} {@code roundTrips} times, in turn. */
+    static void cedeOnHub(Hub hub, int roundTrips) {
+        Runnable cedeLoop = () -> {
+            for (int i = 0; i < roundTrips; i++) {
+                Green.cede();
+            }
+        };
+        GreenThread<?> a = hub.spawn(cedeLoop);
+        GreenThread<?> b = hub.spawn(cedeLoop);
+        a.get();
+        b.get();
     }
 
     private void park() {

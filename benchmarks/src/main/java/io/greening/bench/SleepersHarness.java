@@ -3,6 +3,7 @@ package io.greening.bench;
 import io.greening.Green;
 import io.greening.GreenThread;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,7 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Sleepers: N threads each sleep a random 0-100 ms ten times. Reports the wall time from the first spawn to the
- * last join, and the timer lateness (how much later than asked each sleep returned) at p50 / p99 / max: green
+ * last join, the CPU time the process spent meanwhile, and the timer lateness (how much later than asked each sleep returned) at p50 / p99 / max: green
  * threads sleeping with {@link Green#sleep} on one hub ({@link Green#run}) vs JDK virtual threads sleeping with
  * {@link Thread#sleep} on the default scheduler. Each measurement runs in a fresh JVM, after a warm-up round of at
  * most 10k threads in the same JVM.
@@ -25,7 +26,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class SleepersHarness {
     static final int SLEEPS = 10;
     static final int MAX_SLEEP_MILLIS = 100;
-    static final String HEADER = "system,threads,wall_ms,late_p50_us,late_p99_us,late_max_us,ideal_wall_ms";
+    static final String HEADER = "system,threads,wall_ms,late_p50_us,late_p99_us,late_max_us,ideal_wall_ms,cpu_ms";
 
     private SleepersHarness() {}
 
@@ -45,7 +46,7 @@ public final class SleepersHarness {
             }
             for (String system : new String[] {"green", "virtual"}) {
                 System.out.println("sleepers: " + system + " x " + n);
-                String result = ChildJvm.run(SleepersHarness.class, List.of("-Xmx8g"), system, Integer.toString(n));
+                String result = ChildJvm.run(SleepersHarness.class, List.of("-Xmx8g", "-Dgreening.stall=off"), system, Integer.toString(n));
                 String row = result != null ? result : system + "," + n + ",,,,,";
                 System.out.println("  " + row);
                 rows.add(row);
@@ -59,6 +60,7 @@ public final class SleepersHarness {
     static String measure(String system, int threads) throws Exception {
         // Lateness of every sleep in microseconds; each thread writes only its own SLEEPS slots.
         int[] lateMicros = new int[threads * SLEEPS];
+        long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
         if (system.equals("green")) {
             Green.run(() -> {
@@ -82,12 +84,20 @@ public final class SleepersHarness {
             }
         }
         long wallNanos = System.nanoTime() - start;
+        long cpuNanos = processCpuNanos() - cpuBefore;
         Arrays.sort(lateMicros);
         return String.join(",", system, Integer.toString(threads), Long.toString(wallNanos / 1_000_000),
                 Integer.toString(percentile(lateMicros, 0.50)), Integer.toString(percentile(lateMicros, 0.99)),
                 Integer.toString(lateMicros[lateMicros.length - 1]),
                 // With no overhead at all, the slowest thread's ten sleeps bound the wall time: about 10 x 100 ms.
-                Integer.toString(SLEEPS * MAX_SLEEP_MILLIS));
+                Integer.toString(SLEEPS * MAX_SLEEP_MILLIS),
+                // CPU time of the whole process (all carriers, timers and GC): what the run cost, whatever the load.
+                Long.toString(cpuNanos / 1_000_000));
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     private static void sleepTenTimes(int[] lateMicros, int index, boolean green) {

@@ -94,28 +94,18 @@ public class SpawnBenchmark {
     @Benchmark
     @OperationsPerInvocation(THREADS)
     public void virtualOneByOne() throws InterruptedException {
-        Thread.ofVirtual().start(() -> {
-            try {
-                for (int i = 0; i < THREADS; i++) {
-                    Thread.ofVirtual().start(EMPTY).join();
-                }
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
+        onVirtualThread(() -> {
+            for (int i = 0; i < THREADS; i++) {
+                Thread.ofVirtual().start(EMPTY).join();
             }
-        }).join();
+        });
     }
 
     /** A virtual thread starts {@value #THREADS} virtual threads, then joins them all. */
     @Benchmark
     @OperationsPerInvocation(THREADS)
     public void virtualBatchFromVirtual() throws InterruptedException {
-        Thread.ofVirtual().start(() -> {
-            try {
-                startAllAndJoin(Thread.ofVirtual());
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }).join();
+        onVirtualThread(() -> startAllAndJoin(Thread.ofVirtual()));
     }
 
     /** A platform thread starts {@value #THREADS} virtual threads, then joins them all. */
@@ -139,6 +129,22 @@ public class SpawnBenchmark {
     @OperationsPerInvocation(THREADS)
     public void platformBatch() throws InterruptedException {
         startAllAndJoin(Thread.ofPlatform());
+    }
+
+    /** Work that joins threads. */
+    private interface Joining {
+        void run() throws InterruptedException;
+    }
+
+    /** Runs {@code driver} on a new virtual thread of the default scheduler and waits for it. */
+    private static void onVirtualThread(Joining driver) throws InterruptedException {
+        Thread.ofVirtual().start(() -> {
+            try {
+                driver.run();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }).join();
     }
 
     private static void startAllAndJoin(Thread.Builder builder) throws InterruptedException {

@@ -1,7 +1,5 @@
 package io.greening.bench;
 
-import io.greening.Green;
-import io.greening.GreenThread;
 import io.greening.Hub;
 import io.greening.internal.VirtualThreads;
 
@@ -101,26 +99,14 @@ public class SwitchBenchmark {
     }
 
     private void greenPingPong(boolean viaHubPark) {
-        PingPong game = new PingPong(viaHubPark);
-        GreenThread<?> ping = hub.spawn(() -> game.ping(ROUND_TRIPS));
-        GreenThread<?> pong = hub.spawn(() -> game.pong(ROUND_TRIPS));
-        ping.get();
-        pong.get();
+        PingPong.onHub(hub, ROUND_TRIPS, viaHubPark);
     }
 
-    /** Two green threads ceding in turn: one round trip is each of them calling {@link Green#cede()} once. */
+    /** Two green threads ceding in turn: one round trip is each of them calling {@link io.greening.Green#cede()} once. */
     @Benchmark
     @OperationsPerInvocation(ROUND_TRIPS)
     public void greenCede() {
-        Runnable cedeLoop = () -> {
-            for (int i = 0; i < ROUND_TRIPS; i++) {
-                Green.cede();
-            }
-        };
-        GreenThread<?> a = hub.spawn(cedeLoop);
-        GreenThread<?> b = hub.spawn(cedeLoop);
-        a.get();
-        b.get();
+        PingPong.cedeOnHub(hub, ROUND_TRIPS);
     }
 
     /** Two virtual threads on the JDK's default scheduler (a ForkJoinPool with a carrier per core). */
@@ -148,12 +134,6 @@ public class SwitchBenchmark {
     }
 
     private static void threadPingPong(ThreadFactory threads) throws InterruptedException {
-        PingPong game = new PingPong(false);
-        Thread ping = threads.newThread(() -> game.ping(ROUND_TRIPS));
-        Thread pong = threads.newThread(() -> game.pong(ROUND_TRIPS));
-        ping.start();
-        pong.start();
-        ping.join();
-        pong.join();
+        PingPong.onThreads(threads, ROUND_TRIPS);
     }
 }

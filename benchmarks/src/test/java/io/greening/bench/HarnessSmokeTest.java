@@ -1,0 +1,60 @@
+package io.greening.bench;
+
+import io.greening.Hub;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Keeps the benchmark bodies and harnesses working as the runtime changes: each runs once, tiny, and must finish
+ * with a well-formed result. Measures nothing (the benchmarks do that, never the build).
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HarnessSmokeTest {
+    private static Hub hub;
+
+    @BeforeAll
+    static void startHub() {
+        hub = Hub.start("smoke-hub");
+    }
+
+    @AfterAll
+    static void closeHub() {
+        hub.close();
+    }
+
+    @Test
+    void pingPongCompletesOnEverySystem() throws InterruptedException {
+        PingPong.onHub(hub, 1_000, false);
+        PingPong.onHub(hub, 1_000, true);
+        PingPong.cedeOnHub(hub, 1_000);
+        PingPong.onThreads(Thread.ofVirtual().factory(), 1_000);
+        PingPong.onThreads(Thread.ofPlatform().factory(), 100);
+    }
+
+    @Test
+    void memoryHarnessParksAndReleasesEveryThread() throws Exception {
+        for (String system : new String[] {"green", "virtual"}) {
+            String[] row = MemoryHarness.measure(system, 2_000).split(",", -1);
+            assertEquals(MemoryHarness.HEADER.split(",").length, row.length, String.join(",", row));
+            assertEquals(system, row[0]);
+            assertEquals("2000", row[1], "every thread was created and parked");
+            assertEquals("", row[5], "no failure note");
+        }
+    }
+
+    @Test
+    void sleepersHarnessReportsEverySleep() throws Exception {
+        String[] row = SleepersHarness.measure("green", 100).split(",", -1);
+        assertEquals(SleepersHarness.HEADER.split(",").length, row.length, String.join(",", row));
+        assertTrue(Long.parseLong(row[2]) > 0, "wall time");
+        assertTrue(Integer.parseInt(row[3]) >= 0, "median lateness: a green sleep does not end before its time");
+    }
+}
