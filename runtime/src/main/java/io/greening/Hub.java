@@ -560,6 +560,24 @@ public final class Hub implements Executor, AutoCloseable {
         }
     }
 
+    /**
+     * Drops {@code channel}'s registration with this hub's selector at once (a cancelled key otherwise lingers until
+     * the next select), so that the channel can go back to blocking mode. Call it from a green thread of this hub
+     * when no green thread of the hub waits on the channel any more.
+     *
+     * @throws IllegalStateException if the caller is not a green thread of this hub
+     */
+    public void forget(SelectableChannel channel) throws IOException {
+        if (of(Thread.currentThread()) != this) {
+            throw new IllegalStateException("forget on hub " + name + " from a thread that is not its green thread");
+        }
+        SelectionKey key = channel.keyFor(selector);
+        if (key != null) {
+            key.cancel();
+            selector.selectNow(this::onChannelReady);
+        }
+    }
+
     private void onChannelReady(SelectionKey key) {
         ChannelWaiters waiters = (ChannelWaiters) key.attachment();
         int readyOps = key.readyOps();

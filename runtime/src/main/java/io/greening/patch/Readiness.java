@@ -1,0 +1,200 @@
+package io.greening.patch;
+
+import io.greening.GreenInterruptedException;
+import io.greening.Hub;
+
+import java.io.IOException;
+import java.lang.ref.Cleaner;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Waits until a non-blocking channel is ready: a green thread waits on its hub's selector ({@link Hub#awaitReady}),
+ * so kill and {@code Timeout} are raised there; any other thread waits on a selector borrowed from a small pool.
+ * Closing the channel wakes the waiter through its {@link Side}.
+ */
+final class Readiness {
+    /** Idle selectors kept for platform-thread waits; more are opened on demand and closed when returned. */
+    private static final int MAX_IDLE_SELECTORS = 16;
+    private static final ConcurrentLinkedQueue<Selector> IDLE = new ConcurrentLinkedQueue<>();
+    private static final AtomicInteger IDLE_COUNT = new AtomicInteger();
+    private static final Runnable NOTHING = () -> { };
+
+    private Readiness() {}
+
+    /**
+     * One direction of a channel (reading and accepting, or writing and connecting) and who waits on it now: a green
+     * thread or the selector of a platform thread. Also remembers the last hub whose selector the channel was
+     * registered with, so that closing the channel can make that hub release the descriptor promptly.
+     */
+    static final class Side {
+        private volatile Object waiter;
+        private volatile Hub hub;
+
+        /** Wakes whoever waits on this side, so that it sees the channel closed. */
+        void wake() {
+            Object w = waiter;
+            if (w instanceof Thread thread) {
+                LockSupport.unpark(thread);
+            } else if (w instanceof Selector selector) {
+                selector.wakeup();
+            }
+        }
+
+        /**
+         * Lets the hub that last waited on this side run its selector, which releases the key of a closed
+         * channel (the JDK closes the descriptor of a registered channel only once every selector dropped it).
+         */
+        void releaseHub() {
+            Hub h = hub;
+            if (h != null) {
+                try {
+                    h.execute(NOTHING);
+                } catch (RejectedExecutionException closedHub) {
+                    // its selector is closed, which released the key already
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits until {@code channel} is ready for {@code ops} or {@code deadline} ({@link System#nanoTime()}, or
+     * {@link Hub#NO_DEADLINE}) passes.
+     *
+     * @param interruptible what an interrupt does to a platform thread: {@code true} closes the channel and throws
+     *        {@link ClosedByInterruptException} (channel semantics), {@code false} is ignored and kept pending (the
+     *        JDK's {@code Socket} on a platform thread). On a green thread an interrupt always closes the channel, as
+     *        the JDK does for a virtual thread.
+     * @return whether the channel became ready before the deadline
+     * @throws ClosedChannelException if the channel is closed before or while waiting
+     * @throws ClosedByInterruptException if the wait was interrupted and the channel closed for it
+     */
+    static boolean await(SelectableChannel channel, int ops, long deadline, Side side, boolean interruptible)
+            throws IOException {
+        Hub hub = Hub.current();
+        return hub != null ? awaitGreen(hub, channel, ops, deadline, side) : awaitPlatform(channel, ops, deadline, side, interruptible);
+    }
+
+    private static boolean awaitGreen(Hub hub, SelectableChannel channel, int ops, long deadline, Side side)
+            throws IOException {
+        side.waiter = Thread.currentThread();
+        side.hub = hub;
+        try {
+            if (!channel.isOpen()) {
+                throw new ClosedChannelException();
+            }
+            return hub.awaitReady(channel, ops, deadline);
+        } catch (CancelledKeyException closedMeanwhile) {
+            // the channel was closed and the hub's selector has not dropped its key yet
+            throw new ClosedChannelException();
+        } catch (GreenInterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            closeQuietly(channel);
+            throw new ClosedByInterruptException();
+        } finally {
+            side.waiter = null;
+        }
+    }
+
+    private static boolean awaitPlatform(SelectableChannel channel, int ops, long deadline, Side side,
+                                         boolean interruptible) throws IOException {
+        Selector selector = borrow();
+        boolean interruptedMeanwhile = false;
+        SelectionKey key = null;
+        try {
+            key = channel.register(selector, ops);
+            side.waiter = selector;
+            while (true) {
+                if (!channel.isOpen()) {
+                    throw new ClosedChannelException();
+                }
+                long timeoutMillis = 0;   // select(0) waits without limit
+                if (deadline != Hub.NO_DEADLINE) {
+                    long remaining = deadline - System.nanoTime();
+                    if (remaining <= 0) {
+                        return false;
+                    }
+                    timeoutMillis = Math.max(1, (remaining + 999_999) / 1_000_000);
+                }
+                if (selector.select(timeoutMillis) > 0 && key.isValid() && (key.readyOps() & ops) != 0) {
+                    return true;
+                }
+                if (Thread.interrupted()) {
+                    if (interruptible) {
+                        Thread.currentThread().interrupt();
+                        closeQuietly(channel);
+                        throw new ClosedByInterruptException();
+                    }
+                    interruptedMeanwhile = true;   // select cannot block while the flag is set: hold it back
+                }
+            }
+        } catch (CancelledKeyException closedMeanwhile) {
+            throw new ClosedChannelException();
+        } finally {
+            side.waiter = null;
+            if (interruptedMeanwhile) {
+                Thread.currentThread().interrupt();
+            }
+            giveBack(selector, key);
+        }
+    }
+
+    private static Selector borrow() throws IOException {
+        Selector selector = IDLE.poll();
+        if (selector != null) {
+            IDLE_COUNT.decrementAndGet();
+            return selector;
+        }
+        return Selector.open();
+    }
+
+    private static void giveBack(Selector selector, SelectionKey key) {
+        try {
+            if (key != null) {
+                key.cancel();
+            }
+            selector.selectNow();   // drops the cancelled key (so the channel may close) and any stale wakeup
+            selector.selectedKeys().clear();
+            if (IDLE_COUNT.incrementAndGet() <= MAX_IDLE_SELECTORS) {
+                IDLE.offer(selector);
+                return;
+            }
+            IDLE_COUNT.decrementAndGet();
+            selector.close();
+        } catch (IOException | RuntimeException e) {
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // nothing more to release
+            }
+        }
+    }
+
+    /**
+     * Closes {@code channel} once {@code owner} is unreachable, as the JDK's sockets release their descriptor when an
+     * application forgets to close them. The action holds the channel only, never the owner.
+     */
+    static void closeWhenUnreachable(Object owner, SelectableChannel channel) {
+        Unreachable.CLEANER.register(owner, () -> closeQuietly(channel));
+    }
+
+    private static final class Unreachable {
+        static final Cleaner CLEANER = Cleaner.create();   // one platform daemon thread, made on first use
+    }
+
+    static void closeQuietly(SelectableChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing for an interrupt: the interrupt is what the caller reports
+        }
+    }
+}
