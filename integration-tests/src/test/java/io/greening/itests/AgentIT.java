@@ -206,8 +206,8 @@ class AgentIT {
     void greenThreadDumpOnDemandThroughJmx() throws Exception {
         Path go = work.resolve("go-dump");
         Process app = new ProcessBuilder(List.of(ForkedApp.currentJava().toString(),
-                "-javaagent:" + agentJar() + "=include=com.acme.agentapps.**", "-cp", appClasses().toString(),
-                APPS + "DumpApp", go.toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                "-javaagent:" + agentJar() + "=include=com.acme.agentapps.**", "-Dgreening.jmx=true", "-cp",
+                appClasses().toString(), APPS + "DumpApp", go.toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
             assertEquals("ready", out.readLine());
             VirtualMachine vm = VirtualMachine.attach(Long.toString(app.pid()));
