@@ -32,7 +32,7 @@ public final class FilePatches {
         void run() throws IOException;
     }
 
-    private static void offload(IoRun run, String what) throws IOException {
+    private static void offloadRun(IoRun run, String what) throws IOException {
         offload(() -> {
             run.run();
             return null;
@@ -91,17 +91,17 @@ public final class FilePatches {
 
     /** {@code out.write(b)} of one byte. */
     public static void write(FileOutputStream out, int b) throws IOException {
-        offload(() -> out.write(b), "file write");
+        offloadRun(() -> out.write(b), "file write");
     }
 
     /** {@code out.write(b)}. */
     public static void write(FileOutputStream out, byte[] b) throws IOException {
-        offload(() -> out.write(b), "file write");
+        offloadRun(() -> out.write(b), "file write");
     }
 
     /** {@code out.write(b, off, len)}. */
     public static void write(FileOutputStream out, byte[] b, int off, int len) throws IOException {
-        offload(() -> out.write(b, off, len), "file write");
+        offloadRun(() -> out.write(b, off, len), "file write");
     }
 
     // ---- RandomAccessFile ----
@@ -123,27 +123,27 @@ public final class FilePatches {
 
     /** {@code file.readFully(b)}. */
     public static void readFully(RandomAccessFile file, byte[] b) throws IOException {
-        offload(() -> file.readFully(b), "file read");
+        offloadRun(() -> file.readFully(b), "file read");
     }
 
     /** {@code file.readFully(b, off, len)}. */
     public static void readFully(RandomAccessFile file, byte[] b, int off, int len) throws IOException {
-        offload(() -> file.readFully(b, off, len), "file read");
+        offloadRun(() -> file.readFully(b, off, len), "file read");
     }
 
     /** {@code file.write(b)} of one byte. */
     public static void write(RandomAccessFile file, int b) throws IOException {
-        offload(() -> file.write(b), "file write");
+        offloadRun(() -> file.write(b), "file write");
     }
 
     /** {@code file.write(b)}. */
     public static void write(RandomAccessFile file, byte[] b) throws IOException {
-        offload(() -> file.write(b), "file write");
+        offloadRun(() -> file.write(b), "file write");
     }
 
     /** {@code file.write(b, off, len)}. */
     public static void write(RandomAccessFile file, byte[] b, int off, int len) throws IOException {
-        offload(() -> file.write(b, off, len), "file write");
+        offloadRun(() -> file.write(b, off, len), "file write");
     }
 
     // ---- DNS ----
