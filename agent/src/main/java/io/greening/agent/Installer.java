@@ -74,9 +74,11 @@ final class Installer {
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(new ReportingListener(report, Boolean.getBoolean("greening.check")))
                 .ignore(ElementMatchers.none())
-                .type((type, loader, module, classBeingRedefined, domain) -> loader != null && selector.selects(type.getName()))
-                .transform((builder, type, loader, module, domain) ->
-                        builder.visit(new Wrapper(rows, type.getName(), type.getName().equals(mainClass), report)))
+                // the main class is transformed for main=green even when not selected, then with no rows
+                .type((type, loader, module, classBeingRedefined, domain) -> loader != null
+                        && (selector.selects(type.getName()) || type.getName().equals(mainClass)))
+                .transform((builder, type, loader, module, domain) -> builder.visit(new Wrapper(
+                        selector.selects(type.getName()) ? rows : Map.of(), type.getName(), type.getName().equals(mainClass), report)))
                 .installOn(instrumentation);
         String reportTarget = options.report();
         if (!reportTarget.equals("off")) {

@@ -90,7 +90,7 @@ public final class Report {
                 lines.add("check failed: " + c.className() + ": " + problems.toString().strip().replace('\n', ' '));
             }
         }
-        lines.add("checked: " + checked + " transformed classes, " + lines.size() + " with problems (CheckClassAdapter)");
+        lines.add("checked: " + checked + " classes, " + lines.size() + " with problems (CheckClassAdapter)");
         return lines;
     }
 
@@ -131,7 +131,7 @@ public final class Report {
      *   jdk: locks VirtualThread.schedule 2  (JDK call sites rewritten, not in the count above)
      *   failed: &lt;class&gt;: &lt;reason&gt;     (one line per failed class)
      *   check failed: &lt;class&gt;: &lt;problem&gt; (with -Dgreening.check=true, one line per bad class)
-     *   checked: N transformed classes, M with problems (CheckClassAdapter)   (with -Dgreening.check=true)
+     *   checked: N classes, M with problems (CheckClassAdapter)   (with -Dgreening.check=true)
      *   peak platform threads: P (ThreadMXBean); OS threads now: O (/proc/self/status)
      *   green threads: G            (then one line per live green thread made by the agent)
      * </pre>
