@@ -2,6 +2,7 @@ package io.greening.bench;
 
 import io.greening.Green;
 import io.greening.GreenThread;
+import io.greening.patch.GreenChannels;
 import io.greening.patch.GreenServerSocket;
 import io.greening.patch.GreenSocket;
 
@@ -9,8 +10,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,7 +29,7 @@ import java.util.concurrent.Callable;
  *
  * <pre>
  * java --add-opens java.base/java.lang=ALL-UNNAMED -cp runtime/target/classes:benchmarks/target/classes \
- *     io.greening.bench.EchoSockets [connections=1000] [roundTrips=100] [messageBytes=32] [repeats=3] [only=all|green|jdk-green|platform|green-on-platform]
+ *     io.greening.bench.EchoSockets [connections=1000] [roundTrips=100] [messageBytes=32] [repeats=3] [only=all|green|jdk-green|platform|green-on-platform|channels|green-channels|jdk-channels]
  * </pre>
  */
 public final class EchoSockets {
@@ -81,19 +87,37 @@ public final class EchoSockets {
             report("greening sockets, platform threads (pooled selectors)", repeats,
                     () -> echo(GREEN, connections, roundTrips, messageBytes, false));
         }
+        if (only.equals("all") || only.endsWith("channels") && !only.equals("jdk-channels")) {
+            report("blocking channels via GreenChannels, one hub", repeats,
+                    () -> Green.run(() -> echoChannels(true, connections, roundTrips, messageBytes)));
+        }
+        if (only.equals("all") || only.equals("channels") || only.equals("jdk-channels")) {
+            report("blocking channels, JDK calls, green threads on one hub", repeats,
+                    () -> Green.run(() -> echoChannels(false, connections, roundTrips, messageBytes)));
+        }
     }
 
+    /**
+     * Prints the best throughput and the least process CPU time (user + system, all threads) per round trip over
+     * the runs after a warm-up run. CPU per round trip is the steadier figure on a shared machine: an event loop on
+     * one carrier gets one scheduler share while a thread per connection gets many.
+     */
     private static void report(String name, int repeats, Callable<Long> run) throws Exception {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         double best = 0;
+        double leastCpuMicros = Double.MAX_VALUE;
         for (int r = 0; r < repeats + 1; r++) {   // the first run warms up
             long start = System.nanoTime();
+            long cpuStart = os.getProcessCpuTime();
             long trips = run.call();
             double perSecond = trips / ((System.nanoTime() - start) / 1e9);
+            double cpuMicros = (os.getProcessCpuTime() - cpuStart) / 1e3 / trips;
             if (r > 0) {
                 best = Math.max(best, perSecond);
+                leastCpuMicros = Math.min(leastCpuMicros, cpuMicros);
             }
         }
-        System.out.printf("%-55s %,12.0f round trips/s%n", name, best);
+        System.out.printf("%-55s %,10.0f round trips/s %8.1f us CPU/round trip%n", name, best, leastCpuMicros);
     }
 
     /** Runs the clients and the server, green or on platform threads; returns the number of round trips made. */
@@ -152,6 +176,73 @@ public final class EchoSockets {
             } else {
                 acceptorThread.join();
             }
+        }
+        return (long) connections * roundTrips;
+    }
+
+    /** The echo over blocking-mode channels on green threads, through {@link GreenChannels} or the JDK's calls. */
+    private static long echoChannels(boolean greened, int connections, int roundTrips, int messageBytes) throws Exception {
+        try (ServerSocketChannel server = ServerSocketChannel.open().bind(new InetSocketAddress(LOOPBACK, 0), connections)) {
+            GreenThread<Void> acceptor = Green.spawn(() -> {
+                try {
+                    while (true) {
+                        SocketChannel accepted = greened ? GreenChannels.accept(server) : server.accept();
+                        Green.spawn(() -> {
+                            ByteBuffer buffer = ByteBuffer.allocate(messageBytes);
+                            while ((greened ? GreenChannels.read(accepted, buffer) : accepted.read(buffer)) > 0) {
+                                buffer.flip();
+                                if (greened) {
+                                    GreenChannels.write(accepted, buffer);
+                                } else {
+                                    accepted.write(buffer);
+                                }
+                                buffer.clear();
+                            }
+                            accepted.close();
+                            return null;
+                        });
+                    }
+                } catch (IOException closed) {
+                    // the server channel closed: the run is over
+                }
+            });
+            SocketAddress address = server.getLocalAddress();
+            List<GreenThread<Void>> clients = new ArrayList<>();
+            for (int c = 0; c < connections; c++) {
+                clients.add(Green.spawn(() -> {
+                    try (SocketChannel channel = greened ? GreenChannels.open(address) : SocketChannel.open(address)) {
+                        ByteBuffer message = ByteBuffer.allocate(messageBytes);
+                        ByteBuffer reply = ByteBuffer.allocate(messageBytes);
+                        for (int i = 0; i < roundTrips; i++) {
+                            message.clear().put(0, (byte) i);
+                            reply.clear();
+                            if (greened) {
+                                GreenChannels.write(channel, message);
+                            } else {
+                                channel.write(message);
+                            }
+                            while (reply.hasRemaining()) {
+                                if ((greened ? GreenChannels.read(channel, reply) : channel.read(reply)) < 0) {
+                                    throw new IllegalStateException("early end of stream");
+                                }
+                            }
+                            if (reply.get(0) != (byte) i) {
+                                throw new IllegalStateException("bad echo");
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (GreenThread<Void> client : clients) {
+                client.get();
+            }
+            if (greened) {
+                GreenChannels.close(server);
+            } else {
+                server.close();
+            }
+            acceptor.join();
         }
         return (long) connections * roundTrips;
     }

@@ -24,6 +24,8 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -45,6 +47,11 @@ public class GreenSocket extends Socket {
     private static final int CONNECTED = 1, BOUND = 2, CLOSED = 4, SHUT_IN = 8, SHUT_OUT = 16;
     /** The most a single read or write moves, as the JDK's socket (it bounds temporary direct buffers). */
     private static final int MAX_TRANSFER = 128 * 1024;
+    /** How long a host name counts as fresh in the JDK's name cache after {@link #resolve} looked it up. */
+    private static final int FRESH_SECONDS = 10;
+    private static final ConcurrentHashMap<String, Long> RESOLVED_AT = new ConcurrentHashMap<>();
+    /** Lookups under way, so that many green threads connecting to one new name make one lookup. */
+    private static final ConcurrentHashMap<String, CompletableFuture<Void>> RESOLVING = new ConcurrentHashMap<>();
 
     /** Non-blocking; made on first need by {@link #channel()}, as the JDK's socket makes its descriptor. */
     private volatile SocketChannel channel;
@@ -116,6 +123,7 @@ public class GreenSocket extends Socket {
     GreenSocket(SocketChannel channel) throws IOException {
         this();
         this.channel = channel;
+        Readiness.closeWhenUnreachable(this, channel);
         try {
             channel.configureBlocking(false);
         } catch (IOException e) {
@@ -144,6 +152,7 @@ public class GreenSocket extends Socket {
                     SocketChannel opened = SocketChannel.open();
                     opened.configureBlocking(false);
                     channel = opened;
+                    Readiness.closeWhenUnreachable(this, opened);
                 } catch (SocketException e) {
                     throw e;
                 } catch (IOException e) {
@@ -154,19 +163,56 @@ public class GreenSocket extends Socket {
         }
     }
 
+    /**
+     * Resolves {@code host} as the JDK's socket does, without stalling the hub: on a green thread a name that was not
+     * looked up lately is resolved through {@link Green#offload}, once for all the green threads that want it at the
+     * same time. A literal address needs no lookup, and a name resolved in the last {@value #FRESH_SECONDS} seconds
+     * is answered by the JDK's own cache (30 s by default), so thousands of connections to one host do not each take
+     * a trip to the offload pool.
+     */
     private static InetSocketAddress resolve(String host, int port) throws IOException {
         if (host == null) {
             return new InetSocketAddress(InetAddress.getByName(null), port);
         }
-        if (Hub.current() == null) {
+        if (Hub.current() == null || isLiteral(host) || resolvedLately(host)) {
+            return new InetSocketAddress(host, port);
+        }
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> inFlight = RESOLVING.putIfAbsent(host, mine);
+        if (inFlight != null) {
+            inFlight.join();   // parks this green thread until the one lookup of the name ends; then the JDK's cache answers
             return new InetSocketAddress(host, port);
         }
         try {
-            return Green.offload(() -> new InetSocketAddress(host, port));   // DNS must not stall the hub
+            InetSocketAddress resolved = Green.offload(() -> new InetSocketAddress(host, port));   // DNS must not stall the hub
+            if (!resolved.isUnresolved()) {
+                if (RESOLVED_AT.size() >= 1024) {
+                    RESOLVED_AT.clear();   // a bound, not an LRU: a name dropped here is only offloaded once more
+                }
+                RESOLVED_AT.put(host, System.nanoTime());
+            }
+            return resolved;
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IOException(e);
+        } finally {
+            RESOLVING.remove(host, mine);
+            mine.complete(null);
+        }
+    }
+
+    private static boolean resolvedLately(String host) {
+        Long at = RESOLVED_AT.get(host);
+        return at != null && System.nanoTime() - at < TimeUnit.SECONDS.toNanos(FRESH_SECONDS);
+    }
+
+    private static boolean isLiteral(String host) {
+        try {
+            InetAddress.ofLiteral(host);
+            return true;
+        } catch (IllegalArgumentException name) {
+            return false;
         }
     }
 
@@ -199,7 +245,7 @@ public class GreenSocket extends Socket {
             if (target.isUnresolved()) {
                 throw new UnknownHostException(target.getHostName());
             }
-            long deadline = deadlineAfterMillis(timeout);
+            long deadline = SocketOptionsAccess.deadlineAfterMillis(timeout);
             readLock.lock();
             try {
                 SocketChannel channel = channel();
@@ -402,8 +448,8 @@ public class GreenSocket extends Socket {
             return 0;
         }
         int timeout = timeoutMillis;
-        long deadline = deadlineAfterMillis(timeout);
-        lockForRead(timeout, deadline);
+        long deadline = SocketOptionsAccess.deadlineAfterMillis(timeout);
+        SocketOptionsAccess.lock(readLock, timeout, deadline, "Read timed out");
         try {
             if (readEof) {
                 return -1;   // the JDK's legacy behaviour: -1 again, even once closed
@@ -500,31 +546,6 @@ public class GreenSocket extends Socket {
         }
     }
 
-    /** Takes the read lock, within the read timeout if there is one, as the JDK's socket does. */
-    private void lockForRead(int timeout, long deadline) throws SocketTimeoutException {
-        if (timeout <= 0) {
-            readLock.lock();
-            return;
-        }
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    if (readLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                        return;
-                    }
-                    throw new SocketTimeoutException("Read timed out");
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     private void ensureOpenAndConnected() throws SocketException {
         int s = state;
         if ((s & CONNECTED) == 0) {
@@ -572,10 +593,6 @@ public class GreenSocket extends Socket {
             return new SocketException("Socket closed");
         }
         return e;
-    }
-
-    private static long deadlineAfterMillis(int millis) {
-        return millis > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis) : Hub.NO_DEADLINE;
     }
 
     private void setState(int bits) {
@@ -711,24 +728,14 @@ public class GreenSocket extends Socket {
     @Override
     public <T> Socket setOption(SocketOption<T> name, T value) throws IOException {
         Objects.requireNonNull(name);
-        ensureNotClosed();
-        try {
-            channel().setOption(name, value);
-        } catch (ClosedChannelException e) {
-            throw new SocketException("Socket is closed");
-        }
+        setOptionChecked(name, value);
         return this;
     }
 
     @Override
     public <T> T getOption(SocketOption<T> name) throws IOException {
         Objects.requireNonNull(name);
-        ensureNotClosed();
-        try {
-            return channel().getOption(name);
-        } catch (ClosedChannelException e) {
-            throw new SocketException("Socket is closed");
-        }
+        return getOptionChecked(name);
     }
 
     @Override
@@ -742,29 +749,12 @@ public class GreenSocket extends Socket {
 
     private <T> void setOptionChecked(SocketOption<T> name, T value) throws SocketException {
         ensureNotClosed();
-        try {
-            channel().setOption(name, value);
-        } catch (IOException e) {
-            throw optionFailure(e);
-        }
+        SocketOptionsAccess.set(channel(), name, value);
     }
 
     private <T> T getOptionChecked(SocketOption<T> name) throws SocketException {
         ensureNotClosed();
-        try {
-            return channel().getOption(name);
-        } catch (IOException e) {
-            throw optionFailure(e);
-        }
-    }
-
-    private static SocketException optionFailure(IOException e) {
-        if (e instanceof SocketException se) {
-            return se;
-        }
-        SocketException se = new SocketException(e instanceof ClosedChannelException ? "Socket is closed" : e.getMessage());
-        se.initCause(e);
-        return se;
+        return SocketOptionsAccess.get(channel(), name);
     }
 
     private void ensureNotClosed() throws SocketException {

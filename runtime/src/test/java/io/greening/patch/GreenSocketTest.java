@@ -83,6 +83,40 @@ class GreenSocketTest {
                 "platform threads grew from " + platformThreadsBefore + " to " + peak[0]);
     }
 
+    @Test
+    void manyGreenThreadsConnectingByNameMakeOneOffloadedLookup() {
+        long offloadThreadsBefore = offloadThreads();
+        int connected = Green.run(() -> {
+            try (ServerSocket server = new GreenServerSocket(0, 200, LOOPBACK)) {
+                GreenThread<Void> acceptor = Green.spawn(() -> {
+                    acceptAndEcho(server);
+                    return null;
+                });
+                List<GreenThread<Integer>> clients = new ArrayList<>();
+                for (int c = 0; c < 200; c++) {
+                    clients.add(Green.spawn(() -> {
+                        try (Socket socket = new GreenSocket("localhost", server.getLocalPort())) {
+                            socket.getOutputStream().write(1);
+                            return socket.getInputStream().read();
+                        }
+                    }));
+                }
+                int sum = 0;
+                for (GreenThread<Integer> client : clients) {
+                    sum += client.get();
+                }
+                acceptor.kill();
+                return sum;
+            }
+        });
+        assertEquals(200, connected);
+        assertTrue(offloadThreads() - offloadThreadsBefore <= 1, "one lookup for all, not one per connection");
+    }
+
+    private static long offloadThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("greening-offload")).count();
+    }
+
     private static void acceptAndEcho(ServerSocket server) throws IOException {
         while (true) {
             Socket accepted = server.accept();
@@ -151,6 +185,35 @@ class GreenSocketTest {
                 return outcome(e);
             }
         });
+    }
+
+    @Test
+    void aConnectTimesOutWithTheJdksExceptionWhenTheServerDropsSyns() throws Exception {
+        // a listener that never accepts, with a full accept queue: the kernel drops further SYNs
+        try (ServerSocket full = new ServerSocket(0, 1, LOOPBACK)) {
+            List<Socket> queued = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    Socket s = new Socket();
+                    s.connect(new InetSocketAddress(LOOPBACK, full.getLocalPort()), 200);
+                    queued.add(s);
+                }
+            } catch (SocketTimeoutException alreadyFull) {
+                // the queue filled up sooner
+            }
+            assertSameAsJdk("SocketTimeoutException: Connect timed out, closed", green -> {
+                Socket socket = green ? new GreenSocket() : new Socket();
+                try {
+                    socket.connect(new InetSocketAddress(LOOPBACK, full.getLocalPort()), 50);
+                    return "connected";
+                } catch (SocketTimeoutException e) {
+                    return outcome(e) + (socket.isClosed() ? ", closed" : ", open");
+                }
+            });
+            for (Socket s : queued) {
+                s.close();
+            }
+        }
     }
 
     @Test
@@ -254,6 +317,29 @@ class GreenSocketTest {
     }
 
     @Test
+    void aGreenSocketTheApplicationForgetsToCloseIsClosedOnceUnreachableAsTheJdksIs() throws Exception {
+        try (ServerSocket server = listen(true)) {
+            Green.run(() -> {
+                connect(true, server.getLocalPort()).getOutputStream().write(1);   // never closed
+                return null;
+            });
+            try (Socket peer = server.accept()) {
+                peer.setSoTimeout(20);
+                assertEquals(1, peer.getInputStream().read());
+                while (true) {
+                    System.gc();
+                    try {
+                        assertEquals(-1, peer.getInputStream().read(), "the forgotten socket was closed");
+                        break;
+                    } catch (SocketTimeoutException notYet) {
+                        // not collected yet
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void endOfStreamIsMinusOneAgainAndAgain() throws Exception {
         assertSameAsJdk("hi -1 -1 0", green -> {
             try (ServerSocket server = listen(green); Socket client = connect(green, server.getLocalPort())) {
@@ -316,18 +402,35 @@ class GreenSocketTest {
             assertEquals("SocketException: Socket closed", outcome(acceptor.exception()));
             return null;
         });
-        // on a platform thread, the JDK's message is the same
-        ServerSocket jdk = listen(false);
-        Thread closer = Thread.ofPlatform().start(() -> {
-            try {
-                Thread.sleep(30);
-                jdk.close();
-            } catch (Exception e) {
-                throw new AssertionError(e);
+        // on a platform thread: a JDK server socket and a green one, closed once the acceptor is seen blocked
+        for (boolean green : new boolean[] {false, true}) {
+            ServerSocket server = listen(green);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread acceptor = Thread.ofPlatform().start(() -> {
+                try {
+                    server.accept();
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            awaitBlockedInTheKernel(acceptor);
+            server.close();
+            acceptor.join();
+            assertEquals("SocketException: Socket closed", outcome(failure.get()), green ? "green" : "JDK");
+        }
+    }
+
+    /** Waits until {@code thread} is inside the JDK's poll or select, where a platform thread blocks on a socket. */
+    private static void awaitBlockedInTheKernel(Thread thread) {
+        while (true) {
+            for (StackTraceElement frame : thread.getStackTrace()) {
+                if (frame.getClassName().startsWith("sun.nio.ch.") && frame.isNativeMethod()) {
+                    return;
+                }
             }
-        });
-        assertEquals("Socket closed", assertThrows(SocketException.class, jdk::accept).getMessage());
-        closer.join();
+            assertTrue(thread.isAlive(), "it ended before blocking");
+            Thread.onSpinWait();
+        }
     }
 
     @Test
@@ -376,17 +479,43 @@ class GreenSocketTest {
                         failure.set(t);
                     }
                 });
-                while (reader.getState() == Thread.State.NEW) {
-                    Thread.onSpinWait();
-                }
+                awaitBlockedInTheKernel(reader);
                 Green.spawn(() -> {
-                    Thread.sleep(20);   // the JDK's sleep: whether or not the reader waits yet, the outcome is the same
                     client.close();
                     return null;
                 }).join();
                 reader.join();
                 assertEquals("SocketException: Socket closed", outcome(failure.get()));
             }
+        }
+    }
+
+    @Test
+    void aPlatformThreadWritesWhileAGreenThreadWaitsToReadTheSameSocket() throws Exception {
+        try (ServerSocket server = listen(true); Socket client = connect(true, server.getLocalPort());
+             Socket peer = server.accept()) {
+            AtomicReference<Throwable> platformFailure = new AtomicReference<>();
+            int got = Green.run(() -> {
+                GreenThread<Integer> reader = Green.spawn(() -> client.getInputStream().read());
+                Green.cede();   // the reader waits on the hub's selector
+                Thread writer = Thread.ofPlatform().start(() -> {
+                    try {
+                        client.getOutputStream().write(new byte[1 << 20]);   // more than the buffers hold: it waits
+                    } catch (Throwable t) {
+                        platformFailure.set(t);
+                    }
+                });
+                byte[] drained = peer.getInputStream().readNBytes(1 << 20);
+                assertEquals(1 << 20, drained.length);
+                peer.getOutputStream().write(9);
+                int value = reader.get();
+                while (writer.isAlive()) {
+                    Green.sleep(1);
+                }
+                return value;
+            });
+            assertNull(platformFailure.get());
+            assertEquals(9, got);
         }
     }
 
