@@ -22,6 +22,8 @@ public final class Demo {
     private static final String HELLO = "com.acme.apps.Hello";
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
     private static final int START_UP_TRIES = 3;
+    /** The echo app's line with the time its main took, JVM and agent start-up excluded. */
+    private static final String MAIN_MILLIS = "# main-ms=";
 
     private final Path java = ForkedApp.currentJava();
     private final Path agent;
@@ -170,6 +172,13 @@ public final class Demo {
         System.out.println(header.toString().stripTrailing());
         System.out.printf(Locale.ROOT, rowFormat, subHeader.toArray());
         row(rowFormat, "wall time", runs, run -> String.format(Locale.ROOT, "%.2f s", run.wall().toMillis() / 1000.0));
+        row(rowFormat, "clients' main() time", runs, run -> run.clients().output().stream()
+                .filter(line -> line.startsWith(MAIN_MILLIS)).findFirst()
+                .map(line -> String.format(Locale.ROOT, "%.2f s",
+                        Long.parseLong(line.substring(MAIN_MILLIS.length())) / 1000.0))
+                .orElse("?"));
+        row(rowFormat, "CPU time, server+clients", runs, run -> run.server().cpu() == null || run.clients().cpu() == null
+                ? "?" : String.format(Locale.ROOT, "%.2f s", run.server().cpu().plus(run.clients().cpu()).toMillis() / 1000.0));
         row(rowFormat, "peak OS threads, server", runs,
                 run -> String.format(Locale.ROOT, "%,d", run.server().peakOsThreads()));
         row(rowFormat, "peak OS threads, clients", runs,
