@@ -59,11 +59,15 @@ public final class GreeningAgent {
             LOG.log(System.Logger.Level.WARNING, "greening agent already installed; ignoring the second start");
             return;
         }
+        long start = System.nanoTime();
         try {
             putRuntimeOnBootClassPath(instrumentation);
             openJavaLangToRuntime(instrumentation);
             Installer.install(options, instrumentation, attached);
             installed = true;
+            if (options.verbose()) {
+                LOG.log(System.Logger.Level.INFO, "greening: agent installed in {0} ms", (System.nanoTime() - start) / 1_000_000);
+            }
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, "greening agent could not start; the application runs unchanged", t);
         }

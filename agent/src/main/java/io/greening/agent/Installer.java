@@ -58,6 +58,7 @@ final class Installer {
         }
         new AgentBuilder.Default()
                 .disableClassFormatChanges()
+                .with(AgentBuilder.TypeStrategy.Default.DECORATE)   // visitors only: no method graph, no new members
                 .with(attached ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION : AgentBuilder.RedefinitionStrategy.DISABLED)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
                 // describe types from their class files, never by reflection: reflecting on a loaded class loads its
@@ -73,7 +74,9 @@ final class Installer {
         if (!reportTarget.equals("off")) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> writeReport(report, reportTarget), "greening-report"));
         }
-        Thread.ofPlatform().daemon().name("greening-jmx").start(Installer::registerMBean);
+        if (jmxInUse()) {
+            Thread.ofPlatform().daemon().name("greening-jmx").start(Installer::registerMBean);
+        }
         return report;
     }
 
@@ -120,6 +123,19 @@ final class Installer {
             // not Linux: say so below
         }
         return "unknown";
+    }
+
+    /**
+     * Whether to register the JMX dump: creating the platform MBean server costs as much start-up as the rest of the
+     * agent, so only when the JVM is set up for JMX ({@code -Dcom.sun.management.jmxremote*}) or asked to with
+     * {@code -Dgreening.jmx=true}. {@code jcmd <pid> Thread.dump_to_file} lists green threads in any case.
+     */
+    private static boolean jmxInUse() {
+        String asked = System.getProperty("greening.jmx");
+        if (asked != null) {
+            return Boolean.parseBoolean(asked);
+        }
+        return System.getProperties().stringPropertyNames().stream().anyMatch(k -> k.startsWith("com.sun.management.jmxremote"));
     }
 
     private static void registerMBean() {

@@ -5,6 +5,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import java.io.BufferedReader;
@@ -192,6 +197,47 @@ class AgentIT {
             assertTrue(app.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, app.exitValue());
             assertEquals(List.of("before attach: virtual=false", "loaded class: virtual=true", "new class: virtual=true"), lines);
+        } finally {
+            app.destroyForcibly();
+        }
+    }
+
+    @Test
+    void greenThreadDumpOnDemandThroughJmx() throws Exception {
+        Path go = work.resolve("go-dump");
+        Process app = new ProcessBuilder(List.of(ForkedApp.currentJava().toString(),
+                "-javaagent:" + agentJar() + "=include=com.acme.agentapps.**", "-Dgreening.jmx=true", "-cp",
+                appClasses().toString(), APPS + "DumpApp", go.toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
+            assertEquals("ready", out.readLine());
+            VirtualMachine vm = VirtualMachine.attach(Long.toString(app.pid()));
+            String dump;
+            try {
+                String address = vm.startLocalManagementAgent();
+                try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
+                    MBeanServerConnection server = jmx.getMBeanServerConnection();
+                    ObjectName name = new ObjectName("io.greening:type=GreenThreads");
+                    while (true) {   // the threads park at once; wait until all three have
+                        dump = (String) server.invoke(name, "dump", new Object[0], new String[0]);
+                        if (dump.contains("sleeper-1\" thread WAITING") && dump.contains("waiter-1\" thread WAITING")
+                                && dump.contains("locker-1\" thread WAITING")) {
+                            break;
+                        }
+                        Thread.sleep(10);
+                    }
+                    assertEquals(3, server.getAttribute(name, "LiveCount"));
+                }
+            } finally {
+                vm.detach();
+            }
+            assertTrue(dump.contains("\"sleeper-1\" thread WAITING waiting on sleep 600000 ms until "), dump);
+            assertTrue(dump.contains("\"waiter-1\" thread WAITING waiting on lock java.util.concurrent.CountDownLatch$Sync@"), dump);
+            assertTrue(dump.contains("\"locker-1\" thread WAITING waiting on lock java.util.concurrent.locks.ReentrantLock$NonfairSync@"), dump);
+            assertTrue(dump.contains("at com.acme.agentapps.DumpApp"), dump);
+            Files.writeString(go, "go");
+            assertEquals("sleeper interrupted", out.readLine());
+            assertEquals("done", out.readLine());
+            assertTrue(app.waitFor(60, TimeUnit.SECONDS));
         } finally {
             app.destroyForcibly();
         }
