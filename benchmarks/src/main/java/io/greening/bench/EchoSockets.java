@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
  *
  * <pre>
  * java --add-opens java.base/java.lang=ALL-UNNAMED -cp runtime/target/classes:benchmarks/target/classes \
- *     io.greening.bench.EchoSockets [connections=1000] [roundTrips=100] [messageBytes=32] [repeats=3] [only=all|green|jdk-green|platform|green-on-platform|channels]
+ *     io.greening.bench.EchoSockets [connections=1000] [roundTrips=100] [messageBytes=32] [repeats=3] [only=all|green|jdk-green|platform|green-on-platform|channels|green-channels|jdk-channels]
  * </pre>
  */
 public final class EchoSockets {
@@ -87,9 +87,11 @@ public final class EchoSockets {
             report("greening sockets, platform threads (pooled selectors)", repeats,
                     () -> echo(GREEN, connections, roundTrips, messageBytes, false));
         }
-        if (only.equals("all") || only.equals("channels")) {
+        if (only.equals("all") || only.endsWith("channels") && !only.equals("jdk-channels")) {
             report("blocking channels via GreenChannels, one hub", repeats,
                     () -> Green.run(() -> echoChannels(true, connections, roundTrips, messageBytes)));
+        }
+        if (only.equals("all") || only.equals("channels") || only.equals("jdk-channels")) {
             report("blocking channels, JDK calls, green threads on one hub", repeats,
                     () -> Green.run(() -> echoChannels(false, connections, roundTrips, messageBytes)));
         }

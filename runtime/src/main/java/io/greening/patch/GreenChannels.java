@@ -21,6 +21,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -64,7 +65,14 @@ public final class GreenChannels {
         }
     }
 
-    private static final Map<SelectableChannel, State> STATES = new ConcurrentHashMap<>();
+    /**
+     * The state of every open channel that went through here in blocking mode. Kept while the channel is open (making
+     * and dropping it on every call costs more than the call's bookkeeping); dropped by {@link #close} here, and
+     * swept for channels closed elsewhere whenever the map has doubled since the last sweep.
+     */
+    private static final ConcurrentHashMap<SelectableChannel, State> STATES = new ConcurrentHashMap<>();
+    private static final int FIRST_SWEEP = 1024;
+    private static final AtomicInteger NEXT_SWEEP = new AtomicInteger(FIRST_SWEEP);
 
     private enum Kind { PLAIN, JDK_BLOCKING, HUB, EMULATED }
 
@@ -118,6 +126,7 @@ public final class GreenChannels {
             if (state == null) {
                 state = new State();
                 STATES.put(channel, state);
+                sweepIfGrown();
             }
             if (hub == null) {
                 if (state.switched) {
@@ -175,9 +184,15 @@ public final class GreenChannels {
                     }
                 }
             }
-            if (state.idle()) {
-                STATES.remove(channel);
-            }
+        }
+    }
+
+    private static void sweepIfGrown() {
+        int size = STATES.size();
+        int next = NEXT_SWEEP.get();
+        if (size > next && NEXT_SWEEP.compareAndSet(next, Integer.MAX_VALUE)) {
+            STATES.entrySet().removeIf(entry -> !entry.getKey().isOpen() && entry.getValue().idle());
+            NEXT_SWEEP.set(Math.max(FIRST_SWEEP, 2 * STATES.size()));
         }
     }
 
@@ -417,6 +432,7 @@ public final class GreenChannels {
             channel.close();
         } finally {
             wakeAll(channel);
+            STATES.remove(channel);   // a call still in flight keeps its own reference
         }
     }
 
