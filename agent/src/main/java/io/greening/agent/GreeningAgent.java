@@ -106,10 +106,13 @@ public final class GreeningAgent {
         instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(runtimeJar.toFile()));
     }
 
-    /** The runtime's one reflective door needs java.lang open to it; with the agent no --add-opens is needed. */
+    /**
+     * The runtime's one reflective door needs java.lang open to it (with the agent no --add-opens is needed), and
+     * java.base must read it for the retransformed VirtualThread to call the runtime's timers.
+     */
     private static void openJavaLangToRuntime(Instrumentation instrumentation) throws ClassNotFoundException {
         Module runtime = Class.forName("io.greening.Hub", false, null).getModule();
-        instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(), Map.of("java.lang", Set.of(runtime)),
+        instrumentation.redefineModule(Object.class.getModule(), Set.of(runtime), Map.of(), Map.of("java.lang", Set.of(runtime)),
                 Set.of(), Map.of());
     }
 }

@@ -46,6 +46,14 @@ final class Installer {
             StallMonitor.setThreshold(options.stall());
         }
         Report report = new Report(options.verbose());
+        if (options.groups().contains(AgentOptions.Group.LOCKS)) {
+            try {
+                int sites = VirtualThreadTimeouts.install(instrumentation);
+                report.jdkSitesRewritten("VirtualThread.schedule", sites);
+            } catch (Exception | LinkageError e) {
+                LOG.log(System.Logger.Level.WARNING, "greening: timed parks of green threads keep the JDK's timer threads", e);
+            }
+        }
         ClassSelector selector = new ClassSelector(options.include(), options.exclude());
         Map<String, List<Rewrite>> rows = Rewrites.index(options.groups());
         String mainClass = options.greenMain() && !attached ? mainClassName() : null;

@@ -23,6 +23,7 @@ public final class Report {
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final AtomicLong selected = new AtomicLong();
     private final AtomicLong transformed = new AtomicLong();
+    private final Map<String, Integer> jdkRewrites = new ConcurrentHashMap<>();
 
     Report(boolean verbose) {
         this.verbose = verbose;
@@ -59,6 +60,13 @@ public final class Report {
         }
     }
 
+    /** Call sites rewritten inside the JDK (not counted as an application class), e.g. VirtualThread's timeouts. */
+    void jdkSitesRewritten(String label, int count) {
+        if (count > 0) {
+            jdkRewrites.put(label, count);
+        }
+    }
+
     /** Call sites rewritten so far, by report label (e.g. {@code Thread.start}). */
     public Map<String, Long> rewrittenByKind() {
         Map<String, Long> byKind = new TreeMap<>();
@@ -86,6 +94,7 @@ public final class Report {
      *   classes: selected S, transformed T, failed F
      *   call sites rewritten: N
      *     &lt;group&gt; &lt;kind&gt; &lt;count&gt;        (one line per kind, e.g. "threads Thread.start 3")
+     *   jdk: locks VirtualThread.schedule 2  (JDK call sites rewritten, not in the count above)
      *   failed: &lt;class&gt;: &lt;reason&gt;     (one line per failed class)
      *   peak platform threads: P (ThreadMXBean); OS threads now: O (/proc/self/status)
      *   green threads: G            (then one line per live green thread made by the agent)
@@ -104,6 +113,8 @@ public final class Report {
         }
         out.append("  call sites rewritten: ").append(total).append('\n');
         lines.forEach((k, n) -> out.append("    ").append(k).append(' ').append(n).append('\n'));
+        new TreeMap<>(jdkRewrites).forEach((k, n) -> out.append("  jdk: locks ").append(k).append(' ').append(n)
+                .append(" (timed parks of green threads on hub timers)\n"));
         failures().forEach((c, why) -> out.append("  failed: ").append(c).append(": ").append(why).append('\n'));
         out.append("  peak platform threads: ").append(peakPlatformThreads).append(" (ThreadMXBean); OS threads now: ")
                 .append(osThreadsNow).append(" (/proc/self/status)\n");

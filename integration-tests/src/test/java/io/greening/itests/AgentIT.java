@@ -94,6 +94,14 @@ class AgentIT {
     }
 
     @Test
+    void timedWaitsOfGreenThreadsUseTheHubsTimers() throws Exception {
+        Runs runs = plainAndGreened("TimedWaitsApp", "", "threads");
+        assertEquals(List.of("results: {await=false=11, got=x=64, parkNanos=10, poll=null=11, tryAcquire=false=11, tryLock=false=11, wait=10}",
+                "early timeouts: 0", "JDK timer threads: 0"), runs.plain.comparableOutput(), runs.plain::describe);
+        assertTrue(runs.report.text().contains("jdk: locks VirtualThread.schedule "), runs.report.text());
+    }
+
+    @Test
     void filesGroupApp() throws Exception {
         Runs runs = plainAndGreened("FilesGroupApp", "", "files");
         assertTrue(runs.plain.output().getFirst().startsWith("files: checksum="), runs.plain::describe);
