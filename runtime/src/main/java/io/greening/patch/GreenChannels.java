@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * Green versions of the blocking calls of {@link SocketChannel} and {@link ServerSocketChannel}, with the shape of
@@ -283,51 +284,13 @@ public final class GreenChannels {
 
     /** {@link SocketChannel#read(ByteBuffer)}; in blocking mode, reads at least one byte, or returns -1 at the end. */
     public static int read(SocketChannel channel, ByteBuffer dst) throws IOException {
-        Call call = enter(channel);
-        try {
-            if (!call.waits()) {
-                return channel.read(dst);
-            }
-            ReentrantLock lock = call.lock(true);
-            try {
-                while (true) {
-                    int n = channel.read(dst);
-                    if (n != 0 || !dst.hasRemaining()) {
-                        return n;
-                    }
-                    call.await(SelectionKey.OP_READ);
-                }
-            } finally {
-                lock.unlock();
-            }
-        } finally {
-            call.end();
-        }
+        return (int) read(channel, () -> channel.read(dst), dst::hasRemaining);
     }
 
     /** {@link SocketChannel#read(ByteBuffer[], int, int)}; in blocking mode, as {@link #read(SocketChannel, ByteBuffer)}. */
     public static long read(SocketChannel channel, ByteBuffer[] dsts, int offset, int length) throws IOException {
-        Call call = enter(channel);
-        try {
-            if (!call.waits()) {
-                return channel.read(dsts, offset, length);
-            }
-            Objects.checkFromIndexSize(offset, length, dsts.length);
-            ReentrantLock lock = call.lock(true);
-            try {
-                while (true) {
-                    long n = channel.read(dsts, offset, length);
-                    if (n != 0 || !hasRemaining(dsts, offset, length)) {
-                        return n;
-                    }
-                    call.await(SelectionKey.OP_READ);
-                }
-            } finally {
-                lock.unlock();
-            }
-        } finally {
-            call.end();
-        }
+        Objects.checkFromIndexSize(offset, length, dsts.length);
+        return read(channel, () -> channel.read(dsts, offset, length), () -> hasRemaining(dsts, offset, length));
     }
 
     /** {@link SocketChannel#read(ByteBuffer[])}. */
@@ -337,60 +300,71 @@ public final class GreenChannels {
 
     /** {@link SocketChannel#write(ByteBuffer)}; in blocking mode, writes every remaining byte. */
     public static int write(SocketChannel channel, ByteBuffer src) throws IOException {
-        Call call = enter(channel);
-        try {
-            if (!call.waits()) {
-                return channel.write(src);
-            }
-            ReentrantLock lock = call.lock(false);
-            try {
-                int total = 0;
-                while (src.hasRemaining()) {
-                    int n = channel.write(src);
-                    total += n;
-                    if (n == 0) {
-                        call.await(SelectionKey.OP_WRITE);
-                    }
-                }
-                return total;
-            } finally {
-                lock.unlock();
-            }
-        } finally {
-            call.end();
-        }
+        return (int) write(channel, () -> channel.write(src), src::hasRemaining);
     }
 
     /** {@link SocketChannel#write(ByteBuffer[], int, int)}; in blocking mode, writes every remaining byte. */
     public static long write(SocketChannel channel, ByteBuffer[] srcs, int offset, int length) throws IOException {
-        Call call = enter(channel);
-        try {
-            if (!call.waits()) {
-                return channel.write(srcs, offset, length);
-            }
-            Objects.checkFromIndexSize(offset, length, srcs.length);
-            ReentrantLock lock = call.lock(false);
-            try {
-                long total = 0;
-                while (hasRemaining(srcs, offset, length)) {
-                    long n = channel.write(srcs, offset, length);
-                    total += n;
-                    if (n == 0) {
-                        call.await(SelectionKey.OP_WRITE);
-                    }
-                }
-                return total;
-            } finally {
-                lock.unlock();
-            }
-        } finally {
-            call.end();
-        }
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        return write(channel, () -> channel.write(srcs, offset, length), () -> hasRemaining(srcs, offset, length));
     }
 
     /** {@link SocketChannel#write(ByteBuffer[])}. */
     public static long write(SocketChannel channel, ByteBuffer[] srcs) throws IOException {
         return write(channel, srcs, 0, srcs.length);
+    }
+
+    /** One attempt of a read or write on the channel, in whatever mode it is. */
+    private interface Transfer {
+        long attempt() throws IOException;
+    }
+
+    private static long read(SocketChannel channel, Transfer read, BooleanSupplier room) throws IOException {
+        Call call = enter(channel);
+        try {
+            if (!call.waits()) {
+                return read.attempt();
+            }
+            ReentrantLock lock = call.lock(true);
+            try {
+                while (true) {
+                    long n = read.attempt();
+                    if (n != 0 || !room.getAsBoolean()) {
+                        return n;
+                    }
+                    call.await(SelectionKey.OP_READ);
+                }
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            call.end();
+        }
+    }
+
+    private static long write(SocketChannel channel, Transfer write, BooleanSupplier left) throws IOException {
+        Call call = enter(channel);
+        try {
+            if (!call.waits()) {
+                return write.attempt();
+            }
+            ReentrantLock lock = call.lock(false);
+            try {
+                long total = 0;
+                while (left.getAsBoolean()) {
+                    long n = write.attempt();
+                    total += n;
+                    if (n == 0) {
+                        call.await(SelectionKey.OP_WRITE);
+                    }
+                }
+                return total;
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            call.end();
+        }
     }
 
     /** {@link SocketChannel#close()}, also waking a green or platform thread that waits on it here. */

@@ -19,7 +19,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -140,8 +139,8 @@ public class GreenServerSocket extends ServerSocket {
             throw new SocketException("Socket is not bound yet");
         }
         int timeout = timeoutMillis;
-        long deadline = timeout > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout) : io.greening.Hub.NO_DEADLINE;
-        lockForAccept(timeout, deadline);
+        long deadline = SocketOptionsAccess.deadlineAfterMillis(timeout);
+        SocketOptionsAccess.lock(acceptLock, timeout, deadline, "Accept timed out");
         SocketChannel accepted;
         try {
             while ((accepted = channel.accept()) == null) {
@@ -162,30 +161,6 @@ public class GreenServerSocket extends ServerSocket {
             acceptLock.unlock();
         }
         return new GreenSocket(accepted);
-    }
-
-    private void lockForAccept(int timeout, long deadline) throws SocketTimeoutException {
-        if (timeout <= 0) {
-            acceptLock.lock();
-            return;
-        }
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    if (acceptLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                        return;
-                    }
-                    throw new SocketTimeoutException("Accept timed out");
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     /** Closes it, waking a thread blocked in {@link #accept()}. */
@@ -293,24 +268,12 @@ public class GreenServerSocket extends ServerSocket {
 
     private <T> void setOptionChecked(SocketOption<T> name, T value) throws SocketException {
         ensureNotClosed();
-        try {
-            channel.setOption(name, value);
-        } catch (SocketException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new SocketException(e instanceof ClosedChannelException ? "Socket is closed" : e.getMessage(), e);
-        }
+        SocketOptionsAccess.set(channel, name, value);
     }
 
     private <T> T getOptionChecked(SocketOption<T> name) throws SocketException {
         ensureNotClosed();
-        try {
-            return channel.getOption(name);
-        } catch (SocketException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new SocketException(e instanceof ClosedChannelException ? "Socket is closed" : e.getMessage(), e);
-        }
+        return SocketOptionsAccess.get(channel, name);
     }
 
     private void ensureNotClosed() throws SocketException {

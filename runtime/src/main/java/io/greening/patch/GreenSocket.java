@@ -24,7 +24,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -199,7 +198,7 @@ public class GreenSocket extends Socket {
             if (target.isUnresolved()) {
                 throw new UnknownHostException(target.getHostName());
             }
-            long deadline = deadlineAfterMillis(timeout);
+            long deadline = SocketOptionsAccess.deadlineAfterMillis(timeout);
             readLock.lock();
             try {
                 SocketChannel channel = channel();
@@ -402,8 +401,8 @@ public class GreenSocket extends Socket {
             return 0;
         }
         int timeout = timeoutMillis;
-        long deadline = deadlineAfterMillis(timeout);
-        lockForRead(timeout, deadline);
+        long deadline = SocketOptionsAccess.deadlineAfterMillis(timeout);
+        SocketOptionsAccess.lock(readLock, timeout, deadline, "Read timed out");
         try {
             if (readEof) {
                 return -1;   // the JDK's legacy behaviour: -1 again, even once closed
@@ -500,31 +499,6 @@ public class GreenSocket extends Socket {
         }
     }
 
-    /** Takes the read lock, within the read timeout if there is one, as the JDK's socket does. */
-    private void lockForRead(int timeout, long deadline) throws SocketTimeoutException {
-        if (timeout <= 0) {
-            readLock.lock();
-            return;
-        }
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    if (readLock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                        return;
-                    }
-                    throw new SocketTimeoutException("Read timed out");
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     private void ensureOpenAndConnected() throws SocketException {
         int s = state;
         if ((s & CONNECTED) == 0) {
@@ -572,10 +546,6 @@ public class GreenSocket extends Socket {
             return new SocketException("Socket closed");
         }
         return e;
-    }
-
-    private static long deadlineAfterMillis(int millis) {
-        return millis > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis) : Hub.NO_DEADLINE;
     }
 
     private void setState(int bits) {
@@ -711,24 +681,14 @@ public class GreenSocket extends Socket {
     @Override
     public <T> Socket setOption(SocketOption<T> name, T value) throws IOException {
         Objects.requireNonNull(name);
-        ensureNotClosed();
-        try {
-            channel().setOption(name, value);
-        } catch (ClosedChannelException e) {
-            throw new SocketException("Socket is closed");
-        }
+        setOptionChecked(name, value);
         return this;
     }
 
     @Override
     public <T> T getOption(SocketOption<T> name) throws IOException {
         Objects.requireNonNull(name);
-        ensureNotClosed();
-        try {
-            return channel().getOption(name);
-        } catch (ClosedChannelException e) {
-            throw new SocketException("Socket is closed");
-        }
+        return getOptionChecked(name);
     }
 
     @Override
@@ -742,29 +702,12 @@ public class GreenSocket extends Socket {
 
     private <T> void setOptionChecked(SocketOption<T> name, T value) throws SocketException {
         ensureNotClosed();
-        try {
-            channel().setOption(name, value);
-        } catch (IOException e) {
-            throw optionFailure(e);
-        }
+        SocketOptionsAccess.set(channel(), name, value);
     }
 
     private <T> T getOptionChecked(SocketOption<T> name) throws SocketException {
         ensureNotClosed();
-        try {
-            return channel().getOption(name);
-        } catch (IOException e) {
-            throw optionFailure(e);
-        }
-    }
-
-    private static SocketException optionFailure(IOException e) {
-        if (e instanceof SocketException se) {
-            return se;
-        }
-        SocketException se = new SocketException(e instanceof ClosedChannelException ? "Socket is closed" : e.getMessage());
-        se.initCause(e);
-        return se;
+        return SocketOptionsAccess.get(channel(), name);
     }
 
     private void ensureNotClosed() throws SocketException {

@@ -237,6 +237,37 @@ class GreenChannelsTest {
     }
 
     @Test
+    void aGreenWriteTakesTheJdksPathWhileAPlatformThreadIsInTheJdksBlockingRead() throws Exception {
+        try (ServerSocketChannel server = listen(); SocketChannel client = SocketChannel.open(server.getLocalAddress());
+             SocketChannel peer = server.accept()) {
+            AtomicReference<Integer> platformRead = new AtomicReference<>();
+            Thread reader = Thread.ofPlatform().start(() -> {
+                try {
+                    ByteBuffer one = ByteBuffer.allocate(1);
+                    GreenChannels.read(client, one);   // the channel is in blocking mode: the JDK's own read
+                    platformRead.set((int) one.get(0));
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            while (reader.getState() != Thread.State.RUNNABLE && reader.isAlive()) {
+                Thread.onSpinWait();
+            }
+            // whether or not the reader is inside the read yet, the green write must neither wait for it nor fail
+            Green.run(() -> {
+                GreenChannels.write(client, ByteBuffer.wrap(new byte[] {6}));
+                ByteBuffer got = ByteBuffer.allocate(1);
+                GreenChannels.read(peer, got);
+                GreenChannels.write(peer, got.flip());
+                return null;
+            });
+            reader.join();
+            assertEquals(6, platformRead.get());
+            assertTrue(client.isBlocking());
+        }
+    }
+
+    @Test
     void onAPlatformThreadTheCallsAreTheJdksOwn() throws Exception {
         int closedPort;
         try (ServerSocketChannel gone = listen()) {

@@ -154,6 +154,35 @@ class GreenSocketTest {
     }
 
     @Test
+    void aConnectTimesOutWithTheJdksExceptionWhenTheServerDropsSyns() throws Exception {
+        // a listener that never accepts, with a full accept queue: the kernel drops further SYNs
+        try (ServerSocket full = new ServerSocket(0, 1, LOOPBACK)) {
+            List<Socket> queued = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    Socket s = new Socket();
+                    s.connect(new InetSocketAddress(LOOPBACK, full.getLocalPort()), 200);
+                    queued.add(s);
+                }
+            } catch (SocketTimeoutException alreadyFull) {
+                // the queue filled up sooner
+            }
+            assertSameAsJdk("SocketTimeoutException: Connect timed out, closed", green -> {
+                Socket socket = green ? new GreenSocket() : new Socket();
+                try {
+                    socket.connect(new InetSocketAddress(LOOPBACK, full.getLocalPort()), 50);
+                    return "connected";
+                } catch (SocketTimeoutException e) {
+                    return outcome(e) + (socket.isClosed() ? ", closed" : ", open");
+                }
+            });
+            for (Socket s : queued) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
     void connectingToAClosedPortIsRefusedAndClosesTheSocket() throws Exception {
         int port;
         try (ServerSocket gone = new ServerSocket(0, 50, LOOPBACK)) {
@@ -387,6 +416,35 @@ class GreenSocketTest {
                 reader.join();
                 assertEquals("SocketException: Socket closed", outcome(failure.get()));
             }
+        }
+    }
+
+    @Test
+    void aPlatformThreadWritesWhileAGreenThreadWaitsToReadTheSameSocket() throws Exception {
+        try (ServerSocket server = listen(true); Socket client = connect(true, server.getLocalPort());
+             Socket peer = server.accept()) {
+            AtomicReference<Throwable> platformFailure = new AtomicReference<>();
+            int got = Green.run(() -> {
+                GreenThread<Integer> reader = Green.spawn(() -> client.getInputStream().read());
+                Green.cede();   // the reader waits on the hub's selector
+                Thread writer = Thread.ofPlatform().start(() -> {
+                    try {
+                        client.getOutputStream().write(new byte[1 << 20]);   // more than the buffers hold: it waits
+                    } catch (Throwable t) {
+                        platformFailure.set(t);
+                    }
+                });
+                byte[] drained = peer.getInputStream().readNBytes(1 << 20);
+                assertEquals(1 << 20, drained.length);
+                peer.getOutputStream().write(9);
+                int value = reader.get();
+                while (writer.isAlive()) {
+                    Green.sleep(1);
+                }
+                return value;
+            });
+            assertNull(platformFailure.get());
+            assertEquals(9, got);
         }
     }
 
