@@ -74,9 +74,10 @@ public final class Demo {
     }
 
     private void run(List<Integer> connectionCounts, int messages) throws Exception {
-        System.out.println("greening demo: " + ECHO + ", a plain thread-per-connection echo server and one client");
-        System.out.println("thread per connection (server and clients in two JVMs), " + messages
-                + " messages per connection; greened = " + ForkedApp.agentOption(agent, Path.of("<report>")));
+        System.out.println("greening demo: the unmodified echo app " + ECHO + ", a thread-per-connection server");
+        System.out.println("and one client thread per connection (two JVMs), " + messages
+                + " messages per connection, plain vs greened by");
+        System.out.println("  " + ForkedApp.agentOption(agent, Path.of("<file>")));
         System.out.println("java: " + java);
         System.out.println();
 
