@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
+import java.util.zip.Deflater;
 
 /**
  * The agent's entry points: {@code -javaagent:greening.jar=include=com.acme.**,...} ({@link #premain}) and dynamic
@@ -86,6 +87,7 @@ public final class GreeningAgent {
         int classes = 0;
         try (JarFile jar = new JarFile(agentJar.toFile());
              JarOutputStream out = new JarOutputStream(Files.newOutputStream(runtimeJar))) {
+            out.setLevel(Deflater.NO_COMPRESSION);   // a temporary file read once: compressing it only costs start-up
             Enumeration<JarEntry> entries = jar.entries();
             while (entries.hasMoreElements()) {
                 JarEntry entry = entries.nextElement();

@@ -72,11 +72,13 @@ final class Installer {
                 // describe types from their class files, never by reflection: reflecting on a loaded class loads its
                 // nested classes while ByteBuddy's circularity lock is held, and those would then escape transformation
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
-                .with(new ReportingListener(report))
+                .with(new ReportingListener(report, Boolean.getBoolean("greening.check")))
                 .ignore(ElementMatchers.none())
-                .type((type, loader, module, classBeingRedefined, domain) -> loader != null && selector.selects(type.getName()))
-                .transform((builder, type, loader, module, domain) ->
-                        builder.visit(new Wrapper(rows, type.getName(), type.getName().equals(mainClass), report)))
+                // the main class is transformed for main=green even when not selected, then with no rows
+                .type((type, loader, module, classBeingRedefined, domain) -> loader != null
+                        && (selector.selects(type.getName()) || type.getName().equals(mainClass)))
+                .transform((builder, type, loader, module, domain) -> builder.visit(new Wrapper(
+                        selector.selects(type.getName()) ? rows : Map.of(), type.getName(), type.getName().equals(mainClass), report)))
                 .installOn(instrumentation);
         String reportTarget = options.report();
         if (!reportTarget.equals("off")) {
@@ -107,7 +109,9 @@ final class Installer {
     }
 
     private static void writeReport(Report report, String target) {
-        String text = report.render(GreenThreads.dump(), ManagementFactory.getThreadMXBean().getPeakThreadCount(), osThreadsNow());
+        List<String> checks = Boolean.getBoolean("greening.check") ? report.check() : List.of();
+        String text = report.render(GreenThreads.dump(), ManagementFactory.getThreadMXBean().getPeakThreadCount(), osThreadsNow(),
+                checks);
         if (target.equals("stderr")) {
             System.err.print(text);
             System.err.flush();
@@ -171,15 +175,20 @@ final class Installer {
     /** Counts classes transformed and failed; a failed class is loaded unchanged (ByteBuddy returns no bytes). */
     private static final class ReportingListener extends AgentBuilder.Listener.Adapter {
         private final Report report;
+        private final boolean check;
 
-        ReportingListener(Report report) {
+        ReportingListener(Report report, boolean check) {
             this.report = report;
+            this.check = check;
         }
 
         @Override
         public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
                                      DynamicType dynamicType) {
             report.succeeded(type.getName());
+            if (check) {
+                report.keepForCheck(type.getName(), loader, dynamicType.getBytes());
+            }
         }
 
         @Override

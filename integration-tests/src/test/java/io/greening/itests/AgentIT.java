@@ -55,7 +55,8 @@ class AgentIT {
         Path report = work.resolve(app + ".report");
         ForkedApp.Result plain = ForkedApp.run(ForkedApp.currentJava(), List.of(), appClasses(), APPS + app, List.of(), APP_TIMEOUT);
         ForkedApp.Result greened = ForkedApp.run(ForkedApp.currentJava(),
-                List.of("-javaagent:" + agentJar() + "=include=com.acme.agentapps.**,report=" + report + agentOptions),
+                List.of("-javaagent:" + agentJar() + "=include=com.acme.agentapps.**,report=" + report + agentOptions,
+                        "-Dgreening.check=true"),
                 appClasses(), APPS + app, List.of(), APP_TIMEOUT);
         assertEquals(0, plain.exitCode(), plain::describe);
         assertEquals(0, greened.exitCode(), greened::describe);
@@ -63,6 +64,7 @@ class AgentIT {
         AgentReport parsed = AgentReport.read(report);
         assertTrue(parsed.rewritesByKind().getOrDefault(group, 0L) > 0, parsed.text());
         assertFalse(parsed.text().contains("  failed: "), parsed.text());
+        assertTrue(parsed.text().matches("(?s).*  checked: [1-9]\\d* classes, 0 with problems.*"), parsed.text());
         return new Runs(plain, greened, parsed);
     }
 
