@@ -83,6 +83,40 @@ class GreenSocketTest {
                 "platform threads grew from " + platformThreadsBefore + " to " + peak[0]);
     }
 
+    @Test
+    void manyGreenThreadsConnectingByNameMakeOneOffloadedLookup() {
+        long offloadThreadsBefore = offloadThreads();
+        int connected = Green.run(() -> {
+            try (ServerSocket server = new GreenServerSocket(0, 200, LOOPBACK)) {
+                GreenThread<Void> acceptor = Green.spawn(() -> {
+                    acceptAndEcho(server);
+                    return null;
+                });
+                List<GreenThread<Integer>> clients = new ArrayList<>();
+                for (int c = 0; c < 200; c++) {
+                    clients.add(Green.spawn(() -> {
+                        try (Socket socket = new GreenSocket("localhost", server.getLocalPort())) {
+                            socket.getOutputStream().write(1);
+                            return socket.getInputStream().read();
+                        }
+                    }));
+                }
+                int sum = 0;
+                for (GreenThread<Integer> client : clients) {
+                    sum += client.get();
+                }
+                acceptor.kill();
+                return sum;
+            }
+        });
+        assertEquals(200, connected);
+        assertTrue(offloadThreads() - offloadThreadsBefore <= 1, "one lookup for all, not one per connection");
+    }
+
+    private static long offloadThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("greening-offload")).count();
+    }
+
     private static void acceptAndEcho(ServerSocket server) throws IOException {
         while (true) {
             Socket accepted = server.accept();
@@ -345,18 +379,35 @@ class GreenSocketTest {
             assertEquals("SocketException: Socket closed", outcome(acceptor.exception()));
             return null;
         });
-        // on a platform thread, the JDK's message is the same
-        ServerSocket jdk = listen(false);
-        Thread closer = Thread.ofPlatform().start(() -> {
-            try {
-                Thread.sleep(30);
-                jdk.close();
-            } catch (Exception e) {
-                throw new AssertionError(e);
+        // on a platform thread: a JDK server socket and a green one, closed once the acceptor is seen blocked
+        for (boolean green : new boolean[] {false, true}) {
+            ServerSocket server = listen(green);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread acceptor = Thread.ofPlatform().start(() -> {
+                try {
+                    server.accept();
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            awaitBlockedInTheKernel(acceptor);
+            server.close();
+            acceptor.join();
+            assertEquals("SocketException: Socket closed", outcome(failure.get()), green ? "green" : "JDK");
+        }
+    }
+
+    /** Waits until {@code thread} is inside the JDK's poll or select, where a platform thread blocks on a socket. */
+    private static void awaitBlockedInTheKernel(Thread thread) {
+        while (true) {
+            for (StackTraceElement frame : thread.getStackTrace()) {
+                if (frame.getClassName().startsWith("sun.nio.ch.") && frame.isNativeMethod()) {
+                    return;
+                }
             }
-        });
-        assertEquals("Socket closed", assertThrows(SocketException.class, jdk::accept).getMessage());
-        closer.join();
+            assertTrue(thread.isAlive(), "it ended before blocking");
+            Thread.onSpinWait();
+        }
     }
 
     @Test
@@ -405,11 +456,8 @@ class GreenSocketTest {
                         failure.set(t);
                     }
                 });
-                while (reader.getState() == Thread.State.NEW) {
-                    Thread.onSpinWait();
-                }
+                awaitBlockedInTheKernel(reader);
                 Green.spawn(() -> {
-                    Thread.sleep(20);   // the JDK's sleep: whether or not the reader waits yet, the outcome is the same
                     client.close();
                     return null;
                 }).join();
