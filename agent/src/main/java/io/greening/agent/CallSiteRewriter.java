@@ -146,15 +146,24 @@ public final class CallSiteRewriter extends ClassVisitor {
                             replaceConstructor(row);
                             return;
                         }
-                    } else if (row.opcode() == opcode
-                            && (owner.equals(row.owner()) || row.matchesSubtypes() && hierarchy.isSubtype(owner, row.owner()))) {
-                        super.visitMethodInsn(Opcodes.INVOKESTATIC, row.patchClass(), row.patchMethod(), row.patchDescriptor(), false);
-                        onRewrite.accept(row);
+                    } else if (row.opcode() == opcode && owner.equals(row.owner())) {
+                        replaceCall(row);
+                        return;
+                    }
+                }
+                for (Rewrite row : candidates) {   // then the rows whose owner is a supertype of the call's
+                    if (row.opcode() == opcode && row.matchesSubtypes() && hierarchy.isSubtype(owner, row.owner())) {
+                        replaceCall(row);
                         return;
                     }
                 }
             }
             super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+        }
+
+        private void replaceCall(Rewrite row) {
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, row.patchClass(), row.patchMethod(), row.patchDescriptor(), false);
+            onRewrite.accept(row);
         }
 
         /**

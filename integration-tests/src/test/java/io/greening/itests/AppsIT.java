@@ -1,5 +1,8 @@
 package io.greening.itests;
 
+import com.sun.tools.attach.VirtualMachine;
+import io.greening.agent.AgentOptions;
+import io.greening.agent.Rewrites;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -7,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,13 +18,14 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Each unmodified app of {@code com.acme.apps} runs twice in a fresh JVM, plain and with
  * {@code -javaagent:greening.jar=include=com.acme.**,report=<file>}: the outputs must be equal, the greened run
  * must stay under {@value #MAX_GREENED_OS_THREADS} OS threads, and its exit report must count the call sites it
- * rewrote, by kind.
+ * rewrote, by kind. Every class the agent transformed must pass ASM's {@code CheckClassAdapter}.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class AppsIT {
@@ -32,7 +37,7 @@ class AppsIT {
 
     @Test
     void threadPerConnectionEchoServerWith5000Clients() throws Exception {
-        Comparison echo = compare("EchoApp", List.of("5000", "5"), List.of("threads"));
+        Comparison echo = compare("EchoApp", List.of("5000", "5"), withSocketsIfInTable("threads"));
         assertTrue(echo.plain.output().getFirst().contains("mismatches=0 failures=0"), echo.plain::describe);
         assertTrue(echo.plain.peakOsThreads() > 5_000,
                 "plain: one thread per connection on each side, so thousands: " + echo.plain.peakOsThreads());
@@ -40,7 +45,7 @@ class AppsIT {
 
     @Test
     void fixedThreadPoolServer() throws Exception {
-        Comparison pool = compare("PoolApp", List.of("2000"), List.of("threads"));
+        Comparison pool = compare("PoolApp", List.of("2000"), withSocketsIfInTable("threads"));
         assertTrue(pool.plain.output().getFirst().contains("served=2000"), pool.plain::describe);
     }
 
@@ -66,6 +71,56 @@ class AppsIT {
                 subclasses.plain::describe);
     }
 
+    /**
+     * The agent attached to a running app ({@code VirtualMachine.loadAgent}) before it starts its threads:
+     * same output as unattached, few OS threads, and a report. (The attach mechanism itself, loaded and later
+     * classes, bad options on attach: {@code AgentIT}.)
+     */
+    @Test
+    void agentAttachedToARunningApp() throws Exception {
+        Path java = ForkedApp.currentJava();
+        Path reportFile = work.resolve("LateApp-report.txt");
+        List<String> args = List.of("2000");
+        ForkedApp unattached = ForkedApp.start(java, List.of(), Built.appClasses(), "com.acme.apps.LateApp", args);
+        unattached.awaitLine("# ready", APP_TIMEOUT);
+        unattached.sendLine("go");
+        ForkedApp.Result plain = unattached.await(APP_TIMEOUT);
+
+        ForkedApp late = ForkedApp.start(java, List.of(), Built.appClasses(), "com.acme.apps.LateApp", args);
+        late.awaitLine("# ready", APP_TIMEOUT);
+        VirtualMachine vm = VirtualMachine.attach(Long.toString(late.pid()));
+        try {
+            vm.loadAgent(Built.agentJar().toString(), "include=com.acme.**,report=" + reportFile);
+        } finally {
+            vm.detach();
+        }
+        late.sendLine("go");
+        ForkedApp.Result attached = late.await(APP_TIMEOUT);
+
+        assertEquals(0, plain.exitCode(), plain::describe);
+        assertEquals(0, attached.exitCode(), attached::describe);
+        assertEquals(List.of("late: told go, threads=2000 wakeups=2000"), plain.comparableOutput(), plain::describe);
+        assertEquals(plain.comparableOutput(), attached.comparableOutput(), attached::describe);
+        assertTrue(plain.peakOsThreads() > 100, "plain: " + plain.peakOsThreads());
+        assertTrue(attached.peakOsThreads() < MAX_GREENED_OS_THREADS,
+                "attached: " + attached.peakOsThreads() + "\n" + attached.describe());
+        AgentReport report = AgentReport.read(reportFile);
+        assertTrue(report.rewritesByKind().getOrDefault("threads", 0L) > 0, report.text());
+        assertTrue(report.rewritesByKind().getOrDefault("sleep", 0L) > 0, report.text());
+    }
+
+    /**
+     * The kinds a socket app must get rewritten: {@code kinds}, and {@code sockets} as soon as the agent's table
+     * has socket rows (they arrive with the sockets work).
+     */
+    private static List<String> withSocketsIfInTable(String... kinds) {
+        List<String> expected = new ArrayList<>(List.of(kinds));
+        if (Rewrites.ALL.stream().anyMatch(row -> row.group() == AgentOptions.Group.SOCKETS)) {
+            expected.add(AgentOptions.Group.SOCKETS.optionName());
+        }
+        return expected;
+    }
+
     private record Comparison(ForkedApp.Result plain, ForkedApp.Result greened, AgentReport report) { }
 
     /**
@@ -74,15 +129,16 @@ class AppsIT {
      */
     private Comparison compare(String app, List<String> args, List<String> kindsRewritten) throws Exception {
         Path java = ForkedApp.currentJava();
-        Path classes = Path.of(System.getProperty("greening.apps.classes"));
-        Path agent = Path.of(System.getProperty("greening.agent.jar"));
-        assertTrue(Files.isRegularFile(agent), "the agent jar is built before the integration tests: " + agent);
+        Path classes = Built.appClasses();
+        Path agent = Built.agentJar();
         Path reportFile = work.resolve(app + "-report.txt");
         String main = "com.acme.apps." + app;
 
         ForkedApp.Result plain = ForkedApp.run(java, List.of(), classes, main, args, APP_TIMEOUT);
-        ForkedApp.Result greened = ForkedApp.run(java, List.of(ForkedApp.agentOption(agent, reportFile)), classes,
-                main, args, APP_TIMEOUT);
+        Path transformed = work.resolve(app + "-classes");
+        Path dumpAgent = ClassDump.writeAgentJar(work.resolve("class-dump.jar"));
+        ForkedApp.Result greened = ForkedApp.run(java, List.of(ForkedApp.agentOption(agent, reportFile),
+                "-javaagent:" + dumpAgent + "=" + transformed), classes, main, args, APP_TIMEOUT);
 
         System.out.printf(Locale.ROOT, "%s %s: plain %d ms, %d OS threads, %d kB; greened %d ms, %d OS threads, %d kB%n",
                 app, args, plain.wall().toMillis(), plain.peakOsThreads(), plain.peakRssKb(),
@@ -93,6 +149,9 @@ class AppsIT {
                 () -> "greened output differs from plain\n" + greened.describe());
         assertTrue(greened.peakOsThreads() < MAX_GREENED_OS_THREADS,
                 "greened peak OS threads " + greened.peakOsThreads() + "\n" + greened.describe());
+
+        assertFalse(ClassDump.greenedClasses(transformed).isEmpty(), "greened classes dumped to " + transformed);
+        assertEquals(Map.of(), ClassDump.verifyAll(transformed, classes), "CheckClassAdapter on the transformed classes");
 
         assertTrue(Files.isRegularFile(reportFile), "the agent writes its exit report to " + reportFile);
         AgentReport report = AgentReport.read(reportFile);

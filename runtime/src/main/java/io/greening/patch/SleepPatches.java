@@ -74,8 +74,8 @@ public final class SleepPatches {
             return;
         }
         long deadline = Hub.deadlineAfter(Duration.ofNanos(nanos));
-        GreenThreads.waitingOn("sleep until +" + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms from "
-                + System.currentTimeMillis() + " (epoch ms)");
+        long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
+        GreenThreads.waitingOn("sleep " + millis + " ms until " + java.time.Instant.ofEpochMilli(System.currentTimeMillis() + millis));
         try {
             while (deadline - System.nanoTime() > 0) {
                 Hub.parkUntil(deadline);

@@ -1,0 +1,74 @@
+package com.acme.agentapps;
+
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The files group, plain Java: threads writing and reading files and looking up localhost. */
+public final class FilesGroupApp {
+    public static void main(String[] args) throws Exception {
+        File dir = Files.createTempDirectory("files-group").toFile();
+        AtomicLong checksum = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            int n = i;
+            Thread t = new Thread(() -> {
+                try {
+                    File f = new File(dir, "f" + n);
+                    try (FileOutputStream out = new FileOutputStream(f)) {
+                        for (int k = 0; k < 100; k++) {
+                            out.write(("line " + n + " " + k + "\n").getBytes(StandardCharsets.UTF_8));
+                        }
+                        out.write('!');
+                    }
+                    long sum = 0;
+                    try (FileInputStream in = new FileInputStream(f)) {
+                        byte[] buf = new byte[64];
+                        int r;
+                        while ((r = in.read(buf)) > 0) {
+                            for (int k = 0; k < r; k++) {
+                                sum += buf[k];
+                            }
+                        }
+                    }
+                    try (RandomAccessFile raf = new RandomAccessFile(f, "rw")) {
+                        raf.seek(raf.length() - 1);
+                        sum += raf.read();
+                        raf.write('?');
+                    }
+                    checksum.addAndGet(sum);
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        System.out.println("files: checksum=" + checksum.get());
+        Thread dns = new Thread(() -> {
+            try {
+                System.out.println("dns: localhost loopback=" + InetAddress.getByName("localhost").isLoopbackAddress()
+                        + " all=" + (InetAddress.getAllByName("127.0.0.1").length > 0));
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        dns.start();
+        dns.join();
+        for (File f : dir.listFiles()) {
+            f.delete();
+        }
+        dir.delete();
+    }
+}

@@ -1,0 +1,285 @@
+package io.greening.itests;
+
+import com.sun.tools.attach.VirtualMachine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The agent mechanism in forked JVMs with the built greening.jar: one small plain app per rewrite group run with and
+ * without the agent (same output), bad options, a class that cannot be transformed, the runtime jar also on the
+ * class path, and dynamic attach.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class AgentIT {
+    private static final Duration APP_TIMEOUT = Duration.ofMinutes(2);
+    private static final String APPS = "com.acme.agentapps.";
+
+    @TempDir
+    Path work;
+
+    private static Path agentJar() {
+        Path agent = Path.of(System.getProperty("greening.agent.jar"));
+        assertTrue(Files.isRegularFile(agent), "the agent jar is built before the integration tests: " + agent);
+        return agent;
+    }
+
+    private static Path appClasses() {
+        return Path.of(System.getProperty("greening.apps.classes"));
+    }
+
+    private record Runs(ForkedApp.Result plain, ForkedApp.Result greened, AgentReport report) { }
+
+    private Runs plainAndGreened(String app, String agentOptions, String group) throws Exception {
+        Path report = work.resolve(app + ".report");
+        ForkedApp.Result plain = ForkedApp.run(ForkedApp.currentJava(), List.of(), appClasses(), APPS + app, List.of(), APP_TIMEOUT);
+        ForkedApp.Result greened = ForkedApp.run(ForkedApp.currentJava(),
+                List.of("-javaagent:" + agentJar() + "=include=com.acme.agentapps.**,report=" + report + agentOptions,
+                        "-Dgreening.check=true"),
+                appClasses(), APPS + app, List.of(), APP_TIMEOUT);
+        assertEquals(0, plain.exitCode(), plain::describe);
+        assertEquals(0, greened.exitCode(), greened::describe);
+        assertEquals(plain.comparableOutput(), greened.comparableOutput(), () -> "greened differs from plain\n" + greened.describe());
+        AgentReport parsed = AgentReport.read(report);
+        assertTrue(parsed.rewritesByKind().getOrDefault(group, 0L) > 0, parsed.text());
+        assertFalse(parsed.text().contains("  failed: "), parsed.text());
+        assertTrue(parsed.text().matches("(?s).*  checked: [1-9]\\d* classes, 0 with problems.*"), parsed.text());
+        return new Runs(plain, greened, parsed);
+    }
+
+    @Test
+    void threadsGroupApp() throws Exception {
+        Runs runs = plainAndGreened("ThreadsGroupApp", "", "threads");
+        assertTrue(runs.plain.output().contains("single: last task ran"), runs.plain::describe);
+        assertTrue(runs.greened.peakOsThreads() < 32, runs.greened::describe);
+        assertTrue(runs.plain.peakOsThreads() > 32, "plain makes a thread per task: " + runs.plain.peakOsThreads());
+        Map<String, Long> byLabel = runs.report.rewritesByLabel();
+        for (String kind : List.of("Thread.start", "Thread.join", "Thread.Builder.OfPlatform.start",
+                "Executors.newFixedThreadPool", "new ThreadPoolExecutor", "Thread.setDaemon")) {
+            assertTrue(byLabel.getOrDefault(kind, 0L) > 0, kind + " in " + runs.report.text());
+        }
+    }
+
+    @Test
+    void sleepGroupApp() throws Exception {
+        Runs runs = plainAndGreened("SleepGroupApp", ",main=green", "sleep");
+        assertEquals("sleepers: woke=500 early=0", runs.plain.output().getFirst());
+        assertTrue(runs.greened.peakOsThreads() < 32, runs.greened::describe);
+    }
+
+    @Test
+    void locksGroupApp() throws Exception {
+        Runs runs = plainAndGreened("LocksGroupApp", ",hubs=2", "threads");
+        assertTrue(runs.plain.output().contains("tryLock with timeout: false"), runs.plain::describe);
+        assertTrue(runs.greened.peakOsThreads() < 32, runs.greened::describe);
+    }
+
+    @Test
+    void timedWaitsOfGreenThreadsUseTheHubsTimers() throws Exception {
+        Runs runs = plainAndGreened("TimedWaitsApp", "", "threads");
+        assertEquals(List.of("results: {await=false=11, got=x=64, parkNanos=10, poll=null=11, tryAcquire=false=11, tryLock=false=11, wait=10}",
+                "early timeouts: 0", "JDK timer threads: 0"), runs.plain.comparableOutput(), runs.plain::describe);
+        assertTrue(runs.report.text().contains("jdk: locks VirtualThread.schedule "), runs.report.text());
+    }
+
+    @Test
+    void filesGroupApp() throws Exception {
+        Runs runs = plainAndGreened("FilesGroupApp", "", "files");
+        assertTrue(runs.plain.output().getFirst().startsWith("files: checksum="), runs.plain::describe);
+    }
+
+    @Test
+    void badOptionsStopTheJvmWithOneLine() throws Exception {
+        for (String options : List.of("hubs=2", "include=com.acme.**,hub=2", "include=com.acme.**,hubs=many",
+                "include=com.acme.**,patch=network", "include=com.acme.**,stall=soon")) {
+            ForkedApp.Result r = ForkedApp.run(ForkedApp.currentJava(), List.of("-javaagent:" + agentJar() + "=" + options),
+                    appClasses(), APPS + "SleepGroupApp", List.of("1"), APP_TIMEOUT);
+            assertNotEquals(0, r.exitCode(), r::describe);
+            assertEquals(List.of(), r.output(), "main never ran: " + r.describe());
+            List<String> lines = r.errors().strip().lines().toList();
+            assertEquals(1, lines.size(), r::describe);
+            assertTrue(lines.getFirst().startsWith("greening: "), r::describe);
+            assertTrue(lines.getFirst().contains("valid options: include="), r::describe);
+        }
+        ForkedApp.Result missing = ForkedApp.run(ForkedApp.currentJava(), List.of("-javaagent:" + agentJar()),
+                appClasses(), APPS + "SleepGroupApp", List.of("1"), APP_TIMEOUT);
+        assertTrue(missing.errors().contains("missing option 'include'") && missing.errors().contains("include=com.acme.**"),
+                missing::describe);
+    }
+
+    /**
+     * A class whose method is just under the 64 KiB code limit with 7,000 pool constructions: rewriting each one
+     * makes the method too large, so the class must load unchanged, be reported once, and the app run.
+     */
+    @Test
+    void aClassThatCannotBeTransformedLoadsUnchangedAndIsReported() throws Exception {
+        Path src = work.resolve("src/com/acme/gen/Huge.java");
+        Files.createDirectories(src.getParent());
+        StringBuilder code = new StringBuilder("package com.acme.gen;\npublic class Huge {\n")
+                .append("  public static void main(String[] a) throws Exception {\n")
+                .append("    if (a.length > 7) { big(); }\n")
+                .append("    boolean[] v = new boolean[1];\n")
+                .append("    Thread t = new Thread(() -> v[0] = Thread.currentThread().isVirtual());\n")
+                .append("    t.start(); t.join();\n")
+                .append("    System.out.println(\"ran unchanged: virtual=\" + v[0]);\n  }\n")
+                .append("  static void big() {\n");
+        for (int i = 0; i < 7000; i++) {
+            code.append("    new java.util.concurrent.ScheduledThreadPoolExecutor(1);\n");
+        }
+        code.append("  }\n}\n");
+        Files.writeString(src, code);
+        Path classes = work.resolve("classes");
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertEquals(0, javac.run(null, null, null, "-d", classes.toString(), src.toString()));
+
+        Path report = work.resolve("huge.report");
+        ForkedApp.Result r = ForkedApp.run(ForkedApp.currentJava(),
+                List.of("-javaagent:" + agentJar() + "=include=com.acme.gen.**,report=" + report), classes,
+                "com.acme.gen.Huge", List.of(), APP_TIMEOUT);
+        assertEquals(0, r.exitCode(), r::describe);
+        assertEquals(List.of("ran unchanged: virtual=false"), r.output(), r::describe);
+        assertEquals(1, r.errors().lines().filter(l -> l.contains("could not transform com.acme.gen.Huge")).count(), r::describe);
+        String text = Files.readString(report);
+        assertTrue(text.contains("failed: com.acme.gen.Huge: "), text);
+        assertTrue(text.contains("failed 1"), text);
+    }
+
+    @Test
+    void theRuntimeJarAlsoOnTheClassPathMakesNoSecondHub() throws Exception {
+        Path runtimeJar;
+        try (Stream<Path> files = Files.list(agentJar().getParent().getParent().getParent().resolve("runtime/target"))) {
+            runtimeJar = files.filter(p -> p.getFileName().toString().matches("greening-runtime-.*\\.jar")
+                    && !p.getFileName().toString().contains("sources")).findFirst().orElseThrow();
+        }
+        Path classPath = Path.of(appClasses() + java.io.File.pathSeparator + runtimeJar);
+        ForkedApp.Result r = ForkedApp.run(ForkedApp.currentJava(),
+                List.of("-javaagent:" + agentJar() + "=include=com.acme.agentapps.**"), classPath, APPS + "OneHubApp",
+                List.of(), APP_TIMEOUT);
+        assertEquals(0, r.exitCode(), r::describe);
+        assertEquals(List.of("Hub loaded by: bootstrap", "runtime jar on class path: true",
+                "greened thread's hub is Hub.shared(): true", "hub carriers: 1"), r.output(), r::describe);
+    }
+
+    @Test
+    void dynamicAttachGreensLoadedAndLaterClasses() throws Exception {
+        Path go = work.resolve("go");
+        List<String> command = List.of(ForkedApp.currentJava().toString(), "-cp", appClasses().toString(),
+                APPS + "AttachApp", go.toString());
+        Process app = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
+            List<String> lines = new ArrayList<>();
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("ready")) {
+                lines.add(line);
+            }
+            assertEquals("ready", line, "app output: " + lines);
+            VirtualMachine vm = VirtualMachine.attach(Long.toString(app.pid()));
+            try {
+                vm.loadAgent(agentJar().toString(), "include=com.acme.agentapps.**");
+            } finally {
+                vm.detach();
+            }
+            Files.writeString(go, "go");
+            while ((line = out.readLine()) != null) {
+                lines.add(line);
+            }
+            assertTrue(app.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, app.exitValue());
+            assertEquals(List.of("before attach: virtual=false", "loaded class: virtual=true", "new class: virtual=true"), lines);
+        } finally {
+            app.destroyForcibly();
+        }
+    }
+
+    @Test
+    void greenThreadDumpOnDemandThroughJmx() throws Exception {
+        Path go = work.resolve("go-dump");
+        Process app = new ProcessBuilder(List.of(ForkedApp.currentJava().toString(),
+                "-javaagent:" + agentJar() + "=include=com.acme.agentapps.**", "-Dgreening.jmx=true", "-cp",
+                appClasses().toString(), APPS + "DumpApp", go.toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
+            assertEquals("ready", out.readLine());
+            VirtualMachine vm = VirtualMachine.attach(Long.toString(app.pid()));
+            String dump;
+            try {
+                String address = vm.startLocalManagementAgent();
+                try (JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
+                    MBeanServerConnection server = jmx.getMBeanServerConnection();
+                    ObjectName name = new ObjectName("io.greening:type=GreenThreads");
+                    while (true) {   // the threads park at once; wait until all three have
+                        dump = (String) server.invoke(name, "dump", new Object[0], new String[0]);
+                        if (dump.contains("sleeper-1\" thread WAITING") && dump.contains("waiter-1\" thread WAITING")
+                                && dump.contains("locker-1\" thread WAITING")) {
+                            break;
+                        }
+                        Thread.sleep(10);
+                    }
+                    assertEquals(3, server.getAttribute(name, "LiveCount"));
+                }
+            } finally {
+                vm.detach();
+            }
+            assertTrue(dump.contains("\"sleeper-1\" thread WAITING waiting on sleep 600000 ms until "), dump);
+            assertTrue(dump.contains("\"waiter-1\" thread WAITING waiting on lock java.util.concurrent.CountDownLatch$Sync@"), dump);
+            assertTrue(dump.contains("\"locker-1\" thread WAITING waiting on lock java.util.concurrent.locks.ReentrantLock$NonfairSync@"), dump);
+            assertTrue(dump.contains("at com.acme.agentapps.DumpApp"), dump);
+            Files.writeString(go, "go");
+            assertEquals("sleeper interrupted", out.readLine());
+            assertEquals("done", out.readLine());
+            assertTrue(app.waitFor(60, TimeUnit.SECONDS));
+        } finally {
+            app.destroyForcibly();
+        }
+    }
+
+    @Test
+    void badOptionsOnAttachFailTheAttachNotTheApp() throws Exception {
+        Path go = work.resolve("go2");
+        Process app = new ProcessBuilder(List.of(ForkedApp.currentJava().toString(), "-cp", appClasses().toString(),
+                APPS + "AttachApp", go.toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("ready")) {
+                assertNotNull(line);
+            }
+            VirtualMachine vm = VirtualMachine.attach(Long.toString(app.pid()));
+            try {
+                Exception e = assertThrows(Exception.class, () -> vm.loadAgent(agentJar().toString(), "hubs=2"));
+                assertNotNull(e);
+            } finally {
+                vm.detach();
+            }
+            Files.writeString(go, "go");
+            List<String> rest = new ArrayList<>();
+            while ((line = out.readLine()) != null) {
+                rest.add(line);
+            }
+            assertTrue(app.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, app.exitValue(), "the app survives a failed attach");
+            assertEquals(List.of("loaded class: virtual=false", "new class: virtual=false"), rest);
+        } finally {
+            app.destroyForcibly();
+        }
+    }
+}
