@@ -463,6 +463,22 @@ public final class Hub implements Executor, AutoCloseable {
         timers.cancel(timer);
     }
 
+    /**
+     * Runs {@code action} on this hub's carrier once {@code deadline} ({@link System#nanoTime()}) has passed, unless
+     * the returned handle is run first, which cancels it. Both must be called on this hub's carrier (from its loop or
+     * a green thread of it): the agent uses it so that the JDK's timed parks of green threads wait on this hub's
+     * timers instead of the JDK's timer threads.
+     *
+     * @throws IllegalStateException if called off this hub's carrier
+     */
+    public Runnable scheduleOnCarrier(long deadline, Runnable action) {
+        if (!onCarrier()) {
+            throw new IllegalStateException("hub " + name + ": timers are set on its carrier only");
+        }
+        Timer timer = timers.add(deadline, action);
+        return () -> timers.cancel(timer);
+    }
+
     /** The {@link System#nanoTime()} deadline {@code delay} from now ({@link #NO_DEADLINE} if it overflows). */
     public static long deadlineAfter(Duration delay) {
         long nanos;

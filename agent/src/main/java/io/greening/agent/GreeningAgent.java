@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
+import java.util.zip.Deflater;
 
 /**
  * The agent's entry points: {@code -javaagent:greening.jar=include=com.acme.**,...} ({@link #premain}) and dynamic
@@ -59,11 +60,15 @@ public final class GreeningAgent {
             LOG.log(System.Logger.Level.WARNING, "greening agent already installed; ignoring the second start");
             return;
         }
+        long start = System.nanoTime();
         try {
             putRuntimeOnBootClassPath(instrumentation);
             openJavaLangToRuntime(instrumentation);
             Installer.install(options, instrumentation, attached);
             installed = true;
+            if (options.verbose()) {
+                LOG.log(System.Logger.Level.INFO, "greening: agent installed in {0} ms", (System.nanoTime() - start) / 1_000_000);
+            }
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, "greening agent could not start; the application runs unchanged", t);
         }
@@ -82,6 +87,7 @@ public final class GreeningAgent {
         int classes = 0;
         try (JarFile jar = new JarFile(agentJar.toFile());
              JarOutputStream out = new JarOutputStream(Files.newOutputStream(runtimeJar))) {
+            out.setLevel(Deflater.NO_COMPRESSION);   // a temporary file read once: compressing it only costs start-up
             Enumeration<JarEntry> entries = jar.entries();
             while (entries.hasMoreElements()) {
                 JarEntry entry = entries.nextElement();
@@ -102,10 +108,13 @@ public final class GreeningAgent {
         instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(runtimeJar.toFile()));
     }
 
-    /** The runtime's one reflective door needs java.lang open to it; with the agent no --add-opens is needed. */
+    /**
+     * The runtime's one reflective door needs java.lang open to it (with the agent no --add-opens is needed), and
+     * java.base must read it for the retransformed VirtualThread to call the runtime's timers.
+     */
     private static void openJavaLangToRuntime(Instrumentation instrumentation) throws ClassNotFoundException {
         Module runtime = Class.forName("io.greening.Hub", false, null).getModule();
-        instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(), Map.of("java.lang", Set.of(runtime)),
+        instrumentation.redefineModule(Object.class.getModule(), Set.of(runtime), Map.of(), Map.of("java.lang", Set.of(runtime)),
                 Set.of(), Map.of());
     }
 }

@@ -46,6 +46,14 @@ final class Installer {
             StallMonitor.setThreshold(options.stall());
         }
         Report report = new Report(options.verbose());
+        if (options.groups().contains(AgentOptions.Group.LOCKS)) {
+            try {
+                int sites = VirtualThreadTimeouts.install(instrumentation);
+                report.jdkSitesRewritten("VirtualThread.schedule", sites);
+            } catch (Exception | LinkageError e) {
+                LOG.log(System.Logger.Level.WARNING, "greening: timed parks of green threads keep the JDK's timer threads", e);
+            }
+        }
         ClassSelector selector = new ClassSelector(options.include(), options.exclude());
         Map<String, List<Rewrite>> rows = Rewrites.index(options.groups());
         String mainClass = options.greenMain() && !attached ? mainClassName() : null;
@@ -58,22 +66,27 @@ final class Installer {
         }
         new AgentBuilder.Default()
                 .disableClassFormatChanges()
+                .with(AgentBuilder.TypeStrategy.Default.DECORATE)   // visitors only: no method graph, no new members
                 .with(attached ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION : AgentBuilder.RedefinitionStrategy.DISABLED)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
                 // describe types from their class files, never by reflection: reflecting on a loaded class loads its
                 // nested classes while ByteBuddy's circularity lock is held, and those would then escape transformation
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
-                .with(new ReportingListener(report))
+                .with(new ReportingListener(report, Boolean.getBoolean("greening.check")))
                 .ignore(ElementMatchers.none())
-                .type((type, loader, module, classBeingRedefined, domain) -> loader != null && selector.selects(type.getName()))
-                .transform((builder, type, loader, module, domain) ->
-                        builder.visit(new Wrapper(rows, type.getName(), type.getName().equals(mainClass), report)))
+                // the main class is transformed for main=green even when not selected, then with no rows
+                .type((type, loader, module, classBeingRedefined, domain) -> loader != null
+                        && (selector.selects(type.getName()) || type.getName().equals(mainClass)))
+                .transform((builder, type, loader, module, domain) -> builder.visit(new Wrapper(
+                        selector.selects(type.getName()) ? rows : Map.of(), type.getName(), type.getName().equals(mainClass), report)))
                 .installOn(instrumentation);
         String reportTarget = options.report();
         if (!reportTarget.equals("off")) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> writeReport(report, reportTarget), "greening-report"));
         }
-        Thread.ofPlatform().daemon().name("greening-jmx").start(Installer::registerMBean);
+        if (jmxInUse()) {
+            Thread.ofPlatform().daemon().name("greening-jmx").start(Installer::registerMBean);
+        }
         return report;
     }
 
@@ -96,7 +109,9 @@ final class Installer {
     }
 
     private static void writeReport(Report report, String target) {
-        String text = report.render(GreenThreads.dump(), ManagementFactory.getThreadMXBean().getPeakThreadCount(), osThreadsNow());
+        List<String> checks = Boolean.getBoolean("greening.check") ? report.check() : List.of();
+        String text = report.render(GreenThreads.dump(), ManagementFactory.getThreadMXBean().getPeakThreadCount(), osThreadsNow(),
+                checks);
         if (target.equals("stderr")) {
             System.err.print(text);
             System.err.flush();
@@ -120,6 +135,19 @@ final class Installer {
             // not Linux: say so below
         }
         return "unknown";
+    }
+
+    /**
+     * Whether to register the JMX dump: creating the platform MBean server costs as much start-up as the rest of the
+     * agent, so only when the JVM is set up for JMX ({@code -Dcom.sun.management.jmxremote*}) or asked to with
+     * {@code -Dgreening.jmx=true}. {@code jcmd <pid> Thread.dump_to_file} lists green threads in any case.
+     */
+    private static boolean jmxInUse() {
+        String asked = System.getProperty("greening.jmx");
+        if (asked != null) {
+            return Boolean.parseBoolean(asked);
+        }
+        return System.getProperties().stringPropertyNames().stream().anyMatch(k -> k.startsWith("com.sun.management.jmxremote"));
     }
 
     private static void registerMBean() {
@@ -147,15 +175,20 @@ final class Installer {
     /** Counts classes transformed and failed; a failed class is loaded unchanged (ByteBuddy returns no bytes). */
     private static final class ReportingListener extends AgentBuilder.Listener.Adapter {
         private final Report report;
+        private final boolean check;
 
-        ReportingListener(Report report) {
+        ReportingListener(Report report, boolean check) {
             this.report = report;
+            this.check = check;
         }
 
         @Override
         public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
                                      DynamicType dynamicType) {
             report.succeeded(type.getName());
+            if (check) {
+                report.keepForCheck(type.getName(), loader, dynamicType.getBytes());
+            }
         }
 
         @Override
@@ -204,7 +237,17 @@ final class Installer {
                     isMainClass ? className.replace('.', '/') : null, row -> counts.merge(row, 1, Integer::sum));
         }
 
+        /** Answers about JDK types, the same for every class loader; asked for every {@code close()} and the like. */
+        private static final Map<String, Boolean> JDK_SUBTYPES = new java.util.concurrent.ConcurrentHashMap<>();
+
         private static boolean isSubtype(TypePool pool, String type, String supertype) {
+            if (type.startsWith("java/") || type.startsWith("javax/")) {
+                return JDK_SUBTYPES.computeIfAbsent(type + " " + supertype, k -> resolveSubtype(pool, type, supertype));
+            }
+            return resolveSubtype(pool, type, supertype);
+        }
+
+        private static boolean resolveSubtype(TypePool pool, String type, String supertype) {
             try {
                 TypePool.Resolution t = pool.describe(type.replace('/', '.'));
                 TypePool.Resolution s = pool.describe(supertype.replace('/', '.'));

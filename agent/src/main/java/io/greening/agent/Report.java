@@ -23,6 +23,7 @@ public final class Report {
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final AtomicLong selected = new AtomicLong();
     private final AtomicLong transformed = new AtomicLong();
+    private final Map<String, Integer> jdkRewrites = new ConcurrentHashMap<>();
 
     Report(boolean verbose) {
         this.verbose = verbose;
@@ -59,6 +60,47 @@ public final class Report {
         }
     }
 
+    /** A transformed class kept for the bytecode check at exit ({@code -Dgreening.check=true}). */
+    private record Checked(String className, ClassLoader loader, byte[] bytes) { }
+
+    private final java.util.Queue<Checked> toCheck = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** Keeps a transformed class for {@link #check()}. */
+    void keepForCheck(String className, ClassLoader loader, byte[] bytes) {
+        toCheck.add(new Checked(className, loader, bytes));
+    }
+
+    /**
+     * Runs ASM's CheckClassAdapter (with its data-flow verifier) over the kept classes; returns one line per problem
+     * and a summary. Done at exit, when loading the classes it needs can no longer disturb the transformation.
+     */
+    List<String> check() {
+        List<String> lines = new ArrayList<>();
+        int checked = 0;
+        for (Checked c : toCheck) {
+            java.io.StringWriter problems = new java.io.StringWriter();
+            try {
+                org.objectweb.asm.util.CheckClassAdapter.verify(new org.objectweb.asm.ClassReader(c.bytes()), c.loader(), false,
+                        new java.io.PrintWriter(problems));
+            } catch (RuntimeException | LinkageError e) {
+                problems.append(e.toString());
+            }
+            checked++;
+            if (!problems.toString().isBlank()) {
+                lines.add("check failed: " + c.className() + ": " + problems.toString().strip().replace('\n', ' '));
+            }
+        }
+        lines.add("checked: " + checked + " classes, " + lines.size() + " with problems (CheckClassAdapter)");
+        return lines;
+    }
+
+    /** Call sites rewritten inside the JDK (not counted as an application class), e.g. VirtualThread's timeouts. */
+    void jdkSitesRewritten(String label, int count) {
+        if (count > 0) {
+            jdkRewrites.put(label, count);
+        }
+    }
+
     /** Call sites rewritten so far, by report label (e.g. {@code Thread.start}). */
     public Map<String, Long> rewrittenByKind() {
         Map<String, Long> byKind = new TreeMap<>();
@@ -86,12 +128,15 @@ public final class Report {
      *   classes: selected S, transformed T, failed F
      *   call sites rewritten: N
      *     &lt;group&gt; &lt;kind&gt; &lt;count&gt;        (one line per kind, e.g. "threads Thread.start 3")
+     *   jdk: locks VirtualThread.schedule 2  (JDK call sites rewritten, not in the count above)
      *   failed: &lt;class&gt;: &lt;reason&gt;     (one line per failed class)
+     *   check failed: &lt;class&gt;: &lt;problem&gt; (with -Dgreening.check=true, one line per bad class)
+     *   checked: N classes, M with problems (CheckClassAdapter)   (with -Dgreening.check=true)
      *   peak platform threads: P (ThreadMXBean); OS threads now: O (/proc/self/status)
      *   green threads: G            (then one line per live green thread made by the agent)
      * </pre>
      */
-    String render(String greenThreadDump, int peakPlatformThreads, String osThreadsNow) {
+    String render(String greenThreadDump, int peakPlatformThreads, String osThreadsNow, List<String> checks) {
         StringBuilder out = new StringBuilder("greening report\n");
         out.append("  classes: selected ").append(selected.get()).append(", transformed ").append(transformed.get())
                 .append(", failed ").append(failures.size()).append('\n');
@@ -104,7 +149,10 @@ public final class Report {
         }
         out.append("  call sites rewritten: ").append(total).append('\n');
         lines.forEach((k, n) -> out.append("    ").append(k).append(' ').append(n).append('\n'));
+        new TreeMap<>(jdkRewrites).forEach((k, n) -> out.append("  jdk: locks ").append(k).append(' ').append(n)
+                .append(" (timed parks of green threads on hub timers)\n"));
         failures().forEach((c, why) -> out.append("  failed: ").append(c).append(": ").append(why).append('\n'));
+        checks.forEach(line -> out.append("  ").append(line).append('\n'));
         out.append("  peak platform threads: ").append(peakPlatformThreads).append(" (ThreadMXBean); OS threads now: ")
                 .append(osThreadsNow).append(" (/proc/self/status)\n");
         for (String line : greenThreadDump.split("\n")) {

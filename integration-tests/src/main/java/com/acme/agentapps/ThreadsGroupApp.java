@@ -2,6 +2,7 @@ package com.acme.agentapps;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,14 +33,23 @@ public final class ThreadsGroupApp {
     public static void main(String[] args) throws Exception {
         AtomicLong total = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
+        CountDownLatch allStarted = new CountDownLatch(1);   // all 200 live at once
         for (int i = 0; i < 200; i++) {
             int n = i;
-            Thread t = new Thread(() -> total.addAndGet(n), "adder-" + i);
+            Thread t = new Thread(() -> {
+                try {
+                    allStarted.await();
+                } catch (InterruptedException e) {
+                    throw new RuntimeException(e);
+                }
+                total.addAndGet(n);
+            }, "adder-" + i);
             t.setDaemon(false);
             t.setPriority(Thread.NORM_PRIORITY + 1);
             threads.add(t);
             t.start();
         }
+        allStarted.countDown();
         for (Thread t : threads) {
             t.join();
         }

@@ -35,6 +35,7 @@ public final class EchoApp {
     private EchoApp() {}
 
     public static void main(String[] args) throws Exception {
+        long began = System.nanoTime();
         if (args.length >= 2 && args[0].equals("server")) {
             int connections = Integer.parseInt(args[1]);
             try (ServerSocket server = listen(connections)) {
@@ -69,6 +70,7 @@ public final class EchoApp {
                     + " | client <port> <connections> [messages]");
             System.exit(2);
         }
+        System.out.println("# main-ms=" + (System.nanoTime() - began) / 1_000_000);
         Peak.print();
     }
 

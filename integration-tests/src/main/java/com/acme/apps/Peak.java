@@ -7,7 +7,8 @@ import java.nio.file.Path;
 
 /**
  * What each app prints last, on a line of its own that starts with {@code #} so that output comparisons skip
- * it: the JVM's peak count of live platform threads and the process's peak resident set size.
+ * it: the JVM's peak count of live platform threads, the process's peak resident set size and the CPU time
+ * it used so far.
  */
 final class Peak {
     private Peak() {}
@@ -15,7 +16,15 @@ final class Peak {
     static void print() {
         int peakThreads = ManagementFactory.getThreadMXBean().getPeakThreadCount();
         System.out.println("# peak-threads=" + peakThreads + " peak-rss-kb=" + procStatus("VmHWM:")
-                + " os-threads-now=" + procStatus("Threads:"));
+                + " os-threads-now=" + procStatus("Threads:") + " cpu-ms=" + cpuMillis());
+    }
+
+    /** The CPU time of the whole process (all its threads, user and system), or -1 where unknown. */
+    private static long cpuMillis() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime() / 1_000_000;
+        }
+        return -1;
     }
 
     /** A numeric field of /proc/self/status, or -1 where there is none (not Linux). */

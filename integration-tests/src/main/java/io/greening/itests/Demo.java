@@ -22,6 +22,8 @@ public final class Demo {
     private static final String HELLO = "com.acme.apps.Hello";
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
     private static final int START_UP_TRIES = 3;
+    /** The echo app's line with the time its main took, JVM and agent start-up excluded. */
+    private static final String MAIN_MILLIS = "# main-ms=";
 
     private final Path java = ForkedApp.currentJava();
     private final Path agent;
@@ -72,9 +74,10 @@ public final class Demo {
     }
 
     private void run(List<Integer> connectionCounts, int messages) throws Exception {
-        System.out.println("greening demo: " + ECHO + ", a plain thread-per-connection echo server and one client");
-        System.out.println("thread per connection (server and clients in two JVMs), " + messages
-                + " messages per connection; greened = " + ForkedApp.agentOption(agent, Path.of("<report>")));
+        System.out.println("greening demo: the unmodified echo app " + ECHO + ", a thread-per-connection server");
+        System.out.println("and one client thread per connection (two JVMs), " + messages
+                + " messages per connection, plain vs greened by");
+        System.out.println("  " + ForkedApp.agentOption(agent, Path.of("<file>")));
         System.out.println("java: " + java);
         System.out.println();
 
@@ -170,6 +173,13 @@ public final class Demo {
         System.out.println(header.toString().stripTrailing());
         System.out.printf(Locale.ROOT, rowFormat, subHeader.toArray());
         row(rowFormat, "wall time", runs, run -> String.format(Locale.ROOT, "%.2f s", run.wall().toMillis() / 1000.0));
+        row(rowFormat, "clients' main() time", runs, run -> run.clients().output().stream()
+                .filter(line -> line.startsWith(MAIN_MILLIS)).findFirst()
+                .map(line -> String.format(Locale.ROOT, "%.2f s",
+                        Long.parseLong(line.substring(MAIN_MILLIS.length())) / 1000.0))
+                .orElse("?"));
+        row(rowFormat, "CPU time, server+clients", runs, run -> run.server().cpu() == null || run.clients().cpu() == null
+                ? "?" : String.format(Locale.ROOT, "%.2f s", run.server().cpu().plus(run.clients().cpu()).toMillis() / 1000.0));
         row(rowFormat, "peak OS threads, server", runs,
                 run -> String.format(Locale.ROOT, "%,d", run.server().peakOsThreads()));
         row(rowFormat, "peak OS threads, clients", runs,

@@ -23,17 +23,22 @@ import java.util.regex.Pattern;
  * peak OS thread count and peak resident set size sampled from {@code /proc/<pid>/status}.
  *
  * <p>The apps print a last line {@code # peak-threads=T peak-rss-kb=R ...} (the JVM's own peak platform thread
- * count and VmHWM at exit); the figures reported are the larger of that and the samples, so a short-lived
+ * count, VmHWM and CPU time at exit); the figures reported are the larger of that and the samples, so a short-lived
  * peak between two samples is still counted. Lines starting with {@code #} are not part of the comparable
  * output.
  */
 public final class ForkedApp {
     private static final Duration SAMPLE_INTERVAL = Duration.ofMillis(2);
     private static final Pattern PEAK_LINE = Pattern.compile("# peak-threads=(\\d+) peak-rss-kb=(-?\\d+).*");
+    private static final Pattern CPU = Pattern.compile(" cpu-ms=(\\d+)");
 
-    /** How a forked app ended and what it used. */
+    /**
+     * How a forked app ended and what it used.
+     *
+     * @param cpu the CPU time (all threads, user and system) the app reported at its end, or null if it did not
+     */
     public record Result(List<String> command, int exitCode, List<String> output, String errors, Duration wall,
-                         int peakOsThreads, long peakRssKb) {
+                         int peakOsThreads, long peakRssKb, Duration cpu) {
         /** The output without the lines starting with {@code #} (peaks, ports): what must match across runs. */
         public List<String> comparableOutput() {
             return output.stream().filter(line -> !line.startsWith("#")).toList();
@@ -141,15 +146,18 @@ public final class ForkedApp {
         List<String> lines = snapshot();
         int peakThreads = sampledThreads;
         long peakRss = sampledRssKb;
+        Duration cpu = null;
         for (String line : lines) {
             Matcher peak = PEAK_LINE.matcher(line);
             if (peak.matches()) {
                 peakThreads = Math.max(peakThreads, Integer.parseInt(peak.group(1)));
                 peakRss = Math.max(peakRss, Long.parseLong(peak.group(2)));
+                Matcher cpuMillis = CPU.matcher(line);
+                cpu = cpuMillis.find() ? Duration.ofMillis(Long.parseLong(cpuMillis.group(1))) : null;
             }
         }
         return new Result(command, process.exitValue(), lines, errors(), Duration.ofNanos(end - startNanos),
-                peakThreads, peakRss);
+                peakThreads, peakRss, cpu);
     }
 
     /** Runs an app to its end: {@link #start} then {@link #await}. */

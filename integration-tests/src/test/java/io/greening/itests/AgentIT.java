@@ -55,7 +55,8 @@ class AgentIT {
         Path report = work.resolve(app + ".report");
         ForkedApp.Result plain = ForkedApp.run(ForkedApp.currentJava(), List.of(), appClasses(), APPS + app, List.of(), APP_TIMEOUT);
         ForkedApp.Result greened = ForkedApp.run(ForkedApp.currentJava(),
-                List.of("-javaagent:" + agentJar() + "=include=com.acme.agentapps.**,report=" + report + agentOptions),
+                List.of("-javaagent:" + agentJar() + "=include=com.acme.agentapps.**,report=" + report + agentOptions,
+                        "-Dgreening.check=true"),
                 appClasses(), APPS + app, List.of(), APP_TIMEOUT);
         assertEquals(0, plain.exitCode(), plain::describe);
         assertEquals(0, greened.exitCode(), greened::describe);
@@ -63,6 +64,7 @@ class AgentIT {
         AgentReport parsed = AgentReport.read(report);
         assertTrue(parsed.rewritesByKind().getOrDefault(group, 0L) > 0, parsed.text());
         assertFalse(parsed.text().contains("  failed: "), parsed.text());
+        assertTrue(parsed.text().matches("(?s).*  checked: [1-9]\\d* classes, 0 with problems.*"), parsed.text());
         return new Runs(plain, greened, parsed);
     }
 
@@ -91,6 +93,14 @@ class AgentIT {
         Runs runs = plainAndGreened("LocksGroupApp", ",hubs=2", "threads");
         assertTrue(runs.plain.output().contains("tryLock with timeout: false"), runs.plain::describe);
         assertTrue(runs.greened.peakOsThreads() < 32, runs.greened::describe);
+    }
+
+    @Test
+    void timedWaitsOfGreenThreadsUseTheHubsTimers() throws Exception {
+        Runs runs = plainAndGreened("TimedWaitsApp", "", "threads");
+        assertEquals(List.of("results: {await=false=11, got=x=64, parkNanos=10, poll=null=11, tryAcquire=false=11, tryLock=false=11, wait=10}",
+                "early timeouts: 0", "JDK timer threads: 0"), runs.plain.comparableOutput(), runs.plain::describe);
+        assertTrue(runs.report.text().contains("jdk: locks VirtualThread.schedule "), runs.report.text());
     }
 
     @Test
@@ -206,8 +216,8 @@ class AgentIT {
     void greenThreadDumpOnDemandThroughJmx() throws Exception {
         Path go = work.resolve("go-dump");
         Process app = new ProcessBuilder(List.of(ForkedApp.currentJava().toString(),
-                "-javaagent:" + agentJar() + "=include=com.acme.agentapps.**", "-cp", appClasses().toString(),
-                APPS + "DumpApp", go.toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                "-javaagent:" + agentJar() + "=include=com.acme.agentapps.**", "-Dgreening.jmx=true", "-cp",
+                appClasses().toString(), APPS + "DumpApp", go.toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
             assertEquals("ready", out.readLine());
             VirtualMachine vm = VirtualMachine.attach(Long.toString(app.pid()));

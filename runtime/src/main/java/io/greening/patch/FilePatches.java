@@ -26,6 +26,19 @@ public final class FilePatches {
         T call() throws IOException;
     }
 
+    /** A JDK call returning nothing that may throw an {@link IOException}. */
+    @FunctionalInterface
+    private interface IoRun {
+        void run() throws IOException;
+    }
+
+    private static void offloadRun(IoRun run, String what) throws IOException {
+        offload(() -> {
+            run.run();
+            return null;
+        }, what);
+    }
+
     private static <T> T offload(IoCall<T> call, String what) throws IOException {
         if (Hub.current() == null) {
             return call.call();
@@ -78,26 +91,17 @@ public final class FilePatches {
 
     /** {@code out.write(b)} of one byte. */
     public static void write(FileOutputStream out, int b) throws IOException {
-        offload(() -> {
-            out.write(b);
-            return null;
-        }, "file write");
+        offloadRun(() -> out.write(b), "file write");
     }
 
     /** {@code out.write(b)}. */
     public static void write(FileOutputStream out, byte[] b) throws IOException {
-        offload(() -> {
-            out.write(b);
-            return null;
-        }, "file write");
+        offloadRun(() -> out.write(b), "file write");
     }
 
     /** {@code out.write(b, off, len)}. */
     public static void write(FileOutputStream out, byte[] b, int off, int len) throws IOException {
-        offload(() -> {
-            out.write(b, off, len);
-            return null;
-        }, "file write");
+        offloadRun(() -> out.write(b, off, len), "file write");
     }
 
     // ---- RandomAccessFile ----
@@ -119,42 +123,27 @@ public final class FilePatches {
 
     /** {@code file.readFully(b)}. */
     public static void readFully(RandomAccessFile file, byte[] b) throws IOException {
-        offload(() -> {
-            file.readFully(b);
-            return null;
-        }, "file read");
+        offloadRun(() -> file.readFully(b), "file read");
     }
 
     /** {@code file.readFully(b, off, len)}. */
     public static void readFully(RandomAccessFile file, byte[] b, int off, int len) throws IOException {
-        offload(() -> {
-            file.readFully(b, off, len);
-            return null;
-        }, "file read");
+        offloadRun(() -> file.readFully(b, off, len), "file read");
     }
 
     /** {@code file.write(b)} of one byte. */
     public static void write(RandomAccessFile file, int b) throws IOException {
-        offload(() -> {
-            file.write(b);
-            return null;
-        }, "file write");
+        offloadRun(() -> file.write(b), "file write");
     }
 
     /** {@code file.write(b)}. */
     public static void write(RandomAccessFile file, byte[] b) throws IOException {
-        offload(() -> {
-            file.write(b);
-            return null;
-        }, "file write");
+        offloadRun(() -> file.write(b), "file write");
     }
 
     /** {@code file.write(b, off, len)}. */
     public static void write(RandomAccessFile file, byte[] b, int off, int len) throws IOException {
-        offload(() -> {
-            file.write(b, off, len);
-            return null;
-        }, "file write");
+        offloadRun(() -> file.write(b, off, len), "file write");
     }
 
     // ---- DNS ----

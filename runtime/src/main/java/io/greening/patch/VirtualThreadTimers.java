@@ -1,0 +1,85 @@
+package io.greening.patch;
+
+import io.greening.Hub;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Timed parks of green threads on the hub's timers. The JDK schedules the timeout of a virtual thread's timed park or
+ * wait ({@code LockSupport.parkNanos}, {@code Object.wait(ms)}, {@code tryLock}/{@code await}/{@code poll} with a
+ * timeout) on its own timer threads ({@code VirtualThread-unparker}); the agent retransforms
+ * {@code java.lang.VirtualThread} so that its calls to its private {@code schedule(Runnable, long, TimeUnit)} come
+ * here, and for a green thread the timeout becomes a timer of its hub, set and cancelled on the hub's carrier.
+ * Other virtual threads keep the JDK's path.
+ */
+public final class VirtualThreadTimers {
+    private static final MethodHandle JDK_SCHEDULE;   // (Thread, Runnable, long, TimeUnit) -> Future
+
+    static {
+        try {
+            Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
+            JDK_SCHEDULE = MethodHandles.privateLookupIn(virtualThread, MethodHandles.lookup())
+                    .findVirtual(virtualThread, "schedule", MethodType.methodType(Future.class, Runnable.class, long.class, TimeUnit.class))
+                    .asType(MethodType.methodType(Future.class, Thread.class, Runnable.class, long.class, TimeUnit.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private VirtualThreadTimers() {}
+
+    /** {@code virtualThread.schedule(command, delay, unit)}, called by the JDK on the carrier the thread just left. */
+    public static Future<?> schedule(Thread virtualThread, Runnable command, long delay, TimeUnit unit) throws Throwable {
+        Hub hub = Hub.of(virtualThread);
+        if (hub == null || hub.carrier() != Thread.currentThread()) {
+            return (Future<?>) JDK_SCHEDULE.invokeExact(virtualThread, command, delay, unit);
+        }
+        long nanos = unit.toNanos(delay);
+        long now = System.nanoTime();
+        long deadline = now + nanos < now ? Hub.NO_DEADLINE - 1 : now + nanos;
+        return new HubTimeout(hub.scheduleOnCarrier(deadline, command));
+    }
+
+    /** The JDK only cancels the timeout (from the thread, back on the carrier) when the thread continues earlier. */
+    private static final class HubTimeout implements Future<Object> {
+        private Runnable cancel;   // carrier only
+
+        HubTimeout(Runnable cancel) {
+            this.cancel = cancel;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            Runnable c = cancel;
+            cancel = null;
+            if (c != null) {
+                c.run();
+            }
+            return c != null;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancel == null;
+        }
+
+        @Override
+        public boolean isDone() {
+            return cancel == null;
+        }
+
+        @Override
+        public Object get() {
+            return null;
+        }
+
+        @Override
+        public Object get(long timeout, TimeUnit unit) {
+            return null;
+        }
+    }
+}
