@@ -237,7 +237,17 @@ final class Installer {
                     isMainClass ? className.replace('.', '/') : null, row -> counts.merge(row, 1, Integer::sum));
         }
 
+        /** Answers about JDK types, the same for every class loader; asked for every {@code close()} and the like. */
+        private static final Map<String, Boolean> JDK_SUBTYPES = new java.util.concurrent.ConcurrentHashMap<>();
+
         private static boolean isSubtype(TypePool pool, String type, String supertype) {
+            if (type.startsWith("java/") || type.startsWith("javax/")) {
+                return JDK_SUBTYPES.computeIfAbsent(type + " " + supertype, k -> resolveSubtype(pool, type, supertype));
+            }
+            return resolveSubtype(pool, type, supertype);
+        }
+
+        private static boolean resolveSubtype(TypePool pool, String type, String supertype) {
             try {
                 TypePool.Resolution t = pool.describe(type.replace('/', '.'));
                 TypePool.Resolution s = pool.describe(supertype.replace('/', '.'));

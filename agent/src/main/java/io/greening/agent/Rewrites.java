@@ -10,6 +10,7 @@ import java.util.Map;
 
 import static io.greening.agent.AgentOptions.Group.FILES;
 import static io.greening.agent.AgentOptions.Group.SLEEP;
+import static io.greening.agent.AgentOptions.Group.SOCKETS;
 import static io.greening.agent.AgentOptions.Group.THREADS;
 import static org.objectweb.asm.Opcodes.INVOKEINTERFACE;
 import static org.objectweb.asm.Opcodes.INVOKESPECIAL;
@@ -110,9 +111,30 @@ public final class Rewrites {
             call(FILES, INVOKEVIRTUAL, "java/io/RandomAccessFile", "write", "([B)V", "FilePatches#write"),
             call(FILES, INVOKEVIRTUAL, "java/io/RandomAccessFile", "write", "([BII)V", "FilePatches#write"),
             call(FILES, INVOKESTATIC, "java/net/InetAddress", "getByName", "(Ljava/lang/String;)Ljava/net/InetAddress;", "FilePatches#getByName"),
-            call(FILES, INVOKESTATIC, "java/net/InetAddress", "getAllByName", "(Ljava/lang/String;)[Ljava/net/InetAddress;", "FilePatches#getAllByName")
+            call(FILES, INVOKESTATIC, "java/net/InetAddress", "getAllByName", "(Ljava/lang/String;)[Ljava/net/InetAddress;", "FilePatches#getAllByName"),
 
-            // ---- sockets: io.greening.patch.SocketPatches (rows appended by the sockets work) ----
+            // ---- sockets: io.greening.patch.SocketPatches, io.greening.patch.GreenChannels (rows from docs/sockets.md) ----
+            constructor(SOCKETS, "java/net/Socket", "()V", "SocketPatches#newSocket"),
+            constructor(SOCKETS, "java/net/Socket", "(Ljava/lang/String;I)V", "SocketPatches#newSocket"),
+            constructor(SOCKETS, "java/net/Socket", "(Ljava/net/InetAddress;I)V", "SocketPatches#newSocket"),
+            constructor(SOCKETS, "java/net/Socket", "(Ljava/lang/String;ILjava/net/InetAddress;I)V", "SocketPatches#newSocket"),
+            constructor(SOCKETS, "java/net/Socket", "(Ljava/net/InetAddress;ILjava/net/InetAddress;I)V", "SocketPatches#newSocket"),
+            constructor(SOCKETS, "java/net/ServerSocket", "()V", "SocketPatches#newServerSocket"),
+            constructor(SOCKETS, "java/net/ServerSocket", "(I)V", "SocketPatches#newServerSocket"),
+            constructor(SOCKETS, "java/net/ServerSocket", "(II)V", "SocketPatches#newServerSocket"),
+            constructor(SOCKETS, "java/net/ServerSocket", "(IILjava/net/InetAddress;)V", "SocketPatches#newServerSocket"),
+            call(SOCKETS, INVOKESTATIC, "java/nio/channels/SocketChannel", "open", "(Ljava/net/SocketAddress;)Ljava/nio/channels/SocketChannel;", "GreenChannels#open"),
+            call(SOCKETS, INVOKEVIRTUAL, "java/nio/channels/SocketChannel", "connect", "(Ljava/net/SocketAddress;)Z", "GreenChannels#connect"),
+            call(SOCKETS, INVOKEVIRTUAL, "java/nio/channels/SocketChannel", "finishConnect", "()Z", "GreenChannels#finishConnect"),
+            call(SOCKETS, INVOKEVIRTUAL, "java/nio/channels/SocketChannel", "read", "(Ljava/nio/ByteBuffer;)I", "GreenChannels#read"),
+            call(SOCKETS, INVOKEVIRTUAL, "java/nio/channels/SocketChannel", "read", "([Ljava/nio/ByteBuffer;II)J", "GreenChannels#read"),
+            call(SOCKETS, INVOKEVIRTUAL, "java/nio/channels/SocketChannel", "read", "([Ljava/nio/ByteBuffer;)J", "GreenChannels#read"),
+            call(SOCKETS, INVOKEVIRTUAL, "java/nio/channels/SocketChannel", "write", "(Ljava/nio/ByteBuffer;)I", "GreenChannels#write"),
+            call(SOCKETS, INVOKEVIRTUAL, "java/nio/channels/SocketChannel", "write", "([Ljava/nio/ByteBuffer;II)J", "GreenChannels#write"),
+            call(SOCKETS, INVOKEVIRTUAL, "java/nio/channels/SocketChannel", "write", "([Ljava/nio/ByteBuffer;)J", "GreenChannels#write"),
+            call(SOCKETS, INVOKEVIRTUAL, "java/nio/channels/SocketChannel", "close", "()V", "GreenChannels#close"),
+            call(SOCKETS, INVOKEVIRTUAL, "java/nio/channels/ServerSocketChannel", "accept", "()Ljava/nio/channels/SocketChannel;", "GreenChannels#accept"),
+            call(SOCKETS, INVOKEVIRTUAL, "java/nio/channels/ServerSocketChannel", "close", "()V", "GreenChannels#close")
     );
 
     private Rewrites() {}

@@ -45,6 +45,7 @@ public class GreenServerSocket extends ServerSocket {
     public GreenServerSocket() throws IOException {
         super(Detached.INSTANCE);   // every method is overridden: ServerSocket's own implementation stays unused
         this.channel = ServerSocketChannel.open();
+        Readiness.closeWhenUnreachable(this, channel);
         try {
             channel.configureBlocking(false);
         } catch (IOException e) {

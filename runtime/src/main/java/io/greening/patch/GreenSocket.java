@@ -123,6 +123,7 @@ public class GreenSocket extends Socket {
     GreenSocket(SocketChannel channel) throws IOException {
         this();
         this.channel = channel;
+        Readiness.closeWhenUnreachable(this, channel);
         try {
             channel.configureBlocking(false);
         } catch (IOException e) {
@@ -151,6 +152,7 @@ public class GreenSocket extends Socket {
                     SocketChannel opened = SocketChannel.open();
                     opened.configureBlocking(false);
                     channel = opened;
+                    Readiness.closeWhenUnreachable(this, opened);
                 } catch (SocketException e) {
                     throw e;
                 } catch (IOException e) {

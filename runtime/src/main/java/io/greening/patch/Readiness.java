@@ -4,6 +4,7 @@ import io.greening.GreenInterruptedException;
 import io.greening.Hub;
 
 import java.io.IOException;
+import java.lang.ref.Cleaner;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
@@ -175,6 +176,18 @@ final class Readiness {
                 // nothing more to release
             }
         }
+    }
+
+    /**
+     * Closes {@code channel} once {@code owner} is unreachable, as the JDK's sockets release their descriptor when an
+     * application forgets to close them. The action holds the channel only, never the owner.
+     */
+    static void closeWhenUnreachable(Object owner, SelectableChannel channel) {
+        Unreachable.CLEANER.register(owner, () -> closeQuietly(channel));
+    }
+
+    private static final class Unreachable {
+        static final Cleaner CLEANER = Cleaner.create();   // one platform daemon thread, made on first use
     }
 
     static void closeQuietly(SelectableChannel channel) {

@@ -317,6 +317,29 @@ class GreenSocketTest {
     }
 
     @Test
+    void aGreenSocketTheApplicationForgetsToCloseIsClosedOnceUnreachableAsTheJdksIs() throws Exception {
+        try (ServerSocket server = listen(true)) {
+            Green.run(() -> {
+                connect(true, server.getLocalPort()).getOutputStream().write(1);   // never closed
+                return null;
+            });
+            try (Socket peer = server.accept()) {
+                peer.setSoTimeout(20);
+                assertEquals(1, peer.getInputStream().read());
+                while (true) {
+                    System.gc();
+                    try {
+                        assertEquals(-1, peer.getInputStream().read(), "the forgotten socket was closed");
+                        break;
+                    } catch (SocketTimeoutException notYet) {
+                        // not collected yet
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void endOfStreamIsMinusOneAgainAndAgain() throws Exception {
         assertSameAsJdk("hi -1 -1 0", green -> {
             try (ServerSocket server = listen(green); Socket client = connect(green, server.getLocalPort())) {
