@@ -4,9 +4,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The demo: the unmodified thread-per-connection echo app ({@code com.acme.apps.EchoApp}) run plain and greened
@@ -46,7 +48,9 @@ public final class Demo {
 
         boolean succeeded() {
             return server.exitCode() == 0 && clients.exitCode() == 0
-                    && clients.output().stream().anyMatch(line -> line.contains("mismatches=0 failures=0"));
+                    && clients.output().stream().anyMatch(line -> line.contains("mismatches=0 failures=0"))
+                    && server.output().stream().anyMatch(line -> line.startsWith("server:")
+                    && line.endsWith(" failures=0"));
         }
     }
 
@@ -70,10 +74,24 @@ public final class Demo {
                     + " [--connections 1000,10000] [--messages 10]");
             System.exit(2);
         }
-        new Demo(agent, classes, Files.createTempDirectory("greening-demo")).run(connectionCounts, messages);
+        Path work = Files.createTempDirectory("greening-demo");
+        boolean succeeded;
+        try {
+            succeeded = new Demo(agent, classes, work).run(connectionCounts, messages);
+        } finally {
+            try (Stream<Path> files = Files.walk(work)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+        if (!succeeded) {
+            System.exit(1);
+        }
     }
 
-    private void run(List<Integer> connectionCounts, int messages) throws Exception {
+    /** Runs and prints everything; false if a run failed (its details are printed). */
+    private boolean run(List<Integer> connectionCounts, int messages) throws Exception {
         System.out.println("greening demo: the unmodified echo app " + ECHO + ", a thread-per-connection server");
         System.out.println("and one client thread per connection (two JVMs), " + messages
                 + " messages per connection, plain vs greened by");
@@ -124,8 +142,8 @@ public final class Demo {
                     }
                 }
             }
-            System.exit(1);
         }
+        return allSucceeded;
     }
 
     /** Runs the echo server, then its clients, plain or (with a report file) greened. */
