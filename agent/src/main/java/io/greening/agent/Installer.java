@@ -110,8 +110,7 @@ final class Installer {
 
     private static void writeReport(Report report, String target) {
         List<String> checks = Boolean.getBoolean("greening.check") ? report.check() : List.of();
-        String text = report.render(GreenThreads.dump(), ManagementFactory.getThreadMXBean().getPeakThreadCount(), osThreadsNow(),
-                checks);
+        String text = report.render(GreenThreads.dump(), peakPlatformThreads(), osThreadsNow(), checks);
         if (target.equals("stderr")) {
             System.err.print(text);
             System.err.flush();
@@ -121,6 +120,15 @@ final class Installer {
             Files.writeString(Path.of(target), text, StandardCharsets.UTF_8);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.ERROR, "greening: could not write the report to " + target, e);
+        }
+    }
+
+    /** The JVM's peak platform thread count, or -1 if management cannot load (e.g. out of file descriptors at exit). */
+    private static int peakPlatformThreads() {
+        try {
+            return ManagementFactory.getThreadMXBean().getPeakThreadCount();
+        } catch (RuntimeException | LinkageError e) {
+            return -1;
         }
     }
 
