@@ -35,6 +35,21 @@ public final class EchoApp {
     private EchoApp() {}
 
     public static void main(String[] args) throws Exception {
+        // Fail fast: a thread that cannot be started (too many threads) would leave the other side waiting.
+        Thread.setDefaultUncaughtExceptionHandler((thread, error) -> fail(error));
+        try {
+            run(args);
+        } catch (Exception | Error e) {
+            fail(e);
+        }
+    }
+
+    private static void fail(Throwable error) {
+        System.err.println("echo: failed: " + error);
+        System.exit(1);
+    }
+
+    private static void run(String[] args) throws Exception {
         long began = System.nanoTime();
         if (args.length >= 2 && args[0].equals("server")) {
             int connections = Integer.parseInt(args[1]);

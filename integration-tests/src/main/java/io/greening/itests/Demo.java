@@ -8,6 +8,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -138,7 +141,12 @@ public final class Demo {
             for (EchoRun[] pair : runs) {
                 for (EchoRun run : pair) {
                     if (!run.succeeded()) {
-                        System.out.println("\nFAILED:\n" + run.server().describe() + "\n" + run.clients().describe());
+                        System.out.println("\nFAILED: " + String.join(" ", run.clients().command().subList(
+                                run.clients().command().size() - 4, run.clients().command().size())));
+                        System.out.println("  server exit " + run.server().exitCode() + ": "
+                                + lastLines(run.server().errors()));
+                        System.out.println("  clients exit " + run.clients().exitCode() + ": "
+                                + lastLines(run.clients().errors()));
                     }
                 }
             }
@@ -158,11 +166,33 @@ public final class Demo {
         long clientsBegan = System.nanoTime();
         ForkedApp clients = ForkedApp.start(java, clientOptions, classes, ECHO,
                 List.of("client", port, Integer.toString(connections), Integer.toString(messages)));
+        CompletableFuture<Integer> serverExit = server.exit();
+        CompletableFuture<Integer> clientsExit = clients.exit();
+        try {
+            CompletableFuture.anyOf(serverExit, clientsExit).get(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            server.kill();
+            clients.kill();
+        }
+        // One side failing (e.g. no more threads) leaves the other waiting for ever.
+        if (failed(serverExit) || failed(clientsExit)) {
+            server.kill();
+            clients.kill();
+        }
         ForkedApp.Result clientsResult = clients.await(RUN_TIMEOUT);
         ForkedApp.Result serverResult = server.await(RUN_TIMEOUT);
         Duration wall = Duration.ofNanos(Math.max(serverResult.wall().toNanos(),
                 clientsBegan - began + clientsResult.wall().toNanos()));
         return new EchoRun(serverResult, clientsResult, wall);
+    }
+
+    private static String lastLines(String text) {
+        List<String> lines = text.lines().filter(line -> !line.isBlank()).toList();
+        return String.join("\n    ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+    }
+
+    private static boolean failed(CompletableFuture<Integer> exit) {
+        return exit.isDone() && exit.join() != 0;
     }
 
     private long bestStartUp(List<String> options) throws Exception {
@@ -190,7 +220,8 @@ public final class Demo {
         }
         System.out.println(header.toString().stripTrailing());
         System.out.printf(Locale.ROOT, rowFormat, subHeader.toArray());
-        row(rowFormat, "wall time", runs, run -> String.format(Locale.ROOT, "%.2f s", run.wall().toMillis() / 1000.0));
+        row(rowFormat, "wall time", runs, run -> run.succeeded()
+                ? String.format(Locale.ROOT, "%.2f s", run.wall().toMillis() / 1000.0) : "FAILED");
         row(rowFormat, "clients' main() time", runs, run -> run.clients().output().stream()
                 .filter(line -> line.startsWith(MAIN_MILLIS)).findFirst()
                 .map(line -> String.format(Locale.ROOT, "%.2f s",

@@ -106,6 +106,16 @@ public final class ForkedApp {
         return process.pid();
     }
 
+    /** Completes with the exit code once the app's JVM has exited. */
+    public CompletableFuture<Integer> exit() {
+        return process.onExit().thenApply(Process::exitValue);
+    }
+
+    /** Kills the app's JVM; {@link #await} then reports how it ended. */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
     /** Writes a line to the app's standard input. */
     public void sendLine(String line) throws IOException {
         process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
