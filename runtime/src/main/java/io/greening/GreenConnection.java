@@ -140,7 +140,7 @@ public final class GreenConnection implements Closeable {
         while (true) {
             long waitMillis = 0;
             if (deadline != Hub.NO_DEADLINE) {
-                long remaining = deadline - System.nanoTime();
+                long remaining = deadline - Hub.now();
                 if (remaining <= 0) {
                     return false;
                 }

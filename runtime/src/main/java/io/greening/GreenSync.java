@@ -205,7 +205,7 @@ abstract class GreenSync {
     private Object waitServed(ArrayDeque<Waiter> queue, long deadline, Waiter w, Consumer<Object> undo) {
         try {
             while (!w.isDone()) {
-                if (deadline != Hub.NO_DEADLINE && deadline - System.nanoTime() <= 0) {
+                if (deadline != Hub.NO_DEADLINE && deadline - Hub.now() <= 0) {
                     if (guarded(() -> withdraw(queue, w))) {
                         return NOT_YET;
                     }

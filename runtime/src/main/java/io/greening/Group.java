@@ -134,7 +134,7 @@ public class Group extends GreenSync {
         for (GreenThread<?> thread : threads) {
             if (deadline == Hub.NO_DEADLINE) {
                 thread.join();
-            } else if (!thread.join(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+            } else if (!thread.join(Duration.ofNanos(Math.max(0, deadline - Hub.now())))) {
                 break;
             }
         }

@@ -464,7 +464,7 @@ public final class Hub implements Executor, AutoCloseable {
     }
 
     /**
-     * Runs {@code action} on this hub's carrier once {@code deadline} ({@link System#nanoTime()}) has passed, unless
+     * Runs {@code action} on this hub's carrier once {@code deadline} ({@link #now()}) has passed, unless
      * the returned handle is run first, which cancels it. Both must be called on this hub's carrier (from its loop or
      * a green thread of it): the agent uses it so that the JDK's timed parks of green threads wait on this hub's
      * timers instead of the JDK's timer threads.
@@ -479,7 +479,7 @@ public final class Hub implements Executor, AutoCloseable {
         return () -> timers.cancel(timer);
     }
 
-    /** The {@link System#nanoTime()} deadline {@code delay} from now ({@link #NO_DEADLINE} if it overflows). */
+    /** The {@link #now()} deadline {@code delay} from now ({@link #NO_DEADLINE} if it overflows). */
     public static long deadlineAfter(Duration delay) {
         long nanos;
         try {
@@ -493,7 +493,7 @@ public final class Hub implements Executor, AutoCloseable {
     }
 
     /**
-     * Parks the current thread until it is unparked or {@code deadline} ({@link System#nanoTime()}, or
+     * Parks the current thread until it is unparked or {@code deadline} ({@link #now()}, or
      * {@link #NO_DEADLINE}) passes; may return spuriously, so callers loop on their condition. On a green thread
      * the deadline is a timer of its hub, and a pending kill or timeout is raised before and after; on any thread
      * an interrupt raises {@link GreenInterruptedException}. This is the blocking point that greening's
@@ -565,7 +565,7 @@ public final class Hub implements Executor, AutoCloseable {
 
     /**
      * Blocks the current green thread of this hub until {@code channel} (non-blocking) is ready for {@code ops}
-     * or {@code deadline} ({@link System#nanoTime()}) passes, letting the other green threads run meanwhile.
+     * or {@code deadline} ({@link #now()}) passes, letting the other green threads run meanwhile.
      *
      * @return whether the channel became ready before the deadline
      * @throws IllegalStateException if another green thread already waits on the same side of the channel, or the

@@ -24,9 +24,11 @@ import java.util.Set;
  *                    the runtime's default
  * @param report      where the exit report goes: {@code off}, {@code stderr}, or a file path
  * @param verbose     whether every transformed class is logged
+ * @param schedule    how hubs pick ready green threads: {@code fifo} or {@code random:SEED}
+ * @param clock       {@code real}, or {@code virtual} for hub time that jumps to the next timer
  */
 public record AgentOptions(List<String> include, List<String> exclude, Set<Group> groups, boolean greenMain, int hubs,
-                           Duration stall, String report, boolean verbose) {
+                           Duration stall, String report, boolean verbose, String schedule, String clock) {
 
     /** The system property prefix for the options. */
     public static final String PROPERTY_PREFIX = "greening.";
@@ -37,9 +39,11 @@ public record AgentOptions(List<String> include, List<String> exclude, Set<Group
     /** One line listing every option and its values, shown with any option error. */
     static final String VALID_OPTIONS = "valid options: include=<pattern> (required, repeatable, e.g. include=com.acme.**), "
             + "exclude=<pattern> (repeatable), patch=threads|sleep|sockets|locks|files (repeatable, default all), "
-            + "main=green|platform, hubs=<n>=1.., stall=<duration e.g. 100ms>|off, report=off|stderr|<file>, verbose=true|false";
+            + "main=green|platform, hubs=<n>=1.., stall=<duration e.g. 100ms>|off, report=off|stderr|<file>, verbose=true|false, "
+            + "schedule=fifo|random:<seed>, clock=real|virtual";
 
-    private static final List<String> KEYS = List.of("include", "exclude", "patch", "main", "hubs", "stall", "report", "verbose");
+    private static final List<String> KEYS = List.of("include", "exclude", "patch", "main", "hubs", "stall", "report", "verbose",
+            "schedule", "clock");
     private static final Set<String> LIST_KEYS = Set.of("include", "exclude", "patch");
 
     /** A bad option: its message is the one line shown to the user. */
@@ -119,7 +123,17 @@ public record AgentOptions(List<String> include, List<String> exclude, Set<Group
                 groups.add(Group.parse(name));
             }
         }
-        boolean greenMain = switch (single(values, "main", "platform")) {
+        String schedule = single(values, "schedule", "fifo").trim().toLowerCase(Locale.ROOT);
+        if (!schedule.equals("fifo") && !schedule.matches("random:-?[0-9]{1,18}")) {
+            throw new OptionException("bad value schedule=" + single(values, "schedule", "") + " (expected fifo or random:<seed>, e.g. random:42)");
+        }
+        String clock = single(values, "clock", "real").trim().toLowerCase(Locale.ROOT);
+        if (!clock.equals("real") && !clock.equals("virtual")) {
+            throw new OptionException("bad value clock=" + single(values, "clock", "") + " (expected real or virtual)");
+        }
+        // A deterministic run puts main under the hub too, unless main= says otherwise.
+        boolean deterministic = !schedule.equals("fifo") || clock.equals("virtual");
+        boolean greenMain = switch (single(values, "main", deterministic ? "green" : "platform")) {
             case "green" -> true;
             case "platform" -> false;
             default -> throw new OptionException("bad value main=" + single(values, "main", "") + " (expected green or platform)");
@@ -148,7 +162,7 @@ public record AgentOptions(List<String> include, List<String> exclude, Set<Group
             default -> throw new OptionException("bad value verbose=" + single(values, "verbose", "") + " (expected true or false)");
         };
         return new AgentOptions(List.copyOf(include), List.copyOf(exclude), Set.copyOf(groups), greenMain, hubs, stall,
-                report, verbose);
+                report, verbose, schedule, clock);
     }
 
     private static String single(Map<String, List<String>> values, String key, String defaultValue) {

@@ -41,6 +41,9 @@ final class Installer {
     private Installer() {}
 
     static Report install(AgentOptions options, Instrumentation instrumentation, boolean attached) {
+        // Hubs read their schedule and clock from these properties (HubOptions.fromSystemProperties) as they start.
+        System.setProperty("greening.schedule", options.schedule());
+        System.setProperty("greening.clock", options.clock());
         Hubs.configure(options.hubs());
         if (options.stall() != null) {
             StallMonitor.setThreshold(options.stall());

@@ -112,4 +112,24 @@ class AgentOptionsTest {
                 () -> AgentOptions.parse("include=a.**", props("greening.hubs", "many")));
         assertTrue(e.getMessage().contains("bad value hubs=many"), e.getMessage());
     }
+
+    @Test
+    void scheduleAndClockMakeMainGreenUnlessToldOtherwise() {
+        AgentOptions o = parse("include=a.*,schedule=random:42,clock=virtual");
+        assertEquals("random:42", o.schedule());
+        assertEquals("virtual", o.clock());
+        assertTrue(o.greenMain());
+        assertFalse(parse("include=a.*,clock=virtual,main=platform").greenMain());
+        assertEquals("fifo", parse("include=a.*").schedule());
+        assertEquals("real", parse("include=a.*").clock());
+    }
+
+    @Test
+    void badScheduleOrClockNamesTheOption() {
+        OptionException schedule = assertThrows(OptionException.class, () -> parse("include=a.*,schedule=random:x"));
+        assertTrue(schedule.getMessage().contains("schedule=random:x"), schedule.getMessage());
+        assertTrue(schedule.getMessage().contains("valid options"), schedule.getMessage());
+        OptionException clock = assertThrows(OptionException.class, () -> parse("include=a.*,clock=fast"));
+        assertTrue(clock.getMessage().contains("clock=fast"), clock.getMessage());
+    }
 }

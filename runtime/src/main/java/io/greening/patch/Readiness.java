@@ -118,7 +118,7 @@ final class Readiness {
                 }
                 long timeoutMillis = 0;   // select(0) waits without limit
                 if (deadline != Hub.NO_DEADLINE) {
-                    long remaining = deadline - System.nanoTime();
+                    long remaining = deadline - io.greening.Hub.now();
                     if (remaining <= 0) {
                         return false;
                     }

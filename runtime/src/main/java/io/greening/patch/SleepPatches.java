@@ -77,7 +77,7 @@ public final class SleepPatches {
         long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
         GreenThreads.waitingOn("sleep " + millis + " ms until " + java.time.Instant.ofEpochMilli(System.currentTimeMillis() + millis));
         try {
-            while (deadline - System.nanoTime() > 0) {
+            while (deadline - io.greening.Hub.now() > 0) {
                 Hub.parkUntil(deadline);
             }
         } catch (GreenInterruptedException e) {

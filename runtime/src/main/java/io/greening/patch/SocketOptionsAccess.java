@@ -39,7 +39,7 @@ final class SocketOptionsAccess {
 
     /** The {@link System#nanoTime()} deadline of a socket timeout in milliseconds; 0 is none. */
     static long deadlineAfterMillis(int millis) {
-        return millis > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis) : io.greening.Hub.NO_DEADLINE;
+        return millis > 0 ? io.greening.Hub.now() + TimeUnit.MILLISECONDS.toNanos(millis) : io.greening.Hub.NO_DEADLINE;
     }
 
     /**
@@ -57,7 +57,7 @@ final class SocketOptionsAccess {
         try {
             while (true) {
                 try {
-                    if (lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    if (lock.tryLock(Math.max(0, deadline - io.greening.Hub.now()), TimeUnit.NANOSECONDS)) {
                         return;
                     }
                     throw new java.net.SocketTimeoutException(timeoutMessage);

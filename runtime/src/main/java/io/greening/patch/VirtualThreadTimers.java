@@ -39,7 +39,7 @@ public final class VirtualThreadTimers {
             return (Future<?>) JDK_SCHEDULE.invokeExact(virtualThread, command, delay, unit);
         }
         long nanos = unit.toNanos(delay);
-        long now = System.nanoTime();
+        long now = hub.clock();   // on the carrier: the hub's own time, virtual or real
         long deadline = now + nanos < now ? Hub.NO_DEADLINE - 1 : now + nanos;
         return new HubTimeout(hub.scheduleOnCarrier(deadline, command));
     }

@@ -1,0 +1,55 @@
+package com.acme.races;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Plain threads with a lost-update race: each reads a shared counter, sleeps, and writes it back plus one. Prints
+ * the order of the writes and the final count, which depend on the interleaving. Then sleeps through a simulated
+ * hour in many steps (instant under a virtual clock).
+ */
+public final class LostUpdateApp {
+    private static int counter;
+    private static final List<String> writes = new ArrayList<>();
+
+    private LostUpdateApp() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        System.out.println("main on a virtual thread: " + Thread.currentThread().isVirtual());
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            String name = "t" + t;
+            threads.add(new Thread(() -> {
+                for (int i = 0; i < 10; i++) {
+                    int read;
+                    synchronized (writes) {
+                        read = counter;
+                    }
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    synchronized (writes) {
+                        counter = read + 1;
+                        writes.add(name);
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        System.out.println("writes=" + String.join("", writes));
+        System.out.println("counter=" + counter);
+        if (args.length > 0 && args[0].equals("hour")) {
+            for (int minute = 0; minute < 60; minute++) {
+                Thread.sleep(60_000);
+            }
+            System.out.println("slept an hour");
+        }
+    }
+}
