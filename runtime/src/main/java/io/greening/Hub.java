@@ -63,6 +63,8 @@ public final class Hub implements Executor, AutoCloseable {
     private final java.util.Random picker;
     /** The hub's time when its clock is virtual; advanced by the carrier only. */
     private volatile long virtualNow;
+    /** Where the virtual clock started, in nanoTime and in wall-clock milliseconds. */
+    private final long virtualStartNanos, virtualStartMillis;
     /** Offloaded calls in flight for green threads of this hub: virtual time waits for them. */
     final AtomicInteger offloadsInFlight = new AtomicInteger();
     private final Selector selector;
@@ -97,6 +99,8 @@ public final class Hub implements Executor, AutoCloseable {
         this.options = options;
         this.picker = options.seed() == null ? null : new java.util.Random(options.seed());
         this.virtualNow = System.nanoTime();
+        this.virtualStartNanos = virtualNow;
+        this.virtualStartMillis = System.currentTimeMillis();
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
@@ -167,6 +171,18 @@ public final class Hub implements Executor, AutoCloseable {
     public static long now() {
         Hub hub = current();
         return hub != null ? hub.clock() : System.nanoTime();
+    }
+
+    /**
+     * The wall-clock time in milliseconds on the caller's hub: under a virtual clock, the wall time the hub started
+     * at plus the virtual time elapsed since; else {@link System#currentTimeMillis()}.
+     */
+    public static long currentTimeMillis() {
+        Hub hub = current();
+        if (hub == null || !hub.options.virtualClock()) {
+            return System.currentTimeMillis();
+        }
+        return hub.virtualStartMillis + (hub.virtualNow - hub.virtualStartNanos) / 1_000_000;
     }
 
     /** This hub's time: virtual or {@link System#nanoTime()}. */

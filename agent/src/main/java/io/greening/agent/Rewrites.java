@@ -88,6 +88,12 @@ public final class Rewrites {
             call(SLEEP, INVOKESTATIC, "java/lang/Thread", "sleep", "(JI)V", "SleepPatches#sleep"),
             call(SLEEP, INVOKESTATIC, "java/lang/Thread", "sleep", "(Ljava/time/Duration;)V", "SleepPatches#sleep"),
             call(SLEEP, INVOKEVIRTUAL, "java/util/concurrent/TimeUnit", "sleep", "(J)V", "SleepPatches#sleep"),
+            // clocks read the hub's time, so they agree with sleeps under clock=virtual: io.greening.patch.ClockPatches
+            call(SLEEP, INVOKESTATIC, "java/lang/System", "currentTimeMillis", "()J", "ClockPatches#currentTimeMillis"),
+            call(SLEEP, INVOKESTATIC, "java/lang/System", "nanoTime", "()J", "ClockPatches#nanoTime"),
+            call(SLEEP, INVOKESTATIC, "java/time/Instant", "now", "()Ljava/time/Instant;", "ClockPatches#now"),
+            call(SLEEP, INVOKESTATIC, "java/time/Clock", "systemUTC", "()Ljava/time/Clock;", "ClockPatches#systemUTC"),
+            call(SLEEP, INVOKESTATIC, "java/time/Clock", "systemDefaultZone", "()Ljava/time/Clock;", "ClockPatches#systemDefaultZone"),
 
             // ---- locks: no rows. JDK 25 virtual threads already release the hub's carrier when they block on
             // synchronized, Object.wait, j.u.c locks, conditions, semaphores, latches and queues (LocksOnHubTest).

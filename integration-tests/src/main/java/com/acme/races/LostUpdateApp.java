@@ -46,10 +46,13 @@ public final class LostUpdateApp {
         System.out.println("writes=" + String.join("", writes));
         System.out.println("counter=" + counter);
         if (args.length > 0 && args[0].equals("hour")) {
+            long start = System.nanoTime();
+            java.time.Instant startInstant = java.time.Instant.now();
             for (int minute = 0; minute < 60; minute++) {
                 Thread.sleep(60_000);
             }
-            System.out.println("slept an hour");
+            System.out.println("slept an hour: nanoTime says " + (System.nanoTime() - start) / 60_000_000_000L
+                    + " min, Instant.now says " + java.time.Duration.between(startInstant, java.time.Instant.now()).toMinutes() + " min");
         }
     }
 }
