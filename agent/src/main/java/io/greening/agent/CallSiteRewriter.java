@@ -138,27 +138,44 @@ public final class CallSiteRewriter extends ClassVisitor {
             if (opcode == Opcodes.INVOKESPECIAL && name.equals("<init>") && !news.isEmpty() && news.peek().owner.equals(owner)) {
                 constructed = news.pop();   // else it is a super(...) or this(...) call
             }
-            List<Rewrite> candidates = rows.get(name + descriptor);
-            if (candidates != null) {
-                for (Rewrite row : candidates) {
-                    if (row.kind() == Kind.CONSTRUCTOR) {
-                        if (constructed != null && constructed.duplicated && owner.equals(row.owner())) {
-                            replaceConstructor(row);
-                            return;
-                        }
-                    } else if (row.opcode() == opcode && owner.equals(row.owner())) {
-                        replaceCall(row);
-                        return;
-                    }
-                }
-                for (Rewrite row : candidates) {   // then the rows whose owner is a supertype of the call's
-                    if (row.opcode() == opcode && row.matchesSubtypes() && hierarchy.isSubtype(owner, row.owner())) {
-                        replaceCall(row);
-                        return;
-                    }
+            if (constructed != null && constructed.duplicated) {
+                Rewrite row = findConstructor(owner, descriptor);
+                if (row != null) {
+                    replaceConstructor(row);
+                    return;
                 }
             }
+            Rewrite row = findCall(opcode, owner, name, descriptor);
+            if (row != null) {
+                replaceCall(row);
+                return;
+            }
             super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+        }
+
+        private Rewrite findConstructor(String owner, String descriptor) {
+            for (Rewrite row : rows.getOrDefault("<init>" + descriptor, List.of())) {
+                if (row.kind() == Kind.CONSTRUCTOR && owner.equals(row.owner())) {
+                    return row;
+                }
+            }
+            return null;
+        }
+
+        private Rewrite findCall(int opcode, String owner, String name, String descriptor) {
+            List<Rewrite> candidates = rows.getOrDefault(name + descriptor, List.of());
+            for (Rewrite row : candidates) {
+                if (row.kind() != Kind.CONSTRUCTOR && row.opcode() == opcode && owner.equals(row.owner())) {
+                    return row;
+                }
+            }
+            for (Rewrite row : candidates) {   // then the rows whose owner is a supertype of the call's
+                if (row.kind() != Kind.CONSTRUCTOR && row.opcode() == opcode && row.matchesSubtypes()
+                        && hierarchy.isSubtype(owner, row.owner())) {
+                    return row;
+                }
+            }
+            return null;
         }
 
         private void replaceCall(Rewrite row) {
@@ -202,6 +219,25 @@ public final class CallSiteRewriter extends ClassVisitor {
         @Override
         public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
             justNew = null;
+            // A method reference (Thread::start, Socket::new) is a LambdaMetafactory call site whose second argument is
+            // the target: point it at the patch method, which has the same shape with the receiver first.
+            if (bootstrap.getOwner().equals("java/lang/invoke/LambdaMetafactory") && arguments.length >= 3
+                    && arguments[1] instanceof Handle target) {
+                Rewrite row = switch (target.getTag()) {
+                    case Opcodes.H_INVOKEVIRTUAL -> findCall(Opcodes.INVOKEVIRTUAL, target.getOwner(), target.getName(), target.getDesc());
+                    case Opcodes.H_INVOKEINTERFACE -> findCall(Opcodes.INVOKEINTERFACE, target.getOwner(), target.getName(), target.getDesc());
+                    case Opcodes.H_INVOKESTATIC -> findCall(Opcodes.INVOKESTATIC, target.getOwner(), target.getName(), target.getDesc());
+                    case Opcodes.H_NEWINVOKESPECIAL -> findConstructor(target.getOwner(), target.getDesc());
+                    default -> null;
+                };
+                if (row != null) {
+                    Object[] patched = arguments.clone();
+                    patched[1] = new Handle(Opcodes.H_INVOKESTATIC, row.patchClass(), row.patchMethod(), row.patchDescriptor(), false);
+                    super.visitInvokeDynamicInsn(name, descriptor, bootstrap, patched);
+                    onRewrite.accept(row);
+                    return;
+                }
+            }
             super.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments);
         }
 

@@ -37,9 +37,7 @@ public final class LostUpdateApp {
                 }
             }));
         }
-        for (Thread t : threads) {
-            t.start();
-        }
+        threads.forEach(Thread::start);   // a method reference: the agent rewrites these too
         for (Thread t : threads) {
             t.join();
         }
