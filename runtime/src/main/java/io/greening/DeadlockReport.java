@@ -95,7 +95,7 @@ public final class DeadlockReport {
      */
     static void onQuiet(Hub hub, GreenThread<?> root) {
         DeadlockReport report = analyze(hub);
-        boolean deterministic = hub.options().seed() != null || hub.options().virtualClock();
+        boolean deterministic = hub.options().isSeeded() || hub.options().virtualClock();
         if (report.isDeadlocked() || deterministic) {
             LOG.log(System.Logger.Level.WARNING, report.text);
         } else {

@@ -61,6 +61,8 @@ public final class Hub implements Executor, AutoCloseable {
     private final HubOptions options;
     /** Picks among ready tasks under {@code schedule=random:SEED}; null for FIFO. Carrier only. */
     private final java.util.Random picker;
+    /** Priorities and change points under {@code schedule=pct:...}; null otherwise. Carrier only. */
+    private final PctSchedule pct;
     /** The hub's time when its clock is virtual; advanced by the carrier only. */
     private volatile long virtualNow;
     /** Where the virtual clock started, in nanoTime and in wall-clock milliseconds. */
@@ -98,6 +100,7 @@ public final class Hub implements Executor, AutoCloseable {
         this.name = name;
         this.options = options;
         this.picker = options.seed() == null ? null : new java.util.Random(options.seed());
+        this.pct = options.pctDepth() > 0 ? new PctSchedule(picker, options.pctDepth(), options.pctSteps()) : null;
         this.virtualNow = System.nanoTime();
         this.virtualStartNanos = virtualNow;
         this.virtualStartMillis = System.currentTimeMillis();
@@ -389,8 +392,11 @@ public final class Hub implements Executor, AutoCloseable {
         }
     }
 
-    /** Removes a ready task chosen by the seeded PRNG: the one place where a random schedule decides. */
+    /** Removes a ready task chosen by the seeded schedule: the one place where a random or PCT schedule decides. */
     private Runnable pickAtRandom() {
+        if (pct != null) {
+            return pct.pick(ready);
+        }
         for (int skip = picker.nextInt(ready.size()); skip > 0; skip--) {
             ready.addLast(ready.pollFirst());
         }

@@ -21,7 +21,7 @@ public final class ReplayHint extends RuntimeException {
         try {
             return run.get();
         } catch (RuntimeException | Error e) {
-            if (options.seed() != null) {
+            if (options.isSeeded()) {
                 ReplayHint hint = new ReplayHint(options);
                 e.addSuppressed(hint);
                 LOG.log(System.Logger.Level.WARNING, hint.getMessage());

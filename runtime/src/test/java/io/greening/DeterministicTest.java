@@ -99,6 +99,49 @@ class DeterministicTest {
     }
 
     @Test
+    void pctSchedulesReplayBySeedAndVaryAcrossSeeds() {
+        Set<List<String>> distinct = new HashSet<>();
+        for (long seed = 1; seed <= 20; seed++) {
+            HubOptions options = HubOptions.DEFAULT.withPctSchedule(seed, 3, 50);
+            List<String> first = lostUpdateTrace(options);
+            for (int run = 0; run < 3; run++) {
+                assertEquals(first, lostUpdateTrace(options), "pct seed " + seed + " run " + run);
+            }
+            distinct.add(first);
+        }
+        assertTrue(distinct.size() > 5, "seeds must lead to different interleavings, saw " + distinct.size());
+        assertEquals("pct:4:3:50", HubOptions.parse("pct:4:3:50", "real").schedule());
+        assertEquals(HubOptions.DEFAULT.withPctSchedule(4, 3, 1000), HubOptions.parse("pct:4:3", "real"));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> HubOptions.parse("pct:4", "real"));
+        assertTrue(bad.getMessage().contains("pct:SEED:DEPTH"), bad.getMessage());
+    }
+
+    @Test
+    void pctOfDepthOneRunsTheHighestPriorityThreadUntilItBlocks() {
+        // No change points: a thread that only cedes stays the highest-priority ready one, so each runs its whole
+        // loop alone and no update is lost, whatever the seed. (A uniformly random schedule loses updates.)
+        for (long seed = 1; seed <= 10; seed++) {
+            List<String> trace = lostUpdateTrace(HubOptions.DEFAULT.withPctSchedule(seed, 1, 100));
+            assertEquals("final 15", trace.getLast(), "seed " + seed + ": " + trace);
+        }
+        assertNotEquals("final 15", lostUpdateTrace(HubOptions.DEFAULT.withRandomSchedule(1)).getLast());
+    }
+
+    @Test
+    void pctFindsTheCheckThenActRaceAndItsSeedReplaysIt() {
+        Long exposing = null;
+        for (long seed = 1; seed <= 200 && exposing == null; seed++) {
+            if (insertions(HubOptions.DEFAULT.withPctSchedule(seed, 2, 20)) == 2) {
+                exposing = seed;
+            }
+        }
+        assertNotNull(exposing, "a depth-2 schedule exposes the check-then-act race");
+        for (int replay = 0; replay < 5; replay++) {
+            assertEquals(2, insertions(HubOptions.DEFAULT.withPctSchedule(exposing, 2, 20)));
+        }
+    }
+
+    @Test
     void aFailureUnderARandomScheduleNamesTheSeedToReplay() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> Green.run(HubOptions.DEFAULT.withRandomSchedule(7), () -> { throw new IllegalStateException("bug"); }));

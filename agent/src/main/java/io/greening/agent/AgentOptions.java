@@ -40,7 +40,7 @@ public record AgentOptions(List<String> include, List<String> exclude, Set<Group
     static final String VALID_OPTIONS = "valid options: include=<pattern> (required, repeatable, e.g. include=com.acme.**), "
             + "exclude=<pattern> (repeatable), patch=threads|sleep|sockets|locks|files (repeatable, default all), "
             + "main=green|platform, hubs=<n>=1.., stall=<duration e.g. 100ms>|off, report=off|stderr|<file>, verbose=true|false, "
-            + "schedule=fifo|random:<seed>, clock=real|virtual";
+            + "schedule=fifo|random:<seed>|pct:<seed>:<depth>[:<steps>], clock=real|virtual";
 
     private static final List<String> KEYS = List.of("include", "exclude", "patch", "main", "hubs", "stall", "report", "verbose",
             "schedule", "clock");
@@ -124,8 +124,10 @@ public record AgentOptions(List<String> include, List<String> exclude, Set<Group
             }
         }
         String schedule = single(values, "schedule", "fifo").trim().toLowerCase(Locale.ROOT);
-        if (!schedule.equals("fifo") && !schedule.matches("random:-?[0-9]{1,18}")) {
-            throw new OptionException("bad value schedule=" + single(values, "schedule", "") + " (expected fifo or random:<seed>, e.g. random:42)");
+        if (!schedule.equals("fifo") && !schedule.matches("random:-?[0-9]{1,18}")
+                && !schedule.matches("pct:-?[0-9]{1,18}:[1-9][0-9]{0,5}(:[1-9][0-9]{0,8})?")) {
+            throw new OptionException("bad value schedule=" + single(values, "schedule", "")
+                    + " (expected fifo, random:<seed> or pct:<seed>:<depth>[:<steps>], e.g. random:42 or pct:42:3)");
         }
         String clock = single(values, "clock", "real").trim().toLowerCase(Locale.ROOT);
         if (!clock.equals("real") && !clock.equals("virtual")) {

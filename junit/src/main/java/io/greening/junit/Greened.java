@@ -27,7 +27,9 @@ public @interface Greened {
         /** In the order they became ready. */
         FIFO,
         /** With a PRNG seeded by {@link #seed()} (then {@code seed + 1}, ... for each repetition). */
-        RANDOM
+        RANDOM,
+        /** Probabilistic concurrency testing of depth {@link #pctDepth()}, seeded as {@link #RANDOM}. */
+        PCT
     }
 
     /** The schedule; FIFO by default. */
@@ -38,6 +40,12 @@ public @interface Greened {
 
     /** How many times to run the body (each under its own seed when RANDOM); stops at the first failure. */
     int repeat() default 1;
+
+    /** The PCT depth: how many ordering constraints a bug may need (PCT schedule only). */
+    int pctDepth() default 3;
+
+    /** The PCT horizon: change points fall among the first this many scheduling steps (PCT schedule only). */
+    int pctSteps() default 1000;
 
     /** Whether the hub keeps virtual time, so sleeps and timeouts take no real time. */
     boolean virtualTime() default false;

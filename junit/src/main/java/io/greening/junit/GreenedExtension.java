@@ -25,15 +25,17 @@ public final class GreenedExtension implements InvocationInterceptor {
         invocation.skip();   // the body runs below, on green threads, possibly many times
         for (int i = 0; i < Math.max(1, greened.repeat()); i++) {
             HubOptions options = HubOptions.DEFAULT.withVirtualClock(greened.virtualTime());
-            if (greened.schedule() == Greened.Schedule.RANDOM) {
-                options = options.withRandomSchedule(greened.seed() + i);
+            switch (greened.schedule()) {
+                case RANDOM -> options = options.withRandomSchedule(greened.seed() + i);
+                case PCT -> options = options.withPctSchedule(greened.seed() + i, greened.pctDepth(), greened.pctSteps());
+                case FIFO -> { }
             }
             try {
                 Green.run(options, () -> invoke(context));
             } catch (Throwable failure) {
                 throw new AssertionError("@Greened test failed under " + options + " (run " + (i + 1) + " of "
                         + greened.repeat() + "); replay with @Greened(schedule = " + greened.schedule()
-                        + (greened.schedule() == Greened.Schedule.RANDOM ? ", seed = " + options.seed() : "")
+                        + (options.isSeeded() ? ", seed = " + options.seed() : "")
                         + ", virtualTime = " + greened.virtualTime() + "): " + failure, failure);
             }
         }

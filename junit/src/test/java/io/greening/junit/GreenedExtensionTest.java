@@ -54,6 +54,25 @@ class GreenedExtensionTest {
         }
     }
 
+    /** The same race under PCT, run by the test kit below. */
+    static class RacyCounterUnderPct {
+        @Test
+        @Greened(schedule = Greened.Schedule.PCT, seed = 1, repeat = 50, pctDepth = 2, pctSteps = 10)
+        void counterIsExact() {
+            new RacyCounter().counterIsExact();
+        }
+    }
+
+    @Test
+    void pctFindsTheRaceAndNamesItsSeed() {
+        Events tests = EngineTestKit.engine("junit-jupiter").selectors(selectClass(RacyCounterUnderPct.class)).execute().testEvents();
+        tests.assertStatistics(stats -> stats.started(1).failed(1));
+        Throwable thrown = tests.failed().stream().findFirst().orElseThrow()
+                .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
+        assertTrue(thrown.getMessage().contains("schedule=pct:"), thrown.getMessage());
+        assertTrue(thrown.getMessage().contains("replay with @Greened(schedule = PCT, seed = "), thrown.getMessage());
+    }
+
     @Test
     void aFailingRepetitionNamesTheSeedThatReplaysIt() {
         Events tests = EngineTestKit.engine("junit-jupiter").selectors(selectClass(RacyCounter.class)).execute().testEvents();
