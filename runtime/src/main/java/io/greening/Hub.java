@@ -89,6 +89,8 @@ public final class Hub implements Executor, AutoCloseable {
     GreenThread<?> root;
     /** Set by {@link #runNext} on the carrier: the next task {@link #execute} receives goes to the front. */
     private boolean nextToFront;
+    /** Whether {@link #reportOutsideWork} has spoken for this seeded hub. */
+    private volatile boolean reportedOutsideWork;
     // Read by the stall monitor: how many tasks the loop has run, and whether it is running one now.
     @SuppressWarnings("unused")
     private long tasksRun;
@@ -258,10 +260,25 @@ public final class Hub implements Executor, AutoCloseable {
             }
             return;
         }
+        if (picker != null && !reportedOutsideWork && tasksRun() > 0) {   // the first work, which starts the program, comes from outside by nature
+            reportOutsideWork();
+        }
         remote.offer(task);
         if (sleeping && SLEEPING.compareAndSet(this, true, false)) {
             selector.wakeup();
         }
+    }
+
+    /**
+     * A seeded schedule replays only what happens on the hub: work handed in by another thread (a thread of code the
+     * agent did not select, a JDK thread, an offload or I/O completion) arrives when that thread says. Say so, once.
+     */
+    private void reportOutsideWork() {
+        reportedOutsideWork = true;
+        LOG.log(System.Logger.Level.WARNING, "hub " + name + " runs the seeded schedule " + options.schedule()
+                + ", but thread '" + Thread.currentThread().getName() + "' handed it work from outside the hub;"
+                + " interleavings that depend on when such work arrives may not replay. Select that thread's code"
+                + " with the agent's include= to bring it onto the hub.");
     }
 
     /**

@@ -197,6 +197,29 @@ class DeterministicTest {
     }
 
     @Test
+    void workHandedInFromOutsideASeededHubIsReportedOnce() throws Exception {
+        java.util.List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.greening.hub");
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override public void publish(java.util.logging.LogRecord r) { records.add(r); }
+            @Override public void flush() { }
+            @Override public void close() { }
+        };
+        logger.addHandler(handler);
+        try (Hub hub = Hub.start("seeded-hub", HubOptions.DEFAULT.withRandomSchedule(5))) {
+            hub.spawn(() -> { }).join();   // the work that starts a program comes from outside: not reported
+            assertEquals(List.of(), records);
+            hub.spawn(() -> { }).join();   // later work from this platform thread: outside the hub, reported
+            hub.spawn(() -> { }).join();   // once
+            assertEquals(1, records.size(), records.toString());
+            assertTrue(records.get(0).getMessage().contains("random:5"), records.get(0).getMessage());
+            assertTrue(records.get(0).getMessage().contains(Thread.currentThread().getName()), records.get(0).getMessage());
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
+    @Test
     void lockOrderInversionIsFoundOnDemand() throws Exception {
         ReentrantLock first = new ReentrantLock();
         ReentrantLock second = new ReentrantLock();
