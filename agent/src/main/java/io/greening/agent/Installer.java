@@ -52,9 +52,17 @@ final class Installer {
         if (options.groups().contains(AgentOptions.Group.LOCKS)) {
             try {
                 int sites = VirtualThreadTimeouts.install(instrumentation);
-                report.jdkSitesRewritten("VirtualThread.schedule", sites);
+                report.jdkSitesRewritten("locks VirtualThread.schedule", sites, "timed parks of green threads on hub timers");
             } catch (Exception | LinkageError e) {
                 LOG.log(System.Logger.Level.WARNING, "greening: timed parks of green threads keep the JDK's timer threads", e);
+            }
+        }
+        if (options.clock().equals("virtual")) {
+            try {
+                report.jdkSitesRewritten("clock System.nanoTime in java.util.concurrent", JdkClocks.install(instrumentation),
+                        "timed waits measure hub time");
+            } catch (Exception | LinkageError e) {
+                LOG.log(System.Logger.Level.WARNING, "greening: timed waits inside java.util.concurrent keep real time", e);
             }
         }
         ClassSelector selector = new ClassSelector(options.include(), options.exclude());

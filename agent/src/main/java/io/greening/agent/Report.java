@@ -23,7 +23,7 @@ public final class Report {
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final AtomicLong selected = new AtomicLong();
     private final AtomicLong transformed = new AtomicLong();
-    private final Map<String, Integer> jdkRewrites = new ConcurrentHashMap<>();
+    private final Map<String, String> jdkRewrites = new ConcurrentHashMap<>();
 
     Report(boolean verbose) {
         this.verbose = verbose;
@@ -95,9 +95,9 @@ public final class Report {
     }
 
     /** Call sites rewritten inside the JDK (not counted as an application class), e.g. VirtualThread's timeouts. */
-    void jdkSitesRewritten(String label, int count) {
+    void jdkSitesRewritten(String label, int count, String why) {
         if (count > 0) {
-            jdkRewrites.put(label, count);
+            jdkRewrites.put(label, count + " (" + why + ")");
         }
     }
 
@@ -149,8 +149,7 @@ public final class Report {
         }
         out.append("  call sites rewritten: ").append(total).append('\n');
         lines.forEach((k, n) -> out.append("    ").append(k).append(' ').append(n).append('\n'));
-        new TreeMap<>(jdkRewrites).forEach((k, n) -> out.append("  jdk: locks ").append(k).append(' ').append(n)
-                .append(" (timed parks of green threads on hub timers)\n"));
+        new TreeMap<>(jdkRewrites).forEach((k, n) -> out.append("  jdk: ").append(k).append(' ').append(n).append('\n'));
         failures().forEach((c, why) -> out.append("  failed: ").append(c).append(": ").append(why).append('\n'));
         checks.forEach(line -> out.append("  ").append(line).append('\n'));
         out.append("  peak platform threads: ").append(peakPlatformThreads).append(" (ThreadMXBean); OS threads now: ")

@@ -49,7 +49,9 @@ public final class LostUpdateApp {
             for (int minute = 0; minute < 60; minute++) {
                 Thread.sleep(60_000);
             }
-            System.out.println("slept an hour: nanoTime says " + (System.nanoTime() - start) / 60_000_000_000L
+            // a timed wait inside the JDK (a latch nobody counts down): its timeout is on the hub's clock too
+            boolean counted = new java.util.concurrent.CountDownLatch(1).await(30, java.util.concurrent.TimeUnit.MINUTES);
+            System.out.println("slept an hour, then waited on a latch (counted down: " + counted + "): nanoTime says " + (System.nanoTime() - start) / 60_000_000_000L
                     + " min, Instant.now says " + java.time.Duration.between(startInstant, java.time.Instant.now()).toMinutes() + " min");
         }
     }
