@@ -51,7 +51,7 @@ final class Installer {
         Report report = new Report(options.verbose());
         if (options.groups().contains(AgentOptions.Group.LOCKS)) {
             try {
-                int sites = VirtualThreadTimeouts.install(instrumentation);
+                int sites = JdkCallSites.virtualThreadTimeouts(instrumentation);
                 report.jdkSitesRewritten("locks VirtualThread.schedule", sites, "timed parks of green threads on hub timers");
             } catch (Exception | LinkageError e) {
                 LOG.log(System.Logger.Level.WARNING, "greening: timed parks of green threads keep the JDK's timer threads", e);
@@ -59,7 +59,7 @@ final class Installer {
         }
         if (options.clock().equals("virtual")) {
             try {
-                report.jdkSitesRewritten("clock System.nanoTime in java.util.concurrent", JdkClocks.install(instrumentation),
+                report.jdkSitesRewritten("clock System.nanoTime in java.util.concurrent", JdkCallSites.concurrentClocks(instrumentation),
                         "timed waits measure hub time");
             } catch (Exception | LinkageError e) {
                 LOG.log(System.Logger.Level.WARNING, "greening: timed waits inside java.util.concurrent keep real time", e);
