@@ -74,7 +74,7 @@ public final class EchoC10k {
                 byKey.put(system + "/" + count, row);
             }
         }
-        String header = "system,connections,round_trips,seconds,p50_us,p99_us,errors,peak_threads,peak_rss_kb,server_cpu_s";
+        String header = "system,connections,round_trips,seconds,p50_us,p99_us,errors,peak_threads,peak_rss_kb,server_cpu_s,client_cpu_percent";
         ChildJvm.writeCsv(results, "echo-c10k.csv", header, rows);
         String table = table(counts, systems, byKey);
         Files.writeString(results.resolve("echo-c10k.md"), table, StandardCharsets.UTF_8);
@@ -122,12 +122,12 @@ public final class EchoC10k {
             server.waitFor(5, TimeUnit.SECONDS);
         }
         if (result == null) {
-            result = count + ",0," + measure + ",0,0,-1";
+            result = count + ",0," + measure + ",0,0,-1,0";
         }
         String[] load = result.split(",");
         return new String[] {load[0], load[1], load[2], load[3], load[4], load[5],
                 Long.toString(peakThreads.get()), Long.toString(peakRss.get()),
-                String.format(Locale.ROOT, "%.2f", cpuTicks.get() / (double) CLOCK_TICKS_PER_SECOND)};
+                String.format(Locale.ROOT, "%.2f", cpuTicks.get() / (double) CLOCK_TICKS_PER_SECOND), load[6]};
     }
 
     private static void sample(long pid, AtomicLong peakThreads, AtomicLong peakRss, AtomicLong cpuTicks) {
@@ -161,14 +161,14 @@ public final class EchoC10k {
 
     private static String table(String[] counts, String[] systems, Map<String, String[]> byKey) {
         StringBuilder out = new StringBuilder();
-        out.append("| connections | server | round trips/s | p50 latency | p99 latency | peak OS threads | peak RSS | server CPU | errors |\n");
-        out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.append("| connections | server | round trips/s | p50 latency | p99 latency | peak OS threads | peak RSS | server CPU (whole run) | load generator CPU | errors |\n");
+        out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String count : counts) {
             for (String system : systems) {
                 String[] r = byKey.get(system + "/" + count);
-                out.append(String.format(Locale.ROOT, "| %,d | %s | %,.0f | %s ms | %s ms | %,d | %,d MB | %s s | %s |%n",
+                out.append(String.format(Locale.ROOT, "| %,d | %s | %,.0f | %s ms | %s ms | %,d | %,d MB | %s s | %s%% | %s |%n",
                         Integer.parseInt(count), system, throughput(r), millis(r[3]), millis(r[4]),
-                        Long.parseLong(r[6]), Long.parseLong(r[7]) / 1024, r[8], r[5]));
+                        Long.parseLong(r[6]), Long.parseLong(r[7]) / 1024, r[8], r[9], r[5]));
             }
         }
         out.append("\n| connections | greened / virtual | greened / platform | greened / netty |\n|---:|---:|---:|---:|\n");

@@ -16,7 +16,7 @@ import java.util.Iterator;
  * one OS thread whatever the server, and every server sees exactly the same load. Connects all connections first
  * (blocking, one by one), runs {@code warmupSeconds}, then counts round trips and records each one's latency for
  * {@code measureSeconds}, then closes every connection. Prints one result line:
- * {@code RESULT connections,roundTrips,seconds,p50Micros,p99Micros,errors}.
+ * {@code RESULT connections,roundTrips,seconds,p50Micros,p99Micros,errors,clientCpuPercent}.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar io.greening.bench.EchoLoad &lt;port&gt; &lt;connections&gt; [warmupSeconds=2] [measureSeconds=3] [messageBytes=32]</pre>
  */
@@ -57,8 +57,14 @@ public final class EchoLoad {
         long[] latencies = new long[1 << 20];
         int count = 0;
         long errors = 0;
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        long cpuAtMeasureStart = -1;
         long now;
         while ((now = System.nanoTime()) < measureUntil) {
+            if (cpuAtMeasureStart < 0 && now >= measureFrom) {
+                cpuAtMeasureStart = os.getProcessCpuTime();
+            }
             selector.select(100);
             Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
             while (ready.hasNext()) {
@@ -91,6 +97,8 @@ public final class EchoLoad {
                 send(channels[i], message);
             }
         }
+        // how busy the load generator itself was while measuring: near 100% of a core means it may be the bound
+        double clientCpuPercent = (os.getProcessCpuTime() - cpuAtMeasureStart) / (measureSeconds * 1e7);
         for (SocketChannel channel : channels) {
             channel.close();
         }
@@ -99,7 +107,7 @@ public final class EchoLoad {
         double p50 = count == 0 ? 0 : latencies[(int) (count * 0.50)] / 1e3;
         double p99 = count == 0 ? 0 : latencies[Math.min(count - 1, (int) (count * 0.99))] / 1e3;
         ChildJvm.report(connections + "," + count + "," + measureSeconds + "," + String.format("%.1f", p50) + ","
-                + String.format("%.1f", p99) + "," + errors);
+                + String.format("%.1f", p99) + "," + errors + "," + String.format("%.0f", clientCpuPercent));
     }
 
     /** Writes the whole (small) message; a full socket buffer here would be a bug of the load, so spin on it. */
