@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * java -cp benchmarks/target/benchmarks.jar io.greening.bench.EchoC10k &lt;repository root&gt; &lt;results dir&gt;
  *     [connections=1000,10000] [warmupSeconds=2] [measureSeconds=3] [systems=platform,greened,virtual,netty]
  * </pre>
+ * ({@code greened-2hubs}: greened with the agent option {@code hubs=2}, one hub per core.)
  */
 public final class EchoC10k {
     private static final long CLOCK_TICKS_PER_SECOND = 100;
@@ -62,6 +63,8 @@ public final class EchoC10k {
                         }
                         server.addAll(List.of("-cp", apps, "com.acme.apps.EchoApp", "server", count));
                     }
+                    case "greened-2hubs" -> server.addAll(List.of("-javaagent:" + agent + "=include=com.acme.**,hubs=2",
+                            "-cp", apps, "com.acme.apps.EchoApp", "server", count));
                     case "virtual" -> server.addAll(List.of("-cp", jar, VirtualEchoServer.class.getName(), count));
                     case "netty" -> server.addAll(List.of("-cp", jar, NettyEchoServer.class.getName(), "2"));
                     default -> throw new IllegalArgumentException("unknown system " + system);
