@@ -6,11 +6,11 @@
 # Writes benchmarks/results/echo-c10k.csv|md (the last run) and echo-c10k-run<r>.csv|md, then the charts
 # (echo-throughput.png, echo-p99.png: medians over the runs, via Charts, which also redraws the other charts).
 # Usage: [RUNS=1] benchmarks/echo-c10k.sh [connections=1000,10000] [warmupSeconds=2] [measureSeconds=3] [systems=platform,greened,virtual,netty]
-# JFR=/tmp/greened.jfr also records the greened server (one file per connection count). RUNS=4 as measured.
+# OUT=<dir> and CHART_DIR=<dir> put results and charts elsewhere. JFR=/tmp/greened.jfr also records the greened server (one file per connection count). RUNS=3 as measured in README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
-OUT=benchmarks/results
+OUT="${OUT:-benchmarks/results}"
 if [ ! -f benchmarks/target/benchmarks.jar ] || [ ! -f agent/target/greening.jar ] \
     || [ ! -f integration-tests/target/classes/com/acme/apps/EchoApp.class ]; then
   (unset JAVA_HOME; mvn -B -q -DskipTests package)
@@ -23,4 +23,4 @@ for run in $(seq 1 "${RUNS:-1}"); do
   cp "$OUT/echo-c10k.csv" "$OUT/echo-c10k-run$run.csv"
   cp "$OUT/echo-c10k.md" "$OUT/echo-c10k-run$run.md"
 done
-"$JAVA" -cp benchmarks/target/benchmarks.jar io.greening.bench.Charts "$OUT" benchmarks
+"$JAVA" -cp benchmarks/target/benchmarks.jar io.greening.bench.Charts "$OUT" "${CHART_DIR:-benchmarks}"
