@@ -67,6 +67,7 @@ public final class Charts {
             grouped(out.resolve("memory"), "Retained heap per parked thread (lower is better)", "bytes per thread",
                     readCsv(memory), 2, false, 1.0);
         }
+        echo(results, out);
         Path sleepers = results.resolve("sleepers.csv");
         if (Files.exists(sleepers)) {
             grouped(out.resolve("sleepers-p99"), "Sleepers: timer lateness p99 (log scale, lower is better)", "milliseconds",
@@ -142,6 +143,48 @@ public final class Charts {
     /** One series per system (CSV column 0), one category per thread count (column 1), values from {@code column}. */
     private static void grouped(Path file, String title, String unit, List<String[]> rows, int column, boolean log,
                                 double divisor) throws IOException {
+        grouped(file, title, "threads", unit, rows, column, log, divisor);
+    }
+
+    /**
+     * The echo C10K runs ({@code echo-c10k-run*.csv}, one per {@code RUNS} of echo-c10k.sh): the median over the
+     * runs of each server's round trips per second and p99 latency, written to {@code echo-c10k-medians.csv} and
+     * drawn as {@code echo-throughput.png} and {@code echo-p99.png}.
+     */
+    private static void echo(Path results, Path out) throws IOException {
+        Map<String, List<double[]>> byKey = new LinkedHashMap<>();
+        try (var files = Files.list(results)) {
+            for (Path run : files.filter(f -> f.getFileName().toString().matches("echo-c10k-run\\d+\\.csv")).sorted().toList()) {
+                for (String[] row : readCsv(run)) {
+                    byKey.computeIfAbsent(row[0] + "," + row[1], k -> new ArrayList<>()).add(new double[] {
+                            Double.parseDouble(row[2]) / Double.parseDouble(row[3]), Double.parseDouble(row[5]) / 1000});
+                }
+            }
+        }
+        if (byKey.isEmpty()) {
+            return;
+        }
+        List<String> medians = new ArrayList<>();
+        for (Map.Entry<String, List<double[]>> entry : byKey.entrySet()) {
+            medians.add(entry.getKey() + "," + Math.round(median(entry.getValue(), 0)) + ","
+                    + String.format(java.util.Locale.ROOT, "%.1f", median(entry.getValue(), 1)) + "," + entry.getValue().size());
+        }
+        Path file = ChildJvm.writeCsv(results, "echo-c10k-medians.csv", "system,connections,round_trips_per_s,p99_ms,runs", medians);
+        List<String[]> rows = readCsv(file);
+        grouped(out.resolve("echo-throughput"), "Echo C10K: round trips per second, median of runs (higher is better)",
+                "connections", "round trips / s", rows, 2, false, 1.0);
+        grouped(out.resolve("echo-p99"), "Echo C10K: p99 round-trip latency, median of runs (lower is better)",
+                "connections", "milliseconds", rows, 3, false, 1.0);
+    }
+
+    private static double median(List<double[]> values, int index) {
+        double[] sorted = values.stream().mapToDouble(v -> v[index]).sorted().toArray();
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    private static void grouped(Path file, String title, String xAxis, String unit, List<String[]> rows, int column,
+                                boolean log, double divisor) throws IOException {
         Map<String, Map<String, Number>> bySystem = new LinkedHashMap<>();
         TreeMap<Long, String> sortedCounts = new TreeMap<>();
         for (String[] row : rows) {
@@ -155,7 +198,7 @@ public final class Charts {
         }
         List<String> counts = new ArrayList<>(sortedCounts.values());
         CategoryChart chart = new CategoryChartBuilder().width(1000).height(520).title(title)
-                .xAxisTitle("threads").yAxisTitle(unit).build();
+                .xAxisTitle(xAxis).yAxisTitle(unit).build();
         chart.getStyler().setYAxisLogarithmic(log);
         if (log) {
             chart.getStyler().setYAxisMin(0.01);

@@ -27,6 +27,11 @@ final class ChildJvm {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
+        return runCommand(command);
+    }
+
+    /** Runs {@code command} (a whole JVM command line); returns its result line (without the prefix), or null. */
+    static String runCommand(List<String> command) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String result = null;

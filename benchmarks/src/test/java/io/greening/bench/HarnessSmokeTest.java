@@ -6,7 +6,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -56,5 +60,20 @@ class HarnessSmokeTest {
         assertEquals(SleepersHarness.HEADER.split(",").length, row.length, String.join(",", row));
         assertTrue(Long.parseLong(row[2]) > 0, "wall time");
         assertTrue(Integer.parseInt(row[3]) >= 0, "median lateness: a green sleep does not end before its time");
+    }
+
+    @Test
+    void echoHarnessRunsTheLoadAgainstForkedServers(@TempDir Path results) throws Exception {
+        // virtual and netty only: the platform and greened servers need the integration-tests classes and the
+        // agent jar, which this module's build does not depend on.
+        EchoC10k.main(new String[] {"..", results.toString(), "20", "0.2", "0.3", "virtual,netty"});
+        List<String> rows = Files.readAllLines(results.resolve("echo-c10k.csv"));
+        assertEquals(3, rows.size(), String.join("\n", rows));
+        for (String line : rows.subList(1, rows.size())) {
+            String[] row = line.split(",");
+            assertEquals("20", row[1], line);
+            assertTrue(Long.parseLong(row[2]) > 0, "round trips were measured: " + line);
+            assertEquals("0", row[6], "no echo errors: " + line);
+        }
     }
 }

@@ -1,0 +1,204 @@
+package io.greening.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Echo C10K, side by side: the same client load ({@link EchoLoad}, one NIO thread in its own JVM) against four
+ * servers, each in its own JVM: the unmodified thread-per-connection {@code com.acme.apps.EchoApp} server on
+ * platform threads, the same server greened by the agent, the same loop on JDK virtual threads
+ * ({@link VirtualEchoServer}), and Netty ({@link NettyEchoServer}, two NIO event-loop threads). For each
+ * connection count: round trips per second, p50/p99 round-trip latency, the server's peak OS threads and peak RSS
+ * ({@code Threads} and {@code VmHWM} of {@code /proc/<pid>/status}, sampled every 5 ms) and its CPU time.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.greening.bench.EchoC10k &lt;repository root&gt; &lt;results dir&gt;
+ *     [connections=1000,10000] [warmupSeconds=2] [measureSeconds=3] [systems=platform,greened,virtual,netty]
+ * </pre>
+ * ({@code greened-2hubs}: greened with the agent option {@code hubs=2}, one hub per core.)
+ */
+public final class EchoC10k {
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+    private EchoC10k() {}
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(args[0]);
+        Path results = Path.of(args[1]);
+        String[] counts = (args.length > 2 ? args[2] : "1000,10000").split(",");
+        String warmup = args.length > 3 ? args[3] : "2";
+        String measure = args.length > 4 ? args[4] : "3";
+        String[] systems = (args.length > 5 ? args[5] : "platform,greened,virtual,netty").split(",");
+
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String jar = System.getProperty("java.class.path");
+        String apps = root.resolve("integration-tests/target/classes").toString();
+        String agent = root.resolve("agent/target/greening.jar").toString();
+        String jfr = System.getProperty("echo.jfr"); // e.g. -Decho.jfr=/tmp/greened.jfr records the greened server
+
+        List<String> rows = new ArrayList<>();
+        Map<String, String[]> byKey = new LinkedHashMap<>();
+        for (String count : counts) {
+            for (String system : systems) {
+                List<String> server = new ArrayList<>(List.of(java));
+                switch (system) {
+                    case "platform" -> server.addAll(List.of("-cp", apps, "com.acme.apps.EchoApp", "server", count));
+                    case "greened" -> {
+                        server.add("-javaagent:" + agent + "=include=com.acme.**");
+                        if (jfr != null) {
+                            server.add("-XX:StartFlightRecording=filename=" + jfr.replace(".jfr", "-" + count + ".jfr")
+                                    + ",settings=profile");
+                        }
+                        server.addAll(List.of("-cp", apps, "com.acme.apps.EchoApp", "server", count));
+                    }
+                    case "greened-2hubs" -> server.addAll(List.of("-javaagent:" + agent + "=include=com.acme.**,hubs=2",
+                            "-cp", apps, "com.acme.apps.EchoApp", "server", count));
+                    case "virtual" -> server.addAll(List.of("-cp", jar, VirtualEchoServer.class.getName(), count));
+                    case "netty" -> server.addAll(List.of("-cp", jar, NettyEchoServer.class.getName(), "2"));
+                    default -> throw new IllegalArgumentException("unknown system " + system);
+                }
+                System.out.printf("%s, %s connections...%n", system, count);
+                String[] row = runOne(server, java, jar, count, warmup, measure);
+                String line = system + "," + String.join(",", row);
+                System.out.println("  " + line);
+                rows.add(line);
+                byKey.put(system + "/" + count, row);
+            }
+        }
+        String header = "system,connections,round_trips,seconds,p50_us,p99_us,errors,peak_threads,peak_rss_kb,server_cpu_s,client_cpu_percent";
+        ChildJvm.writeCsv(results, "echo-c10k.csv", header, rows);
+        String table = table(counts, systems, byKey);
+        Files.writeString(results.resolve("echo-c10k.md"), table, StandardCharsets.UTF_8);
+        System.out.println();
+        System.out.println(table);
+    }
+
+    /** Starts the server, waits for its port, runs the load in a client JVM, returns the row's figures. */
+    private static String[] runOne(List<String> serverCommand, String java, String jar, String count,
+                                   String warmup, String measure) throws Exception {
+        Process server = new ProcessBuilder(serverCommand).redirectErrorStream(true).start();
+        BufferedReader serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        String port = null;
+        for (String line; (line = serverOut.readLine()) != null; ) {
+            if (line.startsWith("# port=")) {
+                port = line.substring("# port=".length()).trim();
+                break;
+            }
+            System.out.println("    server| " + line);
+        }
+        if (port == null) {
+            throw new IllegalStateException("server did not start: " + serverCommand);
+        }
+        Thread.ofPlatform().daemon().start(() -> drain(serverOut));
+        long pid = server.pid();
+        AtomicLong peakThreads = new AtomicLong();
+        AtomicLong peakRss = new AtomicLong();
+        AtomicLong cpuTicks = new AtomicLong();
+        Thread sampler = Thread.ofPlatform().daemon().start(() -> {
+            while (!Thread.currentThread().isInterrupted() && server.isAlive()) {
+                sample(pid, peakThreads, peakRss, cpuTicks);
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        String result = ChildJvm.runCommand(List.of(java, "-cp", jar, EchoLoad.class.getName(), port, count, warmup, measure));
+        sample(pid, peakThreads, peakRss, cpuTicks);
+        sampler.interrupt();
+        sampler.join();
+        if (!server.waitFor(5, TimeUnit.SECONDS)) {
+            server.destroy();
+            server.waitFor(5, TimeUnit.SECONDS);
+        }
+        if (result == null) {
+            result = count + ",0," + measure + ",0,0,-1,0";
+        }
+        String[] load = result.split(",");
+        return new String[] {load[0], load[1], load[2], load[3], load[4], load[5],
+                Long.toString(peakThreads.get()), Long.toString(peakRss.get()),
+                String.format(Locale.ROOT, "%.2f", cpuTicks.get() / (double) CLOCK_TICKS_PER_SECOND), load[6]};
+    }
+
+    private static void sample(long pid, AtomicLong peakThreads, AtomicLong peakRss, AtomicLong cpuTicks) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("Threads:")) {
+                    peakThreads.accumulateAndGet(Long.parseLong(line.substring(8).trim()), Math::max);
+                } else if (line.startsWith("VmHWM:")) {
+                    peakRss.accumulateAndGet(Long.parseLong(line.substring(6).replace("kB", "").trim()), Math::max);
+                }
+            }
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            cpuTicks.set(Long.parseLong(fields[11]) + Long.parseLong(fields[12])); // utime + stime
+        } catch (IOException | UncheckedIOException | NumberFormatException e) {
+            // the process has just exited: keep the last sample
+        }
+    }
+
+    private static void drain(BufferedReader out) {
+        try {
+            for (String line; (line = out.readLine()) != null; ) {
+                if (!line.startsWith("#") && !line.startsWith("server:")) {
+                    System.out.println("    server| " + line);
+                }
+            }
+        } catch (IOException e) {
+            // the server is gone
+        }
+    }
+
+    private static String table(String[] counts, String[] systems, Map<String, String[]> byKey) {
+        StringBuilder out = new StringBuilder();
+        out.append("| connections | server | round trips/s | p50 latency | p99 latency | peak OS threads | peak RSS | server CPU (whole run) | load generator CPU | errors |\n");
+        out.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (String count : counts) {
+            for (String system : systems) {
+                String[] r = byKey.get(system + "/" + count);
+                out.append(String.format(Locale.ROOT, "| %,d | %s | %,.0f | %s ms | %s ms | %,d | %,d MB | %s s | %s%% | %s |%n",
+                        Integer.parseInt(count), system, throughput(r), millis(r[3]), millis(r[4]),
+                        Long.parseLong(r[6]), Long.parseLong(r[7]) / 1024, r[8], r[9], r[5]));
+            }
+        }
+        out.append("\n| connections | greened / virtual | greened / platform | greened / netty |\n|---:|---:|---:|---:|\n");
+        for (String count : counts) {
+            String[] greened = byKey.get("greened/" + count);
+            if (greened == null) {
+                continue;
+            }
+            out.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s |%n", Integer.parseInt(count),
+                    ratio(greened, byKey.get("virtual/" + count)), ratio(greened, byKey.get("platform/" + count)),
+                    ratio(greened, byKey.get("netty/" + count))));
+        }
+        return out.toString();
+    }
+
+    private static double throughput(String[] row) {
+        return Long.parseLong(row[1]) / Double.parseDouble(row[2]);
+    }
+
+    private static String millis(String micros) {
+        return String.format(Locale.ROOT, "%.2f", Double.parseDouble(micros) / 1000);
+    }
+
+    private static String ratio(String[] a, String[] b) {
+        if (b == null || throughput(b) == 0) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%.2fx", throughput(a) / throughput(b));
+    }
+}
