@@ -205,7 +205,7 @@ public final class StartupHarness {
         }
     }
 
-    /** The kernel's THP mode (the bracketed word): with {@code always}, RSS moves in 2 MB steps from run to run. */
+    /** The kernel's transparent huge page mode (the bracketed word), which bears on RSS figures. */
     private static String transparentHugePages() {
         try {
             String modes = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
