@@ -4,7 +4,8 @@
 # 2 cores. Usage: benchmarks/run.sh [JMH options], e.g. benchmarks/run.sh -f 1 -wi 3 -i 5 (the default).
 # RUNS=3 repeats the JMH run (jmh-run1.json ...) to show run-to-run variance; RATIO_ROUNDS sets the
 # rounds of the interleaved switch and spawn comparisons (Interleaved); SLEEPERS_MAX=100000 skips the 1M
-# sleepers run. The load average before each step goes to results/load.txt: the machine may be shared.
+# sleepers run. The load average before each step goes to results/load.txt. The switch and spawn charts are
+# drawn from one JMH run: HEADLINE_JMH (default jmh-run1.json; name the quietest run in load.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
@@ -37,4 +38,4 @@ load memory
 load sleepers
 "$JAVA" -cp "$JAR" io.greening.bench.SleepersHarness "$OUT" "${SLEEPERS_MAX:-1000000}"
 load done
-"$JAVA" -cp "$JAR" io.greening.bench.Charts "$OUT" benchmarks
+"$JAVA" -cp "$JAR" io.greening.bench.Charts "$OUT" benchmarks "switch:${HEADLINE_JMH:-jmh-run1.json}" memory sleepers jmh-tables

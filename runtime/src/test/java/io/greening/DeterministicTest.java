@@ -152,7 +152,6 @@ class DeterministicTest {
     @Test
     void virtualTimeJumpsToTheNextTimer() {
         HubOptions virtual = HubOptions.DEFAULT.withVirtualClock(true);
-        long realStart = System.nanoTime();
         List<String> log = Green.run(virtual, () -> {
             List<String> events = new ArrayList<>();
             long start = Hub.now();
@@ -177,8 +176,7 @@ class DeterministicTest {
         });
         assertEquals(List.of("hour 1 at 60 min", "half past at 90 min", "timeout at 120 min", "hour 2 at 120 min",
                 "hour 3 at 180 min"), log);
-        // Three simulated hours in real time well below one of them: the class-level @Timeout bounds it at 60 s.
-        assertTrue(System.nanoTime() - realStart < TimeUnit.HOURS.toNanos(1));
+        // Three simulated hours in real time: the class-level @Timeout(60) is what fails a clock that does not jump.
     }
 
     @Test

@@ -2,9 +2,12 @@ package io.greening.patch;
 
 import io.greening.Green;
 import io.greening.Hub;
+import io.greening.HubOptions;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -33,12 +36,18 @@ class SleepPatchesTest {
         });
     }
 
+    /**
+     * What the patch adds over the JDK's own sleep (which also frees the carrier of a virtual thread): the sleep is a
+     * timer of the hub, so the hub knows the sleeper will wake. A seeded hub whose green threads are all blocked with
+     * no hub timer pending is deadlocked after its 1 s grace ({@code GreenDeadlockException}); with the JDK's sleep
+     * (a timer of the JDK's own unparker thread) this 1.5 s sleep would be taken for a deadlock.
+     */
     @Test
-    void aSleepingGreenThreadLetsTheOthersOfItsHubRun() {
-        String order = Green.run(() -> {
+    void aGreenSleepIsAHubTimerSoASeededHubWaitsForIt() {
+        String order = Green.run(HubOptions.DEFAULT.withRandomSchedule(7), () -> {
             StringBuilder seen = new StringBuilder();
             var sleeper = Green.spawn(() -> {
-                SleepPatches.sleep(50);
+                SleepPatches.sleep(1_500);
                 seen.append("sleeper ");
                 return null;
             });
@@ -48,6 +57,26 @@ class SleepPatchesTest {
             return seen.toString();
         });
         assertEquals("other sleeper ", order);
+    }
+
+    /** Under a virtual clock a patched hour of sleep ends at once, with the hub's time one hour further. */
+    @Test
+    void underAVirtualClockAnHourOfSleepAdvancesHubTimeByAnHour() {
+        List<Long> advanced = Green.run(HubOptions.DEFAULT.withVirtualClock(true), () -> {
+            List<Long> minutes = new ArrayList<>();
+            long start = Hub.now();
+            SleepPatches.sleep(TimeUnit.HOURS.toMillis(1));
+            minutes.add(TimeUnit.NANOSECONDS.toMinutes(Hub.now() - start));
+            SleepPatches.sleep(Duration.ofHours(1));
+            minutes.add(TimeUnit.NANOSECONDS.toMinutes(Hub.now() - start));
+            SleepPatches.sleep(TimeUnit.HOURS, 1);
+            minutes.add(TimeUnit.NANOSECONDS.toMinutes(Hub.now() - start));
+            SleepPatches.sleep(TimeUnit.HOURS.toMillis(1), 999_999);
+            minutes.add(TimeUnit.NANOSECONDS.toMinutes(Hub.now() - start));
+            return minutes;
+        });
+        // Three hours and more of virtual sleep within the class's 60 s @Timeout.
+        assertEquals(List.of(60L, 120L, 180L, 240L), advanced);
     }
 
     @Test
@@ -82,7 +111,9 @@ class SleepPatchesTest {
             }
         });
         asleep.await();
-        while (sleeper.thread().getState() != Thread.State.WAITING) {
+        // WAITING on a hub timer; TIMED_WAITING in the JDK's own sleep, where the interrupt must work the same way
+        while (sleeper.thread().getState() != Thread.State.WAITING
+                && sleeper.thread().getState() != Thread.State.TIMED_WAITING) {
             Thread.onSpinWait();
         }
         sleeper.thread().interrupt();

@@ -6,27 +6,41 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.style.Styler;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Draws the README's charts (PNG, XChart) from the results the benchmarks wrote: JMH's JSON ({@code jmh-*.json}:
- * the median iteration, averaged over the runs found), {@code memory.csv} and {@code sleepers.csv}; prints the JMH
- * results as Markdown tables.
+ * Draws the charts of {@code benchmarks/README.md} (PNG, XChart), each from exactly the raw file its title names:
+ * <ul>
+ * <li>{@code switch:<jmh json>}: {@code switch.png} and {@code spawn.png}, the JMH score (the mean JMH prints, with
+ *     its error in the raw text file) of each {@code SwitchBenchmark} and {@code SpawnBenchmark} of that one run;
+ * <li>{@code memory}: {@code memory.png} from {@code memory.csv};
+ * <li>{@code sleepers}: {@code sleepers-p99.png} from {@code sleepers.csv};
+ * <li>{@code echo}: {@code echo-c10k-medians.csv}, the medians over the runs {@code echo-c10k-run*.csv}, then
+ *     {@code echo-throughput.png} and {@code echo-p99.png} from it;
+ * <li>{@code jmh-tables}: {@code jmh-tables.md}, every JMH run ({@code jmh-*.json}) as a Markdown table.
+ * </ul>
+ * With no chart named, all of them, with the switch and spawn charts from {@value #HEADLINE_JMH} (the quiet run
+ * the README's headline quotes).
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.greening.bench.Charts benchmarks/results benchmarks
+ * java -cp benchmarks/target/benchmarks.jar io.greening.bench.Charts benchmarks/results benchmarks [chart...]
  * </pre>
  */
 public final class Charts {
+    /** The JMH run the README's switch and spawn figures and charts come from. */
+    static final String HEADLINE_JMH = "jmh-run5.json";
+
     /** One JMH result: benchmark class and method, mean score, its error, the fastest and the median iteration. */
     private static final Pattern JMH_ENTRY = Pattern.compile(
             "\"benchmark\"\\s*:\\s*\"[\\w.]+\\.(\\w+Benchmark)\\.(\\w+)\".*?\"primaryMetric\"\\s*:\\s*\\{\\s*"
@@ -40,79 +54,86 @@ public final class Charts {
         System.setProperty("java.awt.headless", "true");
         Path results = Path.of(args.length >= 1 ? args[0] : "benchmarks/results");
         Path out = Path.of(args.length >= 2 ? args[1] : "benchmarks");
-        Map<String, Double> jmh = readJmh(results);
-        // The interleaved measurements are the ones that hold up on a shared machine: chart their medians if present.
-        for (String what : List.of("switch", "spawn")) {
-            Path ratios = results.resolve(what + "-ratios.csv");
-            if (Files.exists(ratios)) {
-                for (String[] row : readCsv(ratios)) {
-                    jmh.put("Interleaved-" + what + "." + row[0], Double.parseDouble(row[3]));
+        List<String> charts = args.length > 2 ? List.of(args).subList(2, args.length)
+                : List.of("switch:" + HEADLINE_JMH, "memory", "sleepers", "echo", "jmh-tables");
+        for (String chart : charts) {
+            if (chart.startsWith("switch:")) {
+                switchAndSpawn(results.resolve(chart.substring("switch:".length())), out);
+            } else {
+                switch (chart) {
+                    case "memory" -> grouped(out.resolve("memory"), "Retained heap per parked thread (lower is better)",
+                            results.resolve("memory.csv"), "threads", "bytes per thread", 2, false, 1.0);
+                    case "sleepers" -> grouped(out.resolve("sleepers-p99"),
+                            "Sleepers: timer lateness p99 (log scale, lower is better)", results.resolve("sleepers.csv"),
+                            "threads", "milliseconds", 4, true, 1000.0);
+                    case "echo" -> echo(results, out);
+                    case "jmh-tables" -> jmhTables(results);
+                    default -> {
+                        System.err.println("Charts: unknown chart " + chart
+                                + " (switch:<jmh json>, memory, sleepers, echo, jmh-tables)");
+                        System.exit(2);
+                    }
                 }
             }
-        }
-        if (!jmh.isEmpty()) {
-            boolean interleaved = Files.exists(results.resolve("switch-ratios.csv"));
-            bars(out.resolve("switch"), "Switch: park/unpark round trip, median (log scale, lower is better)",
-                    "ns per round trip (yield+run: per pair)", jmh, interleaved ? "Interleaved-switch" : "SwitchBenchmark",
-                    List.of("continuationYieldRun", "continuationPingPong", "green", "greenParkUntil",
-                            "greenCede", "virtualOneCarrierExecutor", "virtualDefault", "platform"));
-            bars(out.resolve("spawn"), "Spawn + run + finish of an empty thread, median (log scale, lower is better)",
-                    "ns per thread", jmh,
-                    Files.exists(results.resolve("spawn-ratios.csv")) ? "Interleaved-spawn" : "SpawnBenchmark", List.of("greenBatchFromGreen", "greenBatchFromPlatform", "greenOneByOne",
-                            "virtualBatchFromVirtual", "virtualBatchFromPlatform", "virtualOneByOne", "platformBatch",
-                            "platformOneByOne"));
-        }
-        Path memory = results.resolve("memory.csv");
-        if (Files.exists(memory)) {
-            grouped(out.resolve("memory"), "Retained heap per parked thread (lower is better)", "bytes per thread",
-                    readCsv(memory), 2, false, 1.0);
-        }
-        echo(results, out);
-        Path sleepers = results.resolve("sleepers.csv");
-        if (Files.exists(sleepers)) {
-            grouped(out.resolve("sleepers-p99"), "Sleepers: timer lateness p99 (log scale, lower is better)", "milliseconds",
-                    readCsv(sleepers), 4, true, 1000.0);
         }
     }
 
-    /**
-     * The median iteration of each benchmark, averaged over the runs found; prints a Markdown table per run with
-     * mean ± error, the median and the fastest iteration, and their ratios to the green thread's (on a shared
-     * machine the fastest iteration is the one least disturbed by other processes).
-     */
-    private static Map<String, Double> readJmh(Path results) throws IOException {
-        Map<String, List<Double>> medians = new TreeMap<>();
-        if (Files.isDirectory(results)) {
-            List<Path> runs = new ArrayList<>();
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(results, "jmh-*.json")) {
-                files.forEach(runs::add);
-            }
-            runs.sort(null);
-            for (Path file : runs) {
-                System.out.println("\n" + file.getFileName()
-                        + "\n\n| benchmark | mean ± error (ns) | median (ns) | fastest (ns) | median / green | fastest / green |"
-                        + "\n|---|---:|---:|---:|---:|---:|");
-                Map<String, double[]> run = new LinkedHashMap<>();
-                Matcher m = JMH_ENTRY.matcher(Files.readString(file));
-                while (m.find()) {
-                    double error = m.group(4).equals("NaN") ? Double.NaN : Double.parseDouble(m.group(4));
-                    run.put(m.group(1) + "." + m.group(2),
-                            new double[] {Double.parseDouble(m.group(3)), error, Double.parseDouble(m.group(6)),
-                                    Double.parseDouble(m.group(5))});
-                }
-                run.forEach((name, stats) -> {
-                    medians.computeIfAbsent(name, k -> new ArrayList<>()).add(stats[2]);
-                    String reference = name.startsWith("Switch") ? "SwitchBenchmark.green" : "SpawnBenchmark.greenBatchFromGreen";
-                    double[] green = run.get(reference);
-                    System.out.printf("| %s | %,.0f ± %,.0f | %,.0f | %,.0f | %s | %s |%n", name, stats[0], stats[1],
-                            stats[2], stats[3], green == null ? "" : String.format("%.2fx", stats[2] / green[2]),
-                            green == null ? "" : String.format("%.2fx", stats[3] / green[3]));
-                });
-            }
+    /** switch.png and spawn.png from one JMH run's JSON: each benchmark's score. */
+    private static void switchAndSpawn(Path jmhJson, Path out) throws IOException {
+        if (!Files.isRegularFile(jmhJson)) {
+            System.err.println("Charts: no " + jmhJson + ": switch.png and spawn.png not drawn");
+            return;
         }
-        Map<String, Double> mean = new TreeMap<>();
-        medians.forEach((k, v) -> mean.put(k, v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN)));
-        return mean;
+        Map<String, Double> scores = new LinkedHashMap<>();
+        Matcher m = JMH_ENTRY.matcher(Files.readString(jmhJson));
+        while (m.find()) {
+            scores.put(m.group(1) + "." + m.group(2), Double.parseDouble(m.group(3)));
+        }
+        String source = " - " + jmhJson.getParent().getFileName() + "/" + jmhJson.getFileName();
+        bars(out.resolve("switch"), "Switch: park/unpark round trip, JMH mean (log scale, lower is better)" + source,
+                "ns per round trip (yield+run: per pair)", scores, "SwitchBenchmark",
+                List.of("continuationYieldRun", "continuationPingPong", "green", "greenParkUntil",
+                        "greenCede", "virtualOneCarrierExecutor", "virtualDefault", "platform"));
+        bars(out.resolve("spawn"), "Spawn + run + finish of an empty thread, JMH mean (log scale)" + source,
+                "ns per thread", scores, "SpawnBenchmark", List.of("greenBatchFromGreen", "greenBatchFromPlatform",
+                        "greenOneByOne", "virtualBatchFromVirtual", "virtualBatchFromPlatform", "virtualOneByOne",
+                        "platformBatch", "platformOneByOne"));
+    }
+
+    /**
+     * Writes {@code jmh-tables.md}: a Markdown table per JMH run ({@code jmh-*.json}) with mean ± error, the median
+     * and the fastest iteration, and their ratios to the green thread's.
+     */
+    private static void jmhTables(Path results) throws IOException {
+        List<Path> runs = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(results, "jmh-*.json")) {
+            files.forEach(runs::add);
+        }
+        runs.sort(null);
+        StringBuilder tables = new StringBuilder();
+        for (Path file : runs) {
+            tables.append("\n").append(file.getFileName())
+                    .append("\n\n| benchmark | mean ± error (ns) | median (ns) | fastest (ns) | median / green | fastest / green |")
+                    .append("\n|---|---:|---:|---:|---:|---:|\n");
+            Map<String, double[]> run = new LinkedHashMap<>();
+            Matcher m = JMH_ENTRY.matcher(Files.readString(file));
+            while (m.find()) {
+                double error = m.group(4).equals("NaN") ? Double.NaN : Double.parseDouble(m.group(4));
+                run.put(m.group(1) + "." + m.group(2),
+                        new double[] {Double.parseDouble(m.group(3)), error, Double.parseDouble(m.group(6)),
+                                Double.parseDouble(m.group(5))});
+            }
+            run.forEach((name, stats) -> {
+                String reference = name.startsWith("Switch") ? "SwitchBenchmark.green" : "SpawnBenchmark.greenBatchFromGreen";
+                double[] green = run.get(reference);
+                tables.append(String.format(Locale.ROOT, "| %s | %,.0f ± %,.0f | %,.0f | %,.0f | %s | %s |%n", name,
+                        stats[0], stats[1], stats[2], stats[3],
+                        green == null ? "" : String.format(Locale.ROOT, "%.2fx", stats[2] / green[2]),
+                        green == null ? "" : String.format(Locale.ROOT, "%.2fx", stats[3] / green[3])));
+            });
+        }
+        Files.writeString(results.resolve("jmh-tables.md"), tables, StandardCharsets.UTF_8);
+        System.out.println("wrote " + results.resolve("jmh-tables.md"));
     }
 
     private static void bars(Path file, String title, String unit, Map<String, Double> jmh, String benchmark,
@@ -140,11 +161,6 @@ public final class Charts {
         save(chart, file);
     }
 
-    /** One series per system (CSV column 0), one category per thread count (column 1), values from {@code column}. */
-    private static void grouped(Path file, String title, String unit, List<String[]> rows, int column, boolean log,
-                                double divisor) throws IOException {
-        grouped(file, title, "threads", unit, rows, column, log, divisor);
-    }
 
     /**
      * The echo C10K runs ({@code echo-c10k-run*.csv}, one per {@code RUNS} of echo-c10k.sh): the median over the
@@ -170,11 +186,10 @@ public final class Charts {
                     + String.format(java.util.Locale.ROOT, "%.1f", median(entry.getValue(), 1)) + "," + entry.getValue().size());
         }
         Path file = ChildJvm.writeCsv(results, "echo-c10k-medians.csv", "system,connections,round_trips_per_s,p99_ms,runs", medians);
-        List<String[]> rows = readCsv(file);
         grouped(out.resolve("echo-throughput"), "Echo C10K: round trips per second, median of runs (higher is better)",
-                "connections", "round trips / s", rows, 2, false, 1.0);
+                file, "connections", "round trips / s", 2, false, 1.0);
         grouped(out.resolve("echo-p99"), "Echo C10K: p99 round-trip latency, median of runs (lower is better)",
-                "connections", "milliseconds", rows, 3, false, 1.0);
+                file, "connections", "milliseconds", 3, false, 1.0);
     }
 
     private static double median(List<double[]> values, int index) {
@@ -183,8 +198,18 @@ public final class Charts {
         return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
-    private static void grouped(Path file, String title, String xAxis, String unit, List<String[]> rows, int column,
+    /**
+     * One series per system (CSV column 0), one category per count (column 1), values from {@code column} divided by
+     * {@code divisor}; the title names the CSV.
+     */
+    private static void grouped(Path file, String title, Path csv, String xAxis, String unit, int column,
                                 boolean log, double divisor) throws IOException {
+        if (!Files.isRegularFile(csv)) {
+            System.err.println("Charts: no " + csv + ": " + file.getFileName() + ".png not drawn");
+            return;
+        }
+        title = title + " - " + csv.getParent().getFileName() + "/" + csv.getFileName();
+        List<String[]> rows = readCsv(csv);
         Map<String, Map<String, Number>> bySystem = new LinkedHashMap<>();
         TreeMap<Long, String> sortedCounts = new TreeMap<>();
         for (String[] row : rows) {

@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,10 +23,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * platform threads, the same server greened by the agent, the same loop on JDK virtual threads
  * ({@link VirtualEchoServer}), and Netty ({@link NettyEchoServer}, two NIO event-loop threads). For each
  * connection count: round trips per second, p50/p99 round-trip latency, the server's peak OS threads and peak RSS
- * ({@code Threads} and {@code VmHWM} of {@code /proc/<pid>/status}, sampled every 5 ms) and its CPU time.
+ * ({@code Threads} and {@code VmHWM} of {@code /proc/<pid>/status}, sampled every 5 ms) and its CPU time. For each
+ * connection count the servers run in an order shuffled by a seeded PRNG ({@code -Decho.seed=N}, default 1), so no
+ * server always runs first or last; the order is printed, written under the table and kept in the CSV's
+ * {@code position} column.
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar io.greening.bench.EchoC10k &lt;repository root&gt; &lt;results dir&gt;
+ * java [-Decho.seed=1] -cp benchmarks/target/benchmarks.jar io.greening.bench.EchoC10k &lt;repository root&gt; &lt;results dir&gt;
  *     [connections=1000,10000] [warmupSeconds=2] [measureSeconds=3] [systems=platform,greened,virtual,netty]
  * </pre>
  * ({@code greened-2hubs}: greened with the agent option {@code hubs=2}, one hub per core.)
@@ -47,11 +52,20 @@ public final class EchoC10k {
         String apps = root.resolve("integration-tests/target/classes").toString();
         String agent = root.resolve("agent/target/greening.jar").toString();
         String jfr = System.getProperty("echo.jfr"); // e.g. -Decho.jfr=/tmp/greened.jfr records the greened server
+        long seed = Long.getLong("echo.seed", 1);
+        Random shuffler = new Random(seed);
+        List<String> order = new ArrayList<>();
 
         List<String> rows = new ArrayList<>();
         Map<String, String[]> byKey = new LinkedHashMap<>();
         for (String count : counts) {
-            for (String system : systems) {
+            List<String> shuffled = new ArrayList<>(List.of(systems));
+            Collections.shuffle(shuffled, shuffler);
+            String countOrder = String.format(Locale.ROOT, "%,d connections: %s", Integer.parseInt(count), String.join(", ", shuffled));
+            System.out.println("order of the servers (seed " + seed + "), " + countOrder);
+            order.add(countOrder);
+            for (int position = 1; position <= shuffled.size(); position++) {
+                String system = shuffled.get(position - 1);
                 List<String> server = new ArrayList<>(List.of(java));
                 switch (system) {
                     case "platform" -> server.addAll(List.of("-cp", apps, "com.acme.apps.EchoApp", "server", count));
@@ -71,15 +85,15 @@ public final class EchoC10k {
                 }
                 System.out.printf("%s, %s connections...%n", system, count);
                 String[] row = runOne(server, java, jar, count, warmup, measure);
-                String line = system + "," + String.join(",", row);
+                String line = system + "," + String.join(",", row) + "," + position;
                 System.out.println("  " + line);
                 rows.add(line);
                 byKey.put(system + "/" + count, row);
             }
         }
-        String header = "system,connections,round_trips,seconds,p50_us,p99_us,errors,peak_threads,peak_rss_kb,server_cpu_s,client_cpu_percent";
+        String header = "system,connections,round_trips,seconds,p50_us,p99_us,errors,peak_threads,peak_rss_kb,server_cpu_s,client_cpu_percent,position";
         ChildJvm.writeCsv(results, "echo-c10k.csv", header, rows);
-        String table = table(counts, systems, byKey);
+        String table = table(counts, systems, byKey) + "\nRun order (seed " + seed + "): " + String.join("; ", order) + "\n";
         Files.writeString(results.resolve("echo-c10k.md"), table, StandardCharsets.UTF_8);
         System.out.println();
         System.out.println(table);

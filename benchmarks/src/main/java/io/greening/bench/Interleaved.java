@@ -15,8 +15,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 
 /**
- * The switch and spawn comparisons of {@link SwitchBenchmark} and {@link SpawnBenchmark}, made robust to a machine
- * shared with other work: every round times each system once, in a shuffled order, a few milliseconds each, so the
+ * The switch and spawn comparisons of {@link SwitchBenchmark} and {@link SpawnBenchmark}, made robust to a loaded
+ * machine: every round times each system once, in a shuffled order, a few milliseconds each, so the
  * systems of one round see the same load. Reports per system the fastest and the median round, and the median over
  * rounds of each system's ratio to the green thread's figure of the same round. Complements JMH (which measures one
  * system after the other, minutes apart); it does not replace it.

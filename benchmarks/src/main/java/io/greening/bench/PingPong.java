@@ -4,6 +4,7 @@ import io.greening.Green;
 import io.greening.GreenThread;
 import io.greening.Hub;
 
+import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
 
@@ -53,17 +54,23 @@ final class PingPong {
         }
     }
 
+    /** The two threads that played, ping then pong. */
+    List<Thread> players() {
+        return List.of(ping, pong);
+    }
+
     /** Plays {@code roundTrips} round trips between two new green threads of {@code hub} and waits for them. */
-    static void onHub(Hub hub, int roundTrips, boolean viaHubPark) {
+    static PingPong onHub(Hub hub, int roundTrips, boolean viaHubPark) {
         PingPong game = new PingPong(viaHubPark);
         GreenThread<?> ping = hub.spawn(() -> game.ping(roundTrips));
         GreenThread<?> pong = hub.spawn(() -> game.pong(roundTrips));
         ping.get();
         pong.get();
+        return game;
     }
 
     /** Plays {@code roundTrips} round trips between two new threads made by {@code threads} and waits for them. */
-    static void onThreads(ThreadFactory threads, int roundTrips) throws InterruptedException {
+    static PingPong onThreads(ThreadFactory threads, int roundTrips) throws InterruptedException {
         PingPong game = new PingPong(false);
         Thread ping = threads.newThread(() -> game.ping(roundTrips));
         Thread pong = threads.newThread(() -> game.pong(roundTrips));
@@ -71,10 +78,14 @@ final class PingPong {
         pong.start();
         ping.join();
         pong.join();
+        return game;
     }
 
-    /** Two green threads of {@code hub} each calling {@link Green#cede()} {@code roundTrips} times, in turn. */
-    static void cedeOnHub(Hub hub, int roundTrips) {
+    /**
+     * Two green threads of {@code hub} each calling {@link Green#cede()} {@code roundTrips} times, in turn; returns
+     * the two threads.
+     */
+    static List<Thread> cedeOnHub(Hub hub, int roundTrips) {
         Runnable cedeLoop = () -> {
             for (int i = 0; i < roundTrips; i++) {
                 Green.cede();
@@ -84,6 +95,7 @@ final class PingPong {
         GreenThread<?> b = hub.spawn(cedeLoop);
         a.get();
         b.get();
+        return List.of(a.thread(), b.thread());
     }
 
     private void park() {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,12 +36,23 @@ class HarnessSmokeTest {
     }
 
     @Test
-    void pingPongCompletesOnEverySystem() throws InterruptedException {
-        PingPong.onHub(hub, 1_000, false);
-        PingPong.onHub(hub, 1_000, true);
-        PingPong.cedeOnHub(hub, 1_000);
-        PingPong.onThreads(Thread.ofVirtual().factory(), 1_000);
-        PingPong.onThreads(Thread.ofPlatform().factory(), 100);
+    void pingPongRunsOnTheSystemItNames() throws InterruptedException {
+        // Each comparison is only as good as its players: green ones on the hub, the others off any hub.
+        assertPlayers("green threads of the hub", PingPong.onHub(hub, 1_000, false).players(), t -> Hub.of(t) == hub);
+        assertPlayers("green threads of the hub", PingPong.onHub(hub, 1_000, true).players(), t -> Hub.of(t) == hub);
+        assertPlayers("green threads of the hub", PingPong.cedeOnHub(hub, 1_000), t -> Hub.of(t) == hub);
+        assertPlayers("JDK virtual threads", PingPong.onThreads(Thread.ofVirtual().factory(), 1_000).players(),
+                t -> t.isVirtual() && Hub.of(t) == null);
+        assertPlayers("platform threads", PingPong.onThreads(Thread.ofPlatform().factory(), 100).players(),
+                t -> !t.isVirtual());
+    }
+
+    private static void assertPlayers(String expected, List<Thread> players, Predicate<Thread> ranWhereExpected) {
+        assertEquals(2, players.size());
+        assertTrue(players.get(0) != players.get(1), "two players");
+        for (Thread player : players) {
+            assertTrue(ranWhereExpected.test(player), player + " is not one of the " + expected);
+        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package com.acme.agentapps;
 
+import com.acme.apps.Peak;
+
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -10,18 +12,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The files group, plain Java: threads writing and reading files and looking up localhost. */
+/**
+ * The files group, plain Java: 128 threads, all started before any of them begins, writing and reading files, and a
+ * thread looking up localhost.
+ */
 public final class FilesGroupApp {
     public static void main(String[] args) throws Exception {
         File dir = Files.createTempDirectory("files-group").toFile();
         AtomicLong checksum = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < 16; i++) {
+        CountDownLatch start = new CountDownLatch(1);
+        for (int i = 0; i < 128; i++) {
             int n = i;
             Thread t = new Thread(() -> {
                 try {
+                    start.await();
                     File f = new File(dir, "f" + n);
                     try (FileOutputStream out = new FileOutputStream(f)) {
                         for (int k = 0; k < 100; k++) {
@@ -45,13 +53,14 @@ public final class FilesGroupApp {
                         raf.write('?');
                     }
                     checksum.addAndGet(sum);
-                } catch (IOException e) {
+                } catch (IOException | InterruptedException e) {
                     throw new RuntimeException(e);
                 }
             });
             threads.add(t);
             t.start();
         }
+        start.countDown();
         for (Thread t : threads) {
             t.join();
         }
@@ -70,5 +79,6 @@ public final class FilesGroupApp {
             f.delete();
         }
         dir.delete();
+        Peak.print();
     }
 }

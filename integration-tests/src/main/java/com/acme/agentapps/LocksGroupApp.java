@@ -1,5 +1,7 @@
 package com.acme.agentapps;
 
+import com.acme.apps.Peak;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -99,5 +101,6 @@ public final class LocksGroupApp {
         tryer.start();
         tryer.join();
         held.unlock();
+        Peak.print();
     }
 }

@@ -1,5 +1,7 @@
 package com.acme.agentapps;
 
+import com.acme.apps.Peak;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,5 +58,6 @@ public final class SleepGroupApp {
         TimeUnit.SECONDS.sleep(-1);
         Thread.sleep(Duration.ofMillis(-1));
         System.out.println("negative durations: returned");
+        Peak.print();
     }
 }

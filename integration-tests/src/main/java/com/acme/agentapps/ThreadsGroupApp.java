@@ -1,5 +1,7 @@
 package com.acme.agentapps;
 
+import com.acme.apps.Peak;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -128,6 +130,7 @@ public final class ThreadsGroupApp {
         });
         single.shutdown();
         System.out.println("main: done");
+        Peak.print();
     }
 
     private static int waitLargest(ThreadPoolExecutor tpe) {

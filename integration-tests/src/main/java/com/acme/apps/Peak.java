@@ -10,10 +10,11 @@ import java.nio.file.Path;
  * it: the JVM's peak count of live platform threads, the process's peak resident set size and the CPU time
  * it used so far.
  */
-final class Peak {
+public final class Peak {
     private Peak() {}
 
-    static void print() {
+    /** Prints the line. */
+    public static void print() {
         int peakThreads = ManagementFactory.getThreadMXBean().getPeakThreadCount();
         System.out.println("# peak-threads=" + peakThreads + " peak-rss-kb=" + procStatus("VmHWM:")
                 + " os-threads-now=" + procStatus("Threads:") + " cpu-ms=" + cpuMillis());

@@ -17,16 +17,15 @@ import java.util.stream.Stream;
  * The demo: the unmodified thread-per-connection echo app ({@code com.acme.apps.EchoApp}) run plain and greened
  * for each connection count, server and clients in two JVMs (each side holds one socket per connection, and
  * 10,000 connections in one process would need more than the usual 20,000 file descriptors), side by side:
- * wall time, peak OS threads, peak RSS, whether the outputs match; then the start-up time the agent adds and
- * what it rewrote. Run by {@code ./demo}; prints to stdout.
+ * wall time, peak OS threads, peak RSS, whether the outputs match; then what the agent rewrote. Run by
+ * {@code ./demo} (which then measures the agent's start-up with {@code io.greening.bench.StartupHarness}); prints to
+ * stdout.
  *
  * <pre>Demo --agent &lt;greening.jar&gt; --classes &lt;app classes&gt; [--connections 1000,10000] [--messages 10]</pre>
  */
 public final class Demo {
     private static final String ECHO = "com.acme.apps.EchoApp";
-    private static final String HELLO = "com.acme.apps.Hello";
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
-    private static final int START_UP_TRIES = 3;
     /** The echo app's line with the time its main took, JVM and agent start-up excluded. */
     private static final String MAIN_MILLIS = "# main-ms=";
 
@@ -118,11 +117,6 @@ public final class Demo {
         System.out.println();
         printTable(connectionCounts, runs);
 
-        System.out.println();
-        long plainStart = bestStartUp(List.of());
-        long greenedStart = bestStartUp(List.of("-javaagent:" + agent + "=include=com.acme.**,report=off"));
-        System.out.printf(Locale.ROOT, "start-up, trivial main (best of %d): plain %d ms, with the agent %d ms:"
-                + " the agent adds %d ms%n", START_UP_TRIES, plainStart, greenedStart, greenedStart - plainStart);
 
         System.out.println();
         System.out.println("what the agent rewrote in the echo app (its exit report, server JVM):");
@@ -193,18 +187,6 @@ public final class Demo {
 
     private static boolean failed(CompletableFuture<Integer> exit) {
         return exit.isDone() && exit.join() != 0;
-    }
-
-    private long bestStartUp(List<String> options) throws Exception {
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < START_UP_TRIES; i++) {
-            ForkedApp.Result hello = ForkedApp.run(java, options, classes, HELLO, List.of(), Duration.ofMinutes(1));
-            if (hello.exitCode() != 0) {
-                throw new IllegalStateException("trivial main failed:\n" + hello.describe());
-            }
-            best = Math.min(best, hello.wall().toMillis());
-        }
-        return best;
     }
 
     private static void printTable(List<Integer> connectionCounts, List<EchoRun[]> runs) {

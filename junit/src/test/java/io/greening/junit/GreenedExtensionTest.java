@@ -29,10 +29,8 @@ class GreenedExtensionTest {
     @Greened(virtualTime = true)
     void anHourOfVirtualSleepTakesNoRealHour() {
         long start = Hub.now();
-        long realStart = System.nanoTime();
-        Green.sleep(Duration.ofHours(1));
+        Green.sleep(Duration.ofHours(1));   // real time: bounded by the class's @Timeout(60), which fails a real hour
         assertTrue(Hub.now() - start >= Duration.ofHours(1).toNanos());
-        assertTrue(System.nanoTime() - realStart < Duration.ofMinutes(1).toNanos());
     }
 
     /** A racy test, run by the test kit below and not directly (the engine filter excludes nested classes here). */

@@ -1,16 +1,15 @@
 package io.greening.libs;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,81 +24,155 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A logging library doing blocking file I/O must not stall the hub. {@code com.acme.logapp.LogApp} logs with tinylog
- * to a file on a file system frozen with {@code fsfreeze} (every write blocks in the kernel until thawed, like a
- * stalled disk) while a second green thread keeps a 10 ms beat. Without the agent's {@code files} group the write
- * holds the hub's one carrier: the beat stops and the stall detector (System.Logger {@code io.greening.stall})
- * reports it. With {@code files} the write waits on the offload pool: the beat goes on and nothing is reported.
+ * while a second green thread keeps a 10 ms beat, and the logger's file I/O is made to block in the kernel until this
+ * test releases it:
+ * <ul>
+ * <li>on any machine: the logger reads the line it logs from a FIFO ({@code mkfifo}) that this test writes only
+ *     later, so its {@code FileInputStream} read blocks until then;
+ * <li>in addition when the tests run as root: tinylog writes to a file system frozen with {@code fsfreeze}, so its
+ *     {@code RandomAccessFile} write blocks until the file system is thawed, like a stalled disk.
+ * </ul>
+ * Without the agent's {@code files} group the blocked call holds the hub's one carrier: the beat stops and the stall
+ * detector (System.Logger {@code io.greening.stall}) reports it. With {@code files} the call waits on the offload
+ * pool: the whole beat runs while the call is still blocked, and nothing is reported.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class FileStallIT {
     private static final String STALL_REPORT = "without yielding";
     private static final String BEATS = "30";
+    private static final String FIXED_LINE = "a line written while the disk may be slow";
+    private static final String FIFO_LINE = "a line read from a FIFO";
 
     @TempDir
     Path work;
-    private FrozenFilesystem disk;
 
-    @BeforeEach
-    void mountDisk() throws Exception {
-        Assumptions.assumeTrue(FrozenFilesystem.available(), "needs root, mkfs.ext4 and fsfreeze (loop mount)");
-        disk = FrozenFilesystem.mount(work);
-    }
-
-    @AfterEach
-    void unmountDisk() throws Exception {
-        if (disk != null) {
-            disk.close();
+    @Test
+    void aFifoReadWithoutTheFilesPatchStallsTheHub() throws Exception {
+        try (Fifo fifo = Fifo.make(work.resolve("message.fifo"))) {
+            withoutTheFilesPatch(new LogRun(work.resolve("app.log"), fifo.path(), "threads", "sleep"),
+                    fifo::open, () -> fifo.writeAndClose(FIFO_LINE));
         }
     }
 
     @Test
-    void withoutTheFilesPatchTheStallDetectorReportsTheBlockedHub() throws Exception {
-        LogRun run = new LogRun("threads", "sleep");
+    void aFifoReadWithTheFilesPatchLeavesTheHubRunning() throws Exception {
+        try (Fifo fifo = Fifo.make(work.resolve("message.fifo"))) {
+            withTheFilesPatch(new LogRun(work.resolve("app.log"), fifo.path(), "threads", "sleep", "files"),
+                    fifo::open, () -> fifo.writeAndClose(FIFO_LINE), "files FileInputStream.readAllBytes", FIFO_LINE);
+        }
+    }
+
+    @Test
+    @EnabledIf("io.greening.libs.FrozenFilesystem#runningAsRoot")
+    void aWriteToAFrozenDiskWithoutTheFilesPatchStallsTheHub() throws Exception {
+        try (FrozenFilesystem disk = FrozenFilesystem.mount(work)) {
+            withoutTheFilesPatch(new LogRun(disk.mountPoint().resolve("app.log"), null, "threads", "sleep"),
+                    disk::freeze, disk::thaw);
+        }
+    }
+
+    @Test
+    @EnabledIf("io.greening.libs.FrozenFilesystem#runningAsRoot")
+    void aWriteToAFrozenDiskWithTheFilesPatchLeavesTheHubRunning() throws Exception {
+        try (FrozenFilesystem disk = FrozenFilesystem.mount(work)) {
+            withTheFilesPatch(new LogRun(disk.mountPoint().resolve("app.log"), null, "threads", "sleep", "files"),
+                    disk::freeze, disk::thaw, "files RandomAccessFile.write", FIXED_LINE);
+        }
+    }
+
+    /** Makes the logger's file I/O block, or releases it. */
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void withoutTheFilesPatch(LogRun run, Step block, Step release) throws Exception {
         run.awaitOutput("logapp: ready");
-        disk.freeze();
+        block.run();
         run.go();
         run.awaitError(STALL_REPORT);
-        disk.thaw();
+        release.run();
         run.awaitExit();
         String errors = run.errors();
         System.out.println("[stall, patch=threads,sleep] " + errors.lines()
                 .filter(l -> l.contains(STALL_REPORT)).findFirst().orElse(""));
         assertAll(
                 () -> assertTrue(run.output().contains("logapp: done beats=" + BEATS + " log-returned-first=true"),
-                        "the beat could not go on while the write held the carrier: " + run.describe()),
+                        "the beat could not go on while the file I/O held the carrier: " + run.describe()),
                 () -> assertTrue(errors.contains("io.greening.StallMonitor"), errors));
     }
 
-    @Test
-    void withTheFilesPatchTheHubKeepsRunningAndNothingIsReported() throws Exception {
-        LogRun run = new LogRun("threads", "sleep", "files");
+    private static void withTheFilesPatch(LogRun run, Step block, Step release, String rewrite,
+                                          String loggedLine) throws Exception {
         run.awaitOutput("logapp: ready");
-        disk.freeze();
+        block.run();
         run.go();
-        // The whole beat runs while the log write is still blocked in the frozen file system.
+        // The whole beat runs while the logger's file I/O is still blocked in the kernel.
         run.awaitOutput("logapp: beat-done log-pending=true");
-        disk.thaw();
+        release.run();
         run.awaitExit();
         String report = Files.readString(run.report);
         assertAll(
                 () -> assertTrue(run.output().contains("logapp: done beats=" + BEATS + " log-returned-first=false"),
                         run.describe()),
                 () -> assertFalse(run.errors().contains(STALL_REPORT), "no stall reported: " + run.describe()),
-                () -> assertTrue(report.contains("files RandomAccessFile.write"),
-                        "tinylog's RandomAccessFile.write was rewritten:\n" + report),
-                () -> assertEquals(List.of("INFO: app started", "INFO: a line written while the disk may be slow"),
+                () -> assertTrue(report.contains(rewrite), rewrite + " was rewritten:\n" + report),
+                () -> assertEquals(List.of("INFO: app started", "INFO: " + loggedLine),
                         Files.readAllLines(run.logFile), "both lines logged"));
+    }
+
+    /**
+     * A FIFO whose reader blocks until {@link #writeAndClose}: this test holds it open for reading and writing
+     * ({@code O_RDWR}, which does not wait for a peer), so the app's open returns at once and its read waits for data
+     * and for the end of the stream, which comes when this last writer closes.
+     */
+    private static final class Fifo implements AutoCloseable {
+        private final Path path;
+        private RandomAccessFile feeder;
+
+        private Fifo(Path path) {
+            this.path = path;
+        }
+
+        static Fifo make(Path path) throws IOException, InterruptedException {
+            Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
+            String output = new String(mkfifo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, mkfifo.waitFor(), "mkfifo " + path + " (coreutils): " + output);
+            return new Fifo(path);
+        }
+
+        Path path() {
+            return path;
+        }
+
+        void open() throws IOException {
+            feeder = new RandomAccessFile(path.toFile(), "rw");
+        }
+
+        void writeAndClose(String line) throws IOException {
+            feeder.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            close();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (feeder != null) {
+                feeder.close();
+                feeder = null;
+            }
+        }
     }
 
     /** LogApp in a forked JVM with stdin for the go signal, stdout lines to wait on and stderr kept in a file. */
     private final class LogRun {
-        final Path logFile = disk.mountPoint().resolve("app.log");
+        final Path logFile;
         final Path report;
         final Path stderr;
         final Process process;
         private final List<String> output = new ArrayList<>();
 
-        LogRun(String... groups) throws IOException {
+        /** LogApp logging to {@code logFile} the line read from {@code messageFile} (or a fixed line when null). */
+        LogRun(Path logFile, Path messageFile, String... groups) throws IOException {
+            this.logFile = logFile;
             String name = String.join("-", groups);
             report = work.resolve(name + "-report.txt");
             stderr = work.resolve(name + "-stderr.txt");
@@ -109,11 +182,13 @@ class FileStallIT {
             }
             options.add("stall=500ms");
             options.add("report=" + report);
-            process = new ProcessBuilder(ForkedLibraryApp.java().toString(),
+            List<String> command = new ArrayList<>(List.of(ForkedLibraryApp.java().toString(),
                     ForkedLibraryApp.agent(options.toArray(String[]::new)),
-                    "-cp", ForkedLibraryApp.classPath().toString(), "com.acme.logapp.LogApp", logFile.toString(), BEATS)
-                    .redirectError(stderr.toFile())
-                    .start();
+                    "-cp", ForkedLibraryApp.classPath().toString(), "com.acme.logapp.LogApp", logFile.toString(), BEATS));
+            if (messageFile != null) {
+                command.add(messageFile.toString());
+            }
+            process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
             Thread.ofPlatform().daemon().start(this::readOutput);
         }
 

@@ -57,7 +57,8 @@ final class ForkedLibraryApp {
             boolean greening = e.contains("/io/greening/") || e.contains("/agent/target/") || e.contains("/runtime/target/")
                     || e.contains("/integration-tests/target/") || e.endsWith("/test-classes");
             boolean testFramework = e.contains("/org/junit/") || e.contains("/org/opentest4j/")
-                    || e.contains("/org/apiguardian/") || e.contains("/surefire") || e.contains("/failsafe");
+                    || e.contains("/org/apiguardian/") || e.contains("/surefire") || e.contains("/failsafe")
+                    || e.contains("/com/github/codemonstur/");   // embedded-redis: the tests' Redis, not the app's
             if (!greening && !testFramework) {
                 kept.add(entry);
             }

@@ -18,14 +18,18 @@ final class FrozenFilesystem implements AutoCloseable {
         this.mountPoint = mountPoint;
     }
 
-    /** Whether this machine lets us mount a loop device and freeze it (root, mkfs.ext4, fsfreeze). */
-    static boolean available() {
-        return "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/sbin/mkfs.ext4"))
-                && Files.isExecutable(Path.of("/usr/sbin/fsfreeze"));
+    /** Whether the tests run as root, which mounting a loop device and freezing it needs. */
+    static boolean runningAsRoot() {
+        return "root".equals(System.getProperty("user.name"));
     }
 
     /** Makes and mounts a 16 MB ext4 image under {@code dir}. */
     static FrozenFilesystem mount(Path dir) throws IOException, InterruptedException {
+        for (String tool : List.of("/usr/sbin/mkfs.ext4", "/usr/sbin/fsfreeze")) {
+            if (!Files.isExecutable(Path.of(tool))) {
+                throw new IllegalStateException(tool + " is missing: apt-get install -y e2fsprogs util-linux");
+            }
+        }
         Path image = dir.resolve("disk.img");
         Path mountPoint = Files.createDirectories(dir.resolve("disk"));
         run("truncate", "-s", "16M", image.toString());

@@ -22,7 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Jedis and commons-pool2, greened: {@code com.acme.redisapp.RedisApp} runs 10,000 {@code new Thread}s doing GET/SET
  * round trips through a {@code JedisPool} against a real redis-server started here, under
- * {@code include=com.acme.**,include=redis.clients.**,include=org.apache.commons.pool2.**}.
+ * {@code include=com.acme.**,include=redis.clients.**,include=org.apache.commons.pool2.**}. The server is the
+ * installed redis-server, or the one bundled in embedded-redis where none is installed ({@link RedisServer}); the
+ * bundled one is also checked on its own, so the fallback keeps working on machines that have Redis installed.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class JedisIT {
@@ -37,12 +39,29 @@ class JedisIT {
     @BeforeAll
     static void startRedis() throws Exception {
         redis = RedisServer.start(work.resolve("redis.log"));
+        System.out.println("[jedis] redis-server: " + redis.executable());
     }
 
     @AfterAll
     static void stopRedis() throws Exception {
         if (redis != null) {
             redis.close();
+        }
+    }
+
+    @Test
+    void theRedisBundledInEmbeddedRedisServesJedis() throws Exception {
+        try (RedisServer bundled = RedisServer.start(RedisServer.bundled(), work.resolve("bundled-redis.log"))) {
+            ForkedApp.Result run = ForkedApp.run(ForkedLibraryApp.java(), List.of(), ForkedLibraryApp.classPath(),
+                    "com.acme.redisapp.RedisApp", List.of(Integer.toString(bundled.port()), "20", "2", "4"),
+                    Duration.ofMinutes(1));
+            assertEquals(0, run.exitCode(), run::describe);
+            String line = run.output().stream().filter(l -> l.startsWith("redis: ")).findFirst()
+                    .orElseThrow(() -> new AssertionError(run.describe()));
+            assertAll(
+                    () -> assertEquals("40", field(line, "ok"), run::describe),
+                    () -> assertEquals("20", field(line, "counter"), run::describe),
+                    () -> assertEquals("41", field(line, "keys"), run::describe));
         }
     }
 

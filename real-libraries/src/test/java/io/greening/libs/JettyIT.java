@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Embedded Jetty 12 (ee10 servlet), greened with {@code include=org.eclipse.jetty.**}: its QueuedThreadPool threads,
  * acceptor and selectors are green, the servlet's {@code Thread.sleep} is a hub timer, and its blocking downstream
- * call parks green. A correctness check only; {@code real-libraries/jetty-load.sh} measures it under wrk.
+ * call parks green. The same requests are served plain first: plain Jetty grows its pool past the OS thread ceiling
+ * that greened Jetty stays under. A correctness check only; {@code real-libraries/jetty-load.sh} measures it under wrk.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class JettyIT {
@@ -39,11 +40,38 @@ class JettyIT {
     @Test
     void servletThatSleepsAndCallsDownstreamAnswersEveryRequest() throws Exception {
         Path report = work.resolve("jetty-report.txt");
-        ForkedApp app = ForkedApp.start(ForkedLibraryApp.java(),
-                List.of(ForkedLibraryApp.agent("include=com.acme.**", "include=org.eclipse.jetty.**",
-                        "exclude=com.acme.backend.**", "report=" + report)),
-                ForkedLibraryApp.classPath(), "com.acme.jettyapp.JettyApp",
-                List.of("0", Integer.toString(MAX_THREADS), "8"));
+        Served plain = serve(List.of());
+        Served greened = serve(List.of(ForkedLibraryApp.agent("include=com.acme.**", "include=org.eclipse.jetty.**",
+                "exclude=com.acme.backend.**", "report=" + report)));
+        String reportText = Files.readString(report);
+        System.out.println("[jetty] plain: " + plain.line + " peak-os-threads=" + plain.run.peakOsThreads());
+        System.out.println("[jetty] greened: " + greened.line + " peak-os-threads=" + greened.run.peakOsThreads());
+        assertAll(
+                () -> assertEquals(List.of(), plain.wrong, "every plain response right"),
+                () -> assertEquals(List.of(), greened.wrong, "every greened response right"),
+                () -> assertEquals(Integer.toString(REQUESTS), field(greened.line, "served")),
+                () -> assertEquals("0", field(greened.line, "downstream-failures")),
+                () -> assertEquals("0", field(greened.line, "qtp-threads-after-stop"), "Jetty's pool ended its threads"),
+                () -> assertEquals(0, ForkedLibraryApp.greenThreadsAliveAtExit(reportText),
+                        "no green thread left at exit:\n" + reportText),
+                () -> assertTrue(reportText.contains("threads Thread.start"), "QueuedThreadPool's start was rewritten:\n"
+                        + reportText),
+                () -> assertTrue(reportText.contains("sleep Thread.sleep"), reportText),
+                () -> assertTrue(greened.run.peakOsThreads() < MAX_GREENED_OS_THREADS,
+                        "greened peak OS threads " + greened.run.peakOsThreads() + " with " + MAX_THREADS
+                                + " Jetty threads\n" + reportText),
+                () -> assertTrue(plain.run.peakOsThreads() > MAX_GREENED_OS_THREADS,
+                        "plain Jetty grows its pool towards " + MAX_THREADS + " threads: peak OS threads "
+                                + plain.run.peakOsThreads()));
+    }
+
+    /** One run of the app: its result, its last line and the requests answered wrongly. */
+    private record Served(ForkedApp.Result run, String line, List<String> wrong) { }
+
+    /** Starts JettyApp with {@code jvmOptions}, sends {@link #REQUESTS} requests at once, then stops it. */
+    private static Served serve(List<String> jvmOptions) throws Exception {
+        ForkedApp app = ForkedApp.start(ForkedLibraryApp.java(), jvmOptions, ForkedLibraryApp.classPath(),
+                "com.acme.jettyapp.JettyApp", List.of("0", Integer.toString(MAX_THREADS), "8"));
         String port = app.awaitLine("jetty: listening port=", Duration.ofMinutes(1));
         String base = "http://127.0.0.1:" + port;
 
@@ -67,20 +95,6 @@ class JettyIT {
         assertEquals(0, run.exitCode(), run::describe);
         String line = run.output().stream().filter(l -> l.startsWith("jetty: served=")).findFirst()
                 .orElseThrow(() -> new AssertionError(run.describe()));
-        String reportText = Files.readString(report);
-        System.out.println("[jetty] " + line + " peak-os-threads=" + run.peakOsThreads());
-        assertAll(
-                () -> assertEquals(List.of(), wrong, "every response right"),
-                () -> assertEquals(Integer.toString(REQUESTS), field(line, "served")),
-                () -> assertEquals("0", field(line, "downstream-failures")),
-                () -> assertEquals("0", field(line, "qtp-threads-after-stop"), "Jetty's pool ended its threads"),
-                () -> assertEquals(0, ForkedLibraryApp.greenThreadsAliveAtExit(reportText),
-                        "no green thread left at exit:\n" + reportText),
-                () -> assertTrue(reportText.contains("threads Thread.start"), "QueuedThreadPool's start was rewritten:\n"
-                        + reportText),
-                () -> assertTrue(reportText.contains("sleep Thread.sleep"), reportText),
-                () -> assertTrue(run.peakOsThreads() < MAX_GREENED_OS_THREADS,
-                        "peak OS threads " + run.peakOsThreads() + " with " + MAX_THREADS + " Jetty threads\n"
-                                + reportText));
+        return new Served(run, line, wrong);
     }
 }

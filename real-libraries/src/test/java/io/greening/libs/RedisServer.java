@@ -1,5 +1,8 @@
 package io.greening.libs;
 
+import redis.embedded.core.ExecutableProvider;
+
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,40 +13,67 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * A real {@code redis-server} (Debian package {@code redis-server}) on a free loopback port, without persistence,
- * for one test class: started by {@link #start}, stopped by {@link #close}.
+ * A real {@code redis-server} on a free loopback port, without persistence, for one test class: started by
+ * {@link #start}, stopped by {@link #close}. The installed one ({@code /usr/bin/redis-server} or {@code redis-server}
+ * on the {@code PATH}, Debian package {@code redis-server}) if there is one, else the Redis binary shipped in the
+ * test dependency {@code com.github.codemonstur:embedded-redis} (a real Redis 6.2 server, extracted to a temporary
+ * file), so that {@code mvn -B verify} needs nothing installed besides the JDK and Maven.
  */
 final class RedisServer implements AutoCloseable {
-    private static final Path EXECUTABLE = Path.of("/usr/bin/redis-server");
+    private static final Path INSTALLED = Path.of("/usr/bin/redis-server");
 
     private final Process process;
     private final int port;
+    private final Path executable;
 
-    private RedisServer(Process process, int port) {
+    private RedisServer(Process process, int port, Path executable) {
         this.process = process;
         this.port = port;
+        this.executable = executable;
     }
 
-    /** Starts redis-server and waits until it answers PING. */
-    static RedisServer start(Path logFile) throws IOException, InterruptedException {
-        if (!Files.isExecutable(EXECUTABLE)) {
-            throw new IllegalStateException(EXECUTABLE + " is missing: apt-get install -y redis-server");
+    /** The installed redis-server, or empty when none is installed. */
+    static Optional<Path> installed() {
+        if (Files.isExecutable(INSTALLED)) {
+            return Optional.of(INSTALLED);
         }
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .filter(dir -> !dir.isEmpty())
+                .map(dir -> Path.of(dir, "redis-server"))
+                .filter(Files::isExecutable)
+                .findFirst();
+    }
+
+    /** The Redis binary for this OS and architecture shipped in embedded-redis, extracted to a temporary file. */
+    static Path bundled() throws IOException {
+        return ExecutableProvider.newJarResourceProvider().get().toPath();
+    }
+
+    /** Starts the installed redis-server, else the bundled one, and waits until it answers PING. */
+    static RedisServer start(Path logFile) throws IOException, InterruptedException {
+        Optional<Path> installed = installed();
+        return start(installed.isPresent() ? installed.get() : bundled(), logFile);
+    }
+
+    /** Starts {@code executable} and waits until it answers PING. */
+    static RedisServer start(Path executable, Path logFile) throws IOException, InterruptedException {
         int port = ForkedLibraryApp.freePort();
-        Process process = new ProcessBuilder(List.of(EXECUTABLE.toString(), "--port", Integer.toString(port),
+        Process process = new ProcessBuilder(List.of(executable.toString(), "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"))
                 .redirectErrorStream(true)
                 .redirectOutput(logFile.toFile())
                 .start();
-        RedisServer server = new RedisServer(process, port);
+        RedisServer server = new RedisServer(process, port, executable);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!server.answersPing()) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 server.close();
-                throw new IllegalStateException("redis-server did not come up on port " + port + ":\n"
+                throw new IllegalStateException(executable + " did not come up on port " + port + ":\n"
                         + Files.readString(logFile));
             }
             Thread.sleep(Duration.ofMillis(20));
@@ -53,6 +83,11 @@ final class RedisServer implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The redis-server binary this server runs. */
+    Path executable() {
+        return executable;
     }
 
     /** One PING in RESP over a fresh connection. */

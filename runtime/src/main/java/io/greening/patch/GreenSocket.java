@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -52,6 +53,8 @@ public class GreenSocket extends Socket {
     private static final ConcurrentHashMap<String, Long> RESOLVED_AT = new ConcurrentHashMap<>();
     /** Lookups under way, so that many green threads connecting to one new name make one lookup. */
     private static final ConcurrentHashMap<String, CompletableFuture<Void>> RESOLVING = new ConcurrentHashMap<>();
+    /** How many lookups {@link #resolve} has sent to the offload pool (read by the tests). */
+    static final AtomicLong OFFLOADED_LOOKUPS = new AtomicLong();
 
     /** Non-blocking; made on first need by {@link #channel()}, as the JDK's socket makes its descriptor. */
     private volatile SocketChannel channel;
@@ -184,6 +187,7 @@ public class GreenSocket extends Socket {
             return new InetSocketAddress(host, port);
         }
         try {
+            OFFLOADED_LOOKUPS.incrementAndGet();
             InetSocketAddress resolved = Green.offload(() -> new InetSocketAddress(host, port));   // DNS must not stall the hub
             if (!resolved.isUnresolved()) {
                 if (RESOLVED_AT.size() >= 1024) {
