@@ -83,7 +83,7 @@ class AgentIT {
 
     @Test
     void sleepGroupApp() throws Exception {
-        Runs runs = plainAndGreened("SleepGroupApp", ",main=green", "sleep");
+        Runs runs = plainAndGreened("SleepGroupApp", ",main=green", "sleeps");
         assertEquals("sleepers: woke=500 early=0", runs.plain.output().getFirst());
         assertTrue(runs.greened.peakOsThreads() < 32, runs.greened::describe);
     }
@@ -100,27 +100,40 @@ class AgentIT {
         Runs runs = plainAndGreened("TimedWaitsApp", "", "threads");
         assertEquals(List.of("results: {await=false=11, got=x=64, parkNanos=10, poll=null=11, tryAcquire=false=11, tryLock=false=11, wait=10}",
                 "early timeouts: 0", "JDK timer threads: 0"), runs.plain.comparableOutput(), runs.plain::describe);
-        assertTrue(runs.report.text().contains("jdk: locks VirtualThread.schedule "), runs.report.text());
+        assertTrue(runs.report.text().contains("jdk: timed-waits VirtualThread.schedule "), runs.report.text());
     }
 
     @Test
     void filesGroupApp() throws Exception {
-        Runs runs = plainAndGreened("FilesGroupApp", "", "files");
+        Runs runs = plainAndGreened("FilesGroupApp", "", "file-io");
         assertTrue(runs.plain.output().getFirst().startsWith("files: checksum="), runs.plain::describe);
     }
 
     @Test
     void badOptionsStopTheJvmWithOneLine() throws Exception {
-        for (String options : List.of("hubs=2", "include=com.acme.**,hub=2", "include=com.acme.**,hubs=many",
-                "include=com.acme.**,patch=network", "include=com.acme.**,stall=soon")) {
-            ForkedApp.Result r = ForkedApp.run(ForkedApp.currentJava(), List.of("-javaagent:" + agentJar() + "=" + options),
+        String agent = "-javaagent:" + agentJar() + "=";
+        for (List<String> jvmOptions : List.of(List.of(agent + "hubs=2"), List.of(agent + "include=com.acme.**,hub=2"),
+                List.of(agent + "include=com.acme.**,hubs=many"), List.of(agent + "include=com.acme.**,patch=network"),
+                List.of(agent + "include=com.acme.**,stall=soon"), List.of(agent + "include=com.acme.**,stall=9999999999s"),
+                List.of(agent + "include=com.acme.**,stall=1000000000m"), List.of(agent + "include=com.acme.", "-Dgreening.stall=1s"),
+                List.of(agent + "include=com.acme.**,report=" + work.resolve("no/such/dir/report.txt")),
+                List.of(agent + "include=com.acme.**,report=" + work),
+                List.of(agent + "include=com.acme.**", "-Dgreening.hub=2"),
+                List.of(agent + "include=com.acme.**,stall=1s", "-Dgreening.stall=xyz"))) {
+            Path tmp = Files.createDirectories(work.resolve("tmp"));
+            List<String> withTmp = new ArrayList<>(jvmOptions);
+            withTmp.add("-Djava.io.tmpdir=" + tmp);
+            ForkedApp.Result r = ForkedApp.run(ForkedApp.currentJava(), withTmp,
                     appClasses(), APPS + "SleepGroupApp", List.of("1"), APP_TIMEOUT);
-            assertNotEquals(0, r.exitCode(), r::describe);
+            assertEquals(2, r.exitCode(), r::describe);
             assertEquals(List.of(), r.output(), "main never ran: " + r.describe());
             List<String> lines = r.errors().strip().lines().toList();
             assertEquals(1, lines.size(), r::describe);
             assertTrue(lines.getFirst().startsWith("greening: "), r::describe);
             assertTrue(lines.getFirst().contains("valid options: include="), r::describe);
+            try (var left = Files.list(tmp)) {
+                assertEquals(List.of(), left.toList(), "a bad setting leaves nothing behind: " + r.describe());
+            }
         }
         ForkedApp.Result missing = ForkedApp.run(ForkedApp.currentJava(), List.of("-javaagent:" + agentJar()),
                 appClasses(), APPS + "SleepGroupApp", List.of("1"), APP_TIMEOUT);
@@ -178,6 +191,7 @@ class AgentIT {
                 List.of(), APP_TIMEOUT);
         assertEquals(0, r.exitCode(), r::describe);
         assertEquals(List.of("Hub loaded by: bootstrap", "runtime jar on class path: true",
+                "java.util.concurrent.locks open to the runtime: true",
                 "greened thread's hub is Hub.shared(): true", "hub carriers: 1"), r.output(), r::describe);
     }
 

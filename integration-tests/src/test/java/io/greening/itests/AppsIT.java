@@ -1,8 +1,6 @@
 package io.greening.itests;
 
 import com.sun.tools.attach.VirtualMachine;
-import io.greening.agent.AgentOptions;
-import io.greening.agent.Rewrites;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,7 +34,7 @@ class AppsIT {
 
     @Test
     void threadPerConnectionEchoServerWith5000Clients() throws Exception {
-        Comparison echo = compare("EchoApp", List.of("5000", "5"), withSocketsIfInTable("threads"));
+        Comparison echo = compare("EchoApp", List.of("5000", "5"), List.of("threads", "sockets"));
         assertTrue(echo.plain.output().getFirst().contains("mismatches=0 failures=0"), echo.plain::describe);
         assertTrue(echo.plain.peakOsThreads() > 5_000,
                 "plain: one thread per connection on each side, so thousands: " + echo.plain.peakOsThreads());
@@ -45,7 +42,7 @@ class AppsIT {
 
     @Test
     void fixedThreadPoolServer() throws Exception {
-        Comparison pool = compare("PoolApp", List.of("2000"), withSocketsIfInTable("threads"));
+        Comparison pool = compare("PoolApp", List.of("2000"), List.of("threads", "sockets"));
         assertTrue(pool.plain.output().getFirst().contains("served=2000"), pool.plain::describe);
     }
 
@@ -57,7 +54,7 @@ class AppsIT {
 
     @Test
     void tenThousandSleepingThreads() throws Exception {
-        Comparison sleep = compare("SleepApp", List.of("10000"), List.of("threads", "sleep"));
+        Comparison sleep = compare("SleepApp", List.of("10000"), List.of("threads", "sleeps"));
         assertTrue(sleep.plain.output().getFirst().contains("wakeups=30000"), sleep.plain::describe);
         assertTrue(sleep.greened.output().getFirst().contains("early-wakeups=0 failures=0"), sleep.greened::describe);
         assertTrue(sleep.plain.peakOsThreads() > 5_000, "plain: " + sleep.plain.peakOsThreads());
@@ -65,7 +62,7 @@ class AppsIT {
 
     @Test
     void threadSubclasses() throws Exception {
-        Comparison subclasses = compare("ThreadSubclassApp", List.of(), List.of("threads", "sleep"));
+        Comparison subclasses = compare("ThreadSubclassApp", List.of(), List.of("threads", "sleeps"));
         assertTrue(subclasses.plain.output().contains(
                 "sleeper: alive-while-sleeping=true interrupted, flag cleared=true alive-after-join=false"),
                 subclasses.plain::describe);
@@ -106,19 +103,7 @@ class AppsIT {
                 "attached: " + attached.peakOsThreads() + "\n" + attached.describe());
         AgentReport report = AgentReport.read(reportFile);
         assertTrue(report.rewritesByKind().getOrDefault("threads", 0L) > 0, report.text());
-        assertTrue(report.rewritesByKind().getOrDefault("sleep", 0L) > 0, report.text());
-    }
-
-    /**
-     * The kinds a socket app must get rewritten: {@code kinds}, and {@code sockets} as soon as the agent's table
-     * has socket rows (they arrive with the sockets work).
-     */
-    private static List<String> withSocketsIfInTable(String... kinds) {
-        List<String> expected = new ArrayList<>(List.of(kinds));
-        if (Rewrites.ALL.stream().anyMatch(row -> row.group() == AgentOptions.Group.SOCKETS)) {
-            expected.add(AgentOptions.Group.SOCKETS.optionName());
-        }
-        return expected;
+        assertTrue(report.rewritesByKind().getOrDefault("sleeps", 0L) > 0, report.text());
     }
 
     private record Comparison(ForkedApp.Result plain, ForkedApp.Result greened, AgentReport report) { }

@@ -54,7 +54,7 @@ class FileStallIT {
 
     @Test
     void withoutTheFilesPatchTheStallDetectorReportsTheBlockedHub() throws Exception {
-        LogRun run = new LogRun("threads", "sleep");
+        LogRun run = new LogRun("threads", "sleeps", "clocks");
         run.awaitOutput("logapp: ready");
         disk.freeze();
         run.go();
@@ -62,7 +62,7 @@ class FileStallIT {
         disk.thaw();
         run.awaitExit();
         String errors = run.errors();
-        System.out.println("[stall, patch=threads,sleep] " + errors.lines()
+        System.out.println("[stall, patch=threads,sleeps,clocks] " + errors.lines()
                 .filter(l -> l.contains(STALL_REPORT)).findFirst().orElse(""));
         assertAll(
                 () -> assertTrue(run.output().contains("logapp: done beats=" + BEATS + " log-returned-first=true"),
@@ -72,7 +72,7 @@ class FileStallIT {
 
     @Test
     void withTheFilesPatchTheHubKeepsRunningAndNothingIsReported() throws Exception {
-        LogRun run = new LogRun("threads", "sleep", "files");
+        LogRun run = new LogRun("threads", "sleeps", "clocks", "file-io");
         run.awaitOutput("logapp: ready");
         disk.freeze();
         run.go();
@@ -85,7 +85,7 @@ class FileStallIT {
                 () -> assertTrue(run.output().contains("logapp: done beats=" + BEATS + " log-returned-first=false"),
                         run.describe()),
                 () -> assertFalse(run.errors().contains(STALL_REPORT), "no stall reported: " + run.describe()),
-                () -> assertTrue(report.contains("files RandomAccessFile.write"),
+                () -> assertTrue(report.contains("file-io RandomAccessFile.write"),
                         "tinylog's RandomAccessFile.write was rewritten:\n" + report),
                 () -> assertEquals(List.of("INFO: app started", "INFO: a line written while the disk may be slow"),
                         Files.readAllLines(run.logFile), "both lines logged"));

@@ -78,7 +78,7 @@ class JettyIT {
                         "no green thread left at exit:\n" + reportText),
                 () -> assertTrue(reportText.contains("threads Thread.start"), "QueuedThreadPool's start was rewritten:\n"
                         + reportText),
-                () -> assertTrue(reportText.contains("sleep Thread.sleep"), reportText),
+                () -> assertTrue(reportText.contains("sleeps Thread.sleep"), reportText),
                 () -> assertTrue(run.peakOsThreads() < MAX_GREENED_OS_THREADS,
                         "peak OS threads " + run.peakOsThreads() + " with " + MAX_THREADS + " Jetty threads\n"
                                 + reportText));
