@@ -14,9 +14,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -84,6 +87,30 @@ class RewritesTest {
         assertEquals("(Ljava/lang/Thread;)V", hidden.patchDescriptor());
         assertEquals("([Ljava/lang/String;Ljava/lang/Class;)Z", Rewrites.mainPrologue("GreenMain#enter").patchDescriptor());
     }
+
+    /** docs/sockets.md shows the sockets rows as they are written in the table: the same rows, in the same order. */
+    @Test
+    void theSocketRowsTheDocsShowAreTheTablesRows() throws IOException {
+        List<String> documented = Files.readAllLines(Path.of("../docs/sockets.md")).stream()
+                .filter(line -> line.startsWith("constructor(SOCKETS, ") || line.startsWith("call(SOCKETS, ")).toList();
+        List<String> table = Rewrites.ALL.stream().filter(row -> row.group() == PatchGroup.SOCKETS).map(RewritesTest::asWritten).toList();
+        assertEquals(table, documented);
+    }
+
+    /** A row as the table's source writes it, e.g. {@code call(SOCKETS, INVOKEVIRTUAL, "java/nio/...", ...),}. */
+    private static String asWritten(Rewrite row) {
+        String patch = "\"" + row.patchClass().substring(Rewrites.PATCH_PACKAGE.length()) + "#" + row.patchMethod() + "\"),";
+        String group = row.group().name();
+        return switch (row.kind()) {
+            case CONSTRUCTOR -> "constructor(" + group + ", \"" + row.owner() + "\", \"" + row.descriptor() + "\", " + patch;
+            case CALL -> "call(" + group + ", " + OPCODES.get(row.opcode()) + ", \"" + row.owner() + "\", \"" + row.name()
+                    + "\", \"" + row.descriptor() + "\", " + patch;
+            default -> throw new AssertionError("not a row of selected classes: " + row);
+        };
+    }
+
+    private static final Map<Integer, String> OPCODES = Map.of(Opcodes.INVOKESTATIC, "INVOKESTATIC",
+            Opcodes.INVOKEVIRTUAL, "INVOKEVIRTUAL", Opcodes.INVOKEINTERFACE, "INVOKEINTERFACE", Opcodes.INVOKESPECIAL, "INVOKESPECIAL");
 
     /** A call row: the JDK's public method, static exactly when the opcode is, on an interface exactly when invokeinterface. */
     private static void assertPublicJdkMethod(Rewrite row) throws ClassNotFoundException, NoSuchMethodException {

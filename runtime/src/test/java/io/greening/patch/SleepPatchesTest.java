@@ -33,21 +33,35 @@ class SleepPatchesTest {
         });
     }
 
+    /**
+     * The sleeper sleeps a minute; the other green thread of its hub runs meanwhile, sees it still asleep, and ends
+     * the sleep with an interrupt: no timing, only the order of events.
+     */
     @Test
     void aSleepingGreenThreadLetsTheOthersOfItsHubRun() {
         String order = Green.run(() -> {
             StringBuilder seen = new StringBuilder();
+            Thread[] sleeperThread = new Thread[1];
             var sleeper = Green.spawn(() -> {
-                SleepPatches.sleep(50);
-                seen.append("sleeper ");
+                sleeperThread[0] = Thread.currentThread();
+                try {
+                    SleepPatches.sleep(60_000);
+                    seen.append("slept ");
+                } catch (InterruptedException e) {
+                    seen.append("woken ");
+                }
                 return null;
             });
-            var other = Green.spawn(() -> seen.append("other "));
+            var other = Green.spawn(() -> {
+                seen.append("other ");
+                sleeperThread[0].interrupt();
+                return null;
+            });
             other.join();
             sleeper.join();
             return seen.toString();
         });
-        assertEquals("other sleeper ", order);
+        assertEquals("other woken ", order);
     }
 
     @Test
