@@ -169,7 +169,7 @@ public final class Charts {
             medians.add(entry.getKey() + "," + Math.round(median(entry.getValue(), 0)) + ","
                     + String.format(java.util.Locale.ROOT, "%.1f", median(entry.getValue(), 1)) + "," + entry.getValue().size());
         }
-        Path file = ChildJvm.writeCsv(results, "echo-c10k-medians.csv", "system,connections,round_trips_per_s,p99_ms,runs", medians);
+        Path file = Harness.writeCsv(results, "echo-c10k-medians.csv", "system,connections,round_trips_per_s,p99_ms,runs", medians);
         List<String[]> rows = readCsv(file);
         grouped(out.resolve("echo-throughput"), "Echo C10K: round trips per second, median of runs (higher is better)",
                 "connections", "round trips / s", rows, 2, false, 1.0);

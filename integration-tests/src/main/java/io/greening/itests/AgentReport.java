@@ -18,6 +18,11 @@ public record AgentReport(String text) {
     /** A row under the section: its group (a {@code patch=} group, e.g. {@code timed-waits}), kind and count. */
     private static final Pattern ROW = Pattern.compile(" {4}([a-z-]+) (.+) (\\d+)");
 
+    /** The agent option greening an app of {@code com.acme}: {@code -javaagent:<jar>=include=com.acme.**,report=<report>}. */
+    public static String agentOption(Path agentJar, Path report) {
+        return "-javaagent:" + agentJar + "=include=com.acme.**,report=" + report;
+    }
+
     /** Reads a report file. */
     public static AgentReport read(Path file) throws IOException {
         return new AgentReport(Files.readString(file));

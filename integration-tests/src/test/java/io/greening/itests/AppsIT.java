@@ -1,6 +1,7 @@
 package io.greening.itests;
 
 import com.sun.tools.attach.VirtualMachine;
+import io.greening.forked.ForkedJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,15 +76,15 @@ class AppsIT {
      */
     @Test
     void agentAttachedToARunningApp() throws Exception {
-        Path java = ForkedApp.currentJava();
+        Path java = ForkedJvm.currentJava();
         Path reportFile = work.resolve("LateApp-report.txt");
         List<String> args = List.of("2000");
-        ForkedApp unattached = ForkedApp.start(java, List.of(), Built.appClasses(), "com.acme.apps.LateApp", args);
+        ForkedJvm unattached = ForkedJvm.start(java, List.of(), Built.appClasses(), "com.acme.apps.LateApp", args);
         unattached.awaitLine("# ready", APP_TIMEOUT);
         unattached.sendLine("go");
-        ForkedApp.Result plain = unattached.await(APP_TIMEOUT);
+        ForkedJvm.Result plain = unattached.await(APP_TIMEOUT);
 
-        ForkedApp late = ForkedApp.start(java, List.of(), Built.appClasses(), "com.acme.apps.LateApp", args);
+        ForkedJvm late = ForkedJvm.start(java, List.of(), Built.appClasses(), "com.acme.apps.LateApp", args);
         late.awaitLine("# ready", APP_TIMEOUT);
         VirtualMachine vm = VirtualMachine.attach(Long.toString(late.pid()));
         try {
@@ -92,7 +93,7 @@ class AppsIT {
             vm.detach();
         }
         late.sendLine("go");
-        ForkedApp.Result attached = late.await(APP_TIMEOUT);
+        ForkedJvm.Result attached = late.await(APP_TIMEOUT);
 
         assertEquals(0, plain.exitCode(), plain::describe);
         assertEquals(0, attached.exitCode(), attached::describe);
@@ -106,23 +107,23 @@ class AppsIT {
         assertTrue(report.rewritesByKind().getOrDefault("sleeps", 0L) > 0, report.text());
     }
 
-    private record Comparison(ForkedApp.Result plain, ForkedApp.Result greened, AgentReport report) { }
+    private record Comparison(ForkedJvm.Result plain, ForkedJvm.Result greened, AgentReport report) { }
 
     /**
      * Runs {@code com.acme.apps.<app>} plain and greened and checks what every app must satisfy; returns both
      * runs for the app's own checks.
      */
     private Comparison compare(String app, List<String> args, List<String> kindsRewritten) throws Exception {
-        Path java = ForkedApp.currentJava();
+        Path java = ForkedJvm.currentJava();
         Path classes = Built.appClasses();
         Path agent = Built.agentJar();
         Path reportFile = work.resolve(app + "-report.txt");
         String main = "com.acme.apps." + app;
 
-        ForkedApp.Result plain = ForkedApp.run(java, List.of(), classes, main, args, APP_TIMEOUT);
+        ForkedJvm.Result plain = ForkedJvm.run(java, List.of(), classes, main, args, APP_TIMEOUT);
         Path transformed = work.resolve(app + "-classes");
         Path dumpAgent = ClassDump.writeAgentJar(work.resolve("class-dump.jar"));
-        ForkedApp.Result greened = ForkedApp.run(java, List.of(ForkedApp.agentOption(agent, reportFile),
+        ForkedJvm.Result greened = ForkedJvm.run(java, List.of(AgentReport.agentOption(agent, reportFile),
                 "-javaagent:" + dumpAgent + "=" + transformed), classes, main, args, APP_TIMEOUT);
 
         System.out.printf(Locale.ROOT, "%s %s: plain %d ms, %d OS threads, %d kB; greened %d ms, %d OS threads, %d kB%n",

@@ -1,5 +1,6 @@
 package io.greening.libs;
 
+import io.greening.forked.ForkedJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -7,13 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,14 +24,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A logging library doing blocking file I/O must not stall the hub. {@code com.acme.logapp.LogApp} logs with tinylog
  * to a file on a file system frozen with {@code fsfreeze} (every write blocks in the kernel until thawed, like a
- * stalled disk) while a second green thread keeps a 10 ms beat. Without the agent's {@code files} group the write
+ * stalled disk) while a second green thread keeps a 10 ms beat. Without the agent's {@code file-io} group the write
  * holds the hub's one carrier: the beat stops and the stall detector (System.Logger {@code io.greening.stall})
- * reports it. With {@code files} the write waits on the offload pool: the beat goes on and nothing is reported.
+ * reports it. With {@code file-io} the write waits on the offload pool: the beat goes on and nothing is reported.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class FileStallIT {
     private static final String STALL_REPORT = "without yielding";
     private static final String BEATS = "30";
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
     Path work;
@@ -55,131 +54,64 @@ class FileStallIT {
     @Test
     void withoutTheFilesPatchTheStallDetectorReportsTheBlockedHub() throws Exception {
         LogRun run = new LogRun("threads", "sleeps", "clocks");
-        run.awaitOutput("logapp: ready");
+        run.app.awaitLine("logapp: ready", WAIT);
         disk.freeze();
-        run.go();
-        run.awaitError(STALL_REPORT);
+        run.app.sendLine("go");
+        run.app.awaitError(STALL_REPORT, WAIT);
         disk.thaw();
-        run.awaitExit();
-        String errors = run.errors();
-        System.out.println("[stall, patch=threads,sleeps,clocks] " + errors.lines()
+        ForkedJvm.Result r = run.awaitExit();
+        System.out.println("[stall, patch=threads,sleeps,clocks] " + r.errors().lines()
                 .filter(l -> l.contains(STALL_REPORT)).findFirst().orElse(""));
         assertAll(
-                () -> assertTrue(run.output().contains("logapp: done beats=" + BEATS + " log-returned-first=true"),
-                        "the beat could not go on while the write held the carrier: " + run.describe()),
-                () -> assertTrue(errors.contains("io.greening.StallMonitor"), errors));
+                () -> assertTrue(r.output().contains("logapp: done beats=" + BEATS + " log-returned-first=true"),
+                        "the beat could not go on while the write held the carrier: " + r.describe()),
+                () -> assertTrue(r.errors().contains("io.greening.StallMonitor"), r.errors()));
     }
 
     @Test
     void withTheFilesPatchTheHubKeepsRunningAndNothingIsReported() throws Exception {
         LogRun run = new LogRun("threads", "sleeps", "clocks", "file-io");
-        run.awaitOutput("logapp: ready");
+        run.app.awaitLine("logapp: ready", WAIT);
         disk.freeze();
-        run.go();
+        run.app.sendLine("go");
         // The whole beat runs while the log write is still blocked in the frozen file system.
-        run.awaitOutput("logapp: beat-done log-pending=true");
+        run.app.awaitLine("logapp: beat-done log-pending=true", WAIT);
         disk.thaw();
-        run.awaitExit();
+        ForkedJvm.Result r = run.awaitExit();
         String report = Files.readString(run.report);
         assertAll(
-                () -> assertTrue(run.output().contains("logapp: done beats=" + BEATS + " log-returned-first=false"),
-                        run.describe()),
-                () -> assertFalse(run.errors().contains(STALL_REPORT), "no stall reported: " + run.describe()),
+                () -> assertTrue(r.output().contains("logapp: done beats=" + BEATS + " log-returned-first=false"),
+                        r.describe()),
+                () -> assertFalse(r.errors().contains(STALL_REPORT), "no stall reported: " + r.describe()),
                 () -> assertTrue(report.contains("file-io RandomAccessFile.write"),
                         "tinylog's RandomAccessFile.write was rewritten:\n" + report),
                 () -> assertEquals(List.of("INFO: app started", "INFO: a line written while the disk may be slow"),
                         Files.readAllLines(run.logFile), "both lines logged"));
     }
 
-    /** LogApp in a forked JVM with stdin for the go signal, stdout lines to wait on and stderr kept in a file. */
+    /** LogApp greened with the given groups in a forked JVM, with stdin for the go signal. */
     private final class LogRun {
         final Path logFile = disk.mountPoint().resolve("app.log");
         final Path report;
-        final Path stderr;
-        final Process process;
-        private final List<String> output = new ArrayList<>();
+        final ForkedJvm app;
 
         LogRun(String... groups) throws IOException {
-            String name = String.join("-", groups);
-            report = work.resolve(name + "-report.txt");
-            stderr = work.resolve(name + "-stderr.txt");
+            report = work.resolve(String.join("-", groups) + "-report.txt");
             List<String> options = new ArrayList<>(List.of("include=com.acme.**", "include=org.tinylog.**"));
             for (String group : groups) {
                 options.add("patch=" + group);
             }
             options.add("stall=500ms");
             options.add("report=" + report);
-            process = new ProcessBuilder(ForkedLibraryApp.java().toString(),
-                    ForkedLibraryApp.agent(options.toArray(String[]::new)),
-                    "-cp", ForkedLibraryApp.classPath().toString(), "com.acme.logapp.LogApp", logFile.toString(), BEATS)
-                    .redirectError(stderr.toFile())
-                    .start();
-            Thread.ofPlatform().daemon().start(this::readOutput);
+            app = ForkedJvm.java(ForkedLibraryApp.java(), List.of(ForkedLibraryApp.agent(options.toArray(String[]::new))),
+                    ForkedLibraryApp.classPath(), "com.acme.logapp.LogApp", List.of(logFile.toString(), BEATS))
+                    .sampleEvery(null).start();
         }
 
-        private void readOutput() {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    synchronized (output) {
-                        output.add(line);
-                        output.notifyAll();
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }
-
-        void go() throws IOException {
-            OutputStream in = process.getOutputStream();
-            in.write("go\n".getBytes(StandardCharsets.UTF_8));
-            in.flush();
-        }
-
-        void awaitOutput(String line) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            synchronized (output) {
-                while (!output.contains(line)) {
-                    long left = deadline - System.nanoTime();
-                    assertTrue(left > 0 && process.isAlive(), () -> "no line '" + line + "': " + describe());
-                    TimeUnit.NANOSECONDS.timedWait(output, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
-                }
-            }
-        }
-
-        /** Polls the stderr file (the stall detector logs there) until it holds {@code text}. */
-        void awaitError(String text) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!errors().contains(text)) {
-                assertTrue(System.nanoTime() < deadline && process.isAlive(), () -> "no '" + text + "': " + describe());
-                Thread.sleep(20);
-            }
-        }
-
-        void awaitExit() throws InterruptedException {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-            assertEquals(0, process.exitValue(), this::describe);
-        }
-
-        List<String> output() {
-            synchronized (output) {
-                return List.copyOf(output);
-            }
-        }
-
-        String errors() {
-            try {
-                return Files.readString(stderr);
-            } catch (IOException e) {
-                return "(no stderr: " + e + ")";
-            }
-        }
-
-        String describe() {
-            return "stdout: " + output() + "\nstderr:\n" + errors();
+        ForkedJvm.Result awaitExit() throws Exception {
+            ForkedJvm.Result r = app.await(WAIT);
+            assertEquals(0, r.exitCode(), r::describe);
+            return r;
         }
     }
 }

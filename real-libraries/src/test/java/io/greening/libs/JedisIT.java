@@ -1,6 +1,6 @@
 package io.greening.libs;
 
-import io.greening.itests.ForkedApp;
+import io.greening.forked.ForkedJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class JedisIT {
     @Test
     void tenThousandGreenThreadsThroughAJedisPool() throws Exception {
         Path report = work.resolve("jedis-report.txt");
-        ForkedApp.Result run = ForkedApp.run(ForkedLibraryApp.java(),
+        ForkedJvm.Result run = ForkedJvm.run(ForkedLibraryApp.java(),
                 List.of(ForkedLibraryApp.agent("include=com.acme.**", "include=redis.clients.**",
                         "include=org.apache.commons.pool2.**", "report=" + report)),
                 ForkedLibraryApp.classPath(), "com.acme.redisapp.RedisApp",

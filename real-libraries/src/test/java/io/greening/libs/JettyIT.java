@@ -1,6 +1,6 @@
 package io.greening.libs;
 
-import io.greening.itests.ForkedApp;
+import io.greening.forked.ForkedJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +39,7 @@ class JettyIT {
     @Test
     void servletThatSleepsAndCallsDownstreamAnswersEveryRequest() throws Exception {
         Path report = work.resolve("jetty-report.txt");
-        ForkedApp app = ForkedApp.start(ForkedLibraryApp.java(),
+        ForkedJvm app = ForkedJvm.start(ForkedLibraryApp.java(),
                 List.of(ForkedLibraryApp.agent("include=com.acme.**", "include=org.eclipse.jetty.**",
                         "exclude=com.acme.backend.**", "report=" + report)),
                 ForkedLibraryApp.classPath(), "com.acme.jettyapp.JettyApp",
@@ -63,7 +63,7 @@ class JettyIT {
             client.send(HttpRequest.newBuilder(URI.create(base + "/shutdown")).build(),
                     HttpResponse.BodyHandlers.ofString());
         }
-        ForkedApp.Result run = app.await(Duration.ofMinutes(1));
+        ForkedJvm.Result run = app.await(Duration.ofMinutes(1));
         assertEquals(0, run.exitCode(), run::describe);
         String line = run.output().stream().filter(l -> l.startsWith("jetty: served=")).findFirst()
                 .orElseThrow(() -> new AssertionError(run.describe()));
