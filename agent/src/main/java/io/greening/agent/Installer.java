@@ -65,7 +65,9 @@ final class Installer {
         }
         new AgentBuilder.Default()
                 .disableClassFormatChanges()
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)   // visitors only: no new members
+                // visitors only, no new members; ByteBuddy still describes each selected class and builds its method
+                // graph from the type pool, which is most of the per-class cost
+                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(attached ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION : AgentBuilder.RedefinitionStrategy.DISABLED)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
                 // describe types from their class files, never by reflection: reflecting on a loaded class loads its

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The files group, plain Java: threads writing and reading files and looking up localhost. */
+/** The file-io and dns groups, plain Java: threads writing and reading files and looking up localhost. */
 public final class FilesGroupApp {
     public static void main(String[] args) throws Exception {
         File dir = Files.createTempDirectory("files-group").toFile();
