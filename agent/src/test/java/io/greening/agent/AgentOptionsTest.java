@@ -146,23 +146,23 @@ class AgentOptionsTest {
         assertFalse(e.getMessage().contains("\n"));
     }
 
+    /** Parsing {@code argument} with the properties {@code keyValues} fails with one line starting {@code start}. */
+    private static void assertBadProperty(String argument, String start, String... keyValues) {
+        BadSettingException e = assertThrows(BadSettingException.class, () -> AgentOptions.parse(argument, props(keyValues)));
+        assertTrue(e.getMessage().startsWith(start), e.getMessage());
+        assertTrue(e.getMessage().endsWith(Settings.validOptions()), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
     @Test
     void badSystemPropertyIsTheSameOneLineEvenWhenTheArgumentWins() {
-        BadSettingException e = assertThrows(BadSettingException.class,
-                () -> AgentOptions.parse("include=a.**", props("greening.hubs", "many")));
-        assertTrue(e.getMessage().startsWith("greening: bad value -Dgreening.hubs=many ("), e.getMessage());
-        assertTrue(e.getMessage().endsWith(Settings.validOptions()), e.getMessage());
-        BadSettingException overridden = assertThrows(BadSettingException.class,
-                () -> AgentOptions.parse("include=a.**,stall=1s", props("greening.stall", "xyz")));
-        assertTrue(overridden.getMessage().startsWith("greening: bad value -Dgreening.stall=xyz ("), overridden.getMessage());
-        assertFalse(overridden.getMessage().contains("\n"));
+        assertBadProperty("include=a.**", "greening: bad value -Dgreening.hubs=many (", "greening.hubs", "many");
+        assertBadProperty("include=a.**,stall=1s", "greening: bad value -Dgreening.stall=xyz (", "greening.stall", "xyz");
     }
 
     @Test
     void anUnknownGreeningPropertyIsAnError() {
-        BadSettingException e = assertThrows(BadSettingException.class,
-                () -> AgentOptions.parse("include=a.**", props("greening.hub", "2")));
-        assertTrue(e.getMessage().startsWith("greening: unknown property -Dgreening.hub;"), e.getMessage());
+        assertBadProperty("include=a.**", "greening: unknown property -Dgreening.hub;", "greening.hub", "2");
         assertEquals(List.of("a.**"), AgentOptions.parse("include=a.**", props("greeningx.hub", "2", "other", "1")).include(),
                 "only the greening.* namespace is ours");
     }

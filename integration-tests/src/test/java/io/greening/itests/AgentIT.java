@@ -199,21 +199,32 @@ class AgentIT {
         }
     }
 
-    @Test
-    void dynamicAttachGreensLoadedAndLaterClasses() throws Exception {
-        Path go = work.resolve("go");
+    /** What is done to the running AttachApp once it is ready, before it goes on. */
+    private interface WhenReady {
+        void accept(ForkedJvm app) throws Exception;
+    }
+
+    /** AttachApp run to its end: once it says it is ready, {@code whenReady}, then its go file; it must exit 0. */
+    private ForkedJvm.Result attachApp(String goFile, WhenReady whenReady) throws Exception {
+        Path go = work.resolve(goFile);
         ForkedJvm app = startApp(List.of(), "AttachApp", go.toString());
         try {
             app.awaitLine("ready", APP_TIMEOUT);
-            attach(app, "include=com.acme.agentapps.**");
+            whenReady.accept(app);
             Files.writeString(go, "go");
             ForkedJvm.Result r = app.await(APP_TIMEOUT);
             assertEquals(0, r.exitCode(), r::describe);
-            assertEquals(List.of("before attach: virtual=false", "ready", "loaded class: virtual=true", "new class: virtual=true"),
-                    r.output(), r::describe);
+            return r;
         } finally {
             app.kill();
         }
+    }
+
+    @Test
+    void dynamicAttachGreensLoadedAndLaterClasses() throws Exception {
+        ForkedJvm.Result r = attachApp("go", app -> attach(app, "include=com.acme.agentapps.**"));
+        assertEquals(List.of("before attach: virtual=false", "ready", "loaded class: virtual=true", "new class: virtual=true"),
+                r.output(), r::describe);
     }
 
     @Test
@@ -257,18 +268,8 @@ class AgentIT {
 
     @Test
     void badOptionsOnAttachFailTheAttachNotTheApp() throws Exception {
-        Path go = work.resolve("go2");
-        ForkedJvm app = startApp(List.of(), "AttachApp", go.toString());
-        try {
-            app.awaitLine("ready", APP_TIMEOUT);
-            assertThrows(Exception.class, () -> attach(app, "hubs=2"));
-            Files.writeString(go, "go");
-            ForkedJvm.Result r = app.await(APP_TIMEOUT);
-            assertEquals(0, r.exitCode(), () -> "the app survives a failed attach: " + r.describe());
-            assertEquals(List.of("loaded class: virtual=false", "new class: virtual=false"),
-                    r.output().subList(r.output().indexOf("ready") + 1, r.output().size()), r::describe);
-        } finally {
-            app.kill();
-        }
+        ForkedJvm.Result r = attachApp("go2", app -> assertThrows(Exception.class, () -> attach(app, "hubs=2")));
+        assertEquals(List.of("before attach: virtual=false", "ready", "loaded class: virtual=false", "new class: virtual=false"),
+                r.output(), () -> "the app survives a failed attach, ungreened: " + r.describe());
     }
 }
