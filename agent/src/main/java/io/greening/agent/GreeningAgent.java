@@ -5,10 +5,7 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Enumeration;
@@ -96,19 +93,37 @@ public final class GreeningAgent {
      * (nothing appended to the boot class path, no JVM warning about it, no temporary file). Returns the one line that
      * says what is wrong, or null.
      */
-    private static String settingsProblem(String arguments) throws ReflectiveOperationException, IOException, URISyntaxException {
-        URL embedded = URI.create("jar:" + agentJar().toUri() + "!/" + RUNTIME_PREFIX).toURL();
-        try (URLClassLoader runtime = new URLClassLoader(new URL[] {embedded}, ClassLoader.getPlatformClassLoader())) {
-            Method parse = Class.forName("io.greening.internal.Settings", true, runtime)
-                    .getMethod("parse", String.class, Properties.class);
-            try {
-                parse.invoke(null, arguments, System.getProperties());
-                return null;
-            } catch (InvocationTargetException e) {
-                if (e.getCause() instanceof IllegalArgumentException bad) {
-                    return bad.getMessage();
+    private static String settingsProblem(String arguments) throws ReflectiveOperationException {
+        Method parse = Class.forName("io.greening.internal.Settings", true, new EmbeddedRuntime())
+                .getMethod("parse", String.class, Properties.class);
+        try {
+            parse.invoke(null, arguments, System.getProperties());
+            return null;
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof IllegalArgumentException bad) {
+                return bad.getMessage();
+            }
+            throw e;
+        }
+    }
+
+    /** The runtime's classes as this jar holds them under {@link #RUNTIME_PREFIX}, in a loader of their own. */
+    private static final class EmbeddedRuntime extends ClassLoader {
+        EmbeddedRuntime() {
+            super("greening-settings-check", ClassLoader.getPlatformClassLoader());
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            String file = RUNTIME_PREFIX + name.replace('.', '/') + ".class";
+            try (InputStream in = GreeningAgent.class.getClassLoader().getResourceAsStream(file)) {
+                if (in == null) {
+                    throw new ClassNotFoundException(name + " (no " + file + " in the agent jar)");
                 }
-                throw e;
+                byte[] bytes = in.readAllBytes();
+                return defineClass(name, bytes, 0, bytes.length);
+            } catch (IOException e) {
+                throw new ClassNotFoundException(name, e);
             }
         }
     }

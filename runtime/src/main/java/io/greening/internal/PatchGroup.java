@@ -1,12 +1,12 @@
 package io.greening.internal;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The groups of the agent's rewrite table ({@code io.greening.agent.Rewrites}), named for what they do: the values of
@@ -87,7 +87,7 @@ public enum PatchGroup {
         Set<PatchGroup> old = OLD_NAMES.get(n);
         if (old == null) {
             throw new IllegalArgumentException("expected " + String.join(", ", names()) + " (or the older "
-                    + String.join(", ", OLD_NAMES.keySet().stream().sorted().toList()) + ")");
+                    + String.join(", ", new TreeSet<>(OLD_NAMES.keySet())) + ")");
         }
         return old;
     }
@@ -95,7 +95,11 @@ public enum PatchGroup {
     /** The names of the {@code patch=} values, in table order. */
     public static List<String> names() {
         List<String> names = new ArrayList<>();
-        Arrays.stream(values()).filter(PatchGroup::isPatchValue).forEach(g -> names.add(g.optionName));
+        for (PatchGroup group : values()) {
+            if (group.isPatchValue()) {
+                names.add(group.optionName);
+            }
+        }
         return names;
     }
 }

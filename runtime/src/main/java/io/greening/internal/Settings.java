@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.StringJoiner;
+import java.util.TreeSet;
 
 /**
  * THE list of greening's settings: every {@code greening.*} key, each with its grammar, its default and a one-line
@@ -36,60 +37,60 @@ public final class Settings {
     public static final Setting<List<String>> INCLUDE = new Setting<>("include", "<pattern>", "(required)",
             "which classes are rewritten: `com.acme.**` a package tree, `com.acme.*` one package, `com.acme.Main` a class "
                     + "(and its nested classes); `*` matches within one name segment",
-            false, Kind.REQUIRED_LIST, List.of(), Settings::classPattern, Settings::listOf);
+            false, Kind.REQUIRED_LIST, List.of(), Grammar.CLASS_PATTERN);
     /** Classes taken out of {@link #INCLUDE}. */
     public static final Setting<List<String>> EXCLUDE = new Setting<>("exclude", "<pattern>", "none",
-            "taken out of `include`", false, Kind.LIST, List.of(), Settings::classPattern, Settings::listOf);
+            "taken out of `include`", false, Kind.LIST, List.of(), Grammar.CLASS_PATTERN);
     /** The rewrite groups applied. */
     public static final Setting<Set<PatchGroup>> PATCH = new Setting<>("patch", String.join("|", PatchGroup.names()), "all",
             "the rewrite groups to apply (below); the older names `sleep`, `locks`, `files` still work",
-            false, Kind.LIST, PatchGroup.patchValues(), PatchGroup::named, Settings::unionOf);
+            false, Kind.LIST, PatchGroup.patchValues(), Grammar.PATCH_GROUPS);
     /** Whether {@code main} runs as a green thread; null when not given (then it follows the schedule and clock). */
     public static final Setting<Boolean> MAIN = new Setting<>("main", "green|platform",
             "`platform`; `green` with a seeded `schedule` or `clock=virtual`",
             "`green` runs the app's `main` itself as a green thread (eventlet's main greenlet)",
-            false, Kind.SINGLE, null, text -> choice(text, "green", true, "platform", false), Settings::single);
+            false, Kind.SINGLE, null, Grammar.GREEN_OR_PLATFORM);
     /** How many hubs the agent spreads green threads over. */
     public static final Setting<Integer> HUBS = new Setting<>("hubs", "<n>", "1",
             "number of hubs (1 to 1024); new green threads are spread over them in turn",
-            false, Kind.SINGLE, 1, text -> (int) wholeNumber(text, 1, 1024), Settings::single);
+            false, Kind.SINGLE, 1, Grammar.WHOLE_NUMBER_1_TO_1024);
     /** The stall monitor's threshold; {@link Duration#ZERO} is off. */
     public static final Setting<Duration> STALL = new Setting<>("stall", "<duration>|off", "100ms",
             "threshold of the stall monitor, which logs a green thread that keeps its hub's carrier too long; a duration "
                     + "is `100ms`, `2s`, `500us`, `1m` or a bare number of milliseconds",
-            true, Kind.SINGLE, Duration.ofMillis(100), Durations::parse, Settings::single);
+            true, Kind.SINGLE, Duration.ofMillis(100), Grammar.DURATION);
     /** Where the agent's exit report goes. */
     public static final Setting<String> REPORT = new Setting<>("report", "off|stderr|<file>", "off",
             "a summary written at JVM exit; a file's directory must exist",
-            false, Kind.SINGLE, "off", Settings::reportTarget, Settings::single);
+            false, Kind.SINGLE, "off", Grammar.REPORT_TARGET);
     /** Whether the agent logs every transformed class. */
     public static final Setting<Boolean> VERBOSE = new Setting<>("verbose", "true|false", "false",
             "logs every transformed class, its rewrites, and the agent's install time (System.Logger `io.greening.agent`)",
-            false, Kind.SINGLE, false, Settings::bool, Settings::single);
+            false, Kind.SINGLE, false, Grammar.TRUE_OR_FALSE);
     /** How hubs pick among ready green threads, as {@link HubOptions} with a real clock. */
     public static final Setting<HubOptions> SCHEDULE = new Setting<>("schedule", "fifo|random:<seed>|pct:<seed>:<depth>[:<steps>]",
             "fifo", "how hubs pick among ready green threads; the same seed and inputs replay the same interleaving",
-            true, Kind.SINGLE, HubOptions.DEFAULT, HubOptions::parseSchedule, Settings::single);
+            true, Kind.SINGLE, HubOptions.DEFAULT, Grammar.SCHEDULE);
     /** Whether hubs keep virtual time. */
     public static final Setting<Boolean> CLOCK = new Setting<>("clock", "real|virtual", "real",
             "`virtual`: hub time jumps to the next timer when nothing is ready, so sleeps and timed waits take no real time",
-            true, Kind.SINGLE, false, text -> choice(text, "real", false, "virtual", true), Settings::single);
+            true, Kind.SINGLE, false, Grammar.REAL_OR_VIRTUAL);
     /** The size of the offload pool. */
     public static final Setting<Integer> OFFLOAD_THREADS = new Setting<>("offload.threads", "<n>", "20",
             "threads of the offload pool (1 to 10000) that runs `Green.offload`, file and DNS calls (eventlet's tpool)",
-            true, Kind.SINGLE, 20, text -> (int) wholeNumber(text, 1, 10_000), Settings::single);
+            true, Kind.SINGLE, 20, Grammar.WHOLE_NUMBER_1_TO_10000);
     /** How long a hub stays quiet before it reports a deadlock, in milliseconds. */
     public static final Setting<Long> DEADLOCK_GRACE_MS = new Setting<>("deadlock.grace.ms", "<ms>", "1000",
             "how long a hub stays quiet (every green thread blocked, nothing pending) before it reports the wait-for cycles",
-            true, Kind.SINGLE, 1000L, text -> wholeNumber(text, 1, Long.MAX_VALUE), Settings::single);
+            true, Kind.SINGLE, 1000L, Grammar.WHOLE_NUMBER_1_UP);
     /** Whether the agent checks every class it transformed with ASM's {@code CheckClassAdapter} at exit. */
     public static final Setting<Boolean> CHECK = new Setting<>("check", "true|false", "false",
             "keeps every transformed class and runs ASM's `CheckClassAdapter` over them at exit (lines in the report)",
-            false, Kind.SINGLE, false, Settings::bool, Settings::single);
+            false, Kind.SINGLE, false, Grammar.TRUE_OR_FALSE);
     /** Whether the agent registers its JMX MBean; null when not given (then: when the JVM is set up for JMX). */
     public static final Setting<Boolean> JMX = new Setting<>("jmx", "true|false", "when `-Dcom.sun.management.jmxremote*` is set",
             "registers the MBean `io.greening:type=GreenThreads` (below)",
-            false, Kind.SINGLE, null, Settings::bool, Settings::single);
+            false, Kind.SINGLE, null, Grammar.TRUE_OR_FALSE);
 
     /** Every setting, in the order the docs list them. */
     public static final List<Setting<?>> ALL = List.of(INCLUDE, EXCLUDE, PATCH, MAIN, HUBS, STALL, REPORT, VERBOSE, SCHEDULE,
@@ -117,11 +118,10 @@ public final class Settings {
         private final boolean readByRuntime;
         private final Kind kind;
         private final T defaultValue;
-        private final Function<String, ?> grammar;
-        private final Function<List<Object>, T> combine;
+        private final Grammar grammar;
 
         private Setting(String key, String syntax, String defaultText, String doc, boolean readByRuntime, Kind kind,
-                        T defaultValue, Function<String, ?> grammar, Function<List<Object>, T> combine) {
+                        T defaultValue, Grammar grammar) {
             this.key = key;
             this.syntax = syntax;
             this.defaultText = defaultText;
@@ -130,7 +130,6 @@ public final class Settings {
             this.kind = kind;
             this.defaultValue = defaultValue;
             this.grammar = grammar;
-            this.combine = combine;
         }
 
         /** The key in the agent argument, e.g. {@code offload.threads}. */
@@ -188,16 +187,17 @@ public final class Settings {
         }
 
         /** Parses the given values; a bad one is named as {@code shownKey=value}. */
+        @SuppressWarnings("unchecked")
         private T parse(List<String> texts, String shownKey) {
             List<Object> elements = new ArrayList<>();
             for (String text : texts) {
                 try {
-                    elements.add(grammar.apply(text));
+                    elements.add(grammar.parse(text));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("bad value " + shownKey + "=" + text + " (" + e.getMessage() + ")");
                 }
             }
-            return combine.apply(elements);
+            return (T) grammar.combine(elements);
         }
 
         /** How {@link #validOptions()} shows it, e.g. {@code include=<pattern> (required, repeatable)}. */
@@ -246,7 +246,11 @@ public final class Settings {
 
     /** {@code valid options: key=values, ...}: every setting, shown with any bad setting. */
     public static String validOptions() {
-        return "valid options: " + String.join(", ", ALL.stream().map(Setting::usage).toList());
+        StringJoiner usages = new StringJoiner(", ", "valid options: ", "");
+        for (Setting<?> setting : ALL) {
+            usages.add(setting.usage());
+        }
+        return usages.toString();
     }
 
     /** The setting named {@code key}, or null. */
@@ -284,15 +288,20 @@ public final class Settings {
                 if (setting == null) {
                     throw new BadSettingException("unknown option '" + key + "'");
                 }
-                List<String> values = fromArgument.computeIfAbsent(setting, s -> new ArrayList<>());
-                if (!values.isEmpty() && !setting.isRepeatable()) {
+                List<String> values = fromArgument.get(setting);
+                if (values == null) {
+                    values = new ArrayList<>();
+                    fromArgument.put(setting, values);
+                } else if (!setting.isRepeatable()) {
                     throw new BadSettingException("option '" + key + "' given twice");
                 }
                 values.add(pair.substring(eq + 1).trim());
             }
         }
-        fromArgument.forEach((setting, values) -> given.put(setting, parseOrThrow(setting, values, setting.key)));
-        for (String name : properties.stringPropertyNames().stream().sorted().toList()) {
+        for (Map.Entry<Setting<?>, List<String>> e : fromArgument.entrySet()) {
+            given.put(e.getKey(), parseOrThrow(e.getKey(), e.getValue(), e.getKey().key));
+        }
+        for (String name : new TreeSet<>(properties.stringPropertyNames())) {
             if (!name.startsWith(PROPERTY_PREFIX)) {
                 continue;
             }
@@ -369,7 +378,48 @@ public final class Settings {
         }
     }
 
-    // ---- grammars: each returns the value or throws IllegalArgumentException saying what it expects ----
+    /**
+     * The grammars of the settings' values, each parsing one value or throwing {@link IllegalArgumentException} that
+     * says what it expects. (An enum rather than lambdas: the agent parses the settings before {@code main}, where
+     * every lambda class spun costs start-up.)
+     */
+    private enum Grammar {
+        CLASS_PATTERN, PATCH_GROUPS, GREEN_OR_PLATFORM, TRUE_OR_FALSE, REAL_OR_VIRTUAL, DURATION, REPORT_TARGET, SCHEDULE,
+        WHOLE_NUMBER_1_TO_1024, WHOLE_NUMBER_1_TO_10000, WHOLE_NUMBER_1_UP;
+
+        Object parse(String text) {
+            return switch (this) {
+                case CLASS_PATTERN -> classPattern(text);
+                case PATCH_GROUPS -> PatchGroup.named(text);
+                case GREEN_OR_PLATFORM -> choice(text, "green", true, "platform", false);
+                case TRUE_OR_FALSE -> choice(text, "true", true, "false", false);
+                case REAL_OR_VIRTUAL -> choice(text, "real", false, "virtual", true);
+                case DURATION -> Durations.parse(text);
+                case REPORT_TARGET -> reportTarget(text);
+                case SCHEDULE -> HubOptions.parseSchedule(text);
+                case WHOLE_NUMBER_1_TO_1024 -> (int) wholeNumber(text, 1, 1024);
+                case WHOLE_NUMBER_1_TO_10000 -> (int) wholeNumber(text, 1, 10_000);
+                case WHOLE_NUMBER_1_UP -> wholeNumber(text, 1, Long.MAX_VALUE);
+            };
+        }
+
+        /** The value of a setting from its values' parses: the one, a list, or the union of the groups named. */
+        Object combine(List<Object> elements) {
+            return switch (this) {
+                case CLASS_PATTERN -> List.copyOf(elements);
+                case PATCH_GROUPS -> {
+                    Set<PatchGroup> groups = EnumSet.noneOf(PatchGroup.class);
+                    for (Object named : elements) {
+                        for (Object group : (Collection<?>) named) {
+                            groups.add((PatchGroup) group);
+                        }
+                    }
+                    yield Set.copyOf(groups);
+                }
+                default -> elements.getFirst();
+            };
+        }
+    }
 
     private static String classPattern(String pattern) {
         // A trailing dot or a doubled one can match no class name.
@@ -380,11 +430,7 @@ public final class Settings {
         return pattern;
     }
 
-    private static boolean bool(String text) {
-        return choice(text, "true", true, "false", false);
-    }
-
-    private static <T> T choice(String text, String first, T firstValue, String second, T secondValue) {
+    private static Object choice(String text, String first, Object firstValue, String second, Object secondValue) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         if (t.equals(first)) {
             return firstValue;
@@ -429,26 +475,5 @@ public final class Settings {
             throw new IllegalArgumentException(expected + "; the directory " + file.getParent() + " does not exist");
         }
         return text;
-    }
-
-    // ---- how a setting's values make its value ----
-
-    @SuppressWarnings("unchecked")
-    private static <T> T single(List<Object> elements) {
-        return (T) elements.getFirst();
-    }
-
-    private static List<String> listOf(List<Object> elements) {
-        return elements.stream().map(String.class::cast).toList();
-    }
-
-    private static Set<PatchGroup> unionOf(List<Object> elements) {
-        Set<PatchGroup> groups = EnumSet.noneOf(PatchGroup.class);
-        for (Object element : elements) {
-            for (Object group : (Collection<?>) element) {
-                groups.add((PatchGroup) group);
-            }
-        }
-        return Set.copyOf(groups);
     }
 }
