@@ -23,7 +23,7 @@ public final class Green {
      * @see GreenThread#get() for how a failure of {@code main} is rethrown
      */
     public static <T> T run(Callable<T> main) {
-        return run(HubOptions.fromSystemProperties(), main);
+        return run(HubOptions.configured(), main);
     }
 
     /**

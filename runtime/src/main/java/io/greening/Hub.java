@@ -84,7 +84,7 @@ public final class Hub implements Executor, AutoCloseable {
     private volatile boolean closed;
     private int ioWaiters;
     /** How long the loop stays quiet (all green threads blocked, nothing pending) before it reports. */
-    private static final long QUIET_GRACE_MILLIS = Long.getLong("greening.deadlock.grace.ms", 1000);
+    private static final long QUIET_GRACE_MILLIS = io.greening.internal.Settings.get(io.greening.internal.Settings.DEADLOCK_GRACE_MS);
     /** tasksRun when the last quiet spell was reported: one report per spell. Carrier only. */
     private long quietReportedAt = -1;
     /** The root green thread of {@link Green#run}, failed on a deterministic deadlock; null for other hubs. */
@@ -118,7 +118,7 @@ public final class Hub implements Executor, AutoCloseable {
 
     /** Starts a hub on a daemon carrier thread of its own, named {@code name}, with the default {@link HubOptions}. */
     public static Hub start(String name) {
-        return start(name, HubOptions.fromSystemProperties());
+        return start(name, HubOptions.configured());
     }
 
     /** Starts a hub on a daemon carrier thread of its own, named {@code name}. */
@@ -136,7 +136,7 @@ public final class Hub implements Executor, AutoCloseable {
      * {@link #driveUntil}; {@link Green#run} and the main greenlet of a platform thread are built on it.
      */
     public static Hub driven(String name) {
-        return driven(name, HubOptions.fromSystemProperties());
+        return driven(name, HubOptions.configured());
     }
 
     /** A {@linkplain #driven(String) driven} hub with {@code options}. */

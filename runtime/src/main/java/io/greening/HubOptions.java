@@ -1,11 +1,13 @@
 package io.greening;
 
+import io.greening.internal.Settings;
+
 import java.util.Locale;
 
 /**
- * How a hub schedules and keeps time. The default comes from the system properties {@code greening.schedule}
- * ({@code fifo}, or {@code random:SEED}) and {@code greening.clock} ({@code real} or {@code virtual}), which the agent's
- * options of the same names set.
+ * How a hub schedules and keeps time. A hub started without options gets {@link #configured()}: the agent's
+ * {@code schedule=} and {@code clock=} options, or else the system properties {@code greening.schedule} and
+ * {@code greening.clock} (see {@code docs/agent.md} for every {@code greening.*} setting).
  *
  * <ul>
  *   <li>{@code fifo}: ready green threads run in the order they became ready.</li>
@@ -28,6 +30,15 @@ public record HubOptions(Long seed, boolean virtualClock, int pctDepth, int pctS
     /** FIFO scheduling, real time. */
     public static final HubOptions DEFAULT = new HubOptions(null, false, 0, 0);
 
+    /** What the schedule grammar ({@link #parseSchedule}) expects, as error messages say it. */
+    public static final String SCHEDULE_EXPECTED =
+            "expected fifo, random:SEED or pct:SEED:DEPTH[:STEPS] with DEPTH up to 999999 and STEPS up to 999999999, "
+                    + "e.g. random:42 or pct:42:3";
+
+    private static final int MAX_PCT_DEPTH = 999_999;   // PCT keeps DEPTH-1 change points in an array
+    private static final int MAX_PCT_STEPS = 999_999_999;
+    private static final int DEFAULT_PCT_STEPS = 1000;
+
     /** Checks the PCT parameters. */
     public HubOptions {
         if (pctDepth < 0 || pctDepth > 0 && (seed == null || pctSteps < 1)) {
@@ -40,55 +51,57 @@ public record HubOptions(Long seed, boolean virtualClock, int pctDepth, int pctS
         this(seed, virtualClock, 0, 0);
     }
 
-    /** The options the system properties {@code greening.schedule} and {@code greening.clock} give. */
-    public static HubOptions fromSystemProperties() {
-        return parse(System.getProperty("greening.schedule", "fifo"), System.getProperty("greening.clock", "real"));
+    /**
+     * The options a hub gets when it is started without any: the agent's {@code schedule=} and {@code clock=}
+     * options under the agent, else the system properties {@code greening.schedule} and {@code greening.clock}, else
+     * {@link #DEFAULT}.
+     *
+     * @throws IllegalArgumentException (one line) if a system property is malformed
+     */
+    public static HubOptions configured() {
+        return Settings.get(Settings.SCHEDULE).withVirtualClock(Settings.get(Settings.CLOCK));
     }
 
     /**
-     * Parses the two options' texts.
+     * Parses a schedule and a clock as the {@code schedule=} and {@code clock=} settings take them.
      *
      * @throws IllegalArgumentException naming the option and its valid values
      */
     public static HubOptions parse(String schedule, String clock) {
-        Long seed;
-        String s = schedule.trim().toLowerCase(Locale.ROOT);
-        if (s.equals("fifo")) {
-            seed = null;
-        } else if (s.startsWith("pct:")) {
-            String[] parts = s.split(":");
-            try {
-                if (parts.length < 3 || parts.length > 4) {
-                    throw new NumberFormatException();
-                }
-                long pctSeed = Long.parseLong(parts[1]);
-                int depth = Integer.parseInt(parts[2]);
-                int steps = parts.length == 4 ? Integer.parseInt(parts[3]) : 1000;
-                if (depth < 1 || steps < 1) {
-                    throw new NumberFormatException();
-                }
-                return new HubOptions(pctSeed, parseClock(clock), depth, steps);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("schedule=" + schedule + " is not valid; use pct:SEED:DEPTH or pct:SEED:DEPTH:STEPS, as in pct:42:3");
-            }
-        } else if (s.startsWith("random:")) {
-            try {
-                seed = Long.parseLong(s.substring("random:".length()));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("schedule=" + schedule + ": the seed must be a whole number, as in random:42");
-            }
-        } else {
-            throw new IllegalArgumentException("schedule=" + schedule + " is not valid; use fifo, random:SEED or pct:SEED:DEPTH");
-        }
-        return new HubOptions(seed, parseClock(clock));
+        return Settings.SCHEDULE.parseOne(schedule).withVirtualClock(Settings.CLOCK.parseOne(clock));
     }
 
-    private static boolean parseClock(String clock) {
-        return switch (clock.trim().toLowerCase(Locale.ROOT)) {
-            case "real" -> false;
-            case "virtual" -> true;
-            default -> throw new IllegalArgumentException("clock=" + clock + " is not valid; use real or virtual");
-        };
+    /**
+     * The schedule grammar: {@code fifo}, {@code random:SEED} or {@code pct:SEED:DEPTH[:STEPS]} (any case), giving
+     * options with a real clock.
+     *
+     * @throws IllegalArgumentException with {@link #SCHEDULE_EXPECTED} as its message
+     */
+    public static HubOptions parseSchedule(String schedule) {
+        String[] parts = schedule.trim().toLowerCase(Locale.ROOT).split(":", -1);
+        try {
+            if (parts[0].equals("fifo") && parts.length == 1) {
+                return DEFAULT;
+            }
+            if (parts[0].equals("random") && parts.length == 2) {
+                return new HubOptions(Long.parseLong(parts[1]), false);
+            }
+            if (parts[0].equals("pct") && (parts.length == 3 || parts.length == 4)) {
+                int steps = parts.length == 4 ? positive(parts[3], MAX_PCT_STEPS) : DEFAULT_PCT_STEPS;
+                return new HubOptions(Long.parseLong(parts[1]), false, positive(parts[2], MAX_PCT_DEPTH), steps);
+            }
+        } catch (NumberFormatException malformed) {
+            // said below
+        }
+        throw new IllegalArgumentException(SCHEDULE_EXPECTED);
+    }
+
+    private static int positive(String text, int max) {
+        int n = Integer.parseInt(text);
+        if (n < 1 || n > max) {
+            throw new NumberFormatException(text);
+        }
+        return n;
     }
 
     /** PCT scheduling of the given depth over the first {@code steps} scheduling steps, with this clock. */
@@ -111,9 +124,9 @@ public record HubOptions(Long seed, boolean virtualClock, int pctDepth, int pctS
         return new HubOptions(seed, virtualClock);
     }
 
-    /** These options with a virtual or real clock. */
+    /** These options, schedule unchanged, with a virtual or real clock. */
     public HubOptions withVirtualClock(boolean virtual) {
-        return new HubOptions(seed, virtual);
+        return new HubOptions(seed, virtual, pctDepth, pctSteps);
     }
 
     /** The option text that reproduces this schedule: {@code fifo}, {@code random:SEED} or {@code pct:SEED:DEPTH:STEPS}. */

@@ -9,8 +9,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /** The pool of real threads behind {@link Green#offload}, eventlet's {@code tpool}. */
 final class Offload {
-    /** Pool size: {@code greening.offload.threads}, default 20 as eventlet's {@code EVENTLET_THREADPOOL_SIZE}. */
-    static final int THREADS = Integer.getInteger("greening.offload.threads", 20);
+    /** Pool size: the setting {@code offload.threads}, default 20 as eventlet's {@code EVENTLET_THREADPOOL_SIZE}. */
+    static final int THREADS = io.greening.internal.Settings.get(io.greening.internal.Settings.OFFLOAD_THREADS);
 
     private static final ThreadPoolExecutor POOL = newPool();
 

@@ -1,6 +1,6 @@
 package io.greening;
 
-import io.greening.internal.Durations;
+import io.greening.internal.Settings;
 import io.greening.internal.VirtualThreads;
 
 import java.io.Serial;
@@ -14,13 +14,12 @@ import java.util.concurrent.locks.LockSupport;
  * Reports a green thread that keeps its hub's carrier longer than a threshold without yielding, so every other
  * green thread of the hub waits: once per stall, through {@code System.Logger} {@code io.greening.stall} at
  * WARNING, with the stalling thread's stack, as gevent's monitor thread does. The threshold is 100 ms unless
- * the system property {@code greening.stall} says otherwise ({@code 250ms}, {@code 1s}, {@code off}).
+ * the setting {@code stall} says otherwise ({@code -Dgreening.stall=250ms}, {@code 1s}, {@code off}).
  */
 public final class StallMonitor {
     private static final System.Logger LOG = System.getLogger("io.greening.stall");
     private static final Map<Hub, Watch> HUBS = new ConcurrentHashMap<>();
-    private static volatile long thresholdNanos =
-            Durations.parse("greening.stall", System.getProperty("greening.stall", "100ms")).toNanos();
+    private static volatile long thresholdNanos = Settings.get(Settings.STALL).toNanos();
     private static Thread monitor;   // guarded by StallMonitor.class
 
     private StallMonitor() {}

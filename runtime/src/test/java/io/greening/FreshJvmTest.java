@@ -1,5 +1,6 @@
 package io.greening;
 
+import io.greening.forked.ForkedJvm;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
@@ -8,6 +9,7 @@ import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,20 +21,24 @@ class FreshJvmTest {
 
     private static final String OPEN_LANG = "--add-opens=java.base/java.lang=ALL-UNNAMED";
 
+    private static ForkedJvm.Result run(List<String> jvmOptions, Class<?> main) throws Exception {
+        return ForkedJvm.thisJava(jvmOptions, main).mergeErrors().sampleEvery(null).run(Duration.ofSeconds(60));
+    }
+
     @Test
     void theJdkSocketPollersNeverRunOnAHub() throws Exception {
-        ChildJvm.Result r = ChildJvm.run(List.of(OPEN_LANG, "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"), PollerProbe.class);
-        assertEquals(0, r.exitCode(), r.output());
-        assertTrue(r.output().contains("echoed 42"), r.output());
-        assertTrue(r.output().contains("pollers checked:"), r.output());
-        assertFalse(r.output().contains("ON HUB"), r.output());
+        ForkedJvm.Result r = run(List.of(OPEN_LANG, "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"), PollerProbe.class);
+        assertEquals(0, r.exitCode(), r::describe);
+        assertTrue(r.outputText().contains("echoed 42"), r::describe);
+        assertTrue(r.outputText().contains("pollers checked:"), r::describe);
+        assertFalse(r.outputText().contains("ON HUB"), r::describe);
     }
 
     @Test
     void aShutDoorNamesTheMissingOption() throws Exception {
-        ChildJvm.Result r = ChildJvm.run(List.of(), DoorProbe.class);
-        assertEquals(0, r.exitCode(), r.output());
-        assertTrue(r.output().contains("--add-opens java.base/java.lang=ALL-UNNAMED"), r.output());
+        ForkedJvm.Result r = run(List.of(), DoorProbe.class);
+        assertEquals(0, r.exitCode(), r::describe);
+        assertTrue(r.outputText().contains("--add-opens java.base/java.lang=ALL-UNNAMED"), r::describe);
     }
 
     /** Does socket I/O from the first green thread of the JVM, then inspects every JDK poller's thread. */

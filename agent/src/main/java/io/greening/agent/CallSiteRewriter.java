@@ -16,9 +16,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Rewrites the call sites listed in {@link Rewrites} in one class, and with {@code main=green} makes the main class's
- * {@code main} start with {@code if (GreenMain.enter(args, Main.class)) return;}. It changes instructions only, never
- * the class's shape (no fields or methods added), so it is safe for retransformation too.
+ * Applies the rows of {@link Rewrites} to one class: rewrites its call sites and constructions, and, in the main
+ * class with the {@code main=green} prologue row, makes {@code main} start with
+ * {@code if (GreenMain.enter(args, Main.class)) return;}. It changes instructions only, never the class's shape (no
+ * fields or methods added), so it is safe for retransformation too.
  */
 public final class CallSiteRewriter extends ClassVisitor {
     /** Answers whether one class (internal name) is a subtype of another. */
@@ -27,8 +28,6 @@ public final class CallSiteRewriter extends ClassVisitor {
         /** Whether {@code type} is {@code supertype} or a subtype of it; false if unknown. */
         boolean isSubtype(String type, String supertype);
     }
-
-    private static final String GREEN_MAIN = Rewrites.PATCH_PACKAGE + "GreenMain";
 
     private final Map<String, List<Rewrite>> rows;
     private final Hierarchy hierarchy;
@@ -41,7 +40,8 @@ public final class CallSiteRewriter extends ClassVisitor {
      * @param next           the visitor to pass the rewritten class to
      * @param rows           the rows to apply ({@link Rewrites#index})
      * @param hierarchy      subtype answers for instance rows
-     * @param greenMainClass the internal name of the class whose {@code main} runs green, or null
+     * @param greenMainClass the internal name of the main class, which gets the prologue row if {@code rows} hold it;
+     *                       or null
      * @param onRewrite      told of every rewritten call site
      */
     public CallSiteRewriter(ClassVisitor next, Map<String, List<Rewrite>> rows, Hierarchy hierarchy, String greenMainClass,
@@ -66,9 +66,15 @@ public final class CallSiteRewriter extends ClassVisitor {
         if (mv == null) {
             return null;
         }
-        boolean isMain = className.equals(greenMainClass) && name.equals("main") && descriptor.equals("([Ljava/lang/String;)V")
-                && (access & Opcodes.ACC_STATIC) != 0 && classVersion >= Opcodes.V1_6;
-        return new Rewriting(mv, isMain);
+        Rewrite prologue = null;
+        if (className.equals(greenMainClass) && (access & Opcodes.ACC_STATIC) != 0 && classVersion >= Opcodes.V1_6) {
+            for (Rewrite row : rows.getOrDefault(name + descriptor, List.of())) {
+                if (row.kind() == Kind.MAIN_PROLOGUE) {
+                    prologue = row;
+                }
+            }
+        }
+        return new Rewriting(mv, prologue);
     }
 
     /** A {@code new} of a class with constructor rows, waiting for its {@code <init>}. */
@@ -82,24 +88,25 @@ public final class CallSiteRewriter extends ClassVisitor {
     }
 
     private final class Rewriting extends MethodVisitor {
-        private final boolean isMain;
+        private final Rewrite prologue;
         private final Deque<PendingNew> news = new ArrayDeque<>();
         private PendingNew justNew;   // the NEW just visited, to see whether a DUP follows at once
         private int extraStack;
 
-        Rewriting(MethodVisitor mv, boolean isMain) {
+        Rewriting(MethodVisitor mv, Rewrite prologue) {
             super(Opcodes.ASM9, mv);
-            this.isMain = isMain;
+            this.prologue = prologue;
         }
 
+        /** {@code if (patch(args, ThisClass.class)) return;} before the method's own code. */
         @Override
         public void visitCode() {
             super.visitCode();
-            if (isMain) {
+            if (prologue != null) {
                 Label runAsIs = new Label();
                 super.visitVarInsn(Opcodes.ALOAD, 0);
                 super.visitLdcInsn(Type.getObjectType(className));
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, GREEN_MAIN, "enter", "([Ljava/lang/String;Ljava/lang/Class;)Z", false);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, prologue.patchClass(), prologue.patchMethod(), prologue.patchDescriptor(), false);
                 super.visitJumpInsn(Opcodes.IFEQ, runAsIs);
                 super.visitInsn(Opcodes.RETURN);
                 super.visitLabel(runAsIs);
@@ -165,12 +172,12 @@ public final class CallSiteRewriter extends ClassVisitor {
         private Rewrite findCall(int opcode, String owner, String name, String descriptor) {
             List<Rewrite> candidates = rows.getOrDefault(name + descriptor, List.of());
             for (Rewrite row : candidates) {
-                if (row.kind() != Kind.CONSTRUCTOR && row.opcode() == opcode && owner.equals(row.owner())) {
+                if (row.kind() == Kind.CALL && row.opcode() == opcode && owner.equals(row.owner())) {
                     return row;
                 }
             }
             for (Rewrite row : candidates) {   // then the rows whose owner is a supertype of the call's
-                if (row.kind() != Kind.CONSTRUCTOR && row.opcode() == opcode && row.matchesSubtypes()
+                if (row.kind() == Kind.CALL && row.opcode() == opcode && row.matchesSubtypes()
                         && hierarchy.isSubtype(owner, row.owner())) {
                     return row;
                 }

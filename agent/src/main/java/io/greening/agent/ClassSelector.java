@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
  * Which classes the agent rewrites: those matching an {@code include} pattern and no {@code exclude} pattern.
  * Patterns use dots: {@code com.acme.**} is a package tree, {@code com.acme.*} one package, {@code Native*} any
  * characters but a dot; a plain class name also covers its nested classes ({@code Name$Inner}, lambdas). greening's
- * own classes and the JDK's are never selected.
+ * own classes and the JDK's are never selected. Which patterns are valid is the settings' grammar
+ * ({@code Settings.INCLUDE}); this says what they match.
  */
 public final class ClassSelector {
     private final List<Pattern> include;
@@ -39,14 +40,6 @@ public final class ClassSelector {
             }
         }
         return false;
-    }
-
-    static void validate(String option, String pattern) {
-        if (pattern.isEmpty() || !pattern.matches("[\\p{javaJavaIdentifierPart}.*$]+") || pattern.startsWith(".")
-                || pattern.contains("..") || pattern.contains("***")) {
-            throw new AgentOptions.OptionException("bad value " + option + "=" + pattern
-                    + " (expected a class pattern such as com.acme.**, com.acme.* or com.acme.Main)");
-        }
     }
 
     static Pattern compile(String glob) {

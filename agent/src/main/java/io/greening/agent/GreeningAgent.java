@@ -3,11 +3,14 @@ package io.greening.agent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -19,8 +22,8 @@ import java.util.zip.Deflater;
  * attach ({@link #agentmain}). See docs/agent.md.
  *
  * <p>This class must not touch a runtime class ({@code io.greening.*} outside this package): the runtime is put on the
- * bootstrap class path here first, so that every class loader shares its one copy; only then does {@link Installer}
- * (which uses it) load.
+ * bootstrap class path here first, so that every class loader shares its one copy; only then do {@link Installer} and
+ * {@link AgentOptions} (which use it) load.
  */
 public final class GreeningAgent {
     /** Where greening.jar keeps the runtime's class files, out of every class loader's reach. */
@@ -31,39 +34,49 @@ public final class GreeningAgent {
     private GreeningAgent() {}
 
     /**
-     * Called by the JVM before {@code main}. A bad option stops the JVM with one line on stderr; any other failure is
-     * logged and the application runs unchanged.
+     * Called by the JVM before {@code main}. A bad setting stops the JVM with one line on stderr and exit code 2; any
+     * other failure is logged and the application runs unchanged.
      */
     public static void premain(String arguments, Instrumentation instrumentation) {
-        AgentOptions options;
-        try {
-            options = AgentOptions.parse(arguments, System.getProperties());
-        } catch (AgentOptions.OptionException e) {
-            System.err.println(e.getMessage());
-            System.err.flush();
-            Runtime.getRuntime().halt(2);   // no shutdown hooks: nothing has started yet
-            return;
-        }
-        start(options, instrumentation, false);
+        start(arguments, instrumentation, false);
     }
 
     /**
      * Called on dynamic attach: greens classes loaded from now on and retransforms the selected classes already
-     * loaded. A bad option fails the attach (the attaching tool sees the one-line message), never the running JVM.
+     * loaded. A bad setting fails the attach (the attaching tool sees the one-line message), never the running JVM.
      */
     public static void agentmain(String arguments, Instrumentation instrumentation) {
-        start(AgentOptions.parse(arguments, System.getProperties()), instrumentation, true);
+        start(arguments, instrumentation, true);
     }
 
-    private static synchronized void start(AgentOptions options, Instrumentation instrumentation, boolean attached) {
+    private static synchronized void start(String arguments, Instrumentation instrumentation, boolean attached) {
         if (installed) {
             LOG.log(System.Logger.Level.WARNING, "greening agent already installed; ignoring the second start");
             return;
         }
+        // The settings come first: a bad one stops the JVM (premain) or fails the attach before anything changes.
         long start = System.nanoTime();
+        String problem;
+        try {
+            problem = settingsProblem(arguments);
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, "greening agent could not start; the application runs unchanged", t);
+            return;
+        }
+        if (problem != null) {
+            if (attached) {
+                throw new IllegalArgumentException(problem);
+            }
+            System.err.println(problem);
+            System.err.flush();
+            Runtime.getRuntime().halt(2);   // no shutdown hooks: nothing has started yet
+            return;
+        }
         try {
             putRuntimeOnBootClassPath(instrumentation);
-            openJavaLangToRuntime(instrumentation);
+            openPackagesToRuntime(instrumentation);
+            // the runtime's own copy of the grammar now parses the settings the private copy accepted
+            AgentOptions options = AgentOptions.parse(arguments, System.getProperties());
             Installer.install(options, instrumentation, attached);
             installed = true;
             if (options.verbose()) {
@@ -74,6 +87,51 @@ public final class GreeningAgent {
         }
     }
 
+    /**
+     * Checks the settings with the runtime's grammar ({@code io.greening.internal.Settings}, the one list of keys) before
+     * anything is touched, loading the runtime's classes privately from this jar: a bad setting then leaves no trace
+     * (nothing appended to the boot class path, no JVM warning about it, no temporary file). Returns the one line that
+     * says what is wrong, or null.
+     */
+    private static String settingsProblem(String arguments) throws ReflectiveOperationException {
+        Method parse = Class.forName("io.greening.internal.Settings", true, new EmbeddedRuntime())
+                .getMethod("parse", String.class, Properties.class);
+        try {
+            parse.invoke(null, arguments, System.getProperties());
+            return null;
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof IllegalArgumentException bad) {
+                return bad.getMessage();
+            }
+            throw e;
+        }
+    }
+
+    /** The runtime's classes as this jar holds them under {@link #RUNTIME_PREFIX}, in a loader of their own. */
+    private static final class EmbeddedRuntime extends ClassLoader {
+        EmbeddedRuntime() {
+            super("greening-settings-check", ClassLoader.getPlatformClassLoader());
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            String file = RUNTIME_PREFIX + name.replace('.', '/') + ".class";
+            try (InputStream in = GreeningAgent.class.getClassLoader().getResourceAsStream(file)) {
+                if (in == null) {
+                    throw new ClassNotFoundException(name + " (no " + file + " in the agent jar)");
+                }
+                byte[] bytes = in.readAllBytes();
+                return defineClass(name, bytes, 0, bytes.length);
+            } catch (IOException e) {
+                throw new ClassNotFoundException(name, e);
+            }
+        }
+    }
+
+    private static Path agentJar() throws URISyntaxException {
+        return Path.of(GreeningAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
     private static void putRuntimeOnBootClassPath(Instrumentation instrumentation) throws IOException, URISyntaxException {
         try {
             Class.forName("io.greening.patch.GreenThreads", false, null);
@@ -81,7 +139,7 @@ public final class GreeningAgent {
         } catch (ClassNotFoundException expected) {
             // extract it below
         }
-        Path agentJar = Path.of(GreeningAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path agentJar = agentJar();
         Path runtimeJar = Files.createTempFile("greening-runtime-", ".jar");
         runtimeJar.toFile().deleteOnExit();
         int classes = 0;
@@ -110,11 +168,12 @@ public final class GreeningAgent {
 
     /**
      * The runtime's one reflective door needs java.lang open to it (with the agent no --add-opens is needed), and
-     * java.base must read it for the retransformed VirtualThread to call the runtime's timers.
+     * java.base must read it for the retransformed JDK classes to call the runtime's patches. java.util.concurrent.locks
+     * is opened too, so that deadlock reports can name the owner of a lock ({@code AbstractOwnableSynchronizer}).
      */
-    private static void openJavaLangToRuntime(Instrumentation instrumentation) throws ClassNotFoundException {
+    private static void openPackagesToRuntime(Instrumentation instrumentation) throws ClassNotFoundException {
         Module runtime = Class.forName("io.greening.Hub", false, null).getModule();
-        instrumentation.redefineModule(Object.class.getModule(), Set.of(runtime), Map.of(), Map.of("java.lang", Set.of(runtime)),
-                Set.of(), Map.of());
+        instrumentation.redefineModule(Object.class.getModule(), Set.of(runtime), Map.of(),
+                Map.of("java.lang", Set.of(runtime), "java.util.concurrent.locks", Set.of(runtime)), Set.of(), Map.of());
     }
 }

@@ -1,9 +1,9 @@
 package io.greening.agent;
 
-import io.greening.StallMonitor;
 import io.greening.agent.Rewrites.Rewrite;
+import io.greening.internal.PatchGroup;
+import io.greening.internal.Settings;
 import io.greening.patch.GreenThreads;
-import io.greening.patch.Hubs;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.field.FieldDescription;
@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.jar.JarFile;
 import javax.management.ObjectName;
 
@@ -41,32 +42,19 @@ final class Installer {
     private Installer() {}
 
     static Report install(AgentOptions options, Instrumentation instrumentation, boolean attached) {
-        // Hubs read their schedule and clock from these properties (HubOptions.fromSystemProperties) as they start.
-        System.setProperty("greening.schedule", options.schedule());
-        System.setProperty("greening.clock", options.clock());
-        Hubs.configure(options.hubs());
-        if (options.stall() != null) {
-            StallMonitor.setThreshold(options.stall());
-        }
+        Settings.install(options.settings());   // before any runtime class reads a setting: hubs, stall monitor, pools
         Report report = new Report(options.verbose());
-        if (options.groups().contains(AgentOptions.Group.LOCKS)) {
+        List<Rewrite> jdkRows = Rewrites.jdkRows(options.groups(), options.hubOptions().virtualClock());
+        if (!jdkRows.isEmpty()) {
             try {
-                int sites = JdkCallSites.virtualThreadTimeouts(instrumentation);
-                report.jdkSitesRewritten("locks VirtualThread.schedule", sites, "timed parks of green threads on hub timers");
-            } catch (Exception | LinkageError e) {
-                LOG.log(System.Logger.Level.WARNING, "greening: timed parks of green threads keep the JDK's timer threads", e);
-            }
-        }
-        if (options.clock().equals("virtual")) {
-            try {
-                report.jdkSitesRewritten("clock System.nanoTime in java.util.concurrent", JdkCallSites.concurrentClocks(instrumentation),
-                        "timed waits measure hub time");
-            } catch (Exception | LinkageError e) {
-                LOG.log(System.Logger.Level.WARNING, "greening: timed waits inside java.util.concurrent keep real time", e);
+                JdkCallSites.apply(instrumentation, jdkRows).forEach(report::jdkSitesRewritten);
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(System.Logger.Level.WARNING, "greening: the JDK keeps its own code for " + jdkRows, e);
             }
         }
         ClassSelector selector = new ClassSelector(options.include(), options.exclude());
         Map<String, List<Rewrite>> rows = Rewrites.index(options.groups());
+        Map<String, List<Rewrite>> mainOnly = Rewrites.index(options.groups().contains(PatchGroup.MAIN) ? Set.of(PatchGroup.MAIN) : Set.of());
         String mainClass = options.greenMain() && !attached ? mainClassName() : null;
         if (options.greenMain() && !attached && mainClass == null) {
             LOG.log(System.Logger.Level.WARNING, "greening: main=green, but the main class is unknown; main runs as is");
@@ -77,25 +65,27 @@ final class Installer {
         }
         new AgentBuilder.Default()
                 .disableClassFormatChanges()
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)   // visitors only: no method graph, no new members
+                // visitors only, no new members; ByteBuddy still describes each selected class and builds its method
+                // graph from the type pool, which is most of the per-class cost
+                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(attached ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION : AgentBuilder.RedefinitionStrategy.DISABLED)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
                 // describe types from their class files, never by reflection: reflecting on a loaded class loads its
                 // nested classes while ByteBuddy's circularity lock is held, and those would then escape transformation
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
-                .with(new ReportingListener(report, Boolean.getBoolean("greening.check")))
+                .with(new ReportingListener(report, options.check()))
                 .ignore(ElementMatchers.none())
-                // the main class is transformed for main=green even when not selected, then with no rows
+                // the main class is transformed for main=green even when not selected, then with its prologue only
                 .type((type, loader, module, classBeingRedefined, domain) -> loader != null
                         && (selector.selects(type.getName()) || type.getName().equals(mainClass)))
                 .transform((builder, type, loader, module, domain) -> builder.visit(new Wrapper(
-                        selector.selects(type.getName()) ? rows : Map.of(), type.getName(), type.getName().equals(mainClass), report)))
+                        selector.selects(type.getName()) ? rows : mainOnly, type.getName(), type.getName().equals(mainClass), report)))
                 .installOn(instrumentation);
         String reportTarget = options.report();
         if (!reportTarget.equals("off")) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> writeReport(report, reportTarget), "greening-report"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> writeReport(report, reportTarget, options.check()), "greening-report"));
         }
-        if (jmxInUse()) {
+        if (jmxInUse(options.jmx())) {
             Thread.ofPlatform().daemon().name("greening-jmx").start(Installer::registerMBean);
         }
         return report;
@@ -119,8 +109,8 @@ final class Installer {
         return slash >= 0 ? first.substring(slash + 1) : first;
     }
 
-    private static void writeReport(Report report, String target) {
-        List<String> checks = Boolean.getBoolean("greening.check") ? report.check() : List.of();
+    private static void writeReport(Report report, String target, boolean check) {
+        List<String> checks = check ? report.check() : List.of();
         String text = report.render(GreenThreads.dump(), peakPlatformThreads(), osThreadsNow(), checks);
         if (target.equals("stderr")) {
             System.err.print(text);
@@ -158,13 +148,12 @@ final class Installer {
 
     /**
      * Whether to register the JMX dump: creating the platform MBean server costs as much start-up as the rest of the
-     * agent, so only when the JVM is set up for JMX ({@code -Dcom.sun.management.jmxremote*}) or asked to with
-     * {@code -Dgreening.jmx=true}. {@code jcmd <pid> Thread.dump_to_file} lists green threads in any case.
+     * agent, so only when the JVM is set up for JMX ({@code -Dcom.sun.management.jmxremote*}) or asked to with the
+     * setting {@code jmx=true}. {@code jcmd <pid> Thread.dump_to_file} lists green threads in any case.
      */
-    private static boolean jmxInUse() {
-        String asked = System.getProperty("greening.jmx");
+    private static boolean jmxInUse(Boolean asked) {
         if (asked != null) {
-            return Boolean.parseBoolean(asked);
+            return asked;
         }
         return System.getProperties().stringPropertyNames().stream().anyMatch(k -> k.startsWith("com.sun.management.jmxremote"));
     }

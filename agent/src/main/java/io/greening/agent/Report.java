@@ -23,7 +23,7 @@ public final class Report {
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final AtomicLong selected = new AtomicLong();
     private final AtomicLong transformed = new AtomicLong();
-    private final Map<String, String> jdkRewrites = new ConcurrentHashMap<>();
+    private final Map<String, Integer> jdkRewrites = new ConcurrentHashMap<>();
 
     Report(boolean verbose) {
         this.verbose = verbose;
@@ -60,7 +60,7 @@ public final class Report {
         }
     }
 
-    /** A transformed class kept for the bytecode check at exit ({@code -Dgreening.check=true}). */
+    /** A transformed class kept for the bytecode check at exit (the setting {@code check=true}). */
     private record Checked(String className, ClassLoader loader, byte[] bytes) { }
 
     private final java.util.Queue<Checked> toCheck = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -94,10 +94,10 @@ public final class Report {
         return lines;
     }
 
-    /** Call sites rewritten inside the JDK (not counted as an application class), e.g. VirtualThread's timeouts. */
-    void jdkSitesRewritten(String label, int count, String why) {
+    /** Call sites a row rewrote inside the JDK (not counted as an application class), e.g. VirtualThread's timeouts. */
+    void jdkSitesRewritten(Rewrite row, int count) {
         if (count > 0) {
-            jdkRewrites.put(label, count + " (" + why + ")");
+            jdkRewrites.put(row.group().optionName() + " " + row.label(), count);
         }
     }
 
@@ -128,10 +128,11 @@ public final class Report {
      *   classes: selected S, transformed T, failed F
      *   call sites rewritten: N
      *     &lt;group&gt; &lt;kind&gt; &lt;count&gt;        (one line per kind, e.g. "threads Thread.start 3")
-     *   jdk: locks VirtualThread.schedule 2  (JDK call sites rewritten, not in the count above)
+     *   jdk: &lt;group&gt; &lt;kind&gt; &lt;count&gt;  (call sites rewritten inside the JDK, not in the count above,
+     *                                   e.g. "jdk: timed-waits VirtualThread.schedule 2")
      *   failed: &lt;class&gt;: &lt;reason&gt;     (one line per failed class)
-     *   check failed: &lt;class&gt;: &lt;problem&gt; (with -Dgreening.check=true, one line per bad class)
-     *   checked: N classes, M with problems (CheckClassAdapter)   (with -Dgreening.check=true)
+     *   check failed: &lt;class&gt;: &lt;problem&gt; (with check=true, one line per bad class)
+     *   checked: N classes, M with problems (CheckClassAdapter)   (with check=true)
      *   peak platform threads: P (ThreadMXBean); OS threads now: O (/proc/self/status)
      *   green threads: G            (then one line per live green thread made by the agent)
      * </pre>

@@ -1,46 +1,60 @@
 package io.greening.agent;
 
-import io.greening.agent.AgentOptions.Group;
+import io.greening.internal.PatchGroup;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-import static io.greening.agent.AgentOptions.Group.FILES;
-import static io.greening.agent.AgentOptions.Group.SLEEP;
-import static io.greening.agent.AgentOptions.Group.SOCKETS;
-import static io.greening.agent.AgentOptions.Group.THREADS;
+import static io.greening.internal.PatchGroup.CLOCKS;
+import static io.greening.internal.PatchGroup.DNS;
+import static io.greening.internal.PatchGroup.FILE_IO;
+import static io.greening.internal.PatchGroup.MAIN;
+import static io.greening.internal.PatchGroup.SLEEPS;
+import static io.greening.internal.PatchGroup.SOCKETS;
+import static io.greening.internal.PatchGroup.THREADS;
+import static io.greening.internal.PatchGroup.TIMED_WAITS;
 import static org.objectweb.asm.Opcodes.INVOKEINTERFACE;
 import static org.objectweb.asm.Opcodes.INVOKESPECIAL;
 import static org.objectweb.asm.Opcodes.INVOKESTATIC;
 import static org.objectweb.asm.Opcodes.INVOKEVIRTUAL;
 
 /**
- * THE rewrite table: every JDK call site the agent replaces, one row each, and the runtime method that replaces it.
- * A new patch is one row here plus one public static method in {@code io.greening.patch}.
+ * THE rewrite table: every change the agent makes to bytecode, one row each, and the runtime method it calls. A new
+ * patch is one row here plus one public static method in {@code io.greening.patch}; {@code RewritesTest} checks
+ * every row against the JDK and the runtime.
  *
  * <h2>Row format</h2>
  * <pre>{@code
  * call(GROUP, OPCODE, "jdk/Owner", "name", "(jdk descriptor)R", "PatchClass#method"),
  * constructor(GROUP, "jdk/Owner", "(ctor args)V", "PatchClass#method"),
+ * insideJdk(GROUP, List.of("java/base/Class", ...), OPCODE, "jdk/Owner", "name", "(descriptor)R", "PatchClass#method"),
+ * mainPrologue("PatchClass#method"),
  * }</pre>
  * <ul>
- *   <li>{@code call}: a call site {@code OPCODE owner.name descriptor} (OPCODE one of {@code INVOKESTATIC},
- *       {@code INVOKEVIRTUAL}, {@code INVOKEINTERFACE}, {@code INVOKESPECIAL}) becomes
+ *   <li>{@code call}: in a selected class, a call site {@code OPCODE owner.name descriptor} (OPCODE one of
+ *       {@code INVOKESTATIC}, {@code INVOKEVIRTUAL}, {@code INVOKEINTERFACE}, {@code INVOKESPECIAL}) becomes
  *       {@code INVOKESTATIC io/greening/patch/PatchClass.method}, whose descriptor is the row's descriptor with, for
  *       an instance call, the owner type put first (the receiver). Example: {@code INVOKEVIRTUAL java/lang/Thread.join
  *       (J)V} -> {@code ThreadPatches.join(Ljava/lang/Thread;J)V}. Instance rows also match call sites whose owner
  *       is a subtype of the row's owner ({@code myThread.join()} compiles to {@code MyThread.join}).</li>
- *   <li>{@code constructor}: {@code new Owner(args)} becomes {@code PatchClass.method(args)}, a static method
- *       with the constructor's arguments returning {@code Owner}. Only {@code new} expressions are rewritten, not
- *       {@code super(...)} calls in subclasses.</li>
- *   <li>{@code GROUP}: the {@code patch=} group that turns the row on ({@code threads}, {@code sleep}, {@code sockets},
- *       {@code locks}, {@code files}).</li>
+ *   <li>{@code constructor}: in a selected class, {@code new Owner(args)} becomes {@code PatchClass.method(args)}, a
+ *       static method with the constructor's arguments returning {@code Owner}. Only {@code new} expressions are
+ *       rewritten, not {@code super(...)} calls in subclasses.</li>
+ *   <li>{@code insideJdk}: the same as {@code call}, but inside the listed {@code java.base} classes, which the agent
+ *       retransforms at start (instructions only). {@code .receivedAs(type)} names the patch method's receiver type
+ *       when the owner is not public; {@code .underVirtualClockOnly()} applies the row only with {@code clock=virtual}.
+ *       </li>
+ *   <li>{@code mainPrologue}: with {@code main=green}, the main class's {@code public static void main(String[])}
+ *       begins with {@code if (PatchClass.method(args, Main.class)) return;}.</li>
+ *   <li>{@code GROUP}: the {@link PatchGroup} that turns the row on: a {@code patch=} value, or {@code MAIN} for
+ *       {@code main=green}.</li>
  * </ul>
  * The runtime method must be public, static, in {@code io.greening.patch}, and behave as the JDK call everywhere but
- * on a green thread; {@code RewritesTest} checks every row has its method with the derived descriptor.
+ * on a green thread.
  */
 public final class Rewrites {
     /** The internal name of the package holding the patch classes. */
@@ -83,41 +97,67 @@ public final class Rewrites {
             constructor(THREADS, "java/util/concurrent/ScheduledThreadPoolExecutor", "(ILjava/util/concurrent/RejectedExecutionHandler;)V", "ThreadPatches#newScheduledThreadPoolExecutor"),
             constructor(THREADS, "java/util/concurrent/ScheduledThreadPoolExecutor", "(ILjava/util/concurrent/ThreadFactory;)V", "ThreadPatches#newScheduledThreadPoolExecutor"),
 
-            // ---- sleep: io.greening.patch.SleepPatches ----
-            call(SLEEP, INVOKESTATIC, "java/lang/Thread", "sleep", "(J)V", "SleepPatches#sleep"),
-            call(SLEEP, INVOKESTATIC, "java/lang/Thread", "sleep", "(JI)V", "SleepPatches#sleep"),
-            call(SLEEP, INVOKESTATIC, "java/lang/Thread", "sleep", "(Ljava/time/Duration;)V", "SleepPatches#sleep"),
-            call(SLEEP, INVOKEVIRTUAL, "java/util/concurrent/TimeUnit", "sleep", "(J)V", "SleepPatches#sleep"),
-            // clocks read the hub's time, so they agree with sleeps under clock=virtual: io.greening.patch.ClockPatches
-            call(SLEEP, INVOKESTATIC, "java/lang/System", "currentTimeMillis", "()J", "ClockPatches#currentTimeMillis"),
-            call(SLEEP, INVOKESTATIC, "java/lang/System", "nanoTime", "()J", "ClockPatches#nanoTime"),
-            call(SLEEP, INVOKESTATIC, "java/time/Instant", "now", "()Ljava/time/Instant;", "ClockPatches#now"),
-            call(SLEEP, INVOKESTATIC, "java/time/Clock", "systemUTC", "()Ljava/time/Clock;", "ClockPatches#systemUTC"),
-            call(SLEEP, INVOKESTATIC, "java/time/Clock", "systemDefaultZone", "()Ljava/time/Clock;", "ClockPatches#systemDefaultZone"),
+            // ---- sleeps: io.greening.patch.SleepPatches ----
+            call(SLEEPS, INVOKESTATIC, "java/lang/Thread", "sleep", "(J)V", "SleepPatches#sleep"),
+            call(SLEEPS, INVOKESTATIC, "java/lang/Thread", "sleep", "(JI)V", "SleepPatches#sleep"),
+            call(SLEEPS, INVOKESTATIC, "java/lang/Thread", "sleep", "(Ljava/time/Duration;)V", "SleepPatches#sleep"),
+            call(SLEEPS, INVOKEVIRTUAL, "java/util/concurrent/TimeUnit", "sleep", "(J)V", "SleepPatches#sleep"),
 
-            // ---- locks: no rows. JDK 25 virtual threads already release the hub's carrier when they block on
-            // synchronized, Object.wait, j.u.c locks, conditions, semaphores, latches and queues (LocksOnHubTest).
+            // ---- clocks: io.greening.patch.ClockPatches; they read the hub's time, so they agree with sleeps ----
+            call(CLOCKS, INVOKESTATIC, "java/lang/System", "currentTimeMillis", "()J", "ClockPatches#currentTimeMillis"),
+            call(CLOCKS, INVOKESTATIC, "java/lang/System", "nanoTime", "()J", "ClockPatches#nanoTime"),
+            call(CLOCKS, INVOKESTATIC, "java/time/Instant", "now", "()Ljava/time/Instant;", "ClockPatches#now"),
+            call(CLOCKS, INVOKESTATIC, "java/time/Clock", "systemUTC", "()Ljava/time/Clock;", "ClockPatches#systemUTC"),
+            call(CLOCKS, INVOKESTATIC, "java/time/Clock", "systemDefaultZone", "()Ljava/time/Clock;", "ClockPatches#systemDefaultZone"),
 
-            // ---- files: io.greening.patch.FilePatches ----
-            call(FILES, INVOKEVIRTUAL, "java/io/FileInputStream", "read", "()I", "FilePatches#read"),
-            call(FILES, INVOKEVIRTUAL, "java/io/FileInputStream", "read", "([B)I", "FilePatches#read"),
-            call(FILES, INVOKEVIRTUAL, "java/io/FileInputStream", "read", "([BII)I", "FilePatches#read"),
-            call(FILES, INVOKEVIRTUAL, "java/io/FileInputStream", "readAllBytes", "()[B", "FilePatches#readAllBytes"),
-            call(FILES, INVOKEVIRTUAL, "java/io/FileInputStream", "readNBytes", "(I)[B", "FilePatches#readNBytes"),
-            call(FILES, INVOKEVIRTUAL, "java/io/FileInputStream", "readNBytes", "([BII)I", "FilePatches#readNBytes"),
-            call(FILES, INVOKEVIRTUAL, "java/io/FileOutputStream", "write", "(I)V", "FilePatches#write"),
-            call(FILES, INVOKEVIRTUAL, "java/io/FileOutputStream", "write", "([B)V", "FilePatches#write"),
-            call(FILES, INVOKEVIRTUAL, "java/io/FileOutputStream", "write", "([BII)V", "FilePatches#write"),
-            call(FILES, INVOKEVIRTUAL, "java/io/RandomAccessFile", "read", "()I", "FilePatches#read"),
-            call(FILES, INVOKEVIRTUAL, "java/io/RandomAccessFile", "read", "([B)I", "FilePatches#read"),
-            call(FILES, INVOKEVIRTUAL, "java/io/RandomAccessFile", "read", "([BII)I", "FilePatches#read"),
-            call(FILES, INVOKEVIRTUAL, "java/io/RandomAccessFile", "readFully", "([B)V", "FilePatches#readFully"),
-            call(FILES, INVOKEVIRTUAL, "java/io/RandomAccessFile", "readFully", "([BII)V", "FilePatches#readFully"),
-            call(FILES, INVOKEVIRTUAL, "java/io/RandomAccessFile", "write", "(I)V", "FilePatches#write"),
-            call(FILES, INVOKEVIRTUAL, "java/io/RandomAccessFile", "write", "([B)V", "FilePatches#write"),
-            call(FILES, INVOKEVIRTUAL, "java/io/RandomAccessFile", "write", "([BII)V", "FilePatches#write"),
-            call(FILES, INVOKESTATIC, "java/net/InetAddress", "getByName", "(Ljava/lang/String;)Ljava/net/InetAddress;", "FilePatches#getByName"),
-            call(FILES, INVOKESTATIC, "java/net/InetAddress", "getAllByName", "(Ljava/lang/String;)[Ljava/net/InetAddress;", "FilePatches#getAllByName"),
+            // Under clock=virtual, the java.util.concurrent classes whose timed waits re-check System.nanoTime after
+            // each park read the hub's clock too. Otherwise such a wait parks on a virtual timer, wakes at once, sees
+            // that almost no real time passed and parks again: a busy loop until real time catches up.
+            insideJdk(CLOCKS, List.of(
+                            "java/util/concurrent/locks/AbstractQueuedSynchronizer",
+                            "java/util/concurrent/locks/AbstractQueuedSynchronizer$ConditionObject",
+                            "java/util/concurrent/locks/AbstractQueuedLongSynchronizer",
+                            "java/util/concurrent/locks/AbstractQueuedLongSynchronizer$ConditionObject",
+                            "java/util/concurrent/FutureTask",
+                            "java/util/concurrent/CompletableFuture",
+                            "java/util/concurrent/CompletableFuture$Signaller",
+                            "java/util/concurrent/LinkedTransferQueue$DualNode",   // and SynchronousQueue
+                            "java/util/concurrent/Exchanger",
+                            "java/util/concurrent/Phaser$QNode",
+                            "java/util/concurrent/ScheduledThreadPoolExecutor",
+                            "java/util/concurrent/ScheduledThreadPoolExecutor$ScheduledFutureTask"),
+                    INVOKESTATIC, "java/lang/System", "nanoTime", "()J", "ClockPatches#nanoTime").underVirtualClockOnly(),
+
+            // ---- timed-waits: io.greening.patch.VirtualThreadTimers. Blocking itself needs no rows: a JDK 25 virtual
+            // thread that blocks on synchronized, Object.wait, j.u.c locks, conditions, semaphores, latches or queues
+            // gives its hub's carrier back (LocksOnHubTest). But the timeout of a timed park or wait is set on the
+            // JDK's own timer threads, through VirtualThread's private schedule(Runnable, long, TimeUnit). ----
+            insideJdk(TIMED_WAITS, List.of("java/lang/VirtualThread"), INVOKEVIRTUAL, "java/lang/VirtualThread", "schedule",
+                    "(Ljava/lang/Runnable;JLjava/util/concurrent/TimeUnit;)Ljava/util/concurrent/Future;",
+                    "VirtualThreadTimers#schedule").receivedAs("java/lang/Thread"),
+
+            // ---- file-io: io.greening.patch.FilePatches ----
+            call(FILE_IO, INVOKEVIRTUAL, "java/io/FileInputStream", "read", "()I", "FilePatches#read"),
+            call(FILE_IO, INVOKEVIRTUAL, "java/io/FileInputStream", "read", "([B)I", "FilePatches#read"),
+            call(FILE_IO, INVOKEVIRTUAL, "java/io/FileInputStream", "read", "([BII)I", "FilePatches#read"),
+            call(FILE_IO, INVOKEVIRTUAL, "java/io/FileInputStream", "readAllBytes", "()[B", "FilePatches#readAllBytes"),
+            call(FILE_IO, INVOKEVIRTUAL, "java/io/FileInputStream", "readNBytes", "(I)[B", "FilePatches#readNBytes"),
+            call(FILE_IO, INVOKEVIRTUAL, "java/io/FileInputStream", "readNBytes", "([BII)I", "FilePatches#readNBytes"),
+            call(FILE_IO, INVOKEVIRTUAL, "java/io/FileOutputStream", "write", "(I)V", "FilePatches#write"),
+            call(FILE_IO, INVOKEVIRTUAL, "java/io/FileOutputStream", "write", "([B)V", "FilePatches#write"),
+            call(FILE_IO, INVOKEVIRTUAL, "java/io/FileOutputStream", "write", "([BII)V", "FilePatches#write"),
+            call(FILE_IO, INVOKEVIRTUAL, "java/io/RandomAccessFile", "read", "()I", "FilePatches#read"),
+            call(FILE_IO, INVOKEVIRTUAL, "java/io/RandomAccessFile", "read", "([B)I", "FilePatches#read"),
+            call(FILE_IO, INVOKEVIRTUAL, "java/io/RandomAccessFile", "read", "([BII)I", "FilePatches#read"),
+            call(FILE_IO, INVOKEVIRTUAL, "java/io/RandomAccessFile", "readFully", "([B)V", "FilePatches#readFully"),
+            call(FILE_IO, INVOKEVIRTUAL, "java/io/RandomAccessFile", "readFully", "([BII)V", "FilePatches#readFully"),
+            call(FILE_IO, INVOKEVIRTUAL, "java/io/RandomAccessFile", "write", "(I)V", "FilePatches#write"),
+            call(FILE_IO, INVOKEVIRTUAL, "java/io/RandomAccessFile", "write", "([B)V", "FilePatches#write"),
+            call(FILE_IO, INVOKEVIRTUAL, "java/io/RandomAccessFile", "write", "([BII)V", "FilePatches#write"),
+
+            // ---- dns: io.greening.patch.FilePatches ----
+            call(DNS, INVOKESTATIC, "java/net/InetAddress", "getByName", "(Ljava/lang/String;)Ljava/net/InetAddress;", "FilePatches#getByName"),
+            call(DNS, INVOKESTATIC, "java/net/InetAddress", "getAllByName", "(Ljava/lang/String;)[Ljava/net/InetAddress;", "FilePatches#getAllByName"),
 
             // ---- sockets: io.greening.patch.SocketPatches, io.greening.patch.GreenChannels (rows from docs/sockets.md) ----
             constructor(SOCKETS, "java/net/Socket", "()V", "SocketPatches#newSocket"),
@@ -140,39 +180,55 @@ public final class Rewrites {
             call(SOCKETS, INVOKEVIRTUAL, "java/nio/channels/SocketChannel", "write", "([Ljava/nio/ByteBuffer;)J", "GreenChannels#write"),
             call(SOCKETS, INVOKEVIRTUAL, "java/nio/channels/SocketChannel", "close", "()V", "GreenChannels#close"),
             call(SOCKETS, INVOKEVIRTUAL, "java/nio/channels/ServerSocketChannel", "accept", "()Ljava/nio/channels/SocketChannel;", "GreenChannels#accept"),
-            call(SOCKETS, INVOKEVIRTUAL, "java/nio/channels/ServerSocketChannel", "close", "()V", "GreenChannels#close")
+            call(SOCKETS, INVOKEVIRTUAL, "java/nio/channels/ServerSocketChannel", "close", "()V", "GreenChannels#close"),
+
+            // ---- main: io.greening.patch.GreenMain, with main=green ----
+            mainPrologue("GreenMain#enter")
     );
 
     private Rewrites() {}
 
-    /** What a row does at a call site. */
+    /** Where a row changes bytecode, and how. */
     public enum Kind {
-        /** An invoke instruction becomes an invokestatic of the patch method. */
+        /** In selected classes, an invoke instruction becomes an invokestatic of the patch method. */
         CALL,
-        /** A {@code new Owner(args)} expression becomes an invokestatic of the patch factory. */
-        CONSTRUCTOR
+        /** In selected classes, a {@code new Owner(args)} expression becomes an invokestatic of the patch factory. */
+        CONSTRUCTOR,
+        /** Inside the row's {@code java.base} classes, retransformed at start: as {@link #CALL}. */
+        JDK_CALL,
+        /** The start of the main class's {@code main}, with {@code main=green}. */
+        MAIN_PROLOGUE
     }
 
     /**
      * One row of the table.
      *
-     * @param group       the {@code patch=} group that enables it
-     * @param kind        call or constructor
-     * @param opcode      the invoke opcode matched ({@code INVOKESPECIAL} for a constructor)
-     * @param owner       the JDK class or interface (internal name)
-     * @param name        the method name ({@code <init>} for a constructor)
-     * @param descriptor  the JDK method's descriptor
-     * @param patchClass  the patch class (internal name, in {@link #PATCH_PACKAGE})
-     * @param patchMethod the patch method's name
+     * @param group          the group that turns it on
+     * @param kind           where and how it changes bytecode
+     * @param opcode         the invoke opcode matched ({@code INVOKESPECIAL} for a constructor, {@code INVOKESTATIC} for
+     *                       the main prologue)
+     * @param owner          the JDK class or interface called (internal name); the main class for the prologue is
+     *                       whichever class is main, so {@code *}
+     * @param name           the method name ({@code <init>} for a constructor, {@code main} for the prologue)
+     * @param descriptor     the JDK method's descriptor
+     * @param patchClass     the patch class (internal name, in {@link #PATCH_PACKAGE})
+     * @param patchMethod    the patch method's name
+     * @param receiver       the patch method's receiver type for an instance call (internal name): the owner unless
+     *                       the owner is not public
+     * @param jdkClasses     for {@link Kind#JDK_CALL}, the {@code java.base} classes whose call sites are rewritten
+     *                       (internal names); else empty
+     * @param virtualClockOnly whether the row applies only with {@code clock=virtual}
      */
-    public record Rewrite(Group group, Kind kind, int opcode, String owner, String name, String descriptor,
-                          String patchClass, String patchMethod) {
+    public record Rewrite(PatchGroup group, Kind kind, int opcode, String owner, String name, String descriptor,
+                          String patchClass, String patchMethod, String receiver, List<String> jdkClasses,
+                          boolean virtualClockOnly) {
 
         /** The patch method's descriptor: receiver first for an instance call, the owner returned for a constructor. */
         public String patchDescriptor() {
             return switch (kind) {
                 case CONSTRUCTOR -> descriptor.substring(0, descriptor.lastIndexOf(')') + 1) + "L" + owner + ";";
-                case CALL -> opcode == INVOKESTATIC ? descriptor : "(L" + owner + ";" + descriptor.substring(1);
+                case CALL, JDK_CALL -> opcode == INVOKESTATIC ? descriptor : "(L" + receiver + ";" + descriptor.substring(1);
+                case MAIN_PROLOGUE -> descriptor.substring(0, descriptor.lastIndexOf(')')) + "Ljava/lang/Class;)Z";
             };
         }
 
@@ -181,34 +237,87 @@ public final class Rewrites {
             return kind == Kind.CALL && opcode != INVOKESTATIC;
         }
 
-        /** The name the exit report counts it under, e.g. {@code Thread.start} or {@code new ThreadPoolExecutor}. */
+        /**
+         * The name the exit report counts it under, e.g. {@code Thread.start}, {@code new ThreadPoolExecutor} or
+         * {@code System.nanoTime in java.util.concurrent}.
+         */
         public String label() {
             String simple = owner.substring(owner.lastIndexOf('/') + 1).replace('$', '.');
-            return kind == Kind.CONSTRUCTOR ? "new " + simple : simple + "." + name;
+            return switch (kind) {
+                case CONSTRUCTOR -> "new " + simple;
+                case CALL -> simple + "." + name;
+                case JDK_CALL -> simple + "." + name + (jdkClasses.equals(List.of(owner)) ? "" : " in " + commonPackage(jdkClasses));
+                case MAIN_PROLOGUE -> "main prologue";
+            };
+        }
+
+        /** This row with {@code type} (internal name) as the patch method's receiver type. */
+        Rewrite receivedAs(String type) {
+            return new Rewrite(group, kind, opcode, owner, name, descriptor, patchClass, patchMethod, type, jdkClasses, virtualClockOnly);
+        }
+
+        /** This row, applied only with {@code clock=virtual}. */
+        Rewrite underVirtualClockOnly() {
+            return new Rewrite(group, kind, opcode, owner, name, descriptor, patchClass, patchMethod, receiver, jdkClasses, true);
+        }
+
+        /** Whether the row applies with these groups on and this clock. */
+        boolean appliesTo(Set<PatchGroup> groups, boolean virtualClock) {
+            return groups.contains(group) && (virtualClock || !virtualClockOnly);
         }
     }
 
-    static Rewrite call(Group group, int opcode, String owner, String name, String descriptor, String patch) {
-        int hash = patch.indexOf('#');
-        return new Rewrite(group, Kind.CALL, opcode, owner, name, descriptor, PATCH_PACKAGE + patch.substring(0, hash),
-                patch.substring(hash + 1));
+    private static String commonPackage(List<String> classes) {
+        String common = classes.getFirst().substring(0, classes.getFirst().lastIndexOf('/'));
+        for (String c : classes) {
+            while (!c.startsWith(common + "/")) {
+                common = common.substring(0, common.lastIndexOf('/'));
+            }
+        }
+        return common.replace('/', '.');
     }
 
-    static Rewrite constructor(Group group, String owner, String descriptor, String patch) {
-        int hash = patch.indexOf('#');
-        return new Rewrite(group, Kind.CONSTRUCTOR, INVOKESPECIAL, owner, "<init>", descriptor,
-                PATCH_PACKAGE + patch.substring(0, hash), patch.substring(hash + 1));
+    static Rewrite call(PatchGroup group, int opcode, String owner, String name, String descriptor, String patch) {
+        return row(group, Kind.CALL, opcode, owner, name, descriptor, patch, List.of());
     }
 
-    /** The rows of the given groups, indexed by {@code name + descriptor} for the rewriter. */
-    public static Map<String, List<Rewrite>> index(java.util.Set<Group> groups) {
+    static Rewrite constructor(PatchGroup group, String owner, String descriptor, String patch) {
+        return row(group, Kind.CONSTRUCTOR, INVOKESPECIAL, owner, "<init>", descriptor, patch, List.of());
+    }
+
+    static Rewrite insideJdk(PatchGroup group, List<String> jdkClasses, int opcode, String owner, String name,
+                             String descriptor, String patch) {
+        return row(group, Kind.JDK_CALL, opcode, owner, name, descriptor, patch, List.copyOf(jdkClasses));
+    }
+
+    static Rewrite mainPrologue(String patch) {
+        return row(MAIN, Kind.MAIN_PROLOGUE, INVOKESTATIC, "*", "main", "([Ljava/lang/String;)V", patch, List.of());
+    }
+
+    private static Rewrite row(PatchGroup group, Kind kind, int opcode, String owner, String name, String descriptor,
+                               String patch, List<String> jdkClasses) {
+        int hash = patch.indexOf('#');
+        return new Rewrite(group, kind, opcode, owner, name, descriptor, PATCH_PACKAGE + patch.substring(0, hash),
+                patch.substring(hash + 1), owner, jdkClasses, false);
+    }
+
+    /**
+     * The rows of the given groups that apply to a loading class (calls, constructors and the main prologue), indexed
+     * by {@code name + descriptor} for the rewriter.
+     */
+    public static Map<String, List<Rewrite>> index(Set<PatchGroup> groups) {
         Map<String, List<Rewrite>> byNameAndDescriptor = new HashMap<>();
         for (Rewrite row : ALL) {
-            if (groups.contains(row.group())) {
+            if (row.kind() != Kind.JDK_CALL && groups.contains(row.group())) {
                 byNameAndDescriptor.computeIfAbsent(row.name() + row.descriptor(), k -> new ArrayList<>()).add(row);
             }
         }
         byNameAndDescriptor.replaceAll((k, v) -> Collections.unmodifiableList(v));
         return Map.copyOf(byNameAndDescriptor);
+    }
+
+    /** The rows inside the JDK that apply with these groups on and this clock, retransformed at start. */
+    public static List<Rewrite> jdkRows(Set<PatchGroup> groups, boolean virtualClock) {
+        return ALL.stream().filter(row -> row.kind() == Kind.JDK_CALL && row.appliesTo(groups, virtualClock)).toList();
     }
 }

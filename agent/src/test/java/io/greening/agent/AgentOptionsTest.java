@@ -1,7 +1,9 @@
 package io.greening.agent;
 
-import io.greening.agent.AgentOptions.Group;
-import io.greening.agent.AgentOptions.OptionException;
+import io.greening.HubOptions;
+import io.greening.internal.PatchGroup;
+import io.greening.internal.Settings;
+import io.greening.internal.Settings.BadSettingException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -11,6 +13,7 @@ import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+/** The agent's settings: the argument and the {@code greening.*} properties parsed with the one key list. */
 class AgentOptionsTest {
     private static AgentOptions parse(String argument) {
         return AgentOptions.parse(argument, new Properties());
@@ -29,57 +32,74 @@ class AgentOptionsTest {
         AgentOptions o = parse("include=com.acme.**");
         assertEquals(List.of("com.acme.**"), o.include());
         assertEquals(List.of(), o.exclude());
-        assertEquals(EnumSet.allOf(Group.class), o.groups());
+        assertEquals(PatchGroup.patchValues(), o.groups());
         assertFalse(o.greenMain());
-        assertEquals(1, o.hubs());
-        assertNull(o.stall());
+        assertEquals(1, o.settings().get(Settings.HUBS));
+        assertEquals(Duration.ofMillis(100), o.settings().get(Settings.STALL));
         assertEquals("off", o.report());
         assertFalse(o.verbose());
+        assertFalse(o.check());
+        assertNull(o.jmx());
     }
 
     @Test
     void everyKeyAndRepeatedListKeys() {
         AgentOptions o = parse("include=com.acme.**,include=org.eclipse.jetty.**,exclude=com.acme.legacy.Native*,"
-                + "patch=threads,patch=sleep,main=green,hubs=4,stall=250ms,report=/tmp/r.txt,verbose=true");
+                + "patch=threads,patch=sleeps,main=green,hubs=4,stall=250ms,report=/tmp/r.txt,verbose=true,"
+                + "offload.threads=5,deadlock.grace.ms=200,check=true,jmx=false");
         assertEquals(List.of("com.acme.**", "org.eclipse.jetty.**"), o.include());
         assertEquals(List.of("com.acme.legacy.Native*"), o.exclude());
-        assertEquals(EnumSet.of(Group.THREADS, Group.SLEEP), o.groups());
+        assertEquals(EnumSet.of(PatchGroup.THREADS, PatchGroup.SLEEPS, PatchGroup.MAIN), o.groups());
         assertTrue(o.greenMain());
-        assertEquals(4, o.hubs());
-        assertEquals(Duration.ofMillis(250), o.stall());
+        assertEquals(4, o.settings().get(Settings.HUBS));
+        assertEquals(Duration.ofMillis(250), o.settings().get(Settings.STALL));
         assertEquals("/tmp/r.txt", o.report());
         assertTrue(o.verbose());
+        assertEquals(5, o.settings().get(Settings.OFFLOAD_THREADS));
+        assertEquals(200L, o.settings().get(Settings.DEADLOCK_GRACE_MS));
+        assertTrue(o.check());
+        assertFalse(o.jmx());
+    }
+
+    @Test
+    void theOlderGroupNamesStandForTheGroupsTheyCovered() {
+        assertEquals(EnumSet.of(PatchGroup.SLEEPS, PatchGroup.CLOCKS), parse("include=a.*,patch=sleep").groups());
+        assertEquals(EnumSet.of(PatchGroup.TIMED_WAITS), parse("include=a.*,patch=locks").groups());
+        assertEquals(EnumSet.of(PatchGroup.FILE_IO, PatchGroup.DNS, PatchGroup.THREADS),
+                parse("include=a.*,patch=files,patch=threads").groups());
     }
 
     @Test
     void stallOffIsZero() {
-        assertEquals(Duration.ZERO, parse("include=a.*,stall=off").stall());
-        assertEquals(Duration.ofSeconds(2), parse("include=a.*,stall=2s").stall());
+        assertEquals(Duration.ZERO, parse("include=a.*,stall=off").settings().get(Settings.STALL));
+        assertEquals(Duration.ofSeconds(2), parse("include=a.*,stall=2s").settings().get(Settings.STALL));
     }
 
     @Test
     void systemPropertiesGiveTheSameKeysAndTheArgumentWins() {
-        AgentOptions o = AgentOptions.parse("hubs=3", props("greening.include", "com.acme.**,org.x.*",
-                "greening.hubs", "7", "greening.report", "stderr", "greening.offload.threads", "5"));
+        AgentOptions o = AgentOptions.parse("hubs=3,stall=1s", props("greening.include", "com.acme.**,org.x.*",
+                "greening.hubs", "7", "greening.report", "stderr", "greening.offload.threads", "5", "greening.stall", "5s"));
         assertEquals(List.of("com.acme.**", "org.x.*"), o.include());
-        assertEquals(3, o.hubs(), "the agent argument wins");
+        assertEquals(3, o.settings().get(Settings.HUBS), "the agent argument wins");
+        assertEquals(Duration.ofSeconds(1), o.settings().get(Settings.STALL), "the agent argument wins");
         assertEquals("stderr", o.report());
+        assertEquals(5, o.settings().get(Settings.OFFLOAD_THREADS));
     }
 
     @Test
     void missingIncludeShowsAnExampleAndTheValidOptions() {
-        OptionException e = assertThrows(OptionException.class, () -> parse("hubs=2"));
+        BadSettingException e = assertThrows(BadSettingException.class, () -> parse("hubs=2"));
         assertTrue(e.getMessage().contains("missing option 'include'"), e.getMessage());
         assertTrue(e.getMessage().contains("include=com.acme.**"), e.getMessage());
-        assertTrue(e.getMessage().contains("valid options:"), e.getMessage());
+        assertTrue(e.getMessage().endsWith(Settings.validOptions()), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), "one line");
-        assertThrows(OptionException.class, () -> parse(null));
-        assertThrows(OptionException.class, () -> parse(""));
+        assertThrows(BadSettingException.class, () -> parse(null));
+        assertThrows(BadSettingException.class, () -> parse(""));
     }
 
     @Test
     void unknownKeyIsNamed() {
-        OptionException e = assertThrows(OptionException.class, () -> parse("include=a.**,hub=2"));
+        BadSettingException e = assertThrows(BadSettingException.class, () -> parse("include=a.**,hub=2"));
         assertTrue(e.getMessage().startsWith("greening: unknown option 'hub'"), e.getMessage());
         assertTrue(e.getMessage().contains("hubs=<n>"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
@@ -98,38 +118,78 @@ class AgentOptionsTest {
         assertMessage("include=a b", "bad value include=a b");
         assertMessage("include=a.**,noequals", "malformed option 'noequals'");
         assertMessage("include=a.**,hubs=2,hubs=3", "option 'hubs' given twice");
+        assertMessage("include=app.", "bad value include=app.");
+        assertMessage("include=a.**,schedule=pct:1:0", "bad value schedule=pct:1:0");
+        assertMessage("include=a.**,offload.threads=0", "bad value offload.threads=0");
+        assertMessage("include=a.**,deadlock.grace.ms=0", "bad value deadlock.grace.ms=0");
+        assertMessage("include=a.**,check=1", "bad value check=1");
+    }
+
+    @Test
+    void anOverflowingDurationIsABadValueNotACrash() {
+        assertMessage("include=a.**,stall=9999999999s", "bad value stall=9999999999s (expected a duration");
+        assertMessage("include=a.**,stall=1000000000m", "bad value stall=1000000000m");
+        assertMessage("include=a.**,stall=99999999999999999999", "bad value stall=99999999999999999999");
+        assertEquals(Duration.ofDays(365 * 290L), parse("include=a.**,stall=" + 365 * 290 * 24 * 60 + "m").settings().get(Settings.STALL));
+    }
+
+    @Test
+    void aReportFileMustBeWritableWhereItIsNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        assertMessage("include=a.**,report=" + dir, "is a directory");
+        assertMessage("include=a.**,report=" + dir.resolve("missing/report.txt"), "does not exist");
+        assertEquals(dir.resolve("report.txt").toString(), parse("include=a.**,report=" + dir.resolve("report.txt")).report());
     }
 
     private static void assertMessage(String argument, String expected) {
-        OptionException e = assertThrows(OptionException.class, () -> parse(argument), argument);
+        BadSettingException e = assertThrows(BadSettingException.class, () -> parse(argument), argument);
         assertTrue(e.getMessage().contains(expected), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
     }
 
+    /** Parsing {@code argument} with the properties {@code keyValues} fails with one line starting {@code start}. */
+    private static void assertBadProperty(String argument, String start, String... keyValues) {
+        BadSettingException e = assertThrows(BadSettingException.class, () -> AgentOptions.parse(argument, props(keyValues)));
+        assertTrue(e.getMessage().startsWith(start), e.getMessage());
+        assertTrue(e.getMessage().endsWith(Settings.validOptions()), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
     @Test
-    void badSystemPropertyIsReportedToo() {
-        OptionException e = assertThrows(OptionException.class,
-                () -> AgentOptions.parse("include=a.**", props("greening.hubs", "many")));
-        assertTrue(e.getMessage().contains("bad value hubs=many"), e.getMessage());
+    void badSystemPropertyIsTheSameOneLineEvenWhenTheArgumentWins() {
+        assertBadProperty("include=a.**", "greening: bad value -Dgreening.hubs=many (", "greening.hubs", "many");
+        assertBadProperty("include=a.**,stall=1s", "greening: bad value -Dgreening.stall=xyz (", "greening.stall", "xyz");
+    }
+
+    @Test
+    void anUnknownGreeningPropertyIsAnError() {
+        assertBadProperty("include=a.**", "greening: unknown property -Dgreening.hub;", "greening.hub", "2");
+        assertEquals(List.of("a.**"), AgentOptions.parse("include=a.**", props("greeningx.hub", "2", "other", "1")).include(),
+                "only the greening.* namespace is ours");
     }
 
     @Test
     void scheduleAndClockMakeMainGreenUnlessToldOtherwise() {
         AgentOptions o = parse("include=a.*,schedule=random:42,clock=virtual");
-        assertEquals("random:42", o.schedule());
-        assertEquals("virtual", o.clock());
+        assertEquals(new HubOptions(42L, true), o.hubOptions());
         assertTrue(o.greenMain());
+        assertTrue(o.groups().contains(PatchGroup.MAIN), "the main prologue row is on");
         assertFalse(parse("include=a.*,clock=virtual,main=platform").greenMain());
-        assertEquals("fifo", parse("include=a.*").schedule());
-        assertEquals("real", parse("include=a.*").clock());
+        assertEquals(HubOptions.DEFAULT, parse("include=a.*").hubOptions());
+    }
+
+    @Test
+    void aPctScheduleKeepsItsDepthUnderTheVirtualClock() {
+        assertEquals("schedule=pct:7:3:1000,clock=virtual", parse("include=a.*,schedule=pct:7:3,clock=virtual").hubOptions().toString());
+        assertEquals("schedule=pct:7:3:1000,clock=virtual", AgentOptions.parse("include=a.*",
+                props("greening.schedule", "pct:7:3", "greening.clock", "virtual")).hubOptions().toString());
     }
 
     @Test
     void badScheduleOrClockNamesTheOption() {
-        OptionException schedule = assertThrows(OptionException.class, () -> parse("include=a.*,schedule=random:x"));
+        BadSettingException schedule = assertThrows(BadSettingException.class, () -> parse("include=a.*,schedule=random:x"));
         assertTrue(schedule.getMessage().contains("schedule=random:x"), schedule.getMessage());
         assertTrue(schedule.getMessage().contains("valid options"), schedule.getMessage());
-        OptionException clock = assertThrows(OptionException.class, () -> parse("include=a.*,clock=fast"));
+        BadSettingException clock = assertThrows(BadSettingException.class, () -> parse("include=a.*,clock=fast"));
         assertTrue(clock.getMessage().contains("clock=fast"), clock.getMessage());
     }
 }

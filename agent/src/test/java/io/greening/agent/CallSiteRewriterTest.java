@@ -3,6 +3,7 @@ package io.greening.agent;
 import io.greening.agent.Rewrites.Rewrite;
 import io.greening.agent.fixtures.MainFixture;
 import io.greening.agent.fixtures.ThreadsFixture;
+import io.greening.internal.PatchGroup;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
@@ -16,6 +17,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -23,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Rewrites fixture classes with the table, checks the bytecode with ASM's CheckClassAdapter, and runs them. */
 @org.junit.jupiter.api.Timeout(60)
 class CallSiteRewriterTest {
-    private static final Map<String, List<Rewrite>> ALL_ROWS = Rewrites.index(EnumSet.allOf(AgentOptions.Group.class));
+    private static final Map<String, List<Rewrite>> ALL_ROWS = Rewrites.index(EnumSet.allOf(PatchGroup.class));
 
     /** Loads the fixtures package from transformed bytes; everything else from the parent. */
     static final class RewritingLoader extends ClassLoader {
@@ -116,7 +118,7 @@ class CallSiteRewriterTest {
 
     @Test
     void onlyTheChosenGroupsAreRewritten() throws Exception {
-        RewritingLoader loader = new RewritingLoader(Rewrites.index(EnumSet.of(AgentOptions.Group.SLEEP)), null);
+        RewritingLoader loader = new RewritingLoader(Rewrites.index(EnumSet.of(PatchGroup.SLEEPS)), null);
         Class<?> fixture = loader.loadClass(ThreadsFixture.class.getName());
         assertEquals("thread=false alive=false state=TERMINATED subclass=false fixedPool=false threadPoolExecutor=false"
                 + " scheduled=false builder=false", fixture.getMethod("run", boolean.class).invoke(null, true));
@@ -135,5 +137,20 @@ class CallSiteRewriterTest {
         InvocationTargetException e = assertThrows(InvocationTargetException.class,
                 () -> main.getMethod("main", String[].class).invoke(null, (Object) new String[] {"fail"}));
         assertEquals("main failed", e.getCause().getMessage());
+    }
+
+    /** The prologue is a row of the MAIN group: without the group the main class is left without it. */
+    @Test
+    void withoutTheMainGroupTheMainClassKeepsItsMain() throws Exception {
+        String mainClass = MainFixture.class.getName().replace('.', '/');
+        Set<PatchGroup> allButMain = EnumSet.complementOf(EnumSet.of(PatchGroup.MAIN));
+        byte[] without = new RewritingLoader(Rewrites.index(allButMain), mainClass).transform(MainFixture.class.getName());
+        byte[] with = new RewritingLoader(ALL_ROWS, mainClass).transform(MainFixture.class.getName());
+        assertFalse(callsGreenMain(without));
+        assertTrue(callsGreenMain(with));
+    }
+
+    private static boolean callsGreenMain(byte[] classFile) {
+        return new String(classFile, java.nio.charset.StandardCharsets.ISO_8859_1).contains("io/greening/patch/GreenMain");
     }
 }

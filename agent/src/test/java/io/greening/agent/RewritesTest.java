@@ -1,51 +1,202 @@
 package io.greening.agent;
 
+import io.greening.agent.Rewrites.Kind;
 import io.greening.agent.Rewrites.Rewrite;
+import io.greening.internal.PatchGroup;
 import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-/** Every row names a JDK method that exists and a public static patch method of the derived shape. */
+/**
+ * The one table test: every row of {@link Rewrites} names JDK code that exists in this JDK (25) as the row says, and
+ * a public static patch method of exactly the shape the row implies; every group has rows.
+ */
 class RewritesTest {
     @Test
-    void everyRowHasItsJdkMethodAndItsPatchMethod() throws Exception {
+    void everyRowHasItsJdkCodeAndItsPatchMethod() throws Exception {
         Set<String> seen = new HashSet<>();
         for (Rewrite row : Rewrites.ALL) {
-            assertTrue(seen.add(row.opcode() + " " + row.owner() + "." + row.name() + row.descriptor()), "duplicate row " + row);
-            Class<?> owner = Class.forName(row.owner().replace('/', '.'));
-            Type[] args = Type.getArgumentTypes(row.descriptor());
-            Class<?>[] params = new Class<?>[args.length];
-            for (int i = 0; i < args.length; i++) {
-                params[i] = classOf(args[i]);
+            assertTrue(seen.add(row.kind() + " " + row.opcode() + " " + row.owner() + "." + row.name() + row.descriptor()
+                    + " " + row.jdkClasses()), "duplicate row " + row);
+            switch (row.kind()) {
+                case CALL -> assertPublicJdkMethod(row);
+                case CONSTRUCTOR -> assertNotNull(Class.forName(binaryName(row.owner())).getConstructor(parameters(row.descriptor())), row.toString());
+                case JDK_CALL -> assertJdkCallSites(row);
+                case MAIN_PROLOGUE -> assertEquals("main([Ljava/lang/String;)V", row.name() + row.descriptor(), row.toString());
             }
-            if (row.kind() == Rewrites.Kind.CONSTRUCTOR) {
-                assertNotNull(owner.getConstructor(params), row.toString());
-            } else {
-                Method jdk = owner.getMethod(row.name(), params);
-                assertEquals(Type.getMethodDescriptor(jdk), row.descriptor(), row.toString());
-                assertEquals(row.opcode() == org.objectweb.asm.Opcodes.INVOKESTATIC, Modifier.isStatic(jdk.getModifiers()), row.toString());
-            }
+            assertTrue(row.patchClass().startsWith(Rewrites.PATCH_PACKAGE), row.toString());
             Method patch = findPatch(row);
             assertNotNull(patch, "no public static " + row.patchClass() + "." + row.patchMethod() + row.patchDescriptor());
-            assertTrue(Modifier.isStatic(patch.getModifiers()) && Modifier.isPublic(patch.getModifiers()), row.toString());
+            assertTrue(Modifier.isStatic(patch.getModifiers()) && Modifier.isPublic(patch.getModifiers())
+                    && Modifier.isPublic(patch.getDeclaringClass().getModifiers()), row.toString());
+        }
+    }
+
+    @Test
+    void everyGroupHasRowsAndOnlyJdkRowsWaitForTheVirtualClock() {
+        Set<PatchGroup> groups = EnumSet.noneOf(PatchGroup.class);
+        for (Rewrite row : Rewrites.ALL) {
+            groups.add(row.group());
+            assertTrue(!row.virtualClockOnly() || row.kind() == Kind.JDK_CALL, row.toString());
+            assertEquals(row.kind() == Kind.MAIN_PROLOGUE, row.group() == PatchGroup.MAIN, row.toString());
+        }
+        assertEquals(EnumSet.allOf(PatchGroup.class), groups);
+    }
+
+    @Test
+    void jdkRowsApplyByGroupAndClockAndNeverToLoadingClasses() {
+        Set<PatchGroup> all = EnumSet.allOf(PatchGroup.class);
+        assertEquals(List.of("VirtualThread.schedule"), Rewrites.jdkRows(all, false).stream().map(Rewrite::label).toList());
+        assertEquals(List.of("System.nanoTime in java.util.concurrent", "VirtualThread.schedule"),
+                Rewrites.jdkRows(all, true).stream().map(Rewrite::label).toList());
+        assertEquals(List.of(), Rewrites.jdkRows(EnumSet.of(PatchGroup.THREADS), true));
+        assertTrue(Rewrites.index(all).values().stream().flatMap(List::stream).noneMatch(row -> row.kind() == Kind.JDK_CALL));
+        assertTrue(Rewrites.index(EnumSet.of(PatchGroup.THREADS)).values().stream().flatMap(List::stream)
+                .noneMatch(row -> row.kind() == Kind.MAIN_PROLOGUE), "the prologue comes with main=green only");
+    }
+
+    @Test
+    void patchDescriptorsPutTheReceiverFirst() {
+        Rewrite join = Rewrites.call(PatchGroup.THREADS, Opcodes.INVOKEVIRTUAL, "java/lang/Thread", "join", "(J)V", "ThreadPatches#join");
+        assertEquals("(Ljava/lang/Thread;J)V", join.patchDescriptor());
+        assertEquals("io/greening/patch/ThreadPatches", join.patchClass());
+        assertEquals("Thread.join", join.label());
+        Rewrite tpe = Rewrites.constructor(PatchGroup.THREADS, "java/util/concurrent/ScheduledThreadPoolExecutor",
+                "(I)V", "ThreadPatches#newScheduledThreadPoolExecutor");
+        assertEquals("(I)Ljava/util/concurrent/ScheduledThreadPoolExecutor;", tpe.patchDescriptor());
+        assertEquals("new ScheduledThreadPoolExecutor", tpe.label());
+        Rewrite hidden = Rewrites.insideJdk(PatchGroup.TIMED_WAITS, List.of("java/lang/VirtualThread"), Opcodes.INVOKEVIRTUAL,
+                "java/lang/VirtualThread", "park", "()V", "X#park").receivedAs("java/lang/Thread");
+        assertEquals("(Ljava/lang/Thread;)V", hidden.patchDescriptor());
+        assertEquals("([Ljava/lang/String;Ljava/lang/Class;)Z", Rewrites.mainPrologue("GreenMain#enter").patchDescriptor());
+    }
+
+    /** docs/sockets.md shows the sockets rows as they are written in the table: the same rows, in the same order. */
+    @Test
+    void theSocketRowsTheDocsShowAreTheTablesRows() throws IOException {
+        List<String> documented = Files.readAllLines(Path.of("../docs/sockets.md")).stream()
+                .filter(line -> line.startsWith("constructor(SOCKETS, ") || line.startsWith("call(SOCKETS, ")).toList();
+        List<String> table = Rewrites.ALL.stream().filter(row -> row.group() == PatchGroup.SOCKETS).map(RewritesTest::asWritten).toList();
+        assertEquals(table, documented);
+    }
+
+    /** A row as the table's source writes it, e.g. {@code call(SOCKETS, INVOKEVIRTUAL, "java/nio/...", ...),}. */
+    private static String asWritten(Rewrite row) {
+        String patch = "\"" + row.patchClass().substring(Rewrites.PATCH_PACKAGE.length()) + "#" + row.patchMethod() + "\"),";
+        String group = row.group().name();
+        return switch (row.kind()) {
+            case CONSTRUCTOR -> "constructor(" + group + ", \"" + row.owner() + "\", \"" + row.descriptor() + "\", " + patch;
+            case CALL -> "call(" + group + ", " + OPCODES.get(row.opcode()) + ", \"" + row.owner() + "\", \"" + row.name()
+                    + "\", \"" + row.descriptor() + "\", " + patch;
+            default -> throw new AssertionError("not a row of selected classes: " + row);
+        };
+    }
+
+    private static final Map<Integer, String> OPCODES = Map.of(Opcodes.INVOKESTATIC, "INVOKESTATIC",
+            Opcodes.INVOKEVIRTUAL, "INVOKEVIRTUAL", Opcodes.INVOKEINTERFACE, "INVOKEINTERFACE", Opcodes.INVOKESPECIAL, "INVOKESPECIAL");
+
+    /** A call row: the JDK's public method, static exactly when the opcode is, on an interface exactly when invokeinterface. */
+    private static void assertPublicJdkMethod(Rewrite row) throws ClassNotFoundException, NoSuchMethodException {
+        Class<?> owner = Class.forName(binaryName(row.owner()));
+        Method jdk = owner.getMethod(row.name(), parameters(row.descriptor()));
+        assertEquals(Type.getMethodDescriptor(jdk), row.descriptor(), row.toString());
+        assertEquals(row.opcode() == Opcodes.INVOKESTATIC, Modifier.isStatic(jdk.getModifiers()), row.toString());
+        assertEquals(row.opcode() == Opcodes.INVOKEINTERFACE, owner.isInterface(), row.toString());
+        assertEquals(row.owner(), row.receiver(), "a call row's receiver is its owner: " + row);
+    }
+
+    /**
+     * A row inside the JDK: the method called is declared by its owner, the receiver the patch takes is a supertype of
+     * the owner, and every class listed exists and holds at least one such call site with the row's opcode.
+     */
+    private static void assertJdkCallSites(Rewrite row) throws ClassNotFoundException, IOException {
+        Class<?> owner = Class.forName(binaryName(row.owner()), false, null);
+        assertTrue(declares(row.owner(), row.name(), row.descriptor()), "no " + row.owner() + "." + row.name() + row.descriptor());
+        assertTrue(Class.forName(binaryName(row.receiver()), false, null).isAssignableFrom(owner), row.toString());
+        assertTrue(Modifier.isPublic(Class.forName(binaryName(row.receiver()), false, null).getModifiers()), row.toString());
+        assertFalse(row.jdkClasses().isEmpty(), row.toString());
+        for (String jdkClass : row.jdkClasses()) {
+            assertNull(Class.forName(binaryName(jdkClass), false, null).getClassLoader(), jdkClass + " is a boot class");
+            assertTrue(callSites(jdkClass, row) > 0, jdkClass + " holds no call " + row.owner() + "." + row.name() + row.descriptor());
+        }
+    }
+
+    private static boolean declares(String owner, String name, String descriptor) throws IOException {
+        boolean[] found = new boolean[1];
+        read(owner, new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String method, String desc, String signature, String[] exceptions) {
+                found[0] |= method.equals(name) && desc.equals(descriptor);
+                return null;
+            }
+        });
+        return found[0];
+    }
+
+    private static int callSites(String jdkClass, Rewrite row) throws IOException {
+        int[] count = new int[1];
+        read(jdkClass, new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String method, String desc, String signature, String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+                        if (opcode == row.opcode() && owner.equals(row.owner()) && name.equals(row.name())
+                                && descriptor.equals(row.descriptor())) {
+                            count[0]++;
+                        }
+                    }
+                };
+            }
+        });
+        return count[0];
+    }
+
+    private static void read(String internalName, ClassVisitor visitor) throws IOException {
+        try (InputStream in = Object.class.getModule().getResourceAsStream(internalName + ".class")) {
+            assertNotNull(in, internalName + " in java.base");
+            new ClassReader(in).accept(visitor, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
         }
     }
 
     private static Method findPatch(Rewrite row) throws ClassNotFoundException {
-        Class<?> patchClass = Class.forName(row.patchClass().replace('/', '.'));
-        assertTrue(row.patchClass().startsWith(Rewrites.PATCH_PACKAGE));
+        Class<?> patchClass = Class.forName(binaryName(row.patchClass()));
         for (Method m : patchClass.getMethods()) {
             if (m.getName().equals(row.patchMethod()) && Type.getMethodDescriptor(m).equals(row.patchDescriptor())) {
                 return m;
             }
         }
         return null;
+    }
+
+    private static String binaryName(String internalName) {
+        return internalName.replace('/', '.');
+    }
+
+    private static Class<?>[] parameters(String descriptor) throws ClassNotFoundException {
+        Type[] args = Type.getArgumentTypes(descriptor);
+        Class<?>[] params = new Class<?>[args.length];
+        for (int i = 0; i < args.length; i++) {
+            params[i] = classOf(args[i]);
+        }
+        return params;
     }
 
     private static Class<?> classOf(Type type) throws ClassNotFoundException {
@@ -57,18 +208,5 @@ class RewritesTest {
             case Type.OBJECT -> Class.forName(type.getClassName());
             default -> throw new AssertionError("add the sort of " + type);
         };
-    }
-
-    @Test
-    void patchDescriptorsPutTheReceiverFirst() {
-        Rewrite join = Rewrites.call(AgentOptions.Group.THREADS, org.objectweb.asm.Opcodes.INVOKEVIRTUAL,
-                "java/lang/Thread", "join", "(J)V", "ThreadPatches#join");
-        assertEquals("(Ljava/lang/Thread;J)V", join.patchDescriptor());
-        assertEquals("io/greening/patch/ThreadPatches", join.patchClass());
-        assertEquals("Thread.join", join.label());
-        Rewrite tpe = Rewrites.constructor(AgentOptions.Group.THREADS, "java/util/concurrent/ScheduledThreadPoolExecutor",
-                "(I)V", "ThreadPatches#newScheduledThreadPoolExecutor");
-        assertEquals("(I)Ljava/util/concurrent/ScheduledThreadPoolExecutor;", tpe.patchDescriptor());
-        assertEquals("new ScheduledThreadPoolExecutor", tpe.label());
     }
 }

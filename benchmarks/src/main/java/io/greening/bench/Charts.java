@@ -185,7 +185,7 @@ public final class Charts {
             medians.add(entry.getKey() + "," + Math.round(median(entry.getValue(), 0)) + ","
                     + String.format(java.util.Locale.ROOT, "%.1f", median(entry.getValue(), 1)) + "," + entry.getValue().size());
         }
-        Path file = ChildJvm.writeCsv(results, "echo-c10k-medians.csv", "system,connections,round_trips_per_s,p99_ms,runs", medians);
+        Path file = Harness.writeCsv(results, "echo-c10k-medians.csv", "system,connections,round_trips_per_s,p99_ms,runs", medians);
         grouped(out.resolve("echo-throughput"), "Echo C10K: round trips per second, median of runs (higher is better)",
                 file, "connections", "round trips / s", 2, false, 1.0);
         grouped(out.resolve("echo-p99"), "Echo C10K: p99 round-trip latency, median of runs (lower is better)",

@@ -1,12 +1,11 @@
 package io.greening.bench;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
+import io.greening.forked.ForkedJvm;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,8 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Echo C10K, side by side: the same client load ({@link EchoLoad}, one NIO thread in its own JVM) against four
@@ -36,6 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EchoC10k {
     private static final long CLOCK_TICKS_PER_SECOND = 100;
+    /** How long a server may take to say its port. */
+    private static final Duration SERVER_START = Duration.ofMinutes(2);
 
     private EchoC10k() {}
 
@@ -92,7 +91,7 @@ public final class EchoC10k {
             }
         }
         String header = "system,connections,round_trips,seconds,p50_us,p99_us,errors,peak_threads,peak_rss_kb,server_cpu_s,client_cpu_percent,position";
-        ChildJvm.writeCsv(results, "echo-c10k.csv", header, rows);
+        Harness.writeCsv(results, "echo-c10k.csv", header, rows);
         String table = table(counts, systems, byKey) + "\nRun order (seed " + seed + "): " + String.join("; ", order) + "\n";
         Files.writeString(results.resolve("echo-c10k.md"), table, StandardCharsets.UTF_8);
         System.out.println();
@@ -102,78 +101,29 @@ public final class EchoC10k {
     /** Starts the server, waits for its port, runs the load in a client JVM, returns the row's figures. */
     private static String[] runOne(List<String> serverCommand, String java, String jar, String count,
                                    String warmup, String measure) throws Exception {
-        Process server = new ProcessBuilder(serverCommand).redirectErrorStream(true).start();
-        BufferedReader serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        String port = null;
-        for (String line; (line = serverOut.readLine()) != null; ) {
-            if (line.startsWith("# port=")) {
-                port = line.substring("# port=".length()).trim();
-                break;
-            }
-            System.out.println("    server| " + line);
-        }
-        if (port == null) {
-            throw new IllegalStateException("server did not start: " + serverCommand);
-        }
-        Thread.ofPlatform().daemon().start(() -> drain(serverOut));
-        long pid = server.pid();
-        AtomicLong peakThreads = new AtomicLong();
-        AtomicLong peakRss = new AtomicLong();
-        AtomicLong cpuTicks = new AtomicLong();
-        Thread sampler = Thread.ofPlatform().daemon().start(() -> {
-            while (!Thread.currentThread().isInterrupted() && server.isAlive()) {
-                sample(pid, peakThreads, peakRss, cpuTicks);
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        String result = ChildJvm.runCommand(List.of(java, "-cp", jar, EchoLoad.class.getName(), port, count, warmup, measure));
-        sample(pid, peakThreads, peakRss, cpuTicks);
-        sampler.interrupt();
-        sampler.join();
-        if (!server.waitFor(5, TimeUnit.SECONDS)) {
-            server.destroy();
-            server.waitFor(5, TimeUnit.SECONDS);
+        ForkedJvm server = ForkedJvm.command(serverCommand).mergeErrors().sampleEvery(Duration.ofMillis(5))
+                .echo(line -> {
+                    if (!line.startsWith("#") && !line.startsWith("server:")) {
+                        System.out.println("    server| " + line);
+                    }
+                }).start();
+        ForkedJvm.Peaks peaks;
+        String result;
+        try {
+            String port = server.awaitLine("# port=", SERVER_START).trim();
+            result = Harness.runCommand(List.of(java, "-cp", jar, EchoLoad.class.getName(), port, count, warmup, measure));
+            peaks = server.peaks();
+            server.stop(Duration.ofSeconds(5));
+        } finally {
+            server.kill();
         }
         if (result == null) {
             result = count + ",0," + measure + ",0,0,-1,0";
         }
         String[] load = result.split(",");
         return new String[] {load[0], load[1], load[2], load[3], load[4], load[5],
-                Long.toString(peakThreads.get()), Long.toString(peakRss.get()),
-                String.format(Locale.ROOT, "%.2f", cpuTicks.get() / (double) CLOCK_TICKS_PER_SECOND), load[6]};
-    }
-
-    private static void sample(long pid, AtomicLong peakThreads, AtomicLong peakRss, AtomicLong cpuTicks) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("Threads:")) {
-                    peakThreads.accumulateAndGet(Long.parseLong(line.substring(8).trim()), Math::max);
-                } else if (line.startsWith("VmHWM:")) {
-                    peakRss.accumulateAndGet(Long.parseLong(line.substring(6).replace("kB", "").trim()), Math::max);
-                }
-            }
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            cpuTicks.set(Long.parseLong(fields[11]) + Long.parseLong(fields[12])); // utime + stime
-        } catch (IOException | UncheckedIOException | NumberFormatException e) {
-            // the process has just exited: keep the last sample
-        }
-    }
-
-    private static void drain(BufferedReader out) {
-        try {
-            for (String line; (line = out.readLine()) != null; ) {
-                if (!line.startsWith("#") && !line.startsWith("server:")) {
-                    System.out.println("    server| " + line);
-                }
-            }
-        } catch (IOException e) {
-            // the server is gone
-        }
+                Long.toString(peaks.osThreads()), Long.toString(peaks.rssKb()),
+                String.format(Locale.ROOT, "%.2f", peaks.cpuTicks() / (double) CLOCK_TICKS_PER_SECOND), load[6]};
     }
 
     private static String table(String[] counts, String[] systems, Map<String, String[]> byKey) {

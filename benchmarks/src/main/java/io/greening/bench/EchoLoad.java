@@ -106,7 +106,7 @@ public final class EchoLoad {
         Arrays.sort(latencies, 0, count);
         double p50 = count == 0 ? 0 : latencies[(int) (count * 0.50)] / 1e3;
         double p99 = count == 0 ? 0 : latencies[Math.min(count - 1, (int) (count * 0.99))] / 1e3;
-        ChildJvm.report(connections + "," + count + "," + measureSeconds + "," + String.format("%.1f", p50) + ","
+        Harness.report(connections + "," + count + "," + measureSeconds + "," + String.format("%.1f", p50) + ","
                 + String.format("%.1f", p99) + "," + errors + "," + String.format("%.0f", clientCpuPercent));
     }
 

@@ -143,7 +143,7 @@ public final class Interleaved {
             rows.add(String.format("%s,%s,%.1f,%.1f,%.3f,%d", s.name(), s.unit(), fastest, median, ratio, rounds));
         }
         if (out != null) {
-            System.out.println("written to " + ChildJvm.writeCsv(out, what + "-ratios.csv", HEADER, rows));
+            System.out.println("written to " + Harness.writeCsv(out, what + "-ratios.csv", HEADER, rows));
         }
     }
 

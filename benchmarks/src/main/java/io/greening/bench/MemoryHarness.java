@@ -30,7 +30,7 @@ public final class MemoryHarness {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 2) {
-            ChildJvm.report(measure(args[0], Integer.parseInt(args[1])));
+            Harness.report(measure(args[0], Integer.parseInt(args[1])));
             return;
         }
         Path out = Path.of(args.length == 1 ? args[0] : "benchmarks");
@@ -45,12 +45,12 @@ public final class MemoryHarness {
         }
         System.out.println(HEADER);
         rows.forEach(System.out::println);
-        System.out.println("written to " + ChildJvm.writeCsv(out, "memory.csv", HEADER, rows));
+        System.out.println("written to " + Harness.writeCsv(out, "memory.csv", HEADER, rows));
     }
 
     private static String runOne(String system, int threads) {
         System.out.println("memory: " + system + " x " + threads);
-        String result = ChildJvm.run(MemoryHarness.class, List.of("-Xmx8g", "-Dgreening.stall=off"), system, Integer.toString(threads));
+        String result = Harness.runChild(MemoryHarness.class, List.of("-Xmx8g", "-Dgreening.stall=off"), system, Integer.toString(threads));
         String row = result != null ? result : system + "," + threads + ",,,,child failed";
         System.out.println("  " + row);
         return row;
@@ -65,7 +65,7 @@ public final class MemoryHarness {
         AtomicBoolean released = new AtomicBoolean();
         settle();
         long heapBefore = usedHeap();
-        long rssBefore = ChildJvm.residentSetBytes();
+        long rssBefore = Harness.residentSetBytes();
 
         List<Object> handles = new ArrayList<>(threads);
         String note = "";
@@ -94,7 +94,7 @@ public final class MemoryHarness {
         }
         settle();
         long heapAfter = usedHeap();
-        long rssAfter = ChildJvm.residentSetBytes();
+        long rssAfter = Harness.residentSetBytes();
         String histogram = System.getProperty("bench.histogram");
         if (histogram != null) {
             writeClassHistogram(Path.of(histogram));

@@ -34,7 +34,7 @@ public final class SleepersHarness {
         if (args.length == 2 && (args[0].equals("green") || args[0].equals("virtual"))) {
             // A smaller round first, so the measured one runs JIT-compiled code, as a server in steady state does.
             measure(args[0], Math.min(10_000, Integer.parseInt(args[1])));
-            ChildJvm.report(measure(args[0], Integer.parseInt(args[1])));
+            Harness.report(measure(args[0], Integer.parseInt(args[1])));
             return;
         }
         Path out = Path.of(args.length >= 1 ? args[0] : "benchmarks");
@@ -46,7 +46,7 @@ public final class SleepersHarness {
             }
             for (String system : new String[] {"green", "virtual"}) {
                 System.out.println("sleepers: " + system + " x " + n);
-                String result = ChildJvm.run(SleepersHarness.class, List.of("-Xmx8g", "-Dgreening.stall=off"), system, Integer.toString(n));
+                String result = Harness.runChild(SleepersHarness.class, List.of("-Xmx8g", "-Dgreening.stall=off"), system, Integer.toString(n));
                 String row = result != null ? result : system + "," + n + ",,,,,";
                 System.out.println("  " + row);
                 rows.add(row);
@@ -54,7 +54,7 @@ public final class SleepersHarness {
         }
         System.out.println(HEADER);
         rows.forEach(System.out::println);
-        System.out.println("written to " + ChildJvm.writeCsv(out, "sleepers.csv", HEADER, rows));
+        System.out.println("written to " + Harness.writeCsv(out, "sleepers.csv", HEADER, rows));
     }
 
     static String measure(String system, int threads) throws Exception {

@@ -141,7 +141,7 @@ public final class StartupHarness {
         if (out != null) {
             List<String> rows = launches.stream().map(l -> String.format(Locale.ROOT, "%d,%d,%s,%.1f,%.1f,%.1f,%.1f,%d",
                     l.round(), l.position(), l.system(), l.wallMs(), l.cpuMs(), l.userMs(), l.systemMs(), l.maxRssKb())).toList();
-            Path csv = ChildJvm.writeCsv(out.toAbsolutePath().getParent(), out.getFileName() + ".csv",
+            Path csv = Harness.writeCsv(out.toAbsolutePath().getParent(), out.getFileName() + ".csv",
                     "round,position,system,wall_ms,cpu_ms,user_ms,sys_ms,max_rss_kb", rows);
             Path text = out.resolveSibling(out.getFileName() + ".txt");
             Files.writeString(text, printout, StandardCharsets.UTF_8);

@@ -16,8 +16,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The files group, plain Java: 128 threads, all started before any of them begins, writing and reading files, and a
- * thread looking up localhost.
+ * The file-io and dns groups, plain Java: 128 threads, all started before any of them begins, writing and reading
+ * files, and a thread looking up localhost.
  */
 public final class FilesGroupApp {
     public static void main(String[] args) throws Exception {

@@ -12,7 +12,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-/** The locks group, plain Java: monitors with wait/notify, a lock with conditions, a semaphore, a latch, a queue. */
+/**
+ * Blocking on locks, plain Java: monitors with wait/notify, a lock with conditions, a semaphore, a latch, a queue. The
+ * agent has no rows for them (a JDK 25 virtual thread unmounts when it blocks); its timed-waits group moves their
+ * timeouts to hub timers.
+ */
 public final class LocksGroupApp {
     private static final Object MONITOR = new Object();
     private static int monitorCount;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The sleep group, plain Java: every sleep overload from many threads, never early; interrupts as the JDK's. */
+/** The sleeps group, plain Java: every sleep overload from many threads, never early; interrupts as the JDK's. */
 public final class SleepGroupApp {
     public static void main(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 500;

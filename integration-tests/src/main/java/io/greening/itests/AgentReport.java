@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,12 +14,14 @@ import java.util.regex.Pattern;
  * {@code "    threads Thread.start 3"} (the format documented on the agent's {@code Report.render}).
  */
 public record AgentReport(String text) {
-    /** The rewrite kinds, the agent's {@code patch=} groups. */
-    public static final List<String> KINDS = List.of("threads", "sleep", "sockets", "locks", "files");
-
     private static final String SECTION = "  call sites rewritten:";
-    private static final Pattern ROW = Pattern.compile(
-            " {4}(" + String.join("|", KINDS) + ") (.+) (\\d+)");
+    /** A row under the section: its group (a {@code patch=} group, e.g. {@code timed-waits}), kind and count. */
+    private static final Pattern ROW = Pattern.compile(" {4}([a-z-]+) (.+) (\\d+)");
+
+    /** The agent option greening an app of {@code com.acme}: {@code -javaagent:<jar>=include=com.acme.**,report=<report>}. */
+    public static String agentOption(Path agentJar, Path report) {
+        return "-javaagent:" + agentJar + "=include=com.acme.**,report=" + report;
+    }
 
     /** Reads a report file. */
     public static AgentReport read(Path file) throws IOException {

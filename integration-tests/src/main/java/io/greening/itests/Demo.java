@@ -1,5 +1,6 @@
 package io.greening.itests;
 
+import io.greening.forked.ForkedJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,7 @@ public final class Demo {
     /** The echo app's line with the time its main took, JVM and agent start-up excluded. */
     private static final String MAIN_MILLIS = "# main-ms=";
 
-    private final Path java = ForkedApp.currentJava();
+    private final Path java = ForkedJvm.currentJava();
     private final Path agent;
     private final Path classes;
     private final Path work;
@@ -41,7 +42,7 @@ public final class Demo {
     }
 
     /** One echo run: the server's and the clients' JVM. */
-    private record EchoRun(ForkedApp.Result server, ForkedApp.Result clients, Duration wall) {
+    private record EchoRun(ForkedJvm.Result server, ForkedJvm.Result clients, Duration wall) {
         List<String> comparableOutput() {
             List<String> lines = new ArrayList<>(server.comparableOutput());
             lines.addAll(clients.comparableOutput());
@@ -97,7 +98,7 @@ public final class Demo {
         System.out.println("greening demo: the unmodified echo app " + ECHO + ", a thread-per-connection server");
         System.out.println("and one client thread per connection (two JVMs), " + messages
                 + " messages per connection, plain vs greened by");
-        System.out.println("  " + ForkedApp.agentOption(agent, Path.of("<file>")));
+        System.out.println("  " + AgentReport.agentOption(agent, Path.of("<file>")));
         System.out.println("java: " + java);
         System.out.println();
 
@@ -150,15 +151,15 @@ public final class Demo {
 
     /** Runs the echo server, then its clients, plain or (with a report file) greened. */
     private EchoRun echo(int connections, int messages, Path report) throws Exception {
-        List<String> options = report == null ? List.of() : List.of(ForkedApp.agentOption(agent, report));
+        List<String> options = report == null ? List.of() : List.of(AgentReport.agentOption(agent, report));
         List<String> clientOptions = report == null ? List.of()
-                : List.of(ForkedApp.agentOption(agent, work.resolve("clients-" + report.getFileName())));
+                : List.of(AgentReport.agentOption(agent, work.resolve("clients-" + report.getFileName())));
         long began = System.nanoTime();
-        ForkedApp server = ForkedApp.start(java, options, classes, ECHO,
+        ForkedJvm server = ForkedJvm.start(java, options, classes, ECHO,
                 List.of("server", Integer.toString(connections)));
         String port = server.awaitLine("# port=", Duration.ofMinutes(1));
         long clientsBegan = System.nanoTime();
-        ForkedApp clients = ForkedApp.start(java, clientOptions, classes, ECHO,
+        ForkedJvm clients = ForkedJvm.start(java, clientOptions, classes, ECHO,
                 List.of("client", port, Integer.toString(connections), Integer.toString(messages)));
         CompletableFuture<Integer> serverExit = server.exit();
         CompletableFuture<Integer> clientsExit = clients.exit();
@@ -173,8 +174,8 @@ public final class Demo {
             server.kill();
             clients.kill();
         }
-        ForkedApp.Result clientsResult = clients.await(RUN_TIMEOUT);
-        ForkedApp.Result serverResult = server.await(RUN_TIMEOUT);
+        ForkedJvm.Result clientsResult = clients.await(RUN_TIMEOUT);
+        ForkedJvm.Result serverResult = server.await(RUN_TIMEOUT);
         Duration wall = Duration.ofNanos(Math.max(serverResult.wall().toNanos(),
                 clientsBegan - began + clientsResult.wall().toNanos()));
         return new EchoRun(serverResult, clientsResult, wall);

@@ -1,6 +1,7 @@
 package io.greening.itests;
 
 import com.sun.tools.attach.VirtualMachine;
+import io.greening.forked.ForkedJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,9 +13,7 @@ import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,25 +42,15 @@ class AgentIT {
     @TempDir
     Path work;
 
-    private static Path agentJar() {
-        Path agent = Path.of(System.getProperty("greening.agent.jar"));
-        assertTrue(Files.isRegularFile(agent), "the agent jar is built before the integration tests: " + agent);
-        return agent;
-    }
-
-    private static Path appClasses() {
-        return Path.of(System.getProperty("greening.apps.classes"));
-    }
-
-    private record Runs(ForkedApp.Result plain, ForkedApp.Result greened, AgentReport report) { }
+    private record Runs(ForkedJvm.Result plain, ForkedJvm.Result greened, AgentReport report) { }
 
     private Runs plainAndGreened(String app, String agentOptions, String group) throws Exception {
         Path report = work.resolve(app + ".report");
-        ForkedApp.Result plain = ForkedApp.run(ForkedApp.currentJava(), List.of(), appClasses(), APPS + app, List.of(), APP_TIMEOUT);
-        ForkedApp.Result greened = ForkedApp.run(ForkedApp.currentJava(),
-                List.of("-javaagent:" + agentJar() + "=include=com.acme.agentapps.**,report=" + report + agentOptions,
+        ForkedJvm.Result plain = ForkedJvm.run(ForkedJvm.currentJava(), List.of(), Built.appClasses(), APPS + app, List.of(), APP_TIMEOUT);
+        ForkedJvm.Result greened = ForkedJvm.run(ForkedJvm.currentJava(),
+                List.of("-javaagent:" + Built.agentJar() + "=include=com.acme.agentapps.**,report=" + report + agentOptions,
                         "-Dgreening.check=true"),
-                appClasses(), APPS + app, List.of(), APP_TIMEOUT);
+                Built.appClasses(), APPS + app, List.of(), APP_TIMEOUT);
         assertEquals(0, plain.exitCode(), plain::describe);
         assertEquals(0, greened.exitCode(), greened::describe);
         assertEquals(plain.comparableOutput(), greened.comparableOutput(), () -> "greened differs from plain\n" + greened.describe());
@@ -86,7 +75,7 @@ class AgentIT {
 
     @Test
     void sleepGroupApp() throws Exception {
-        Runs runs = plainAndGreened("SleepGroupApp", ",main=green", "sleep");
+        Runs runs = plainAndGreened("SleepGroupApp", ",main=green", "sleeps");
         assertEquals("sleepers: woke=500 early=0", runs.plain.output().getFirst());
         assertGreenedStaysUnderTheCeilingThatPlainExceeds(runs, OS_THREAD_CEILING);
     }
@@ -103,19 +92,19 @@ class AgentIT {
         Runs runs = plainAndGreened("TimedWaitsApp", "", "threads");
         assertEquals(List.of("results: {await=false=11, got=x=64, parkNanos=10, poll=null=11, tryAcquire=false=11, tryLock=false=11, wait=10}",
                 "early timeouts: 0", "JDK timer threads: 0"), runs.plain.comparableOutput(), runs.plain::describe);
-        assertTrue(runs.report.text().contains("jdk: locks VirtualThread.schedule "), runs.report.text());
+        assertTrue(runs.report.text().contains("jdk: timed-waits VirtualThread.schedule "), runs.report.text());
     }
 
     @Test
     void filesGroupApp() throws Exception {
-        Runs runs = plainAndGreened("FilesGroupApp", "", "files");
+        Runs runs = plainAndGreened("FilesGroupApp", "", "file-io");
         assertTrue(runs.plain.output().getFirst().startsWith("files: checksum="), runs.plain::describe);
         assertGreenedStaysUnderTheCeilingThatPlainExceeds(runs, OS_THREAD_CEILING_WITH_OFFLOAD);
     }
 
     /**
      * The peaks are exact: the apps print the JVM's peak platform thread count at exit ({@code # peak-threads=}),
-     * and {@link ForkedApp} takes the larger of it and its samples of {@code /proc}.
+     * and {@link io.greening.forked.ForkedJvm} takes the larger of it and its samples of {@code /proc}.
      */
     private static void assertGreenedStaysUnderTheCeilingThatPlainExceeds(Runs runs, int ceiling) {
         System.out.println("[peak OS threads] plain " + runs.plain.peakOsThreads() + ", greened "
@@ -129,19 +118,32 @@ class AgentIT {
 
     @Test
     void badOptionsStopTheJvmWithOneLine() throws Exception {
-        for (String options : List.of("hubs=2", "include=com.acme.**,hub=2", "include=com.acme.**,hubs=many",
-                "include=com.acme.**,patch=network", "include=com.acme.**,stall=soon")) {
-            ForkedApp.Result r = ForkedApp.run(ForkedApp.currentJava(), List.of("-javaagent:" + agentJar() + "=" + options),
-                    appClasses(), APPS + "SleepGroupApp", List.of("1"), APP_TIMEOUT);
-            assertNotEquals(0, r.exitCode(), r::describe);
+        String agent = "-javaagent:" + Built.agentJar() + "=";
+        for (List<String> jvmOptions : List.of(List.of(agent + "hubs=2"), List.of(agent + "include=com.acme.**,hub=2"),
+                List.of(agent + "include=com.acme.**,hubs=many"), List.of(agent + "include=com.acme.**,patch=network"),
+                List.of(agent + "include=com.acme.**,stall=soon"), List.of(agent + "include=com.acme.**,stall=9999999999s"),
+                List.of(agent + "include=com.acme.**,stall=1000000000m"), List.of(agent + "include=com.acme.", "-Dgreening.stall=1s"),
+                List.of(agent + "include=com.acme.**,report=" + work.resolve("no/such/dir/report.txt")),
+                List.of(agent + "include=com.acme.**,report=" + work),
+                List.of(agent + "include=com.acme.**", "-Dgreening.hub=2"),
+                List.of(agent + "include=com.acme.**,stall=1s", "-Dgreening.stall=xyz"))) {
+            Path tmp = Files.createDirectories(work.resolve("tmp"));
+            List<String> withTmp = new ArrayList<>(jvmOptions);
+            withTmp.add("-Djava.io.tmpdir=" + tmp);
+            ForkedJvm.Result r = ForkedJvm.run(ForkedJvm.currentJava(), withTmp,
+                    Built.appClasses(), APPS + "SleepGroupApp", List.of("1"), APP_TIMEOUT);
+            assertEquals(2, r.exitCode(), r::describe);
             assertEquals(List.of(), r.output(), "main never ran: " + r.describe());
             List<String> lines = r.errors().strip().lines().toList();
             assertEquals(1, lines.size(), r::describe);
             assertTrue(lines.getFirst().startsWith("greening: "), r::describe);
             assertTrue(lines.getFirst().contains("valid options: include="), r::describe);
+            try (var left = Files.list(tmp)) {
+                assertEquals(List.of(), left.toList(), "a bad setting leaves nothing behind: " + r.describe());
+            }
         }
-        ForkedApp.Result missing = ForkedApp.run(ForkedApp.currentJava(), List.of("-javaagent:" + agentJar()),
-                appClasses(), APPS + "SleepGroupApp", List.of("1"), APP_TIMEOUT);
+        ForkedJvm.Result missing = ForkedJvm.run(ForkedJvm.currentJava(), List.of("-javaagent:" + Built.agentJar()),
+                Built.appClasses(), APPS + "SleepGroupApp", List.of("1"), APP_TIMEOUT);
         assertTrue(missing.errors().contains("missing option 'include'") && missing.errors().contains("include=com.acme.**"),
                 missing::describe);
     }
@@ -172,8 +174,8 @@ class AgentIT {
         assertEquals(0, javac.run(null, null, null, "-d", classes.toString(), src.toString()));
 
         Path report = work.resolve("huge.report");
-        ForkedApp.Result r = ForkedApp.run(ForkedApp.currentJava(),
-                List.of("-javaagent:" + agentJar() + "=include=com.acme.gen.**,report=" + report), classes,
+        ForkedJvm.Result r = ForkedJvm.run(ForkedJvm.currentJava(),
+                List.of("-javaagent:" + Built.agentJar() + "=include=com.acme.gen.**,report=" + report), classes,
                 "com.acme.gen.Huge", List.of(), APP_TIMEOUT);
         assertEquals(0, r.exitCode(), r::describe);
         assertEquals(List.of("ran unchanged: virtual=false"), r.output(), r::describe);
@@ -186,58 +188,70 @@ class AgentIT {
     @Test
     void theRuntimeJarAlsoOnTheClassPathMakesNoSecondHub() throws Exception {
         Path runtimeJar;
-        try (Stream<Path> files = Files.list(agentJar().getParent().getParent().getParent().resolve("runtime/target"))) {
+        try (Stream<Path> files = Files.list(Built.agentJar().getParent().getParent().getParent().resolve("runtime/target"))) {
             runtimeJar = files.filter(p -> p.getFileName().toString().matches("greening-runtime-.*\\.jar")
                     && !p.getFileName().toString().contains("sources")).findFirst().orElseThrow();
         }
-        Path classPath = Path.of(appClasses() + java.io.File.pathSeparator + runtimeJar);
-        ForkedApp.Result r = ForkedApp.run(ForkedApp.currentJava(),
-                List.of("-javaagent:" + agentJar() + "=include=com.acme.agentapps.**"), classPath, APPS + "OneHubApp",
+        Path classPath = Path.of(Built.appClasses() + java.io.File.pathSeparator + runtimeJar);
+        ForkedJvm.Result r = ForkedJvm.run(ForkedJvm.currentJava(),
+                List.of("-javaagent:" + Built.agentJar() + "=include=com.acme.agentapps.**"), classPath, APPS + "OneHubApp",
                 List.of(), APP_TIMEOUT);
         assertEquals(0, r.exitCode(), r::describe);
         assertEquals(List.of("Hub loaded by: bootstrap", "runtime jar on class path: true",
+                "java.util.concurrent.locks open to the runtime: true",
                 "greened thread's hub is Hub.shared(): true", "hub carriers: 1"), r.output(), r::describe);
+    }
+
+    /** An app of this module in a JVM of its own, with this JVM's java, unsampled: for attach and JMX tests. */
+    private static ForkedJvm startApp(List<String> jvmOptions, String app, String... args) throws IOException {
+        return ForkedJvm.java(ForkedJvm.currentJava(), jvmOptions, Built.appClasses(), APPS + app, List.of(args))
+                .sampleEvery(null).start();
+    }
+
+    private static void attach(ForkedJvm app, String agentOptions) throws Exception {
+        VirtualMachine vm = VirtualMachine.attach(Long.toString(app.pid()));
+        try {
+            vm.loadAgent(Built.agentJar().toString(), agentOptions);
+        } finally {
+            vm.detach();
+        }
+    }
+
+    /** What is done to the running AttachApp once it is ready, before it goes on. */
+    private interface WhenReady {
+        void accept(ForkedJvm app) throws Exception;
+    }
+
+    /** AttachApp run to its end: once it says it is ready, {@code whenReady}, then its go file; it must exit 0. */
+    private ForkedJvm.Result attachApp(String goFile, WhenReady whenReady) throws Exception {
+        Path go = work.resolve(goFile);
+        ForkedJvm app = startApp(List.of(), "AttachApp", go.toString());
+        try {
+            app.awaitLine("ready", APP_TIMEOUT);
+            whenReady.accept(app);
+            Files.writeString(go, "go");
+            ForkedJvm.Result r = app.await(APP_TIMEOUT);
+            assertEquals(0, r.exitCode(), r::describe);
+            return r;
+        } finally {
+            app.kill();
+        }
     }
 
     @Test
     void dynamicAttachGreensLoadedAndLaterClasses() throws Exception {
-        Path go = work.resolve("go");
-        List<String> command = List.of(ForkedApp.currentJava().toString(), "-cp", appClasses().toString(),
-                APPS + "AttachApp", go.toString());
-        Process app = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
-            List<String> lines = new ArrayList<>();
-            String line;
-            while ((line = out.readLine()) != null && !line.equals("ready")) {
-                lines.add(line);
-            }
-            assertEquals("ready", line, "app output: " + lines);
-            VirtualMachine vm = VirtualMachine.attach(Long.toString(app.pid()));
-            try {
-                vm.loadAgent(agentJar().toString(), "include=com.acme.agentapps.**");
-            } finally {
-                vm.detach();
-            }
-            Files.writeString(go, "go");
-            while ((line = out.readLine()) != null) {
-                lines.add(line);
-            }
-            assertTrue(app.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(0, app.exitValue());
-            assertEquals(List.of("before attach: virtual=false", "loaded class: virtual=true", "new class: virtual=true"), lines);
-        } finally {
-            app.destroyForcibly();
-        }
+        ForkedJvm.Result r = attachApp("go", app -> attach(app, "include=com.acme.agentapps.**"));
+        assertEquals(List.of("before attach: virtual=false", "ready", "loaded class: virtual=true", "new class: virtual=true"),
+                r.output(), r::describe);
     }
 
     @Test
     void greenThreadDumpOnDemandThroughJmx() throws Exception {
         Path go = work.resolve("go-dump");
-        Process app = new ProcessBuilder(List.of(ForkedApp.currentJava().toString(),
-                "-javaagent:" + agentJar() + "=include=com.acme.agentapps.**", "-Dgreening.jmx=true", "-cp",
-                appClasses().toString(), APPS + "DumpApp", go.toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
-            assertEquals("ready", out.readLine());
+        ForkedJvm app = startApp(List.of("-javaagent:" + Built.agentJar() + "=include=com.acme.agentapps.**", "-Dgreening.jmx=true"),
+                "DumpApp", go.toString());
+        try {
+            app.awaitLine("ready", APP_TIMEOUT);
             VirtualMachine vm = VirtualMachine.attach(Long.toString(app.pid()));
             String dump;
             try {
@@ -263,41 +277,17 @@ class AgentIT {
             assertTrue(dump.contains("\"locker-1\" thread WAITING waiting on lock java.util.concurrent.locks.ReentrantLock$NonfairSync@"), dump);
             assertTrue(dump.contains("at com.acme.agentapps.DumpApp"), dump);
             Files.writeString(go, "go");
-            assertEquals("sleeper interrupted", out.readLine());
-            assertEquals("done", out.readLine());
-            assertTrue(app.waitFor(60, TimeUnit.SECONDS));
+            ForkedJvm.Result r = app.await(APP_TIMEOUT);
+            assertEquals(List.of("ready", "sleeper interrupted", "done"), r.output(), r::describe);
         } finally {
-            app.destroyForcibly();
+            app.kill();
         }
     }
 
     @Test
     void badOptionsOnAttachFailTheAttachNotTheApp() throws Exception {
-        Path go = work.resolve("go2");
-        Process app = new ProcessBuilder(List.of(ForkedApp.currentJava().toString(), "-cp", appClasses().toString(),
-                APPS + "AttachApp", go.toString())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null && !line.equals("ready")) {
-                assertNotNull(line);
-            }
-            VirtualMachine vm = VirtualMachine.attach(Long.toString(app.pid()));
-            try {
-                Exception e = assertThrows(Exception.class, () -> vm.loadAgent(agentJar().toString(), "hubs=2"));
-                assertNotNull(e);
-            } finally {
-                vm.detach();
-            }
-            Files.writeString(go, "go");
-            List<String> rest = new ArrayList<>();
-            while ((line = out.readLine()) != null) {
-                rest.add(line);
-            }
-            assertTrue(app.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(0, app.exitValue(), "the app survives a failed attach");
-            assertEquals(List.of("loaded class: virtual=false", "new class: virtual=false"), rest);
-        } finally {
-            app.destroyForcibly();
-        }
+        ForkedJvm.Result r = attachApp("go2", app -> assertThrows(Exception.class, () -> attach(app, "hubs=2")));
+        assertEquals(List.of("before attach: virtual=false", "ready", "loaded class: virtual=false", "new class: virtual=false"),
+                r.output(), () -> "the app survives a failed attach, ungreened: " + r.describe());
     }
 }

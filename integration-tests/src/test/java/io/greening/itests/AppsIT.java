@@ -1,8 +1,7 @@
 package io.greening.itests;
 
 import com.sun.tools.attach.VirtualMachine;
-import io.greening.agent.AgentOptions;
-import io.greening.agent.Rewrites;
+import io.greening.forked.ForkedJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,7 +35,7 @@ class AppsIT {
 
     @Test
     void threadPerConnectionEchoServerWith5000Clients() throws Exception {
-        Comparison echo = compare("EchoApp", List.of("5000", "5"), withSocketsIfInTable("threads"));
+        Comparison echo = compare("EchoApp", List.of("5000", "5"), List.of("threads", "sockets"));
         assertTrue(echo.plain.output().getFirst().contains("mismatches=0 failures=0"), echo.plain::describe);
         assertTrue(echo.plain.peakOsThreads() > 5_000,
                 "plain: one thread per connection on each side, so thousands: " + echo.plain.peakOsThreads());
@@ -45,7 +43,7 @@ class AppsIT {
 
     @Test
     void fixedThreadPoolServer() throws Exception {
-        Comparison pool = compare("PoolApp", List.of("2000"), withSocketsIfInTable("threads"));
+        Comparison pool = compare("PoolApp", List.of("2000"), List.of("threads", "sockets"));
         assertTrue(pool.plain.output().getFirst().contains("served=2000"), pool.plain::describe);
     }
 
@@ -57,7 +55,7 @@ class AppsIT {
 
     @Test
     void tenThousandSleepingThreads() throws Exception {
-        Comparison sleep = compare("SleepApp", List.of("10000"), List.of("threads", "sleep"));
+        Comparison sleep = compare("SleepApp", List.of("10000"), List.of("threads", "sleeps"));
         assertTrue(sleep.plain.output().getFirst().contains("wakeups=30000"), sleep.plain::describe);
         assertTrue(sleep.greened.output().getFirst().contains("early-wakeups=0 failures=0"), sleep.greened::describe);
         assertTrue(sleep.plain.peakOsThreads() > 5_000, "plain: " + sleep.plain.peakOsThreads());
@@ -65,7 +63,7 @@ class AppsIT {
 
     @Test
     void threadSubclasses() throws Exception {
-        Comparison subclasses = compare("ThreadSubclassApp", List.of(), List.of("threads", "sleep"));
+        Comparison subclasses = compare("ThreadSubclassApp", List.of(), List.of("threads", "sleeps"));
         assertTrue(subclasses.plain.output().contains(
                 "sleeper: alive-while-sleeping=true interrupted, flag cleared=true alive-after-join=false"),
                 subclasses.plain::describe);
@@ -78,15 +76,15 @@ class AppsIT {
      */
     @Test
     void agentAttachedToARunningApp() throws Exception {
-        Path java = ForkedApp.currentJava();
+        Path java = ForkedJvm.currentJava();
         Path reportFile = work.resolve("LateApp-report.txt");
         List<String> args = List.of("2000");
-        ForkedApp unattached = ForkedApp.start(java, List.of(), Built.appClasses(), "com.acme.apps.LateApp", args);
+        ForkedJvm unattached = ForkedJvm.start(java, List.of(), Built.appClasses(), "com.acme.apps.LateApp", args);
         unattached.awaitLine("# ready", APP_TIMEOUT);
         unattached.sendLine("go");
-        ForkedApp.Result plain = unattached.await(APP_TIMEOUT);
+        ForkedJvm.Result plain = unattached.await(APP_TIMEOUT);
 
-        ForkedApp late = ForkedApp.start(java, List.of(), Built.appClasses(), "com.acme.apps.LateApp", args);
+        ForkedJvm late = ForkedJvm.start(java, List.of(), Built.appClasses(), "com.acme.apps.LateApp", args);
         late.awaitLine("# ready", APP_TIMEOUT);
         VirtualMachine vm = VirtualMachine.attach(Long.toString(late.pid()));
         try {
@@ -95,7 +93,7 @@ class AppsIT {
             vm.detach();
         }
         late.sendLine("go");
-        ForkedApp.Result attached = late.await(APP_TIMEOUT);
+        ForkedJvm.Result attached = late.await(APP_TIMEOUT);
 
         assertEquals(0, plain.exitCode(), plain::describe);
         assertEquals(0, attached.exitCode(), attached::describe);
@@ -106,38 +104,26 @@ class AppsIT {
                 "attached: " + attached.peakOsThreads() + "\n" + attached.describe());
         AgentReport report = AgentReport.read(reportFile);
         assertTrue(report.rewritesByKind().getOrDefault("threads", 0L) > 0, report.text());
-        assertTrue(report.rewritesByKind().getOrDefault("sleep", 0L) > 0, report.text());
+        assertTrue(report.rewritesByKind().getOrDefault("sleeps", 0L) > 0, report.text());
     }
 
-    /**
-     * The kinds a socket app must get rewritten: {@code kinds}, and {@code sockets} as soon as the agent's table
-     * has socket rows (they arrive with the sockets work).
-     */
-    private static List<String> withSocketsIfInTable(String... kinds) {
-        List<String> expected = new ArrayList<>(List.of(kinds));
-        if (Rewrites.ALL.stream().anyMatch(row -> row.group() == AgentOptions.Group.SOCKETS)) {
-            expected.add(AgentOptions.Group.SOCKETS.optionName());
-        }
-        return expected;
-    }
-
-    private record Comparison(ForkedApp.Result plain, ForkedApp.Result greened, AgentReport report) { }
+    private record Comparison(ForkedJvm.Result plain, ForkedJvm.Result greened, AgentReport report) { }
 
     /**
      * Runs {@code com.acme.apps.<app>} plain and greened and checks what every app must satisfy; returns both
      * runs for the app's own checks.
      */
     private Comparison compare(String app, List<String> args, List<String> kindsRewritten) throws Exception {
-        Path java = ForkedApp.currentJava();
+        Path java = ForkedJvm.currentJava();
         Path classes = Built.appClasses();
         Path agent = Built.agentJar();
         Path reportFile = work.resolve(app + "-report.txt");
         String main = "com.acme.apps." + app;
 
-        ForkedApp.Result plain = ForkedApp.run(java, List.of(), classes, main, args, APP_TIMEOUT);
+        ForkedJvm.Result plain = ForkedJvm.run(java, List.of(), classes, main, args, APP_TIMEOUT);
         Path transformed = work.resolve(app + "-classes");
         Path dumpAgent = ClassDump.writeAgentJar(work.resolve("class-dump.jar"));
-        ForkedApp.Result greened = ForkedApp.run(java, List.of(ForkedApp.agentOption(agent, reportFile),
+        ForkedJvm.Result greened = ForkedJvm.run(java, List.of(AgentReport.agentOption(agent, reportFile),
                 "-javaagent:" + dumpAgent + "=" + transformed), classes, main, args, APP_TIMEOUT);
 
         System.out.printf(Locale.ROOT, "%s %s: plain %d ms, %d OS threads, %d kB; greened %d ms, %d OS threads, %d kB%n",

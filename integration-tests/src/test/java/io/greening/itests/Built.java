@@ -1,9 +1,8 @@
 package io.greening.itests;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.greening.forked.ForkedJvm;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.nio.file.Path;
 
 /** What the build hands the integration tests: the app classes and the agent jar (failsafe system properties). */
 final class Built {
@@ -16,8 +15,6 @@ final class Built {
 
     /** {@code agent/target/greening.jar}, which the reactor builds before this module. */
     static Path agentJar() {
-        Path agent = Path.of(System.getProperty("greening.agent.jar"));
-        assertTrue(Files.isRegularFile(agent), "the agent jar is built before the integration tests: " + agent);
-        return agent;
+        return ForkedJvm.agentJar();
     }
 }

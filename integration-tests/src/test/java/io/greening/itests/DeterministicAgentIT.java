@@ -1,13 +1,10 @@
 package io.greening.itests;
 
+import io.greening.forked.ForkedJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,22 +19,12 @@ import static org.junit.jupiter.api.Assertions.*;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class DeterministicAgentIT {
 
-    private static String run(String agentOptions, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "-javaagent:" + Built.agentJar() + "=include=com.acme.**," + agentOptions,
-                "-cp", Built.appClasses().toString(), "com.acme.races.LostUpdateApp"));
-        command.addAll(List.of(args));
-        Path log = Files.createTempFile("deterministic-agent-it", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        boolean ended = process.waitFor(2, TimeUnit.MINUTES);
-        if (!ended) {
-            process.destroyForcibly().waitFor();
-        }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        Files.delete(log);
-        assertTrue(ended, "the app ended within 2 minutes: " + output);
-        assertEquals(0, process.exitValue(), output);
-        return output.lines().filter(l -> l.startsWith("writes=") || l.startsWith("counter=") || l.startsWith("slept"))
+    private static String run(String agentOptions, String... args) throws Exception {
+        ForkedJvm.Result r = ForkedJvm.java(ForkedJvm.currentJava(), List.of("-javaagent:" + Built.agentJar() + "=include=com.acme.**,"
+                        + agentOptions), Built.appClasses(), "com.acme.races.LostUpdateApp", List.of(args))
+                .mergeErrors().sampleEvery(null).run(Duration.ofMinutes(2));
+        assertEquals(0, r.exitCode(), r::describe);
+        return r.output().stream().filter(l -> l.startsWith("writes=") || l.startsWith("counter=") || l.startsWith("slept"))
                 .reduce("", (a, b) -> a + b + "\n");
     }
 

@@ -1,18 +1,17 @@
 package io.greening.libs;
 
+import io.greening.forked.ForkedJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -32,14 +31,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <li>in addition when the tests run as root: tinylog writes to a file system frozen with {@code fsfreeze}, so its
  *     {@code RandomAccessFile} write blocks until the file system is thawed, like a stalled disk.
  * </ul>
- * Without the agent's {@code files} group the blocked call holds the hub's one carrier: the beat stops and the stall
- * detector (System.Logger {@code io.greening.stall}) reports it. With {@code files} the call waits on the offload
+ * Without the agent's {@code file-io} group the blocked call holds the hub's one carrier: the beat stops and the stall
+ * detector (System.Logger {@code io.greening.stall}) reports it. With {@code file-io} the call waits on the offload
  * pool: the whole beat runs while the call is still blocked, and nothing is reported.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class FileStallIT {
     private static final String STALL_REPORT = "without yielding";
     private static final String BEATS = "30";
+    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String FIXED_LINE = "a line written while the disk may be slow";
     private static final String FIFO_LINE = "a line read from a FIFO";
 
@@ -49,7 +49,7 @@ class FileStallIT {
     @Test
     void aFifoReadWithoutTheFilesPatchStallsTheHub() throws Exception {
         try (Fifo fifo = Fifo.make(work.resolve("message.fifo"))) {
-            withoutTheFilesPatch(new LogRun(work.resolve("app.log"), fifo.path(), "threads", "sleep"),
+            withoutTheFilesPatch(new LogRun(work.resolve("app.log"), fifo.path(), "threads", "sleeps", "clocks"),
                     fifo::open, () -> fifo.writeAndClose(FIFO_LINE));
         }
     }
@@ -57,8 +57,8 @@ class FileStallIT {
     @Test
     void aFifoReadWithTheFilesPatchLeavesTheHubRunning() throws Exception {
         try (Fifo fifo = Fifo.make(work.resolve("message.fifo"))) {
-            withTheFilesPatch(new LogRun(work.resolve("app.log"), fifo.path(), "threads", "sleep", "files"),
-                    fifo::open, () -> fifo.writeAndClose(FIFO_LINE), "files FileInputStream.readAllBytes", FIFO_LINE);
+            withTheFilesPatch(new LogRun(work.resolve("app.log"), fifo.path(), "threads", "sleeps", "clocks", "file-io"),
+                    fifo::open, () -> fifo.writeAndClose(FIFO_LINE), "file-io FileInputStream.readAllBytes", FIFO_LINE);
         }
     }
 
@@ -66,7 +66,7 @@ class FileStallIT {
     @EnabledIf("io.greening.libs.FrozenFilesystem#runningAsRoot")
     void aWriteToAFrozenDiskWithoutTheFilesPatchStallsTheHub() throws Exception {
         try (FrozenFilesystem disk = FrozenFilesystem.mount(work)) {
-            withoutTheFilesPatch(new LogRun(disk.mountPoint().resolve("app.log"), null, "threads", "sleep"),
+            withoutTheFilesPatch(new LogRun(disk.mountPoint().resolve("app.log"), null, "threads", "sleeps", "clocks"),
                     disk::freeze, disk::thaw);
         }
     }
@@ -75,8 +75,8 @@ class FileStallIT {
     @EnabledIf("io.greening.libs.FrozenFilesystem#runningAsRoot")
     void aWriteToAFrozenDiskWithTheFilesPatchLeavesTheHubRunning() throws Exception {
         try (FrozenFilesystem disk = FrozenFilesystem.mount(work)) {
-            withTheFilesPatch(new LogRun(disk.mountPoint().resolve("app.log"), null, "threads", "sleep", "files"),
-                    disk::freeze, disk::thaw, "files RandomAccessFile.write", FIXED_LINE);
+            withTheFilesPatch(new LogRun(disk.mountPoint().resolve("app.log"), null, "threads", "sleeps", "clocks", "file-io"),
+                    disk::freeze, disk::thaw, "file-io RandomAccessFile.write", FIXED_LINE);
         }
     }
 
@@ -91,13 +91,13 @@ class FileStallIT {
         run.go();
         run.awaitError(STALL_REPORT);
         release.run();
-        run.awaitExit();
-        String errors = run.errors();
-        System.out.println("[stall, patch=threads,sleep] " + errors.lines()
+        ForkedJvm.Result r = run.awaitExit();
+        String errors = r.errors();
+        System.out.println("[stall, patch=threads,sleeps,clocks] " + errors.lines()
                 .filter(l -> l.contains(STALL_REPORT)).findFirst().orElse(""));
         assertAll(
-                () -> assertTrue(run.output().contains("logapp: done beats=" + BEATS + " log-returned-first=true"),
-                        "the beat could not go on while the file I/O held the carrier: " + run.describe()),
+                () -> assertTrue(r.output().contains("logapp: done beats=" + BEATS + " log-returned-first=true"),
+                        "the beat could not go on while the file I/O held the carrier: " + r.describe()),
                 () -> assertTrue(errors.contains("io.greening.StallMonitor"), errors));
     }
 
@@ -109,12 +109,12 @@ class FileStallIT {
         // The whole beat runs while the logger's file I/O is still blocked in the kernel.
         run.awaitOutput("logapp: beat-done log-pending=true");
         release.run();
-        run.awaitExit();
+        ForkedJvm.Result r = run.awaitExit();
         String report = Files.readString(run.report);
         assertAll(
-                () -> assertTrue(run.output().contains("logapp: done beats=" + BEATS + " log-returned-first=false"),
-                        run.describe()),
-                () -> assertFalse(run.errors().contains(STALL_REPORT), "no stall reported: " + run.describe()),
+                () -> assertTrue(r.output().contains("logapp: done beats=" + BEATS + " log-returned-first=false"),
+                        r.describe()),
+                () -> assertFalse(r.errors().contains(STALL_REPORT), "no stall reported: " + r.describe()),
                 () -> assertTrue(report.contains(rewrite), rewrite + " was rewritten:\n" + report),
                 () -> assertEquals(List.of("INFO: app started", "INFO: " + loggedLine),
                         Files.readAllLines(run.logFile), "both lines logged"));
@@ -162,99 +162,46 @@ class FileStallIT {
         }
     }
 
-    /** LogApp in a forked JVM with stdin for the go signal, stdout lines to wait on and stderr kept in a file. */
+    /** LogApp greened with the given groups in a forked JVM, with stdin for the go signal. */
     private final class LogRun {
         final Path logFile;
         final Path report;
-        final Path stderr;
-        final Process process;
-        private final List<String> output = new ArrayList<>();
+        final ForkedJvm app;
 
         /** LogApp logging to {@code logFile} the line read from {@code messageFile} (or a fixed line when null). */
         LogRun(Path logFile, Path messageFile, String... groups) throws IOException {
             this.logFile = logFile;
-            String name = String.join("-", groups);
-            report = work.resolve(name + "-report.txt");
-            stderr = work.resolve(name + "-stderr.txt");
+            report = work.resolve(String.join("-", groups) + "-report.txt");
             List<String> options = new ArrayList<>(List.of("include=com.acme.**", "include=org.tinylog.**"));
             for (String group : groups) {
                 options.add("patch=" + group);
             }
             options.add("stall=500ms");
             options.add("report=" + report);
-            List<String> command = new ArrayList<>(List.of(ForkedLibraryApp.java().toString(),
-                    ForkedLibraryApp.agent(options.toArray(String[]::new)),
-                    "-cp", ForkedLibraryApp.classPath().toString(), "com.acme.logapp.LogApp", logFile.toString(), BEATS));
+            List<String> args = new ArrayList<>(List.of(logFile.toString(), BEATS));
             if (messageFile != null) {
-                command.add(messageFile.toString());
+                args.add(messageFile.toString());
             }
-            process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
-            Thread.ofPlatform().daemon().start(this::readOutput);
-        }
-
-        private void readOutput() {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    synchronized (output) {
-                        output.add(line);
-                        output.notifyAll();
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
+            app = ForkedJvm.java(ForkedLibraryApp.java(), List.of(ForkedLibraryApp.agent(options.toArray(String[]::new))),
+                    ForkedLibraryApp.classPath(), "com.acme.logapp.LogApp", args).sampleEvery(null).start();
         }
 
         void go() throws IOException {
-            OutputStream in = process.getOutputStream();
-            in.write("go\n".getBytes(StandardCharsets.UTF_8));
-            in.flush();
+            app.sendLine("go");
         }
 
-        void awaitOutput(String line) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            synchronized (output) {
-                while (!output.contains(line)) {
-                    long left = deadline - System.nanoTime();
-                    assertTrue(left > 0 && process.isAlive(), () -> "no line '" + line + "': " + describe());
-                    TimeUnit.NANOSECONDS.timedWait(output, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
-                }
-            }
+        void awaitOutput(String line) throws Exception {
+            app.awaitLine(line, WAIT);
         }
 
-        /** Polls the stderr file (the stall detector logs there) until it holds {@code text}. */
         void awaitError(String text) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!errors().contains(text)) {
-                assertTrue(System.nanoTime() < deadline && process.isAlive(), () -> "no '" + text + "': " + describe());
-                Thread.sleep(20);
-            }
+            app.awaitError(text, WAIT);
         }
 
-        void awaitExit() throws InterruptedException {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-            assertEquals(0, process.exitValue(), this::describe);
-        }
-
-        List<String> output() {
-            synchronized (output) {
-                return List.copyOf(output);
-            }
-        }
-
-        String errors() {
-            try {
-                return Files.readString(stderr);
-            } catch (IOException e) {
-                return "(no stderr: " + e + ")";
-            }
-        }
-
-        String describe() {
-            return "stdout: " + output() + "\nstderr:\n" + errors();
+        ForkedJvm.Result awaitExit() throws Exception {
+            ForkedJvm.Result r = app.await(WAIT);
+            assertEquals(0, r.exitCode(), r::describe);
+            return r;
         }
     }
 }

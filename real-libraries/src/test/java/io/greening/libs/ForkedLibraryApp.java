@@ -1,10 +1,11 @@
 package io.greening.libs;
 
+import io.greening.forked.ForkedJvm;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What the tests of this module share to run an app of {@code com.acme.*} in a forked JVM (with
- * {@link io.greening.itests.ForkedApp}): the app's class path (this module's classes and the libraries, none of
- * greening), the agent option, free loopback ports, and figures read from the agent's exit report.
+ * {@link ForkedJvm}): the app's class path (this module's classes and the libraries, none of greening), the agent
+ * option, free loopback ports, and figures read from the agent's exit report.
  */
 final class ForkedLibraryApp {
     /** The OS thread ceiling asserted for greened runs: a JVM's own threads plus a handful, never one per task. */
@@ -30,19 +31,12 @@ final class ForkedLibraryApp {
 
     /** The JDK 25 {@code java} running the tests. */
     static Path java() {
-        return io.greening.itests.ForkedApp.currentJava();
-    }
-
-    /** The built agent jar (the reactor builds it before this module). */
-    static Path agentJar() {
-        Path jar = Path.of(System.getProperty("greening.agent.jar", "../agent/target/greening.jar"));
-        assertTrue(Files.isRegularFile(jar), "the agent jar is built before these tests: " + jar);
-        return jar;
+        return ForkedJvm.currentJava();
     }
 
     /** {@code -javaagent:<jar>=<options joined by commas>}. */
     static String agent(String... options) {
-        return "-javaagent:" + agentJar() + "=" + String.join(",", options);
+        return "-javaagent:" + ForkedJvm.agentJar() + "=" + String.join(",", options);
     }
 
     /**
@@ -55,7 +49,7 @@ final class ForkedLibraryApp {
         for (String entry : full.split(File.pathSeparator)) {
             String e = entry.replace('\\', '/');
             boolean greening = e.contains("/io/greening/") || e.contains("/agent/target/") || e.contains("/runtime/target/")
-                    || e.contains("/integration-tests/target/") || e.endsWith("/test-classes");
+                    || e.contains("/forked-jvm/target/") || e.endsWith("/test-classes");
             boolean testFramework = e.contains("/org/junit/") || e.contains("/org/opentest4j/")
                     || e.contains("/org/apiguardian/") || e.contains("/surefire") || e.contains("/failsafe")
                     || e.contains("/com/github/codemonstur/");   // embedded-redis: the tests' Redis, not the app's

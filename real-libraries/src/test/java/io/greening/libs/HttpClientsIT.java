@@ -1,6 +1,6 @@
 package io.greening.libs;
 
-import io.greening.itests.ForkedApp;
+import io.greening.forked.ForkedJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +32,7 @@ class HttpClientsIT {
     @Test
     void fiveThousandGreenThreadsWithHttpClientAndHttpUrlConnection() throws Exception {
         Path report = work.resolve("http-report.txt");
-        ForkedApp.Result run = ForkedApp.run(ForkedLibraryApp.java(),
+        ForkedJvm.Result run = ForkedJvm.run(ForkedLibraryApp.java(),
                 List.of(ForkedLibraryApp.agent("include=com.acme.httpapp.**", "report=" + report)),
                 ForkedLibraryApp.classPath(), "com.acme.httpapp.HttpClientsApp", List.of(Integer.toString(THREADS)),
                 Duration.ofMinutes(2));

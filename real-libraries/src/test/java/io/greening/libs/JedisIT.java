@@ -1,6 +1,6 @@
 package io.greening.libs;
 
-import io.greening.itests.ForkedApp;
+import io.greening.forked.ForkedJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,7 +52,7 @@ class JedisIT {
     @Test
     void theRedisBundledInEmbeddedRedisServesJedis() throws Exception {
         try (RedisServer bundled = RedisServer.start(RedisServer.bundled(), work.resolve("bundled-redis.log"))) {
-            ForkedApp.Result run = ForkedApp.run(ForkedLibraryApp.java(), List.of(), ForkedLibraryApp.classPath(),
+            ForkedJvm.Result run = ForkedJvm.run(ForkedLibraryApp.java(), List.of(), ForkedLibraryApp.classPath(),
                     "com.acme.redisapp.RedisApp", List.of(Integer.toString(bundled.port()), "20", "2", "4"),
                     Duration.ofMinutes(1));
             assertEquals(0, run.exitCode(), run::describe);
@@ -68,7 +68,7 @@ class JedisIT {
     @Test
     void tenThousandGreenThreadsThroughAJedisPool() throws Exception {
         Path report = work.resolve("jedis-report.txt");
-        ForkedApp.Result run = ForkedApp.run(ForkedLibraryApp.java(),
+        ForkedJvm.Result run = ForkedJvm.run(ForkedLibraryApp.java(),
                 List.of(ForkedLibraryApp.agent("include=com.acme.**", "include=redis.clients.**",
                         "include=org.apache.commons.pool2.**", "report=" + report)),
                 ForkedLibraryApp.classPath(), "com.acme.redisapp.RedisApp",

@@ -1,6 +1,6 @@
 package io.greening.libs;
 
-import io.greening.itests.ForkedApp;
+import io.greening.forked.ForkedJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +56,7 @@ class JettyIT {
                         "no green thread left at exit:\n" + reportText),
                 () -> assertTrue(reportText.contains("threads Thread.start"), "QueuedThreadPool's start was rewritten:\n"
                         + reportText),
-                () -> assertTrue(reportText.contains("sleep Thread.sleep"), reportText),
+                () -> assertTrue(reportText.contains("sleeps Thread.sleep"), reportText),
                 () -> assertTrue(greened.run.peakOsThreads() < MAX_GREENED_OS_THREADS,
                         "greened peak OS threads " + greened.run.peakOsThreads() + " with " + MAX_THREADS
                                 + " Jetty threads\n" + reportText),
@@ -66,11 +66,11 @@ class JettyIT {
     }
 
     /** One run of the app: its result, its last line and the requests answered wrongly. */
-    private record Served(ForkedApp.Result run, String line, List<String> wrong) { }
+    private record Served(ForkedJvm.Result run, String line, List<String> wrong) { }
 
     /** Starts JettyApp with {@code jvmOptions}, sends {@link #REQUESTS} requests at once, then stops it. */
     private static Served serve(List<String> jvmOptions) throws Exception {
-        ForkedApp app = ForkedApp.start(ForkedLibraryApp.java(), jvmOptions, ForkedLibraryApp.classPath(),
+        ForkedJvm app = ForkedJvm.start(ForkedLibraryApp.java(), jvmOptions, ForkedLibraryApp.classPath(),
                 "com.acme.jettyapp.JettyApp", List.of("0", Integer.toString(MAX_THREADS), "8"));
         String port = app.awaitLine("jetty: listening port=", Duration.ofMinutes(1));
         String base = "http://127.0.0.1:" + port;
@@ -91,7 +91,7 @@ class JettyIT {
             client.send(HttpRequest.newBuilder(URI.create(base + "/shutdown")).build(),
                     HttpResponse.BodyHandlers.ofString());
         }
-        ForkedApp.Result run = app.await(Duration.ofMinutes(1));
+        ForkedJvm.Result run = app.await(Duration.ofMinutes(1));
         assertEquals(0, run.exitCode(), run::describe);
         String line = run.output().stream().filter(l -> l.startsWith("jetty: served=")).findFirst()
                 .orElseThrow(() -> new AssertionError(run.describe()));

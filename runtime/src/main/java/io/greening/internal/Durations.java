@@ -1,38 +1,49 @@
 package io.greening.internal;
 
 import java.time.Duration;
+import java.util.Locale;
 
-/** Parses the durations greening's options take: {@code 100ms}, {@code 2s}, {@code 1m}, {@code 250us}, a bare number of milliseconds, or {@code off}. */
+/**
+ * The one duration grammar of greening's settings: {@code 100ms}, {@code 2s}, {@code 1m}, {@code 250us}, a bare
+ * number of milliseconds, or {@code off}. A duration is never negative and always fits in a {@code long} of
+ * nanoseconds (about 292 years), so whoever takes it can use {@link Duration#toNanos()} safely.
+ */
 public final class Durations {
+    /** What the grammar expects, as error messages say it. */
+    public static final String EXPECTED = "expected a duration such as 100ms, 2s, 1m, 250us or off, under 292 years";
+
     private Durations() {}
 
     /**
      * Parses {@code text}; {@code off} gives {@link Duration#ZERO}.
      *
-     * @param option the option's name, for the error message
-     * @throws IllegalArgumentException naming the option and the accepted forms
+     * @throws IllegalArgumentException with {@link #EXPECTED} as its message
      */
-    public static Duration parse(String option, String text) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+    public static Duration parse(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
         if (t.equals("off")) {
             return Duration.ZERO;
         }
         try {
+            Duration d;
             if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+                d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            } else if (t.endsWith("us")) {
+                d = Duration.ofNanos(Math.multiplyExact(Long.parseLong(t.substring(0, t.length() - 2)), 1000L));
+            } else if (t.endsWith("s")) {
+                d = Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+            } else if (t.endsWith("m")) {
+                d = Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+            } else {
+                d = Duration.ofMillis(Long.parseLong(t));
             }
-            if (t.endsWith("us")) {
-                return Duration.ofNanos(Math.multiplyExact(Long.parseLong(t.substring(0, t.length() - 2)), 1000));
+            if (d.isNegative()) {
+                throw new NumberFormatException();
             }
-            if (t.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-            if (t.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-            return Duration.ofMillis(Long.parseLong(t));
+            d.toNanos();   // throws when it does not fit
+            return d;
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException(option + "=" + text + " is not a duration; use e.g. 100ms, 2s, 1m or off");
+            throw new IllegalArgumentException(EXPECTED);
         }
     }
 }

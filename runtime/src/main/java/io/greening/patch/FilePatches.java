@@ -12,9 +12,9 @@ import java.net.UnknownHostException;
 import java.util.concurrent.Callable;
 
 /**
- * The {@code files} group: file reads and writes and DNS look-ups, which would block the hub's one carrier, run on
- * greening's offload pool while the green thread waits green ({@link Green#offloadUninterruptibly}: they ignore
- * interrupts, as the JDK calls do). Off green threads they are the JDK calls themselves.
+ * The {@code file-io} and {@code dns} groups: file reads and writes and DNS look-ups, which would block the hub's one
+ * carrier, run on greening's offload pool while the green thread waits green ({@link Green#offloadUninterruptibly}:
+ * they ignore interrupts, as the JDK calls do). Off green threads they are the JDK calls themselves.
  */
 public final class FilePatches {
     private FilePatches() {}

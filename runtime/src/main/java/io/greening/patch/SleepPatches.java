@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The {@code sleep} group: on a green thread, {@code Thread.sleep} and {@code TimeUnit.sleep} wait on a hub timer;
+ * The {@code sleeps} group: on a green thread, {@code Thread.sleep} and {@code TimeUnit.sleep} wait on a hub timer;
  * argument checks, interrupts ({@code InterruptedException}, status cleared) and zero sleeps behave as the JDK's.
  */
 public final class SleepPatches {

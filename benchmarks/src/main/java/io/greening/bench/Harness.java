@@ -1,57 +1,63 @@
 package io.greening.bench;
 
-import java.io.BufferedReader;
+import io.greening.forked.ForkedJvm;
+
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Runs one measurement of a harness in a fresh JVM (same java, same class path), so one measurement's heap,
- * threads and JIT state never leak into the next. The child prints one result line starting with
- * {@value #RESULT_PREFIX}; everything else it prints is passed through.
+ * What the harnesses share: each measurement runs in a fresh JVM ({@link ForkedJvm}, same java, same class path), so
+ * one measurement's heap, threads and JIT state never leak into the next. The child prints one result line starting
+ * with {@value #RESULT_PREFIX}; everything else it prints is passed through as it comes. Also the CSV files the
+ * harnesses write and the RSS they read.
  */
-final class ChildJvm {
+final class Harness {
     static final String RESULT_PREFIX = "RESULT ";
+    /** A bound no measurement reaches; a child still running then is stopped. */
+    private static final Duration CHILD_LIMIT = Duration.ofHours(2);
 
-    private ChildJvm() {}
+    private Harness() {}
 
     /** Runs {@code main} with {@code args} in a child JVM; returns its result line (without the prefix), or null. */
-    static String run(Class<?> main, List<String> jvmOptions, String... args) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED"));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
-        command.addAll(List.of(args));
-        return runCommand(command);
+    static String runChild(Class<?> main, List<String> jvmOptions, String... args) {
+        List<String> options = new ArrayList<>(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED"));
+        options.addAll(jvmOptions);
+        return runChild(ForkedJvm.thisJava(options, main, args));
     }
 
     /** Runs {@code command} (a whole JVM command line); returns its result line (without the prefix), or null. */
     static String runCommand(List<String> command) {
+        return runChild(ForkedJvm.command(command));
+    }
+
+    private static String runChild(ForkedJvm.Launch launch) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String result = null;
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    if (line.startsWith(RESULT_PREFIX)) {
-                        result = line.substring(RESULT_PREFIX.length());
-                    } else {
-                        System.out.println("    | " + line);
-                    }
+            ForkedJvm.Result r = launch.mergeErrors().sampleEvery(null).echo(line -> {
+                if (!line.startsWith(RESULT_PREFIX)) {
+                    System.out.println("    | " + line);
                 }
+            }).run(CHILD_LIMIT);
+            if (r.exitCode() != 0) {
+                System.out.println("    | (child exited with " + r.exitCode() + ")");
             }
-            int exit = process.waitFor();
-            if (exit != 0) {
-                System.out.println("    | (child exited with " + exit + ")");
+            String result = null;
+            for (String line : r.output()) {
+                if (line.startsWith(RESULT_PREFIX)) {
+                    result = line.substring(RESULT_PREFIX.length());
+                }
             }
             return result;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

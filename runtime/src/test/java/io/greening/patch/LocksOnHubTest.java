@@ -19,8 +19,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Why the agent has no {@code locks} rows: on JDK 25 a green thread (a virtual thread on a hub) that blocks on any of
- * these primitives unmounts and gives the hub's single carrier back. Each case blocks one green thread on the
+ * Why the agent's table has no rows for blocking on locks (its {@code timed-waits} group only moves the timeouts of
+ * timed waits to hub timers): on JDK 25 a green thread (a virtual thread on a hub) that blocks on any of these
+ * primitives unmounts and gives the hub's single carrier back. Each case blocks one green thread on the
  * primitive, then requires a second green thread of the same hub to run to completion before the first is released:
  * were the carrier pinned, the second could never run.
  */
