@@ -1,6 +1,9 @@
 package io.greening;
 
+import io.greening.internal.Deadlines;
+import io.greening.internal.Parking;
 import io.greening.internal.Rethrow;
+import io.greening.internal.ThreadRecord;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -40,6 +43,7 @@ public final class GreenThread<T> {
     private final Hub hub;
     private final Callable<T> body;
     private final Thread thread;
+    private final Record record;
     private volatile int state;
     private T value;             // published by the volatile write of state = DEAD
     private Throwable failure;
@@ -62,13 +66,38 @@ public final class GreenThread<T> {
         this.hub = hub;
         this.body = body;
         this.thread = threads.newThread(this::runBody);
+        this.record = new Record(this);
     }
 
-    /** The green thread running this code, or {@code null} if it is not a green thread made by greening. */
+    /** Its entry in its hub's registry: greening's blocking point raises its kill or timeout through it. */
+    static final class Record extends ThreadRecord {
+        private final GreenThread<?> green;
+
+        Record(GreenThread<?> green) {
+            super(green.thread, "spawned");
+            this.green = green;
+        }
+
+        GreenThread<?> green() {
+            return green;
+        }
+
+        @Override
+        public void raisePending() {
+            green.raisePending();
+        }
+
+        @Override
+        public void parkedAtBlockingPoint(boolean parked) {
+            PARKED_AT_GREEN_POINT.setRelease(green, parked);
+        }
+    }
+
+    /** The green thread running this code, or {@code null} if it is not a green thread spawned by greening. */
     static GreenThread<?> current() {
         Thread me = Thread.currentThread();
         Hub hub = Hub.of(me);
-        return hub == null ? null : hub.live.get(me);
+        return hub != null && hub.registry.lookup(me) instanceof Record r ? r.green : null;
     }
 
     void start() {
@@ -78,7 +107,7 @@ public final class GreenThread<T> {
     }
 
     private void runBody() {
-        hub.live.put(thread, this);
+        hub.registry.register(record);
         if (hub.isClosing()) {
             pending = KILL;
         }
@@ -90,7 +119,7 @@ public final class GreenThread<T> {
         } catch (Throwable t) {
             thrown = t;
         } finally {
-            hub.live.remove(thread);
+            hub.registry.unregister(record);
         }
         Object kill = killedWith;
         if (thrown != null && kill != null && thrown != kill && !(thrown instanceof GreenletExit)) {
@@ -157,10 +186,6 @@ public final class GreenThread<T> {
         throw (Error) p;
     }
 
-    void parkedAtGreenPoint(boolean parked) {
-        PARKED_AT_GREEN_POINT.setRelease(this, parked);
-    }
-
     /** Called by an expiring Timeout on the carrier: raise it at this thread's blocking point unless something else is pending. */
     void timeoutExpired(Timeout timeout) {
         if (pending == null && state != DEAD) {
@@ -216,12 +241,12 @@ public final class GreenThread<T> {
 
     /** Waits until this thread is dead. */
     public void join() {
-        joinUntil(Hub.NO_DEADLINE);
+        joinUntil(Deadlines.NO_DEADLINE);
     }
 
     /** Waits at most {@code timeout} for this thread to die; returns whether it did. */
     public boolean join(Duration timeout) {
-        return joinUntil(Hub.deadlineAfter(timeout));
+        return joinUntil(Deadlines.after(timeout));
     }
 
     private boolean joinUntil(long deadline) {
@@ -240,10 +265,10 @@ public final class GreenThread<T> {
         }
         try {
             while (state != DEAD) {
-                if (deadline != Hub.NO_DEADLINE && deadline - Hub.now() <= 0) {
+                if (Deadlines.hasPassed(deadline)) {
                     return false;
                 }
-                Hub.parkUntil(deadline, this);
+                Parking.parkUntil(deadline, this);
             }
             return true;
         } finally {

@@ -1,5 +1,7 @@
 package io.greening;
 
+import io.greening.diagnostics.DeadlockReport;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.greening.agent;
 
-import io.greening.StallMonitor;
 import io.greening.agent.Rewrites.Rewrite;
-import io.greening.patch.GreenThreads;
+import io.greening.diagnostics.StallMonitor;
+import io.greening.diagnostics.ThreadDump;
 import io.greening.patch.Hubs;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.AsmVisitorWrapper;
@@ -121,7 +121,7 @@ final class Installer {
 
     private static void writeReport(Report report, String target) {
         List<String> checks = Boolean.getBoolean("greening.check") ? report.check() : List.of();
-        String text = report.render(GreenThreads.dump(), peakPlatformThreads(), osThreadsNow(), checks);
+        String text = report.render(ThreadDump.text(), peakPlatformThreads(), osThreadsNow(), checks);
         if (target.equals("stderr")) {
             System.err.print(text);
             System.err.flush();
@@ -182,12 +182,12 @@ final class Installer {
     static final class GreenThreadsBean implements GreenThreadsMXBean {
         @Override
         public String dump() {
-            return GreenThreads.dump();
+            return ThreadDump.text();
         }
 
         @Override
         public int getLiveCount() {
-            return GreenThreads.liveCount();
+            return ThreadDump.liveCount();
         }
     }
 

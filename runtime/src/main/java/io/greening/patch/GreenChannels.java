@@ -1,6 +1,10 @@
 package io.greening.patch;
 
+import io.greening.Green;
 import io.greening.Hub;
+import io.greening.Timeout;
+import io.greening.internal.Access;
+import io.greening.internal.Deadlines;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -89,7 +93,7 @@ public final class GreenChannels {
         void await(int op) throws IOException {
             Readiness.Side side = op == SelectionKey.OP_READ || op == SelectionKey.OP_ACCEPT ? state.reading : state.writing;
             try {
-                Readiness.await(channel, op, Hub.NO_DEADLINE, side, true);
+                Readiness.await(channel, op, Deadlines.NO_DEADLINE, side, true);
             } catch (ClosedByInterruptException e) {
                 wakeAll(channel);
                 throw e;
@@ -169,7 +173,7 @@ public final class GreenChannels {
                     if (state.hubCalls.merge(call.hub, -1, Integer::sum) == 0) {
                         state.hubCalls.remove(call.hub);
                         if (channel.isOpen()) {
-                            call.hub.forget(channel);   // registered channels cannot go back to blocking mode
+                            Access.greening().io(call.hub).forget(channel);   // registered channels cannot go back to blocking mode
                         }
                     }
                 }

@@ -1,5 +1,7 @@
 package io.greening.patch;
 
+import io.greening.internal.Deadlines;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -140,7 +142,7 @@ public class GreenServerSocket extends ServerSocket {
             throw new SocketException("Socket is not bound yet");
         }
         int timeout = timeoutMillis;
-        long deadline = SocketOptionsAccess.deadlineAfterMillis(timeout);
+        long deadline = Deadlines.afterTimeoutMillis(timeout);
         SocketOptionsAccess.lock(acceptLock, timeout, deadline, "Accept timed out");
         SocketChannel accepted;
         try {

@@ -2,6 +2,8 @@ package io.greening.patch;
 
 import io.greening.Green;
 import io.greening.Hub;
+import io.greening.Timeout;
+import io.greening.internal.Deadlines;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -245,7 +247,7 @@ public class GreenSocket extends Socket {
             if (target.isUnresolved()) {
                 throw new UnknownHostException(target.getHostName());
             }
-            long deadline = SocketOptionsAccess.deadlineAfterMillis(timeout);
+            long deadline = Deadlines.afterTimeoutMillis(timeout);
             readLock.lock();
             try {
                 SocketChannel channel = channel();
@@ -448,7 +450,7 @@ public class GreenSocket extends Socket {
             return 0;
         }
         int timeout = timeoutMillis;
-        long deadline = SocketOptionsAccess.deadlineAfterMillis(timeout);
+        long deadline = Deadlines.afterTimeoutMillis(timeout);
         SocketOptionsAccess.lock(readLock, timeout, deadline, "Read timed out");
         try {
             if (readEof) {
@@ -535,7 +537,7 @@ public class GreenSocket extends Socket {
                 buffer.limit(Math.min(limit, buffer.position() + MAX_TRANSFER));
                 int n = channel.write(buffer);
                 buffer.limit(limit);
-                if (n == 0 && !Readiness.await(channel, SelectionKey.OP_WRITE, Hub.NO_DEADLINE, writing, false)) {
+                if (n == 0 && !Readiness.await(channel, SelectionKey.OP_WRITE, Deadlines.NO_DEADLINE, writing, false)) {
                     throw new IllegalStateException("a write wait without deadline timed out");
                 }
             }

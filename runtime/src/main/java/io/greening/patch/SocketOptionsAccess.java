@@ -1,5 +1,8 @@
 package io.greening.patch;
 
+import io.greening.Hub;
+import io.greening.internal.Deadlines;
+
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketOption;
@@ -37,11 +40,6 @@ final class SocketOptionsAccess {
         return new SocketException(e instanceof ClosedChannelException ? "Socket is closed" : e.getMessage(), e);
     }
 
-    /** The {@link System#nanoTime()} deadline of a socket timeout in milliseconds; 0 is none. */
-    static long deadlineAfterMillis(int millis) {
-        return millis > 0 ? io.greening.Hub.now() + TimeUnit.MILLISECONDS.toNanos(millis) : io.greening.Hub.NO_DEADLINE;
-    }
-
     /**
      * Takes {@code lock} as the JDK's socket takes its read or accept lock: without limit when there is no timeout,
      * else within it, throwing {@link java.net.SocketTimeoutException} with {@code timeoutMessage}; an interrupt
@@ -57,7 +55,7 @@ final class SocketOptionsAccess {
         try {
             while (true) {
                 try {
-                    if (lock.tryLock(Math.max(0, deadline - io.greening.Hub.now()), TimeUnit.NANOSECONDS)) {
+                    if (lock.tryLock(Deadlines.nanosLeft(deadline), TimeUnit.NANOSECONDS)) {
                         return;
                     }
                     throw new java.net.SocketTimeoutException(timeoutMessage);
