@@ -7,9 +7,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Deadlines of greening's blocking calls: points on the caller's hub clock ({@link Hub#now()}: virtual time on a hub
- * that keeps it, else {@link System#nanoTime()}), compared by subtraction so that they survive the clock wrapping.
- * The one place where a deadline is computed: it saturates, so a huge timeout waits "forever" instead of overflowing
- * into the past.
+ * that keeps it, else {@link System#nanoTime()}), which like {@code nanoTime} may wrap, so deadlines are compared by
+ * subtraction ({@code deadline - now > 0}: still ahead). The one place where a deadline is computed. It saturates: a
+ * wait too long to count in nanoseconds is the longest one there is (about 292 years), a deadline never lands in the
+ * past however long the wait, and it is never the {@link #NO_DEADLINE} marker.
  */
 public final class Deadlines {
     /** A deadline meaning "no deadline": wait until woken. */
@@ -18,12 +19,13 @@ public final class Deadlines {
     private Deadlines() {}
 
     /**
-     * The deadline {@code nanos} after {@code now}; a negative {@code nanos} counts as zero. Saturates: a deadline that
-     * would overflow is the latest one short of {@link #NO_DEADLINE}, so it is still a timer and never "none".
+     * The deadline {@code nanos} after {@code now}; a negative {@code nanos} counts as zero. The sum may wrap, as the
+     * clock does: compared by subtraction it is still {@code nanos} ahead of {@code now}. It is never
+     * {@link #NO_DEADLINE}: one nanosecond earlier instead, so that it stays a timer.
      */
     public static long after(long now, long nanos) {
         long deadline = now + Math.max(0, nanos);
-        return deadline - now < 0 || deadline == NO_DEADLINE ? NO_DEADLINE - 1 : deadline;
+        return deadline == NO_DEADLINE ? NO_DEADLINE - 1 : deadline;
     }
 
     /** The deadline {@code delay} from now on the caller's hub clock; a delay too long to count in nanoseconds saturates. */

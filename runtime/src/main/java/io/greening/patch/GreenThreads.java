@@ -1,5 +1,6 @@
 package io.greening.patch;
 
+import io.greening.Hub;
 import io.greening.internal.ThreadRecord;
 import io.greening.internal.ThreadRegistry;
 import io.greening.internal.VirtualThreads;
@@ -36,21 +37,26 @@ public final class GreenThreads {
 
     /** Starts {@code original}'s {@code run()} on a green stand-in, as {@code original.start()} would on a new thread. */
     static void startStandIn(Thread original) {
+        startStandIn(original, Hubs.next());
+    }
+
+    /** Starts {@code original}'s {@code run()} on a green stand-in on {@code hub}. */
+    static void startStandIn(Thread original, Hub hub) {
         Thread standIn;
         synchronized (STAND_INS) {
             if (STAND_INS.containsKey(original) || original.getState() != Thread.State.NEW) {
                 throw new IllegalThreadStateException();
             }
-            standIn = newStandIn(original, "thread");
+            standIn = newStandIn(original, "thread", hub);
             STAND_INS.put(original, standIn);
         }
         standIn.start();
     }
 
-    /** An unstarted green stand-in for the unstarted {@code original}; see the class comment. */
-    private static Thread newStandIn(Thread original, String kind) {
+    /** An unstarted green stand-in on {@code hub} for the unstarted {@code original}; see the class comment. */
+    private static Thread newStandIn(Thread original, String kind, Hub hub) {
         Body body = new Body(original, kind, !original.isDaemon());
-        Thread standIn = VirtualThreads.builder(Hubs.next()).name(original.getName()).unstarted(body);
+        Thread standIn = VirtualThreads.builder(hub).name(original.getName()).unstarted(body);
         standIn.setContextClassLoader(original.getContextClassLoader());
         if (body.keepsJvmAlive) {
             enterNonDaemon();   // counted now, not when it first runs: main may return before that
@@ -115,7 +121,7 @@ public final class GreenThreads {
             if (original == null || original.isVirtual()) {
                 return original;
             }
-            Thread standIn = newStandIn(original, "pool worker");
+            Thread standIn = newStandIn(original, "pool worker", Hubs.next());
             STAND_INS.put(original, standIn);
             return standIn;
         }

@@ -1,7 +1,6 @@
 package io.greening.testing;
 
 import io.greening.Green;
-import io.greening.Timeout;
 
 import java.util.function.BooleanSupplier;
 
@@ -9,6 +8,10 @@ import java.util.function.BooleanSupplier;
 public final class Conditions {
     private Conditions() {}
 
+    /**
+     * Returns once {@code condition} holds. An interrupt (what JUnit's {@code @Timeout} sends when it expires) ends the
+     * wait with an {@link AssertionError}.
+     */
     public static void waitUntil(BooleanSupplier condition) {
         while (!condition.getAsBoolean()) {
             if (Green.isGreen()) {
@@ -16,6 +19,9 @@ public final class Conditions {
             } else {
                 Thread.onSpinWait();
                 Thread.yield();
+                if (Thread.interrupted()) {
+                    throw new AssertionError("interrupted while waiting for a condition (the test's @Timeout?)");
+                }
             }
         }
     }
