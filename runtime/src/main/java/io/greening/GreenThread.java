@@ -4,6 +4,7 @@ import io.greening.internal.Deadlines;
 import io.greening.internal.Parking;
 import io.greening.internal.Rethrow;
 import io.greening.internal.ThreadRecord;
+import io.greening.internal.VarHandles;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -27,18 +28,10 @@ public final class GreenThread<T> {
     private static final int NEW = 0, STARTED = 1, DEAD = 2;
     private static final Object KILL = new Object();   // pending marker: raise a fresh GreenletExit
     private static final List<Object> NO_WAITERS = List.of();
-    private static final VarHandle STATE;
-    private static final VarHandle PARKED_AT_GREEN_POINT;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            STATE = lookup.findVarHandle(GreenThread.class, "state", int.class);
-            PARKED_AT_GREEN_POINT = lookup.findVarHandle(GreenThread.class, "parkedAtGreenPoint", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle STATE =
+            VarHandles.field(MethodHandles.lookup(), GreenThread.class, "state", int.class);
+    private static final VarHandle PARKED_AT_GREEN_POINT =
+            VarHandles.field(MethodHandles.lookup(), GreenThread.class, "parkedAtGreenPoint", boolean.class);
 
     private final Hub hub;
     private final Callable<T> body;

@@ -12,6 +12,7 @@ import io.greening.internal.Schedule;
 import io.greening.internal.ThreadRegistry;
 import io.greening.internal.TimerHeap.Timer;
 import io.greening.internal.TimerHeap;
+import io.greening.internal.VarHandles;
 import io.greening.internal.VirtualThreads;
 import io.greening.internal.Wait;
 
@@ -74,19 +75,13 @@ public final class Hub implements Executor, AutoCloseable {
     private static final AtomicInteger HUB_NUMBERS = new AtomicInteger();
     /** How long the loop stays quiet (all green threads blocked, nothing pending) before it reports. */
     private static final long QUIET_GRACE_MILLIS = Long.getLong("greening.deadlock.grace.ms", 1000);
-    private static final VarHandle SLEEPING;
-    private static final VarHandle TASKS_RUN;
-    private static final VarHandle BUSY;
+    private static final VarHandle SLEEPING =
+            VarHandles.field(MethodHandles.lookup(), Hub.class, "sleeping", boolean.class);
+    private static final VarHandle TASKS_RUN =
+            VarHandles.field(MethodHandles.lookup(), Hub.class, "tasksRun", long.class);
+    private static final VarHandle BUSY = VarHandles.field(MethodHandles.lookup(), Hub.class, "busy", boolean.class);
 
     static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            SLEEPING = lookup.findVarHandle(Hub.class, "sleeping", boolean.class);
-            TASKS_RUN = lookup.findVarHandle(Hub.class, "tasksRun", long.class);
-            BUSY = lookup.findVarHandle(Hub.class, "busy", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
         Access.setGreening(new Internals());
         startJdkPollersOffHub();
     }
@@ -257,7 +252,8 @@ public final class Hub implements Executor, AutoCloseable {
             }
             return;
         }
-        if (schedule.isSeeded() && !reportedOutsideWork && tasksRun() > 0) {   // the first work, which starts the program, comes from outside by nature
+        // the first work, which starts the program, comes from outside by nature
+        if (schedule.isSeeded() && !reportedOutsideWork && tasksRun() > 0) {
             reportOutsideWork();
         }
         remote.offer(task);

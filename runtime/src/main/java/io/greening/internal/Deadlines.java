@@ -33,7 +33,10 @@ public final class Deadlines {
         return after(Hub.now(), saturatedNanos(delay));
     }
 
-    /** The deadline {@code millis} from now on the caller's hub clock, or {@link #NO_DEADLINE} if {@code millis} is 0 or less (a socket timeout). */
+    /**
+     * The deadline of a socket timeout: {@code millis} from now on the caller's hub clock, or {@link #NO_DEADLINE} if
+     * {@code millis} is 0 or less.
+     */
     public static long afterTimeoutMillis(long millis) {
         return millis > 0 ? after(Hub.now(), TimeUnit.MILLISECONDS.toNanos(millis)) : NO_DEADLINE;
     }

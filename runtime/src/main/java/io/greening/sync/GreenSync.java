@@ -5,6 +5,7 @@ import io.greening.Hub;
 import io.greening.Timeout;
 import io.greening.internal.Deadlines;
 import io.greening.internal.Parking;
+import io.greening.internal.VarHandles;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -37,18 +38,9 @@ abstract class GreenSync {
     /** A deadline meaning "do not wait at all" for {@link #await}. */
     static final long NO_WAIT = Long.MIN_VALUE;
 
-    private static final VarHandle DONE;
-    private static final VarHandle CALL_STATE;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            DONE = lookup.findVarHandle(Waiter.class, "done", boolean.class);
-            CALL_STATE = lookup.findVarHandle(Switch.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle DONE = VarHandles.field(MethodHandles.lookup(), Waiter.class, "done", boolean.class);
+    private static final VarHandle CALL_STATE =
+            VarHandles.field(MethodHandles.lookup(), Switch.class, "state", int.class);
 
     private final Hub owner;
     /** Whether the lock guards the state; set once, never cleared. Volatile: a plain load on the fast path. */

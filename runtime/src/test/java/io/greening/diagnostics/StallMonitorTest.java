@@ -1,16 +1,14 @@
 package io.greening.diagnostics;
 
 import io.greening.Green;
+import io.greening.testing.LogCapture;
 
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -19,20 +17,17 @@ class StallMonitorTest {
 
     @Test
     void aThreadThatKeepsTheCarrierIsReportedOnceWithItsStack() {
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Logger logger = Logger.getLogger("io.greening.stall");
-        Handler handler = collectingHandler(records::add);
-        logger.addHandler(handler);
+        List<LogRecord> records;
         Duration before = StallMonitor.threshold();
         StallMonitor.setThreshold(Duration.ofMillis(50));
-        try {
+        try (LogCapture log = LogCapture.of("io.greening.stall")) {
+            records = log.records();
             Green.run(() -> {
-                Green.spawn(StallMonitorTest::spinUntilReportedThenLonger).join();
+                Green.spawn(() -> spinUntilReportedThenLonger(log.records())).join();
                 return null;
             });
         } finally {
             StallMonitor.setThreshold(before);
-            logger.removeHandler(handler);
         }
         assertEquals(1, records.size(), "one stall, one report: " + records);
         LogRecord r = records.get(0);
@@ -44,35 +39,23 @@ class StallMonitorTest {
         assertTrue(spinnerOnStack, "the report carries the stalling thread's stack");
     }
 
-    static void spinUntilReportedThenLonger() {
-        Logger logger = Logger.getLogger("io.greening.stall");
+    static void spinUntilReportedThenLonger(List<LogRecord> reported) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        boolean[] reported = new boolean[1];
-        Handler watcher = collectingHandler(r -> reported[0] = true);
-        logger.addHandler(watcher);
-        try {
-            while (!reported[0] && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
-            // Keep stalling for several more thresholds: still one report for this one stall.
-            long more = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
-            while (System.nanoTime() < more) {
-                Thread.onSpinWait();
-            }
-        } finally {
-            logger.removeHandler(watcher);
+        while (reported.isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        // Keep stalling for several more thresholds: still one report for this one stall.
+        long more = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+        while (System.nanoTime() < more) {
+            Thread.onSpinWait();
         }
     }
 
     @Test
     void offMeansOff() {
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Logger logger = Logger.getLogger("io.greening.stall");
-        Handler handler = collectingHandler(records::add);
-        logger.addHandler(handler);
         Duration before = StallMonitor.threshold();
         StallMonitor.setThreshold(Duration.ZERO);
-        try {
+        try (LogCapture log = LogCapture.of("io.greening.stall")) {
             Green.run(() -> {
                 long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
                 while (System.nanoTime() < until) {
@@ -80,18 +63,9 @@ class StallMonitorTest {
                 }
                 return null;
             });
+            assertEquals(List.of(), log.records());
         } finally {
             StallMonitor.setThreshold(before);
-            logger.removeHandler(handler);
         }
-        assertEquals(List.of(), records);
-    }
-
-    private static Handler collectingHandler(java.util.function.Consumer<LogRecord> sink) {
-        return new Handler() {
-            @Override public void publish(LogRecord r) { sink.accept(r); }
-            @Override public void flush() { }
-            @Override public void close() { }
-        };
     }
 }

@@ -4,20 +4,18 @@ import io.greening.GreenThread;
 import io.greening.Hub;
 import io.greening.diagnostics.StallMonitor;
 import io.greening.diagnostics.ThreadDump;
+import io.greening.testing.LogCapture;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static io.greening.testing.Conditions.waitUntil;
 import static org.junit.jupiter.api.Assertions.*;
@@ -32,14 +30,12 @@ class AgentMadeThreadsTest {
 
     @Test
     void aStandInThatKeepsTheCarrierIsNamedWithItsStack() {
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Logger logger = Logger.getLogger("io.greening.stall");
-        Handler handler = collecting(records);
-        logger.addHandler(handler);
         Duration before = StallMonitor.threshold();
         StallMonitor.setThreshold(Duration.ZERO);   // off until the stand-in spins: its start (class loading) is no stall of its own
         AtomicBoolean spinning = new AtomicBoolean();
-        try (Hub hub = Hub.start("stall-standin-hub")) {
+        List<LogRecord> records;
+        try (LogCapture log = LogCapture.of("io.greening.stall"); Hub hub = Hub.start("stall-standin-hub")) {
+            records = log.records();
             Thread busy = new Thread(() -> spinUntil(spinning, records), "busy-standin");
             busy.setDaemon(true);
             GreenThreads.startStandIn(busy, hub);
@@ -49,7 +45,6 @@ class AgentMadeThreadsTest {
             ThreadPatchesJoin.join(busy);
         } finally {
             StallMonitor.setThreshold(before);
-            logger.removeHandler(handler);
         }
         LogRecord r = records.get(0);
         assertTrue(r.getMessage().contains("green thread busy-standin (thread)"), r.getMessage());
@@ -71,16 +66,14 @@ class AgentMadeThreadsTest {
 
     @Test
     void twoStandInsDeadlockedOnTwoLocksAreReportedAsACycleWhenTheHubIsQuiet() {
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Logger logger = Logger.getLogger("io.greening.deadlock");
-        Handler handler = collecting(records);
-        logger.addHandler(handler);
         ReentrantLock first = new ReentrantLock();
         ReentrantLock second = new ReentrantLock();
         CountDownLatch bothHoldOne = new CountDownLatch(2);
         Thread a = lockingInOrder("locks-first-then-second", first, second, bothHoldOne);
         Thread b = lockingInOrder("locks-second-then-first", second, first, bothHoldOne);
-        try (Hub hub = Hub.start("deadlock-standin-hub")) {
+        List<LogRecord> records;
+        try (LogCapture log = LogCapture.of("io.greening.deadlock"); Hub hub = Hub.start("deadlock-standin-hub")) {
+            records = log.records();
             GreenThreads.startStandIn(a, hub);
             GreenThreads.startStandIn(b, hub);
             waitUntil(() -> records.stream().anyMatch(r -> r.getMessage().contains("cycle:")));
@@ -88,8 +81,6 @@ class AgentMadeThreadsTest {
             ThreadPatches.interrupt(b);
             ThreadPatchesJoin.join(a);
             ThreadPatchesJoin.join(b);
-        } finally {
-            logger.removeHandler(handler);
         }
         String report = records.stream().map(LogRecord::getMessage).filter(m -> m.contains("cycle:")).findFirst().orElseThrow();
         assertTrue(report.contains("hub deadlock-standin-hub: 2 green threads blocked, 1 wait-for cycle(s)"), report);
@@ -143,14 +134,6 @@ class AgentMadeThreadsTest {
             spawned.join();
             ThreadPatchesJoin.join(made);
         }
-    }
-
-    private static Handler collecting(List<LogRecord> records) {
-        return new Handler() {
-            @Override public void publish(LogRecord r) { records.add(r); }
-            @Override public void flush() { }
-            @Override public void close() { }
-        };
     }
 
     /** Joins through the stand-in, as code the agent greened does; a test thread is never interrupted. */
