@@ -67,7 +67,7 @@ class FileStallIT {
         assertAll(
                 () -> assertTrue(run.output().contains("logapp: done beats=" + BEATS + " log-returned-first=true"),
                         "the beat could not go on while the write held the carrier: " + run.describe()),
-                () -> assertTrue(errors.contains("io.greening.StallMonitor"), errors));
+                () -> assertTrue(errors.contains("io.greening.diagnostics.StallMonitor"), errors));
     }
 
     @Test

@@ -9,11 +9,14 @@ import java.util.concurrent.Executor;
 /**
  * The one reflective door into {@code java.lang}: virtual threads with a scheduler of our choosing, the
  * scheduler of a virtual thread, its carrier, and the current carrier thread. Everything else in greening uses
- * public API. Needs {@code java.lang} opened to greening ({@value #ADD_OPENS}; the agent opens it itself).
+ * public API. Needs {@code java.lang} opened to greening ({@link #ADD_OPENS}; the agent opens it itself).
  */
 public final class VirtualThreads {
-    /** The JVM option that opens the door. */
-    public static final String ADD_OPENS = "--add-opens java.base/java.lang=ALL-UNNAMED";
+    /**
+     * The JVM option that opens the door: to {@code ALL-UNNAMED} on the class path, to the runtime's module
+     * ({@code io.greening}) on the module path.
+     */
+    public static final String ADD_OPENS = "--add-opens java.base/java.lang=" + openTo(VirtualThreads.class.getModule());
 
     private static final MethodHandle NEW_BUILDER;        // (Executor) -> Thread.Builder.OfVirtual
     private static final MethodHandle CURRENT_CARRIER;    // () -> Thread
@@ -53,6 +56,10 @@ public final class VirtualThreads {
     }
 
     private VirtualThreads() {}
+
+    private static String openTo(Module runtime) {
+        return runtime.isNamed() ? runtime.getName() : "ALL-UNNAMED";
+    }
 
     /** Throws the door's failure, naming the missing JVM option, if it is shut. */
     public static void ensureAvailable() {
