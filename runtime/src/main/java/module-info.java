@@ -19,4 +19,5 @@ module io.greening {
     exports io.greening.diagnostics;
     exports io.greening.greenlet;
     exports io.greening.stackless;
+    exports io.greening.patch;
 }

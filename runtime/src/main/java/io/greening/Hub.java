@@ -58,6 +58,8 @@ import java.util.function.BooleanSupplier;
  *
  * States and transitions:
  *
+ *   NEW      -> RUNNING    start(): its own carrier thread starts the loop; a driven hub (Green.run, a greenlet
+ *                          tree): whenever its carrier, the thread that made it, calls drive
  *   RUNNING  -> SLEEPING   waitForWork: announces sleeping (volatile), re-checks remote work, selects or parks
  *   SLEEPING -> RUNNING    a channel is ready, the timeout passes, or execute() from another thread wakes it:
  *                          whoever clears sleeping first (CAS) calls selector.wakeup() or unparks the carrier

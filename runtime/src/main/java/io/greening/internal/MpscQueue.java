@@ -24,6 +24,7 @@ public final class MpscQueue<E> {
     @SuppressWarnings("unused")
     private volatile Node<E> tail;     // producers swap themselves in here
 
+    /** An empty queue. */
     public MpscQueue() {
         Node<E> stub = new Node<>(null);
         head = stub;

@@ -7,9 +7,11 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executor;
 
 /**
- * The one reflective door into {@code java.lang}: virtual threads with a scheduler of our choosing, the
- * scheduler of a virtual thread, its carrier, and the current carrier thread. Everything else in greening uses
- * public API. Needs {@code java.lang} opened to greening ({@link #ADD_OPENS}; the agent opens it itself).
+ * The reflective door into {@code java.lang} that green threads need: virtual threads with a scheduler of our
+ * choosing, the scheduler of a virtual thread, its carrier, and the current carrier thread. Needs {@code java.lang}
+ * opened to greening ({@link #ADD_OPENS}; the agent opens it itself). The rest of greening uses public API but for
+ * two optional reads: the agent's {@code VirtualThreadTimers} calls {@code VirtualThread.schedule} through the same
+ * opening, and deadlock reports read lock owners where {@code java.util.concurrent.locks} is open.
  */
 public final class VirtualThreads {
     /**

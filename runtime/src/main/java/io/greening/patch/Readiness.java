@@ -71,7 +71,7 @@ final class Readiness {
 
     /**
      * Waits until {@code channel} is ready for {@code ops} or {@code deadline} ({@link System#nanoTime()}, or
-     * {@link Hub#NO_DEADLINE}) passes.
+     * {@link Deadlines#NO_DEADLINE}) passes.
      *
      * @param interruptible what an interrupt does to a platform thread: {@code true} closes the channel and throws
      *        {@link ClosedByInterruptException} (channel semantics), {@code false} is ignored and kept pending (the

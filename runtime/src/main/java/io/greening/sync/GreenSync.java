@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * operations, so none is under way while it happens; from then on every operation, the owner's included, runs
  * under the lock. A primitive created off any hub uses the lock from the start.
  *
- * <p>Waiting always happens on the caller's thread, through {@link Hub#parkUntil}, so a kill, a {@link Timeout}
+ * <p>Waiting always happens on the caller's thread, through {@link Parking#parkUntil}, so a kill, a {@link Timeout}
  * or an interrupt stops any wait; a waiter that leaves that way is removed, or what it was handed is given back,
  * so the primitive stays consistent. Wakers hand over to waiters directly (FIFO) and {@link LockSupport#unpark}
  * them.
