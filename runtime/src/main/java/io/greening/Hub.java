@@ -389,11 +389,11 @@ public final class Hub implements Executor, AutoCloseable {
     /** Nothing is ready: decides how to wait ({@link Wait#decide}) and does it. */
     private void waitForWork() throws IOException {
         switch (Wait.decide(snapshot())) {
-            case Wait.RunNow now -> { }
+            case Wait.RunNow _ -> { }
             case Wait.JumpClock(long to) -> clock.advanceTo(to);
             case Wait.ParkForTimer(long nanos) -> sleep(true, nanos, 0);
             case Wait.SelectFor(long millis) -> sleep(false, 0, millis);
-            case Wait.SelectUntilWoken forever -> sleep(false, 0, 0);
+            case Wait.SelectUntilWoken _ -> sleep(false, 0, 0);
             case Wait.QuietGrace(long millis) -> {
                 if (sleep(false, 0, millis) == 0 && remote.isEmpty() && ready.isEmpty()) {
                     reportQuiet();

@@ -44,11 +44,6 @@ public final class ThreadRegistry {
         OPEN.add(this);
     }
 
-    /** The hub whose green threads it holds. */
-    public Hub hub() {
-        return hub;
-    }
-
     /** The registries of every hub not closed yet. */
     public static List<ThreadRegistry> all() {
         return List.copyOf(OPEN);

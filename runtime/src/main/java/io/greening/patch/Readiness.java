@@ -70,7 +70,7 @@ final class Readiness {
     }
 
     /**
-     * Waits until {@code channel} is ready for {@code ops} or {@code deadline} ({@link System#nanoTime()}, or
+     * Waits until {@code channel} is ready for {@code ops} or {@code deadline} ({@link Hub#now()}, or
      * {@link Deadlines#NO_DEADLINE}) passes.
      *
      * @param interruptible what an interrupt does to a platform thread: {@code true} closes the channel and throws
