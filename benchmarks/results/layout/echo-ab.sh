@@ -2,7 +2,7 @@
 # Interleaved echo C10K, greened server only: baseline (4cc92c9) and layout, alternately, same options.
 set -u
 J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
-OUT=/work/wt/layout/benchmarks/results/layout/echo
+OUT=${OUT:?the results directory}
 mkdir -p $OUT
 for round in $(seq 1 ${ROUNDS:-3}); do
   for sys in base layout; do

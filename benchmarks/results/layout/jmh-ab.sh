@@ -2,7 +2,7 @@
 # Interleaved JMH rounds: baseline (4cc92c9) and layout, alternately, same options.
 set -u
 J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
-OUT=/work/wt/layout/benchmarks/results/layout
+OUT=${OUT:?the results directory}
 SEL='SwitchBenchmark\.(green|greenParkUntil|greenCede|virtualOneCarrierExecutor)$|SpawnBenchmark\.green'
 for round in $(seq 1 ${ROUNDS:-3}); do
   for sys in base layout; do

@@ -30,8 +30,6 @@ public final class GreenThread<T> {
     private static final List<Object> NO_WAITERS = List.of();
     private static final VarHandle STATE =
             VarHandles.field(MethodHandles.lookup(), GreenThread.class, "state", int.class);
-    private static final VarHandle PARKED_AT_GREEN_POINT =
-            VarHandles.field(MethodHandles.lookup(), GreenThread.class, "parkedAtGreenPoint", boolean.class);
 
     private final Hub hub;
     private final Callable<T> body;
@@ -40,14 +38,10 @@ public final class GreenThread<T> {
     private volatile int state;
     private T value;             // published by the volatile write of state = DEAD
     private Throwable failure;
-    /** What to raise at the next blocking point: {@link #KILL}, a {@link Timeout}, or a Throwable. */
-    private volatile Object pending;
     /** What {@link #kill} raised ({@link #KILL} or the exception), once it was asked to; else null. */
     private volatile Object killedWith;
     /** Set when a caller will read the outcome (the root of {@link Green#run}), so a failure need not be logged. */
     boolean outcomeClaimed;
-    @SuppressWarnings("unused")
-    private boolean parkedAtGreenPoint;
     /**
      * Joiners (Threads) and links (Consumers) in arrival order; null once dead. Guarded by {@code this}. Starts as
      * the shared empty {@link #NO_WAITERS} and gets a list of its own on the first join or link: most green threads
@@ -62,7 +56,10 @@ public final class GreenThread<T> {
         this.record = new Record(this);
     }
 
-    /** Its entry in its hub's registry: greening's blocking point raises its kill or timeout through it. */
+    /**
+     * Its entry in its hub's registry, which also holds what is pending for it to raise at its next blocking point:
+     * {@link #KILL}, a {@link Timeout}, or a Throwable of {@link #kill(RuntimeException)}.
+     */
     static final class Record extends ThreadRecord {
         private final GreenThread<?> green;
 
@@ -76,13 +73,11 @@ public final class GreenThread<T> {
         }
 
         @Override
-        public void raisePending() {
-            green.raisePending();
-        }
-
-        @Override
-        public void parkedAtBlockingPoint(boolean parked) {
-            PARKED_AT_GREEN_POINT.setRelease(green, parked);
+        protected Throwable toRaise(Object what) {
+            if (what == KILL) {
+                return new GreenletExit();
+            }
+            return what instanceof Timeout timeout ? new GreenTimeout(timeout) : (Throwable) what;
         }
     }
 
@@ -102,7 +97,7 @@ public final class GreenThread<T> {
     private void runBody() {
         hub.registry.register(record);
         if (hub.isClosing()) {
-            pending = KILL;
+            record.setPending(KILL);
         }
         T result = null;
         Throwable thrown = null;
@@ -162,36 +157,20 @@ public final class GreenThread<T> {
 
     /** Raises what {@link #kill} or a {@link Timeout} left for this thread, once. Called on this thread only. */
     void raisePending() {
-        Object p = pending;
-        if (p == null) {
-            return;
-        }
-        pending = null;
-        if (p == KILL) {
-            throw new GreenletExit();
-        }
-        if (p instanceof Timeout timeout) {
-            throw new GreenTimeout(timeout);
-        }
-        if (p instanceof RuntimeException e) {
-            throw e;
-        }
-        throw (Error) p;
+        record.raisePending();
     }
 
     /** Called by an expiring Timeout on the carrier: raise it at this thread's blocking point unless something else is pending. */
     void timeoutExpired(Timeout timeout) {
-        if (pending == null && state != DEAD) {
-            pending = timeout;
+        if (record.pending() == null && state != DEAD) {
+            record.setPending(timeout);
             LockSupport.unpark(thread);
         }
     }
 
     /** Withdraws a timeout that expired but was not raised yet, because its scope closed first. */
     void withdrawTimeout(Timeout timeout) {
-        if (pending == timeout) {
-            pending = null;
-        }
+        record.withdrawPending(timeout);
     }
 
     /**
@@ -213,13 +192,13 @@ public final class GreenThread<T> {
             return;
         }
         killedWith = what;
-        pending = what;
+        record.setPending(what);
         if (state == NEW) {
             start();
             return;
         }
         LockSupport.unpark(thread);
-        if (!(boolean) PARKED_AT_GREEN_POINT.getAcquire(this) && Thread.currentThread() != thread) {
+        if (!record.isParkedAtBlockingPoint() && Thread.currentThread() != thread) {
             thread.interrupt();   // it is blocked in a JDK call that only an interrupt stops
         }
     }

@@ -45,8 +45,12 @@ public final class Parking {
             record.raisePending();
         }
         checkInterrupt();
-        TimerHeap timers = access.timers(hub);
-        Timer timer = deadline == Deadlines.NO_DEADLINE ? null : timers.add(deadline, me);
+        TimerHeap timers = null;
+        Timer timer = null;
+        if (deadline != Deadlines.NO_DEADLINE) {
+            timers = access.timers(hub);
+            timer = timers.add(deadline, me);
+        }
         if (record != null) {
             record.parkedAtBlockingPoint(true);
         }

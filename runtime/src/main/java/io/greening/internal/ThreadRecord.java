@@ -1,5 +1,8 @@
 package io.greening.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 import io.greening.GreenThread;
 
 /**
@@ -7,14 +10,20 @@ import io.greening.GreenThread;
  * an agent's stand-in for a platform thread or pool worker, the agent's green {@code main}. Kept in its hub's
  * {@link ThreadRegistry}, which quiet and deadlock detection, the stall monitor and the thread dump read.
  *
- * <p>The two hooks are greening's blocking point talking to the thread's owner: {@link Parking#parkUntil} calls
- * {@link #raisePending()} before and after it parks, and {@link #parkedAtBlockingPoint} around the park. A
- * {@code GreenThread} overrides them to raise a kill or a timeout; a record of a thread the agent made keeps them empty.
+ * <p>It also holds what greening's blocking point ({@link Parking#parkUntil}) checks on every park, so that the check
+ * is a field read: what is pending for the thread to raise there (a kill, a timeout; only a {@code GreenThread} has
+ * any, and it says by overriding {@link #toRaise} what each becomes), and whether it is parked there now.
  */
 public class ThreadRecord {
+    private static final VarHandle AT_BLOCKING_POINT =
+            VarHandles.field(MethodHandles.lookup(), ThreadRecord.class, "atBlockingPoint", boolean.class);
+
     private final Thread thread;
     private final String kind;
     private volatile String waitingOn;
+    private volatile Object pending;
+    @SuppressWarnings("unused")
+    private boolean atBlockingPoint;   // release/acquire through AT_BLOCKING_POINT
     /** The registry it is in, or {@code null}: written by the registry, read by anyone. */
     volatile ThreadRegistry registry;
 
@@ -54,12 +63,53 @@ public class ThreadRecord {
         return registry != null;
     }
 
-    /** Raises what was left for the thread to raise at its next blocking point (a kill, a timeout). Called on the thread. */
-    public void raisePending() {
+    /** What the thread is to raise at its next blocking point, or {@code null}. */
+    public final Object pending() {
+        return pending;
+    }
+
+    /** Leaves {@code what} for the thread to raise at its next blocking point (see {@link #toRaise}). */
+    public final void setPending(Object what) {
+        pending = what;
+    }
+
+    /** Clears what is pending if it is still {@code what}. */
+    public final void withdrawPending(Object what) {
+        if (pending == what) {
+            pending = null;
+        }
+    }
+
+    /** Raises, once, what is pending for the thread. Called on the thread, by the blocking point before and after a park. */
+    public final void raisePending() {
+        Object what = pending;
+        if (what == null) {
+            return;
+        }
+        pending = null;
+        Throwable raised = toRaise(what);
+        if (raised instanceof RuntimeException e) {
+            throw e;
+        }
+        throw (Error) raised;
+    }
+
+    /**
+     * What raising {@code what} throws: {@code what} itself by default, which must then be a {@link RuntimeException} or
+     * an {@link Error}. A {@code GreenThread} turns its kill and timeout markers into fresh exceptions here.
+     */
+    protected Throwable toRaise(Object what) {
+        return (Throwable) what;
     }
 
     /** Says whether the thread is parked at greening's blocking point, where a kill needs no interrupt to reach it. */
-    public void parkedAtBlockingPoint(boolean parked) {
+    public final void parkedAtBlockingPoint(boolean parked) {
+        AT_BLOCKING_POINT.setRelease(this, parked);
+    }
+
+    /** Whether the thread is parked at greening's blocking point now. */
+    public final boolean isParkedAtBlockingPoint() {
+        return (boolean) AT_BLOCKING_POINT.getAcquire(this);
     }
 
     /** The record of the current thread, or {@code null} if it is not a registered green thread. */
