@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Load test: wrk with 1,000 connections on loopback against the same "hello world" handler on
-#   green        greening's io.greening.http.GreenHttpServer on one hub (one carrier thread)
+#   green        greening's io.greening.net.http.GreenHttpServer on one hub (one carrier thread)
 #   jdk-platform the JDK's com.sun.net.httpserver with a pool of 200 platform threads
 #   jdk-virtual  the JDK's com.sun.net.httpserver with a JDK virtual thread per request
 # (the JDK server keeps at most 200 idle keep-alive connections by default and closes the others, which wrk

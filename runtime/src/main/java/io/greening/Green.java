@@ -1,5 +1,10 @@
 package io.greening;
 
+import io.greening.internal.Callables;
+import io.greening.internal.Deadlines;
+import io.greening.internal.Offload;
+import io.greening.internal.Parking;
+
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -56,7 +61,7 @@ public final class Green {
 
     /** Runs {@code main} as in {@link #run(Callable)}. */
     public static void run(Runnable main) {
-        run(callable(main));
+        run(Callables.of(main));
     }
 
     /**
@@ -79,7 +84,7 @@ public final class Green {
 
     /** Spawns a green thread that starts after {@code delay}; see {@link #spawn(Callable)}. */
     public static GreenThread<Void> spawnAfter(Duration delay, Runnable body) {
-        return hubForSpawn().spawnAfter(delay, callable(body));
+        return hubForSpawn().spawnAfter(delay, Callables.of(body));
     }
 
     private static Hub hubForSpawn() {
@@ -100,9 +105,9 @@ public final class Green {
             cede();
             return;
         }
-        long deadline = Hub.deadlineAfter(duration);
-        while (deadline - Hub.now() > 0) {
-            Hub.parkUntil(deadline);
+        long deadline = Deadlines.after(duration);
+        while (!Deadlines.hasPassed(deadline)) {
+            Parking.parkUntil(deadline);
         }
     }
 
@@ -143,7 +148,7 @@ public final class Green {
      * runs {@code work} in place. If the waiting green thread is killed, the work is interrupted.
      */
     public static <T> T offload(Callable<T> work) throws Exception {
-        return Offload.call(work);
+        return Offload.call(work, true);
     }
 
     /**
@@ -153,12 +158,5 @@ public final class Green {
      */
     public static <T> T offloadUninterruptibly(Callable<T> work) throws Exception {
         return Offload.call(work, false);
-    }
-
-    static Callable<Void> callable(Runnable body) {
-        return () -> {
-            body.run();
-            return null;
-        };
     }
 }

@@ -1,5 +1,7 @@
 package io.greening;
 
+import io.greening.diagnostics.DeadlockReport;
+
 import java.io.Serial;
 
 /** Raised in the root green thread of a deterministic hub whose green threads all wait with nothing left to wake them. */

@@ -10,6 +10,7 @@ public class GreenInterruptedException extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** An interrupt of a wait, with the message {@code interrupted while waiting}. */
     public GreenInterruptedException() {
         super("interrupted while waiting");
     }

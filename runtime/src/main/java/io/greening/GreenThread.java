@@ -1,6 +1,10 @@
 package io.greening;
 
+import io.greening.internal.Deadlines;
+import io.greening.internal.Parking;
 import io.greening.internal.Rethrow;
+import io.greening.internal.ThreadRecord;
+import io.greening.internal.VarHandles;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -24,33 +28,20 @@ public final class GreenThread<T> {
     private static final int NEW = 0, STARTED = 1, DEAD = 2;
     private static final Object KILL = new Object();   // pending marker: raise a fresh GreenletExit
     private static final List<Object> NO_WAITERS = List.of();
-    private static final VarHandle STATE;
-    private static final VarHandle PARKED_AT_GREEN_POINT;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            STATE = lookup.findVarHandle(GreenThread.class, "state", int.class);
-            PARKED_AT_GREEN_POINT = lookup.findVarHandle(GreenThread.class, "parkedAtGreenPoint", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle STATE =
+            VarHandles.field(MethodHandles.lookup(), GreenThread.class, "state", int.class);
 
     private final Hub hub;
     private final Callable<T> body;
     private final Thread thread;
+    private final Record record;
     private volatile int state;
     private T value;             // published by the volatile write of state = DEAD
     private Throwable failure;
-    /** What to raise at the next blocking point: {@link #KILL}, a {@link Timeout}, or a Throwable. */
-    private volatile Object pending;
     /** What {@link #kill} raised ({@link #KILL} or the exception), once it was asked to; else null. */
     private volatile Object killedWith;
     /** Set when a caller will read the outcome (the root of {@link Green#run}), so a failure need not be logged. */
     boolean outcomeClaimed;
-    @SuppressWarnings("unused")
-    private boolean parkedAtGreenPoint;
     /**
      * Joiners (Threads) and links (Consumers) in arrival order; null once dead. Guarded by {@code this}. Starts as
      * the shared empty {@link #NO_WAITERS} and gets a list of its own on the first join or link: most green threads
@@ -62,13 +53,39 @@ public final class GreenThread<T> {
         this.hub = hub;
         this.body = body;
         this.thread = threads.newThread(this::runBody);
+        this.record = new Record(this);
     }
 
-    /** The green thread running this code, or {@code null} if it is not a green thread made by greening. */
+    /**
+     * Its entry in its hub's registry, which also holds what is pending for it to raise at its next blocking point:
+     * {@link #KILL}, a {@link Timeout}, or a Throwable of {@link #kill(RuntimeException)}.
+     */
+    static final class Record extends ThreadRecord {
+        private final GreenThread<?> green;
+
+        Record(GreenThread<?> green) {
+            super(green.thread, "spawned");
+            this.green = green;
+        }
+
+        GreenThread<?> green() {
+            return green;
+        }
+
+        @Override
+        protected Throwable toRaise(Object what) {
+            if (what == KILL) {
+                return new GreenletExit();
+            }
+            return what instanceof Timeout timeout ? new GreenTimeout(timeout) : (Throwable) what;
+        }
+    }
+
+    /** The green thread running this code, or {@code null} if it is not a green thread spawned by greening. */
     static GreenThread<?> current() {
         Thread me = Thread.currentThread();
         Hub hub = Hub.of(me);
-        return hub == null ? null : hub.live.get(me);
+        return hub != null && hub.registry.lookup(me) instanceof Record r ? r.green : null;
     }
 
     void start() {
@@ -78,9 +95,9 @@ public final class GreenThread<T> {
     }
 
     private void runBody() {
-        hub.live.put(thread, this);
+        hub.registry.register(record);
         if (hub.isClosing()) {
-            pending = KILL;
+            record.setPending(KILL);
         }
         T result = null;
         Throwable thrown = null;
@@ -90,7 +107,7 @@ public final class GreenThread<T> {
         } catch (Throwable t) {
             thrown = t;
         } finally {
-            hub.live.remove(thread);
+            hub.registry.unregister(record);
         }
         Object kill = killedWith;
         if (thrown != null && kill != null && thrown != kill && !(thrown instanceof GreenletExit)) {
@@ -140,40 +157,20 @@ public final class GreenThread<T> {
 
     /** Raises what {@link #kill} or a {@link Timeout} left for this thread, once. Called on this thread only. */
     void raisePending() {
-        Object p = pending;
-        if (p == null) {
-            return;
-        }
-        pending = null;
-        if (p == KILL) {
-            throw new GreenletExit();
-        }
-        if (p instanceof Timeout timeout) {
-            throw new GreenTimeout(timeout);
-        }
-        if (p instanceof RuntimeException e) {
-            throw e;
-        }
-        throw (Error) p;
-    }
-
-    void parkedAtGreenPoint(boolean parked) {
-        PARKED_AT_GREEN_POINT.setRelease(this, parked);
+        record.raisePending();
     }
 
     /** Called by an expiring Timeout on the carrier: raise it at this thread's blocking point unless something else is pending. */
     void timeoutExpired(Timeout timeout) {
-        if (pending == null && state != DEAD) {
-            pending = timeout;
+        if (record.pending() == null && state != DEAD) {
+            record.setPending(timeout);
             LockSupport.unpark(thread);
         }
     }
 
     /** Withdraws a timeout that expired but was not raised yet, because its scope closed first. */
     void withdrawTimeout(Timeout timeout) {
-        if (pending == timeout) {
-            pending = null;
-        }
+        record.withdrawPending(timeout);
     }
 
     /**
@@ -195,13 +192,13 @@ public final class GreenThread<T> {
             return;
         }
         killedWith = what;
-        pending = what;
+        record.setPending(what);
         if (state == NEW) {
             start();
             return;
         }
         LockSupport.unpark(thread);
-        if (!(boolean) PARKED_AT_GREEN_POINT.getAcquire(this) && Thread.currentThread() != thread) {
+        if (!record.isParkedAtBlockingPoint() && Thread.currentThread() != thread) {
             thread.interrupt();   // it is blocked in a JDK call that only an interrupt stops
         }
     }
@@ -216,12 +213,12 @@ public final class GreenThread<T> {
 
     /** Waits until this thread is dead. */
     public void join() {
-        joinUntil(Hub.NO_DEADLINE);
+        joinUntil(Deadlines.NO_DEADLINE);
     }
 
     /** Waits at most {@code timeout} for this thread to die; returns whether it did. */
     public boolean join(Duration timeout) {
-        return joinUntil(Hub.deadlineAfter(timeout));
+        return joinUntil(Deadlines.after(timeout));
     }
 
     private boolean joinUntil(long deadline) {
@@ -240,10 +237,10 @@ public final class GreenThread<T> {
         }
         try {
             while (state != DEAD) {
-                if (deadline != Hub.NO_DEADLINE && deadline - Hub.now() <= 0) {
+                if (Deadlines.hasPassed(deadline)) {
                     return false;
                 }
-                Hub.parkUntil(deadline, this);
+                Parking.parkUntil(deadline, this);
             }
             return true;
         } finally {

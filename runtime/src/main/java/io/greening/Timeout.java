@@ -1,5 +1,6 @@
 package io.greening;
 
+import io.greening.internal.Deadlines;
 import io.greening.internal.TimerHeap.Timer;
 
 import java.time.Duration;
@@ -40,7 +41,7 @@ public final class Timeout implements AutoCloseable {
             throw new IllegalStateException("Timeout works on green threads only; " + Thread.currentThread() + " is not one");
         }
         Timeout timeout = new Timeout(duration, owner);
-        timeout.timer = owner.hub().schedule(Hub.deadlineAfter(duration), (Runnable) timeout::expire);
+        timeout.timer = owner.hub().timers.add(Deadlines.after(duration), (Runnable) timeout::expire);
         return timeout;
     }
 
@@ -72,7 +73,7 @@ public final class Timeout implements AutoCloseable {
         if (Thread.currentThread() != owner.thread()) {
             throw new IllegalStateException("a Timeout is closed by the green thread that opened it");
         }
-        owner.hub().cancel(timer);
+        owner.hub().timers.cancel(timer);
         owner.withdrawTimeout(this);
         timer = null;
     }

@@ -1,5 +1,8 @@
 package io.greening;
 
+import io.greening.diagnostics.DeadlockReport;
+import io.greening.testing.LogCapture;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -196,15 +199,9 @@ class DeterministicTest {
 
     @Test
     void workHandedInFromOutsideASeededHubIsReportedOnce() throws Exception {
-        java.util.List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger("io.greening.hub");
-        java.util.logging.Handler handler = new java.util.logging.Handler() {
-            @Override public void publish(java.util.logging.LogRecord r) { records.add(r); }
-            @Override public void flush() { }
-            @Override public void close() { }
-        };
-        logger.addHandler(handler);
-        try (Hub hub = Hub.start("seeded-hub", HubOptions.DEFAULT.withRandomSchedule(5))) {
+        try (LogCapture log = LogCapture.of("io.greening.hub");
+             Hub hub = Hub.start("seeded-hub", HubOptions.DEFAULT.withRandomSchedule(5))) {
+            var records = log.records();
             hub.spawn(() -> { }).join();   // the work that starts a program comes from outside: not reported
             assertEquals(List.of(), records);
             hub.spawn(() -> { }).join();   // later work from this platform thread: outside the hub, reported
@@ -212,8 +209,6 @@ class DeterministicTest {
             assertEquals(1, records.size(), records.toString());
             assertTrue(records.get(0).getMessage().contains("random:5"), records.get(0).getMessage());
             assertTrue(records.get(0).getMessage().contains(Thread.currentThread().getName()), records.get(0).getMessage());
-        } finally {
-            logger.removeHandler(handler);
         }
     }
 

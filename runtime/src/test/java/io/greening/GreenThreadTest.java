@@ -1,5 +1,9 @@
 package io.greening;
 
+import io.greening.internal.Deadlines;
+
+import io.greening.internal.Access;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -221,7 +225,7 @@ class GreenThreadTest {
                 client.configureBlocking(false);
                 List<String> log = new ArrayList<>();
                 GreenThread<Integer> reader = Green.spawn(() -> {
-                    assertTrue(Hub.current().awaitReady(client, SelectionKey.OP_READ, Hub.NO_DEADLINE));
+                    assertTrue(Access.greening().io(Hub.current()).awaitReady(client, SelectionKey.OP_READ, Deadlines.NO_DEADLINE));
                     log.add("readable");
                     return client.read(ByteBuffer.allocate(16));
                 });
@@ -231,10 +235,10 @@ class GreenThreadTest {
                 assertEquals(3, reader.get());
 
                 GreenThread<Boolean> timed = Green.spawn(() ->
-                        Hub.current().awaitReady(client, SelectionKey.OP_READ, Hub.deadlineAfter(Duration.ofMillis(30))));
+                        Access.greening().io(Hub.current()).awaitReady(client, SelectionKey.OP_READ, Deadlines.after(Duration.ofMillis(30))));
                 assertFalse(timed.get(), "nothing to read: the deadline passes");
 
-                GreenThread<Boolean> killed = Green.spawn(() -> Hub.current().awaitReady(client, SelectionKey.OP_READ, Hub.NO_DEADLINE));
+                GreenThread<Boolean> killed = Green.spawn(() -> Access.greening().io(Hub.current()).awaitReady(client, SelectionKey.OP_READ, Deadlines.NO_DEADLINE));
                 Green.cede();
                 killed.kill();
                 assertThrows(GreenletExit.class, killed::get);

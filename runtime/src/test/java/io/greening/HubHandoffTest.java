@@ -1,5 +1,11 @@
 package io.greening;
 
+import io.greening.internal.Parking;
+
+import io.greening.internal.Deadlines;
+
+import io.greening.internal.Access;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -21,14 +27,14 @@ class HubHandoffTest {
             boolean[] go = new boolean[1];
             GreenThread<Void> waiter = Green.spawn(() -> {
                 while (!go[0]) {
-                    Hub.parkUntil(Hub.NO_DEADLINE);
+                    Parking.parkUntil(Deadlines.NO_DEADLINE);
                 }
                 events.add("woken");
             });
             Green.cede();   // the waiter parks
             Green.spawn(() -> events.add("ready before"));
             go[0] = true;
-            hub.runNext(() -> LockSupport.unpark(waiter.thread()));
+            Access.greening().runNext(hub, () -> LockSupport.unpark(waiter.thread()));
             Green.cede();
             Green.cede();
             return events;
@@ -38,20 +44,20 @@ class HubHandoffTest {
 
     @Test
     void aDrivenHubRunsOnlyWhileItsCarrierDrivesIt() throws Exception {
-        Hub hub = Hub.driven("driven-test");
+        Hub hub = Access.greening().driven("driven-test");
         GreenThread<String> thread = hub.spawn(() -> "ran on " + Thread.currentThread().isVirtual());
         assertFalse(thread.isDead());
         CompletableFuture<Throwable> fromOther = new CompletableFuture<>();
         Thread.ofPlatform().start(() -> {
             try {
-                hub.driveUntil(() -> true);
+                Access.greening().driveUntil(hub, () -> true);
                 fromOther.complete(null);
             } catch (Throwable t) {
                 fromOther.complete(t);
             }
         });
         assertInstanceOf(IllegalStateException.class, fromOther.get());
-        hub.driveUntil(thread::isDead);
+        Access.greening().driveUntil(hub, thread::isDead);
         assertEquals("ran on true", thread.get());
     }
 }

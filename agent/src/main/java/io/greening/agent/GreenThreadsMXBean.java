@@ -5,9 +5,9 @@ package io.greening.agent;
  * any JMX client).
  */
 public interface GreenThreadsMXBean {
-    /** One line per live green thread the agent made: name, kind, state and what it waits on. */
+    /** One line per live green thread (spawned, or made by code the agent greened): name, kind, state and what it waits on. */
     String dump();
 
-    /** How many green threads the agent made are alive. */
+    /** How many green threads are alive. */
     int getLiveCount();
 }

@@ -1,9 +1,9 @@
 package io.greening.agent;
 
 import io.greening.agent.Rewrites.Rewrite;
+import io.greening.diagnostics.ThreadDump;
 import io.greening.internal.PatchGroup;
 import io.greening.internal.Settings;
-import io.greening.patch.GreenThreads;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.field.FieldDescription;
@@ -111,7 +111,7 @@ final class Installer {
 
     private static void writeReport(Report report, String target, boolean check) {
         List<String> checks = check ? report.check() : List.of();
-        String text = report.render(GreenThreads.dump(), peakPlatformThreads(), osThreadsNow(), checks);
+        String text = report.render(ThreadDump.text(), peakPlatformThreads(), osThreadsNow(), checks);
         if (target.equals("stderr")) {
             System.err.print(text);
             System.err.flush();
@@ -171,12 +171,12 @@ final class Installer {
     static final class GreenThreadsBean implements GreenThreadsMXBean {
         @Override
         public String dump() {
-            return GreenThreads.dump();
+            return ThreadDump.text();
         }
 
         @Override
         public int getLiveCount() {
-            return GreenThreads.liveCount();
+            return ThreadDump.liveCount();
         }
     }
 

@@ -1,8 +1,9 @@
 package io.greening.bench;
 
-import com.sun.net.httpserver.HttpServer;
 import io.greening.Hub;
-import io.greening.http.GreenHttpServer;
+import io.greening.net.http.GreenHttpServer;
+
+import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -2,6 +2,8 @@ package io.greening.bench;
 
 import io.greening.GreenThread;
 import io.greening.Hub;
+import io.greening.internal.Deadlines;
+import io.greening.internal.Parking;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -122,7 +124,7 @@ public final class MemoryHarness {
         parked.incrementAndGet();
         while (!released.get()) {
             if (green) {
-                Hub.parkUntil(Hub.NO_DEADLINE);   // greening's blocking point, where a green thread waits
+                Parking.parkUntil(Deadlines.NO_DEADLINE);   // greening's blocking point, where a green thread waits
             } else {
                 LockSupport.park();
             }

@@ -3,6 +3,8 @@ package io.greening.bench;
 import io.greening.Green;
 import io.greening.GreenThread;
 import io.greening.Hub;
+import io.greening.internal.Deadlines;
+import io.greening.internal.Parking;
 
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
@@ -20,7 +22,7 @@ final class PingPong {
     private final boolean viaHubPark;
 
     /**
-     * @param viaHubPark park with {@link Hub#parkUntil} (greening's blocking point, with its kill/timeout checks)
+     * @param viaHubPark park with {@link Parking#parkUntil} (greening's blocking point, with its kill/timeout checks)
      *                   rather than bare {@link LockSupport#park()}
      */
     PingPong(boolean viaHubPark) {
@@ -100,7 +102,7 @@ final class PingPong {
 
     private void park() {
         if (viaHubPark) {
-            Hub.parkUntil(Hub.NO_DEADLINE);
+            Parking.parkUntil(Deadlines.NO_DEADLINE);
         } else {
             LockSupport.park();
         }

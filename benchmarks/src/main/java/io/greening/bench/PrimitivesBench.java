@@ -3,8 +3,9 @@ package io.greening.bench;
 import io.greening.Green;
 import io.greening.GreenThread;
 import io.greening.Hub;
-import io.greening.Queue;
-import io.greening.Semaphore;
+import io.greening.sync.Queue;
+import io.greening.sync.Semaphore;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -91,7 +91,7 @@ public class SwitchBenchmark {
         greenPingPong(false);
     }
 
-    /** Two green threads of one hub, parking at greening's blocking point {@link Hub#parkUntil}. */
+    /** Two green threads of one hub, parking at greening's blocking point {@link io.greening.internal.Parking#parkUntil}. */
     @Benchmark
     @OperationsPerInvocation(ROUND_TRIPS)
     public void greenParkUntil() {

@@ -98,7 +98,7 @@ class FileStallIT {
         assertAll(
                 () -> assertTrue(r.output().contains("logapp: done beats=" + BEATS + " log-returned-first=true"),
                         "the beat could not go on while the file I/O held the carrier: " + r.describe()),
-                () -> assertTrue(errors.contains("io.greening.StallMonitor"), errors));
+                () -> assertTrue(errors.contains("io.greening.diagnostics.StallMonitor"), errors));
     }
 
     private static void withTheFilesPatch(LogRun run, Step block, Step release, String rewrite,

@@ -2,6 +2,7 @@ package io.greening.greenlet;
 
 import io.greening.GreenletExit;
 import io.greening.Hub;
+import io.greening.internal.Access;
 import io.greening.internal.Rethrow;
 import io.greening.internal.VirtualThreads;
 
@@ -370,7 +371,7 @@ public final class Greenlet {
         Thread newThread(Core core) {
             if (threads == null) {
                 if (drivesHub) {
-                    hub = Hub.driven("greenlets-" + owner.getName());
+                    hub = Access.greening().driven("greenlets-" + owner.getName());
                 }
                 threads = hub != null ? VirtualThreads.builder(hub) : Thread.ofVirtual();
                 threads.name("greenlet-" + owner.getName() + "-", 1);
@@ -380,7 +381,7 @@ public final class Greenlet {
 
         void wake(Runnable wakeUp) {
             if (hub != null) {
-                hub.runNext(wakeUp);
+                Access.greening().runNext(hub, wakeUp);
             } else {
                 wakeUp.run();
             }
@@ -437,7 +438,7 @@ public final class Greenlet {
         Message await() {
             Message message;
             if (tree.drivesHub && this == tree.main.core) {
-                tree.hub.driveUntil(() -> inbox != null);
+                Access.greening().driveUntil(tree.hub, () -> inbox != null);
             } else {
                 boolean interrupted = false;
                 while (inbox == null) {

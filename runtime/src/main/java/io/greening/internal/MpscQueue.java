@@ -17,23 +17,14 @@ public final class MpscQueue<E> {
         }
     }
 
-    private static final VarHandle TAIL;
-    private static final VarHandle NEXT;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            TAIL = lookup.findVarHandle(MpscQueue.class, "tail", Node.class);
-            NEXT = lookup.findVarHandle(Node.class, "next", Node.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle TAIL = VarHandles.field(MethodHandles.lookup(), MpscQueue.class, "tail", Node.class);
+    private static final VarHandle NEXT = VarHandles.field(MethodHandles.lookup(), Node.class, "next", Node.class);
 
     private Node<E> head;              // consumer only; a stub whose successor is the first element
     @SuppressWarnings("unused")
     private volatile Node<E> tail;     // producers swap themselves in here
 
+    /** An empty queue. */
     public MpscQueue() {
         Node<E> stub = new Node<>(null);
         head = stub;

@@ -3,8 +3,8 @@ package io.greening.internal;
 import java.util.Arrays;
 
 /**
- * A binary min-heap of {@link Timer}s by deadline (ties in scheduling order), each timer knowing its index so
- * cancellation is O(log n). Single-threaded: only the hub's carrier touches it.
+ * A hub's timers: a binary min-heap of {@link Timer}s by deadline (ties in scheduling order), each timer knowing its
+ * index so cancellation is O(log n). Single-threaded: only the hub's carrier touches it.
  */
 public final class TimerHeap {
     /** A scheduled action: unparks a thread or runs a runnable on the hub's carrier. */
@@ -20,7 +20,7 @@ public final class TimerHeap {
             this.action = action;
         }
 
-        /** The {@link System#nanoTime()} at which it fires. */
+        /** The time, on its hub's clock, at which it fires. */
         public long deadline() {
             return deadline;
         }
@@ -84,6 +84,7 @@ public final class TimerHeap {
         return first;
     }
 
+    /** How many timers are pending. */
     public int size() {
         return size;
     }

@@ -7,13 +7,18 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executor;
 
 /**
- * The one reflective door into {@code java.lang}: virtual threads with a scheduler of our choosing, the
- * scheduler of a virtual thread, its carrier, and the current carrier thread. Everything else in greening uses
- * public API. Needs {@code java.lang} opened to greening ({@value #ADD_OPENS}; the agent opens it itself).
+ * The reflective door into {@code java.lang} that green threads need: virtual threads with a scheduler of our
+ * choosing, the scheduler of a virtual thread, its carrier, and the current carrier thread. Needs {@code java.lang}
+ * opened to greening ({@link #ADD_OPENS}; the agent opens it itself). The rest of greening uses public API but for
+ * two optional reads: the agent's {@code VirtualThreadTimers} calls {@code VirtualThread.schedule} through the same
+ * opening, and deadlock reports read lock owners where {@code java.util.concurrent.locks} is open.
  */
 public final class VirtualThreads {
-    /** The JVM option that opens the door. */
-    public static final String ADD_OPENS = "--add-opens java.base/java.lang=ALL-UNNAMED";
+    /**
+     * The JVM option that opens the door: to {@code ALL-UNNAMED} on the class path, to the runtime's module
+     * ({@code io.greening}) on the module path.
+     */
+    public static final String ADD_OPENS = "--add-opens java.base/java.lang=" + openTo(VirtualThreads.class.getModule());
 
     private static final MethodHandle NEW_BUILDER;        // (Executor) -> Thread.Builder.OfVirtual
     private static final MethodHandle CURRENT_CARRIER;    // () -> Thread
@@ -53,6 +58,10 @@ public final class VirtualThreads {
     }
 
     private VirtualThreads() {}
+
+    private static String openTo(Module runtime) {
+        return runtime.isNamed() ? runtime.getName() : "ALL-UNNAMED";
+    }
 
     /** Throws the door's failure, naming the missing JVM option, if it is shut. */
     public static void ensureAvailable() {

@@ -1,6 +1,8 @@
 package io.greening.patch;
 
 import io.greening.Hub;
+import io.greening.internal.Access;
+import io.greening.internal.HubClock;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -8,17 +10,18 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * The agent's clock rewrites (group {@code sleep}): in selected code, {@code System.currentTimeMillis},
- * {@code System.nanoTime}, {@code Instant.now()} and {@code Clock.systemUTC()/systemDefaultZone()} read the hub's
- * clock, so they agree with sleeps and timeouts under {@code clock=virtual}. Off a virtual hub each returns what the
- * JDK call returns.
+ * The agent's clock rewrites: in selected code, {@code System.currentTimeMillis}, {@code System.nanoTime},
+ * {@code Instant.now()} and {@code Clock.systemUTC()/systemDefaultZone()} read the hub's clock, so they agree with
+ * sleeps and timeouts under {@code clock=virtual}. Off a hub with a virtual clock each returns what the JDK call
+ * returns, at the JDK's precision; on one, the hub's virtual time, at nanosecond precision.
  */
 public final class ClockPatches {
     private ClockPatches() {}
 
     /** {@code System.currentTimeMillis()}. */
     public static long currentTimeMillis() {
-        return Hub.currentTimeMillis();
+        HubClock clock = clockOfCaller();
+        return clock == null ? System.currentTimeMillis() : clock.currentTimeMillis();
     }
 
     /** {@code System.nanoTime()}. */
@@ -28,24 +31,31 @@ public final class ClockPatches {
 
     /** {@code Instant.now()}. */
     public static Instant now() {
-        return Instant.ofEpochMilli(Hub.currentTimeMillis());
+        HubClock clock = clockOfCaller();
+        return clock == null ? Instant.now() : clock.instant();
+    }
+
+    /** The clock of the caller's hub, or {@code null} off any hub. */
+    private static HubClock clockOfCaller() {
+        Hub hub = Hub.current();
+        return hub == null ? null : Access.greening().clock(hub);
     }
 
     /** {@code Clock.systemUTC()}. */
     public static Clock systemUTC() {
-        return new HubClock(ZoneOffset.UTC);
+        return new CallersHubClock(ZoneOffset.UTC);
     }
 
     /** {@code Clock.systemDefaultZone()}. */
     public static Clock systemDefaultZone() {
-        return new HubClock(ZoneId.systemDefault());
+        return new CallersHubClock(ZoneId.systemDefault());
     }
 
     /** A clock that reads the hub's time of whichever thread asks it, as the system clock reads the system's. */
-    private static final class HubClock extends Clock {
+    private static final class CallersHubClock extends Clock {
         private final ZoneId zone;
 
-        HubClock(ZoneId zone) {
+        CallersHubClock(ZoneId zone) {
             this.zone = zone;
         }
 
@@ -56,22 +66,22 @@ public final class ClockPatches {
 
         @Override
         public Clock withZone(ZoneId zone) {
-            return zone.equals(this.zone) ? this : new HubClock(zone);
+            return zone.equals(this.zone) ? this : new CallersHubClock(zone);
         }
 
         @Override
         public long millis() {
-            return Hub.currentTimeMillis();
+            return currentTimeMillis();
         }
 
         @Override
         public Instant instant() {
-            return Instant.ofEpochMilli(millis());
+            return now();
         }
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof HubClock c && c.zone.equals(zone);
+            return other instanceof CallersHubClock c && c.zone.equals(zone);
         }
 
         @Override

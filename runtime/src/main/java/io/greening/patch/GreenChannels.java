@@ -1,6 +1,10 @@
 package io.greening.patch;
 
+import io.greening.Green;
 import io.greening.Hub;
+import io.greening.Timeout;
+import io.greening.internal.Access;
+import io.greening.internal.Deadlines;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -89,7 +93,7 @@ public final class GreenChannels {
         void await(int op) throws IOException {
             Readiness.Side side = op == SelectionKey.OP_READ || op == SelectionKey.OP_ACCEPT ? state.reading : state.writing;
             try {
-                Readiness.await(channel, op, Hub.NO_DEADLINE, side, true);
+                Readiness.await(channel, op, Deadlines.NO_DEADLINE, side, true);
             } catch (ClosedByInterruptException e) {
                 wakeAll(channel);
                 throw e;
@@ -169,7 +173,7 @@ public final class GreenChannels {
                     if (state.hubCalls.merge(call.hub, -1, Integer::sum) == 0) {
                         state.hubCalls.remove(call.hub);
                         if (channel.isOpen()) {
-                            call.hub.forget(channel);   // registered channels cannot go back to blocking mode
+                            Access.greening().io(call.hub).forget(channel);   // registered channels cannot go back to blocking mode
                         }
                     }
                 }
@@ -185,6 +189,38 @@ public final class GreenChannels {
                     }
                 }
             }
+        }
+    }
+
+    /** The JDK's own call, for a call that does not wait here. */
+    private interface JdkCall<T> {
+        T call() throws IOException;
+    }
+
+    /** The green version of a call: attempts, and waits through {@link Call#await} while it cannot go on. */
+    private interface GreenCall<T> {
+        T call(Call call) throws IOException;
+    }
+
+    /**
+     * Every call's skeleton: {@link #enter} decides how it goes; a call that does not wait makes {@code jdkCall}; one
+     * that waits makes {@code greenCall} holding the channel's read or write lock; either way it {@link #leave}s.
+     */
+    private static <T> T perform(SelectableChannel channel, boolean readSide, JdkCall<T> jdkCall, GreenCall<T> greenCall)
+            throws IOException {
+        Call call = enter(channel);
+        try {
+            if (!call.waits()) {
+                return jdkCall.call();
+            }
+            ReentrantLock lock = call.lock(readSide);
+            try {
+                return greenCall.call(call);
+            } finally {
+                lock.unlock();
+            }
+        } finally {
+            call.end();
         }
     }
 
@@ -238,48 +274,20 @@ public final class GreenChannels {
 
     /** {@link SocketChannel#connect(SocketAddress)}; in blocking mode, returns once connected or throws. */
     public static boolean connect(SocketChannel channel, SocketAddress remote) throws IOException {
-        Call call = enter(channel);
-        try {
-            if (!call.waits()) {
-                return channel.connect(remote);
-            }
-            ReentrantLock lock = call.lock(true);
-            try {
-                boolean connected = channel.connect(remote);
-                while (!connected) {
-                    call.await(SelectionKey.OP_CONNECT);
-                    connected = channel.finishConnect();   // closes the channel if the connection failed, as the JDK's
-                }
-                return true;
-            } finally {
-                lock.unlock();
-            }
-        } finally {
-            call.end();
-        }
+        return perform(channel, true, () -> channel.connect(remote), call -> awaitConnected(call, channel, channel.connect(remote)));
     }
 
     /** {@link SocketChannel#finishConnect()}; in blocking mode, waits until the pending connection is made. */
     public static boolean finishConnect(SocketChannel channel) throws IOException {
-        Call call = enter(channel);
-        try {
-            if (!call.waits()) {
-                return channel.finishConnect();
-            }
-            ReentrantLock lock = call.lock(true);
-            try {
-                boolean connected = channel.finishConnect();
-                while (!connected) {
-                    call.await(SelectionKey.OP_CONNECT);
-                    connected = channel.finishConnect();
-                }
-                return true;
-            } finally {
-                lock.unlock();
-            }
-        } finally {
-            call.end();
+        return perform(channel, true, channel::finishConnect, call -> awaitConnected(call, channel, channel.finishConnect()));
+    }
+
+    private static boolean awaitConnected(Call call, SocketChannel channel, boolean connected) throws IOException {
+        while (!connected) {
+            call.await(SelectionKey.OP_CONNECT);
+            connected = channel.finishConnect();   // closes the channel if the connection failed, as the JDK's
         }
+        return true;
     }
 
     /** {@link SocketChannel#read(ByteBuffer)}; in blocking mode, reads at least one byte, or returns -1 at the end. */
@@ -320,51 +328,29 @@ public final class GreenChannels {
     }
 
     private static long read(SocketChannel channel, Transfer read, BooleanSupplier room) throws IOException {
-        Call call = enter(channel);
-        try {
-            if (!call.waits()) {
-                return read.attempt();
-            }
-            ReentrantLock lock = call.lock(true);
-            try {
-                while (true) {
-                    long n = read.attempt();
-                    if (n != 0 || !room.getAsBoolean()) {
-                        return n;
-                    }
-                    call.await(SelectionKey.OP_READ);
+        return perform(channel, true, read::attempt, call -> {
+            while (true) {
+                long n = read.attempt();
+                if (n != 0 || !room.getAsBoolean()) {
+                    return n;
                 }
-            } finally {
-                lock.unlock();
+                call.await(SelectionKey.OP_READ);
             }
-        } finally {
-            call.end();
-        }
+        });
     }
 
     private static long write(SocketChannel channel, Transfer write, BooleanSupplier left) throws IOException {
-        Call call = enter(channel);
-        try {
-            if (!call.waits()) {
-                return write.attempt();
-            }
-            ReentrantLock lock = call.lock(false);
-            try {
-                long total = 0;
-                while (left.getAsBoolean()) {
-                    long n = write.attempt();
-                    total += n;
-                    if (n == 0) {
-                        call.await(SelectionKey.OP_WRITE);
-                    }
+        return perform(channel, false, write::attempt, call -> {
+            long total = 0;
+            while (left.getAsBoolean()) {
+                long n = write.attempt();
+                total += n;
+                if (n == 0) {
+                    call.await(SelectionKey.OP_WRITE);
                 }
-                return total;
-            } finally {
-                lock.unlock();
             }
-        } finally {
-            call.end();
-        }
+            return total;
+        });
     }
 
     /** {@link SocketChannel#close()}, also waking a green or platform thread that waits on it here. */
@@ -376,24 +362,13 @@ public final class GreenChannels {
 
     /** {@link ServerSocketChannel#accept()}; in blocking mode, waits for a connection (returned in blocking mode). */
     public static SocketChannel accept(ServerSocketChannel channel) throws IOException {
-        Call call = enter(channel);
-        try {
-            if (!call.waits()) {
-                return channel.accept();
+        return perform(channel, true, channel::accept, call -> {
+            SocketChannel accepted;
+            while ((accepted = channel.accept()) == null) {
+                call.await(SelectionKey.OP_ACCEPT);
             }
-            ReentrantLock lock = call.lock(true);
-            try {
-                SocketChannel accepted;
-                while ((accepted = channel.accept()) == null) {
-                    call.await(SelectionKey.OP_ACCEPT);
-                }
-                return accepted;
-            } finally {
-                lock.unlock();
-            }
-        } finally {
-            call.end();
-        }
+            return accepted;
+        });
     }
 
     /** {@link ServerSocketChannel#close()}, also waking a green or platform thread that waits on it here. */

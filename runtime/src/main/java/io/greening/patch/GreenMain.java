@@ -1,5 +1,7 @@
 package io.greening.patch;
 
+import io.greening.internal.ThreadRecord;
+import io.greening.internal.ThreadRegistry;
 import io.greening.internal.VirtualThreads;
 
 import java.lang.reflect.InvocationTargetException;
@@ -29,7 +31,7 @@ public final class GreenMain {
         main.setAccessible(true);
         Throwable[] failure = new Throwable[1];
         Thread green = VirtualThreads.builder(Hubs.next()).name(Thread.currentThread().getName()).unstarted(() -> {
-            GreenThreads.register("main");
+            ThreadRecord record = ThreadRegistry.enter("main");
             try {
                 main.invoke(null, (Object) args);
             } catch (InvocationTargetException e) {
@@ -37,7 +39,7 @@ public final class GreenMain {
             } catch (IllegalAccessException e) {
                 failure[0] = e;
             } finally {
-                GreenThreads.unregister();
+                ThreadRegistry.exit(record);
             }
         });
         green.setContextClassLoader(Thread.currentThread().getContextClassLoader());

@@ -1,5 +1,7 @@
 package io.greening.patch;
 
+import io.greening.internal.Deadlines;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,7 +38,7 @@ public class GreenServerSocket extends ServerSocket {
     private final Object stateLock = new Object();
     private volatile boolean bound;
     private volatile boolean closed;
-    private volatile int timeoutMillis;
+    private final SocketOptions options = new SocketOptions(this::channel, this::isClosed);
     /** The address it was bound to as given (the JDK reports it so, not the wildcard the system picked). */
     private volatile InetAddress boundAddress;
     private volatile int localPort = -1;
@@ -139,9 +141,7 @@ public class GreenServerSocket extends ServerSocket {
         if (!bound) {
             throw new SocketException("Socket is not bound yet");
         }
-        int timeout = timeoutMillis;
-        long deadline = SocketOptionsAccess.deadlineAfterMillis(timeout);
-        SocketOptionsAccess.lock(acceptLock, timeout, deadline, "Accept timed out");
+        long deadline = options.lockWithinTimeout(acceptLock, "Accept timed out");
         SocketChannel accepted;
         try {
             while ((accepted = channel.accept()) == null) {
@@ -200,27 +200,22 @@ public class GreenServerSocket extends ServerSocket {
     /** Sets the accept timeout: an accept that waits longer throws {@link SocketTimeoutException}; 0 waits forever. */
     @Override
     public void setSoTimeout(int timeout) throws SocketException {
-        ensureNotClosed();
-        if (timeout < 0) {
-            throw new IllegalArgumentException("timeout < 0");
-        }
-        timeoutMillis = timeout;
+        options.setTimeout(timeout, "timeout < 0");
     }
 
     @Override
     public int getSoTimeout() throws IOException {
-        ensureNotClosed();
-        return timeoutMillis;
+        return options.timeout();
     }
 
     @Override
     public void setReuseAddress(boolean on) throws SocketException {
-        setOptionChecked(StandardSocketOptions.SO_REUSEADDR, on);
+        options.set(StandardSocketOptions.SO_REUSEADDR, on);
     }
 
     @Override
     public boolean getReuseAddress() throws SocketException {
-        return getOptionChecked(StandardSocketOptions.SO_REUSEADDR);
+        return options.get(StandardSocketOptions.SO_REUSEADDR);
     }
 
     @Override
@@ -233,15 +228,12 @@ public class GreenServerSocket extends ServerSocket {
 
     @Override
     public void setReceiveBufferSize(int size) throws SocketException {
-        if (size <= 0) {
-            throw new IllegalArgumentException("negative receive size");
-        }
-        setOptionChecked(StandardSocketOptions.SO_RCVBUF, size);
+        options.setBufferSize(StandardSocketOptions.SO_RCVBUF, size, "negative receive size");
     }
 
     @Override
     public int getReceiveBufferSize() throws SocketException {
-        return getOptionChecked(StandardSocketOptions.SO_RCVBUF);
+        return options.get(StandardSocketOptions.SO_RCVBUF);
     }
 
     @Override
@@ -251,15 +243,13 @@ public class GreenServerSocket extends ServerSocket {
 
     @Override
     public <T> ServerSocket setOption(SocketOption<T> name, T value) throws IOException {
-        Objects.requireNonNull(name);
-        setOptionChecked(name, value);
+        options.set(name, value);
         return this;
     }
 
     @Override
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        Objects.requireNonNull(name);
-        return getOptionChecked(name);
+        return options.get(name);
     }
 
     @Override
@@ -267,20 +257,8 @@ public class GreenServerSocket extends ServerSocket {
         return channel.supportedOptions();
     }
 
-    private <T> void setOptionChecked(SocketOption<T> name, T value) throws SocketException {
-        ensureNotClosed();
-        SocketOptionsAccess.set(channel, name, value);
-    }
-
-    private <T> T getOptionChecked(SocketOption<T> name) throws SocketException {
-        ensureNotClosed();
-        return SocketOptionsAccess.get(channel, name);
-    }
-
-    private void ensureNotClosed() throws SocketException {
-        if (closed) {
-            throw new SocketException("Socket is closed");
-        }
+    private ServerSocketChannel channel() {
+        return channel;
     }
 
     /**

@@ -2,6 +2,8 @@ package io.greening.patch;
 
 import io.greening.Green;
 import io.greening.Hub;
+import io.greening.Timeout;
+import io.greening.internal.Deadlines;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,7 +66,7 @@ public class GreenSocket extends Socket {
     private final Readiness.Side writing = new Readiness.Side();
     private final Object stateLock = new Object();
     private volatile int state;
-    private volatile int timeoutMillis;
+    private final SocketOptions options = new SocketOptions(this::channel, this::isClosed);
     /** The peer, as given to connect or found by accept; kept after close, as the JDK's socket does. */
     private volatile InetSocketAddress remote;
     private volatile int localPort = -1;
@@ -249,7 +251,7 @@ public class GreenSocket extends Socket {
             if (target.isUnresolved()) {
                 throw new UnknownHostException(target.getHostName());
             }
-            long deadline = SocketOptionsAccess.deadlineAfterMillis(timeout);
+            long deadline = Deadlines.afterTimeoutMillis(timeout);
             readLock.lock();
             try {
                 SocketChannel channel = channel();
@@ -451,9 +453,7 @@ public class GreenSocket extends Socket {
         if (len == 0) {
             return 0;
         }
-        int timeout = timeoutMillis;
-        long deadline = SocketOptionsAccess.deadlineAfterMillis(timeout);
-        SocketOptionsAccess.lock(readLock, timeout, deadline, "Read timed out");
+        long deadline = options.lockWithinTimeout(readLock, "Read timed out");
         try {
             if (readEof) {
                 return -1;   // the JDK's legacy behaviour: -1 again, even once closed
@@ -539,7 +539,7 @@ public class GreenSocket extends Socket {
                 buffer.limit(Math.min(limit, buffer.position() + MAX_TRANSFER));
                 int n = channel.write(buffer);
                 buffer.limit(limit);
-                if (n == 0 && !Readiness.await(channel, SelectionKey.OP_WRITE, Hub.NO_DEADLINE, writing, false)) {
+                if (n == 0 && !Readiness.await(channel, SelectionKey.OP_WRITE, Deadlines.NO_DEADLINE, writing, false)) {
                     throw new IllegalStateException("a write wait without deadline timed out");
                 }
             }
@@ -609,30 +609,30 @@ public class GreenSocket extends Socket {
 
     @Override
     public void setTcpNoDelay(boolean on) throws SocketException {
-        setOptionChecked(StandardSocketOptions.TCP_NODELAY, on);
+        options.set(StandardSocketOptions.TCP_NODELAY, on);
     }
 
     @Override
     public boolean getTcpNoDelay() throws SocketException {
-        return getOptionChecked(StandardSocketOptions.TCP_NODELAY);
+        return options.get(StandardSocketOptions.TCP_NODELAY);
     }
 
     @Override
     public void setSoLinger(boolean on, int linger) throws SocketException {
-        ensureNotClosed();
+        options.ensureNotClosed();
         if (!on) {
-            setOptionChecked(StandardSocketOptions.SO_LINGER, -1);
+            options.set(StandardSocketOptions.SO_LINGER, -1);
             return;
         }
         if (linger < 0) {
             throw new IllegalArgumentException("invalid value for SO_LINGER");
         }
-        setOptionChecked(StandardSocketOptions.SO_LINGER, Math.min(linger, 65535));
+        options.set(StandardSocketOptions.SO_LINGER, Math.min(linger, 65535));
     }
 
     @Override
     public int getSoLinger() throws SocketException {
-        return getOptionChecked(StandardSocketOptions.SO_LINGER);
+        return options.get(StandardSocketOptions.SO_LINGER);
     }
 
     @Override
@@ -642,7 +642,7 @@ public class GreenSocket extends Socket {
 
     @Override
     public void setOOBInline(boolean on) throws SocketException {
-        ensureNotClosed();
+        options.ensureNotClosed();
         if (on) {
             throw new SocketException("SO_OOBINLINE not supported");
         }
@@ -650,60 +650,49 @@ public class GreenSocket extends Socket {
 
     @Override
     public boolean getOOBInline() throws SocketException {
-        ensureNotClosed();
+        options.ensureNotClosed();
         return false;
     }
 
     /** Sets the read timeout: a read that waits longer throws {@link SocketTimeoutException}; 0 waits forever. */
     @Override
     public void setSoTimeout(int timeout) throws SocketException {
-        ensureNotClosed();
-        if (timeout < 0) {
-            throw new IllegalArgumentException("timeout can't be negative");
-        }
-        timeoutMillis = timeout;
+        options.setTimeout(timeout, "timeout can't be negative");
     }
 
     @Override
     public int getSoTimeout() throws SocketException {
-        ensureNotClosed();
-        return timeoutMillis;
+        return options.timeout();
     }
 
     @Override
     public void setSendBufferSize(int size) throws SocketException {
-        if (size <= 0) {
-            throw new IllegalArgumentException("negative send size");
-        }
-        setOptionChecked(StandardSocketOptions.SO_SNDBUF, size);
+        options.setBufferSize(StandardSocketOptions.SO_SNDBUF, size, "negative send size");
     }
 
     @Override
     public int getSendBufferSize() throws SocketException {
-        return getOptionChecked(StandardSocketOptions.SO_SNDBUF);
+        return options.get(StandardSocketOptions.SO_SNDBUF);
     }
 
     @Override
     public void setReceiveBufferSize(int size) throws SocketException {
-        if (size <= 0) {
-            throw new IllegalArgumentException("invalid receive size");
-        }
-        setOptionChecked(StandardSocketOptions.SO_RCVBUF, size);
+        options.setBufferSize(StandardSocketOptions.SO_RCVBUF, size, "invalid receive size");
     }
 
     @Override
     public int getReceiveBufferSize() throws SocketException {
-        return getOptionChecked(StandardSocketOptions.SO_RCVBUF);
+        return options.get(StandardSocketOptions.SO_RCVBUF);
     }
 
     @Override
     public void setKeepAlive(boolean on) throws SocketException {
-        setOptionChecked(StandardSocketOptions.SO_KEEPALIVE, on);
+        options.set(StandardSocketOptions.SO_KEEPALIVE, on);
     }
 
     @Override
     public boolean getKeepAlive() throws SocketException {
-        return getOptionChecked(StandardSocketOptions.SO_KEEPALIVE);
+        return options.get(StandardSocketOptions.SO_KEEPALIVE);
     }
 
     @Override
@@ -711,35 +700,33 @@ public class GreenSocket extends Socket {
         if (tc < 0 || tc > 255) {
             throw new IllegalArgumentException("tc is not in range 0 -- 255");
         }
-        setOptionChecked(StandardSocketOptions.IP_TOS, tc);
+        options.set(StandardSocketOptions.IP_TOS, tc);
     }
 
     @Override
     public int getTrafficClass() throws SocketException {
-        return getOptionChecked(StandardSocketOptions.IP_TOS);
+        return options.get(StandardSocketOptions.IP_TOS);
     }
 
     @Override
     public void setReuseAddress(boolean on) throws SocketException {
-        setOptionChecked(StandardSocketOptions.SO_REUSEADDR, on);
+        options.set(StandardSocketOptions.SO_REUSEADDR, on);
     }
 
     @Override
     public boolean getReuseAddress() throws SocketException {
-        return getOptionChecked(StandardSocketOptions.SO_REUSEADDR);
+        return options.get(StandardSocketOptions.SO_REUSEADDR);
     }
 
     @Override
     public <T> Socket setOption(SocketOption<T> name, T value) throws IOException {
-        Objects.requireNonNull(name);
-        setOptionChecked(name, value);
+        options.set(name, value);
         return this;
     }
 
     @Override
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        Objects.requireNonNull(name);
-        return getOptionChecked(name);
+        return options.get(name);
     }
 
     @Override
@@ -751,21 +738,6 @@ public class GreenSocket extends Socket {
         }
     }
 
-    private <T> void setOptionChecked(SocketOption<T> name, T value) throws SocketException {
-        ensureNotClosed();
-        SocketOptionsAccess.set(channel(), name, value);
-    }
-
-    private <T> T getOptionChecked(SocketOption<T> name) throws SocketException {
-        ensureNotClosed();
-        return SocketOptionsAccess.get(channel(), name);
-    }
-
-    private void ensureNotClosed() throws SocketException {
-        if ((state & CLOSED) != 0) {
-            throw new SocketException("Socket is closed");
-        }
-    }
 
     // ---- closing and state ----
 

@@ -1,45 +1,34 @@
 package io.greening.patch;
 
+import io.greening.Hub;
+import io.greening.internal.ThreadRecord;
+import io.greening.internal.ThreadRegistry;
 import io.greening.internal.VirtualThreads;
 
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * The green threads the agent starts in place of platform threads, and what they wait on.
+ * The green threads the agent starts in place of platform threads.
  *
  * <p>A {@code Thread} object that selected code starts is left alone: a green <em>stand-in</em>, a virtual thread on a
  * hub with the same name, context class loader and uncaught-exception handling, runs the object's {@code run()}. The
  * object maps weakly to its stand-in, so that {@code join}, {@code isAlive}, {@code interrupt}, {@code getState} called
  * on it in selected code reach the stand-in. Green threads are daemon threads; as long as a stand-in of a non-daemon
- * thread lives, a single platform thread keeps the JVM alive, as the original thread would have.
+ * thread lives, a single platform thread keeps the JVM alive, as the original thread would have. A stand-in is in its
+ * hub's {@link ThreadRegistry} while it runs, as every green thread is, so that the dump, deadlock reports and the
+ * stall monitor see it.
  */
 public final class GreenThreads {
     /** Original thread object -> its green stand-in. Weak keys: the stand-in's task drops the original when done. */
     private static final Map<Thread, Thread> STAND_INS = Collections.synchronizedMap(new WeakHashMap<>());
-    /** Live green threads made by the agent -> what is known about them, for the dump. */
-    private static final Map<Thread, Info> LIVE = new ConcurrentHashMap<>();
     private static final Object KEEP_ALIVE = new Object();
     private static int nonDaemonAlive;   // guarded by KEEP_ALIVE
     private static Thread keeper;        // guarded by KEEP_ALIVE
 
     private GreenThreads() {}
-
-    /** What the dump shows of a green thread besides its JDK state. */
-    static final class Info {
-        final String kind;
-        volatile String waitingOn;
-
-        Info(String kind) {
-            this.kind = kind;
-        }
-    }
 
     /** The green stand-in of {@code original}, or {@code null} if selected code did not start it green. */
     public static Thread standInOf(Thread original) {
@@ -48,21 +37,26 @@ public final class GreenThreads {
 
     /** Starts {@code original}'s {@code run()} on a green stand-in, as {@code original.start()} would on a new thread. */
     static void startStandIn(Thread original) {
+        startStandIn(original, Hubs.next());
+    }
+
+    /** Starts {@code original}'s {@code run()} on a green stand-in on {@code hub}. */
+    static void startStandIn(Thread original, Hub hub) {
         Thread standIn;
         synchronized (STAND_INS) {
             if (STAND_INS.containsKey(original) || original.getState() != Thread.State.NEW) {
                 throw new IllegalThreadStateException();
             }
-            standIn = newStandIn(original, "thread");
+            standIn = newStandIn(original, "thread", hub);
             STAND_INS.put(original, standIn);
         }
         standIn.start();
     }
 
-    /** An unstarted green stand-in for the unstarted {@code original}; see the class comment. */
-    private static Thread newStandIn(Thread original, String kind) {
+    /** An unstarted green stand-in on {@code hub} for the unstarted {@code original}; see the class comment. */
+    private static Thread newStandIn(Thread original, String kind, Hub hub) {
         Body body = new Body(original, kind, !original.isDaemon());
-        Thread standIn = VirtualThreads.builder(Hubs.next()).name(original.getName()).unstarted(body);
+        Thread standIn = VirtualThreads.builder(hub).name(original.getName()).unstarted(body);
         standIn.setContextClassLoader(original.getContextClassLoader());
         if (body.keepsJvmAlive) {
             enterNonDaemon();   // counted now, not when it first runs: main may return before that
@@ -84,16 +78,15 @@ public final class GreenThreads {
 
         @Override
         public void run() {
-            Thread me = Thread.currentThread();
             Thread o = original;
-            LIVE.put(me, new Info(kind));
+            ThreadRecord record = ThreadRegistry.enter(kind);
             try {
                 o.run();
             } catch (Throwable e) {
                 dispatchUncaught(o, e);
             } finally {
                 original = null;   // the stand-in may outlive the original's last use: let the weak key go
-                LIVE.remove(me);
+                ThreadRegistry.exit(record);
                 if (keepsJvmAlive) {
                     exitNonDaemon();
                 }
@@ -128,7 +121,7 @@ public final class GreenThreads {
             if (original == null || original.isVirtual()) {
                 return original;
             }
-            Thread standIn = newStandIn(original, "pool worker");
+            Thread standIn = newStandIn(original, "pool worker", Hubs.next());
             STAND_INS.put(original, standIn);
             return standIn;
         }
@@ -171,79 +164,11 @@ public final class GreenThreads {
         }
     }
 
-    // ---- what the dump shows ----
-
-    /** Registers the current thread as a green thread made by the agent (for the dump), e.g. the green main. */
-    static void register(String kind) {
-        LIVE.put(Thread.currentThread(), new Info(kind));
-    }
-
-    static void unregister() {
-        LIVE.remove(Thread.currentThread());
-    }
-
-    /** Notes what the current green thread is about to wait on, or clears it with {@code null}. */
+    /** Notes what the current green thread is about to wait on, for the thread dump, or clears it with {@code null}. */
     static void waitingOn(String what) {
-        Info info = LIVE.get(Thread.currentThread());
-        if (info != null) {
-            info.waitingOn = what;
+        ThreadRecord me = ThreadRecord.current();
+        if (me != null) {
+            me.noteWaitingOn(what);
         }
-    }
-
-    /** How many green threads the agent made are alive now. */
-    public static int liveCount() {
-        return LIVE.size();
-    }
-
-    /**
-     * A dump of the live green threads the agent made: one line each with its name, kind, JDK state and what it waits
-     * on (a sleep deadline, a lock and its owner, or the frame it is blocked in).
-     */
-    public static String dump() {
-        List<Map.Entry<Thread, Info>> entries = new ArrayList<>(LIVE.entrySet());
-        entries.sort((a, b) -> a.getKey().getName().compareTo(b.getKey().getName()));
-        StringBuilder out = new StringBuilder();
-        out.append("green threads: ").append(entries.size()).append('\n');
-        for (Map.Entry<Thread, Info> e : entries) {
-            Thread t = e.getKey();
-            Thread.State state = t.getState();
-            out.append("  \"").append(t.getName()).append("\" ").append(e.getValue().kind).append(' ').append(state);
-            String waiting = describeWait(t, state, e.getValue());
-            if (waiting != null) {
-                out.append(" waiting on ").append(waiting);
-            }
-            out.append('\n');
-        }
-        return out.toString();
-    }
-
-    private static String describeWait(Thread t, Thread.State state, Info info) {
-        if (state == Thread.State.RUNNABLE || state == Thread.State.NEW || state == Thread.State.TERMINATED) {
-            return null;
-        }
-        String noted = info.waitingOn;
-        if (noted != null) {
-            return noted;
-        }
-        Object blocker = LockSupport.getBlocker(t);
-        String where = firstApplicationFrame(t.getStackTrace());
-        if (blocker != null) {
-            String lock = blocker.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(blocker));
-            if (blocker instanceof java.util.concurrent.locks.AbstractOwnableSynchronizer) {
-                lock = "lock " + lock;
-            }
-            return where == null ? lock : lock + " at " + where;
-        }
-        return where == null ? null : (state == Thread.State.BLOCKED ? "monitor at " : "") + where;
-    }
-
-    private static String firstApplicationFrame(StackTraceElement[] stack) {
-        for (StackTraceElement frame : stack) {
-            String c = frame.getClassName();
-            if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.") && !c.startsWith("io.greening.")) {
-                return frame.toString();
-            }
-        }
-        return stack.length == 0 ? null : stack[0].toString();
     }
 }

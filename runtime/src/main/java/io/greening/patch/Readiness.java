@@ -2,6 +2,10 @@ package io.greening.patch;
 
 import io.greening.GreenInterruptedException;
 import io.greening.Hub;
+import io.greening.Timeout;
+import io.greening.internal.Access;
+import io.greening.internal.Deadlines;
+import io.greening.internal.IoWaiters;
 
 import java.io.IOException;
 import java.lang.ref.Cleaner;
@@ -17,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Waits until a non-blocking channel is ready: a green thread waits on its hub's selector ({@link Hub#awaitReady}),
+ * Waits until a non-blocking channel is ready: a green thread waits on its hub's selector ({@link IoWaiters}),
  * so kill and {@code Timeout} are raised there; any other thread waits on a selector borrowed from a small pool.
  * Closing the channel wakes the waiter through its {@link Side}.
  */
@@ -66,8 +70,8 @@ final class Readiness {
     }
 
     /**
-     * Waits until {@code channel} is ready for {@code ops} or {@code deadline} ({@link System#nanoTime()}, or
-     * {@link Hub#NO_DEADLINE}) passes.
+     * Waits until {@code channel} is ready for {@code ops} or {@code deadline} ({@link Hub#now()}, or
+     * {@link Deadlines#NO_DEADLINE}) passes.
      *
      * @param interruptible what an interrupt does to a platform thread: {@code true} closes the channel and throws
      *        {@link ClosedByInterruptException} (channel semantics), {@code false} is ignored and kept pending (the
@@ -91,7 +95,7 @@ final class Readiness {
             if (!channel.isOpen()) {
                 throw new ClosedChannelException();
             }
-            return hub.awaitReady(channel, ops, deadline);
+            return Access.greening().io(hub).awaitReady(channel, ops, deadline);
         } catch (CancelledKeyException closedMeanwhile) {
             // the channel was closed and the hub's selector has not dropped its key yet
             throw new ClosedChannelException();
@@ -117,12 +121,11 @@ final class Readiness {
                     throw new ClosedChannelException();
                 }
                 long timeoutMillis = 0;   // select(0) waits without limit
-                if (deadline != Hub.NO_DEADLINE) {
-                    long remaining = deadline - io.greening.Hub.now();
-                    if (remaining <= 0) {
+                if (deadline != Deadlines.NO_DEADLINE) {
+                    if (Deadlines.hasPassed(deadline)) {
                         return false;
                     }
-                    timeoutMillis = Math.max(1, (remaining + 999_999) / 1_000_000);
+                    timeoutMillis = Deadlines.selectMillis(Deadlines.nanosLeft(deadline));
                 }
                 if (selector.select(timeoutMillis) > 0 && key.isValid() && (key.readyOps() & ops) != 0) {
                     return true;

@@ -2,6 +2,8 @@ package io.greening.patch;
 
 import io.greening.GreenInterruptedException;
 import io.greening.Hub;
+import io.greening.internal.Deadlines;
+import io.greening.internal.Parking;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -73,12 +75,12 @@ public final class SleepPatches {
             Thread.yield();
             return;
         }
-        long deadline = Hub.deadlineAfter(Duration.ofNanos(nanos));
+        long deadline = Deadlines.after(Hub.now(), nanos);
         long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
         GreenThreads.waitingOn("sleep " + millis + " ms until " + java.time.Instant.ofEpochMilli(System.currentTimeMillis() + millis));
         try {
-            while (deadline - io.greening.Hub.now() > 0) {
-                Hub.parkUntil(deadline);
+            while (!Deadlines.hasPassed(deadline)) {
+                Parking.parkUntil(deadline);
             }
         } catch (GreenInterruptedException e) {
             throw new InterruptedException("sleep interrupted");

@@ -1,6 +1,11 @@
 package io.greening.patch;
 
 import io.greening.Hub;
+import io.greening.internal.Access;
+import io.greening.internal.Deadlines;
+import io.greening.internal.GreeningAccess;
+import io.greening.internal.TimerHeap.Timer;
+import io.greening.internal.TimerHeap;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -38,38 +43,40 @@ public final class VirtualThreadTimers {
         if (hub == null || hub.carrier() != Thread.currentThread()) {
             return (Future<?>) JDK_SCHEDULE.invokeExact(virtualThread, command, delay, unit);
         }
-        long nanos = unit.toNanos(delay);
-        long now = hub.clock();   // on the carrier: the hub's own time, virtual or real
-        long deadline = now + nanos < now ? Hub.NO_DEADLINE - 1 : now + nanos;
-        return new HubTimeout(hub.scheduleOnCarrier(deadline, command));
+        GreeningAccess access = Access.greening();
+        long deadline = Deadlines.after(access.clock(hub).now(), unit.toNanos(delay));   // the hub's own time, virtual or real
+        TimerHeap timers = access.timers(hub);
+        return new HubTimeout(timers, timers.add(deadline, command));
     }
 
     /** The JDK only cancels the timeout (from the thread, back on the carrier) when the thread continues earlier. */
     private static final class HubTimeout implements Future<Object> {
-        private Runnable cancel;   // carrier only
+        private final TimerHeap timers;
+        private Timer timer;   // carrier only; null once cancelled
 
-        HubTimeout(Runnable cancel) {
-            this.cancel = cancel;
+        HubTimeout(TimerHeap timers, Timer timer) {
+            this.timers = timers;
+            this.timer = timer;
         }
 
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
-            Runnable c = cancel;
-            cancel = null;
-            if (c != null) {
-                c.run();
+            Timer t = timer;
+            timer = null;
+            if (t != null) {
+                timers.cancel(t);
             }
-            return c != null;
+            return t != null;
         }
 
         @Override
         public boolean isCancelled() {
-            return cancel == null;
+            return timer == null;
         }
 
         @Override
         public boolean isDone() {
-            return cancel == null;
+            return timer == null;
         }
 
         @Override

@@ -1,9 +1,9 @@
 package io.greening.examples;
 
 import io.greening.Green;
-import io.greening.GreenConnection;
-import io.greening.GreenPool;
-import io.greening.GreenServer;
+import io.greening.net.GreenConnection;
+import io.greening.net.GreenServer;
+import io.greening.sync.GreenPool;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,9 +1,10 @@
 package io.greening.examples;
 
 import io.greening.Green;
-import io.greening.GreenConnection;
-import io.greening.GreenServer;
 import io.greening.GreenThread;
+import io.greening.net.GreenConnection;
+import io.greening.net.GreenServer;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

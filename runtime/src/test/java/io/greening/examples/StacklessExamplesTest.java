@@ -1,6 +1,7 @@
 package io.greening.examples;
 
 import io.greening.stackless.Stackless;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -1,7 +1,7 @@
 package io.greening.examples;
 
-import io.greening.http.GreenHttpServer;
-import io.greening.http.HttpHandler;
+import io.greening.net.http.GreenHttpServer;
+import io.greening.net.http.HttpHandler;
 
 import java.io.PrintStream;
 import java.net.InetAddress;

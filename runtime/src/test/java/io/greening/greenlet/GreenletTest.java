@@ -2,6 +2,7 @@ package io.greening.greenlet;
 
 import io.greening.Green;
 import io.greening.GreenletExit;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -5,6 +5,7 @@ import io.greening.GreenThread;
 import io.greening.GreenTimeout;
 import io.greening.GreenletExit;
 import io.greening.Timeout;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.greening.patch;
 
+import io.greening.diagnostics.ThreadDump;
 import io.greening.Hub;
 import org.junit.jupiter.api.Test;
 
@@ -259,7 +260,7 @@ class ThreadPatchesTest {
                 || GreenThreads.standInOf(waiter).getState() != Thread.State.WAITING) {
             Thread.onSpinWait();
         }
-        String dump = GreenThreads.dump();
+        String dump = ThreadDump.text();
         assertTrue(dump.matches("(?s).*\"dump-sleeper\" thread WAITING waiting on sleep 60000 ms until 20.*"), dump);
         assertTrue(dump.matches("(?s).*\"dump-waiter\" thread WAITING waiting on lock java.util.concurrent.CountDownLatch\\$Sync@.*"), dump);
         ThreadPatches.interrupt(sleeper);

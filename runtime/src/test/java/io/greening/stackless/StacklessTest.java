@@ -1,6 +1,7 @@
 package io.greening.stackless;
 
 import io.greening.testing.FreshThread;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -1,0 +1,60 @@
+package io.greening.internal;
+
+import io.greening.GreenThread;
+import io.greening.Hub;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What {@code io.greening} lets greening's other packages do with a hub and its green threads, through
+ * {@link Access#greening()}; implemented by {@code Hub}. The parts a hub's loop is made of are this package's
+ * classes; this hands out a hub's instances of them.
+ */
+public interface GreeningAccess {
+    /** The hub's registry of live green threads. */
+    ThreadRegistry registry(Hub hub);
+
+    /** The hub's timers. Carrier only. */
+    TimerHeap timers(Hub hub);
+
+    /** The hub's clock. */
+    HubClock clock(Hub hub);
+
+    /** The hub's selector and who waits on it. */
+    IoWaiters io(Hub hub);
+
+    /** How many offloaded calls green threads of the hub wait for: virtual time does not jump meanwhile. */
+    AtomicInteger offloadsInFlight(Hub hub);
+
+    /** How many tasks the hub's loop has run, for the stall monitor; from any thread. */
+    long tasksRun(Hub hub);
+
+    /** Whether the hub's loop is running a task or between tasks (not waiting for work), for the stall monitor. */
+    boolean isBusy(Hub hub);
+
+    /**
+     * Runs {@code wakeUp}, which unparks or starts one green thread of the hub, so that this thread runs next,
+     * before the work already ready: a direct handoff, as a greenlet switch needs. Off the carrier it simply runs
+     * {@code wakeUp}.
+     */
+    void runNext(Hub hub, Runnable wakeUp);
+
+    /** A hub whose carrier is the calling platform thread, which runs its loop only while it calls {@link #driveUntil}. */
+    Hub driven(String name);
+
+    /**
+     * Runs the loop of a {@linkplain #driven driven} hub on the calling thread, its carrier, until {@code done} holds
+     * (checked between batches of ready work).
+     *
+     * @throws IllegalStateException if the caller is not the hub's carrier
+     */
+    void driveUntil(Hub hub, BooleanSupplier done);
+
+    /** A green thread of the hub, not started yet: what {@code Hub.spawn} makes before it starts it. */
+    <T> GreenThread<T> newGreenThread(Hub hub, Callable<T> body);
+
+    /** Starts a green thread made by {@link #newGreenThread}; does nothing if it started already. */
+    void start(GreenThread<?> thread);
+}

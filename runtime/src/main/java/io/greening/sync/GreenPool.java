@@ -1,0 +1,177 @@
+package io.greening.sync;
+
+import io.greening.GreenThread;
+import io.greening.Hub;
+import io.greening.internal.Deadlines;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+/**
+ * A pool that runs at most {@code size} green threads at once, eventlet's {@code GreenPool} and gevent's
+ * {@code Pool}: {@link #spawn} waits green while the pool is full, and waiters get slots in FIFO order. It is a
+ * {@link Group}, so {@link #join()} ({@link #waitAll()}) and {@link #killAll()} apply to its threads. Same-hub
+ * use has no atomic or lock; other threads use a slower path.
+ */
+public class GreenPool extends Group {
+    private static final Object SLOT = Boolean.TRUE;
+    private final ArrayDeque<Waiter> spawners = new ArrayDeque<>();
+    private int size;
+    private int taken;   // slots held by live members and by spawns under way
+
+    /** A pool of 1000 threads, eventlet's default. */
+    public GreenPool() {
+        this(1000);
+    }
+
+    /**
+     * A pool running at most {@code size} threads at once.
+     *
+     * @throws IllegalArgumentException if {@code size} is negative
+     */
+    public GreenPool(int size) {
+        checkSize(size);
+        this.size = size;
+    }
+
+    private static void checkSize(int size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("pool size must be >= 0: " + size);
+        }
+    }
+
+    /** Spawns {@code body} once a slot is free, waiting green until then; returns the thread. */
+    @Override
+    public <T> GreenThread<T> spawn(Callable<T> body) {
+        awaitSlot();
+        try {
+            return super.spawn(body);
+        } catch (RuntimeException | Error e) {
+            releaseSlot();
+            throw e;
+        }
+    }
+
+    /** Adds a thread spawned elsewhere once a slot is free (waiting green until then), as gevent's {@code Pool.add}. */
+    @Override
+    public void add(GreenThread<?> thread) {
+        awaitSlot();
+        try {
+            addMember(thread);
+        } catch (RuntimeException | Error e) {
+            releaseSlot();
+            throw e;
+        }
+    }
+
+    private void awaitSlot() {
+        await(spawners, Deadlines.NO_DEADLINE, null, this::takeSlot, slot -> freeSlot());
+    }
+
+    private void releaseSlot() {
+        guarded(() -> {
+            freeSlot();
+            return null;
+        });
+    }
+
+    /** Spawns {@code body} once a slot is free, as {@link #spawn(Callable)}, for work whose result nobody reads. */
+    public void spawnN(Runnable body) {
+        spawn(body);
+    }
+
+    private Object takeSlot() {
+        if (taken < size) {
+            taken++;
+            return SLOT;
+        }
+        return NOT_YET;
+    }
+
+    private void freeSlot() {
+        taken--;
+        while (taken < size && wakeFirst(spawners, SLOT)) {
+            taken++;
+        }
+    }
+
+    @Override
+    void onLeave() {
+        freeSlot();
+    }
+
+    /** Waits until every thread of the pool has ended; eventlet's {@code waitall}. */
+    public void waitAll() {
+        join();
+    }
+
+    /** How many threads run in the pool now (counting spawns under way). */
+    public int running() {
+        return guarded(() -> taken);
+    }
+
+    /** How many more threads it could run now without waiting (negative after shrinking below its running count). */
+    public int free() {
+        return guarded(() -> size - taken);
+    }
+
+    /** Its size. */
+    public int size() {
+        return guarded(() -> size);
+    }
+
+    /**
+     * Changes its size; growing lets waiting spawns start, shrinking lets running threads finish (new spawns wait
+     * until fewer than {@code size} run).
+     */
+    public void resize(int size) {
+        checkSize(size);
+        guarded(() -> {
+            this.size = size;
+            while (taken < this.size && wakeFirst(spawners, SLOT)) {
+                taken++;
+            }
+            return null;
+        });
+    }
+
+    /** How many callers wait in {@link #spawn} for a slot. */
+    public int waiting() {
+        return guarded(spawners::size);
+    }
+
+    /**
+     * Applies {@code function} to each of {@code arguments} in its own pool thread and returns the results in the
+     * order of the arguments, as eventlet's {@code imap}: the threads are spawned by a feeder green thread (so no
+     * more than the pool's size run at once) while the caller iterates. Iterating rethrows a failure as
+     * {@link GreenThread#get()} does.
+     */
+    public <A, R> Iterator<R> imap(Function<? super A, ? extends R> function, Iterable<? extends A> arguments) {
+        GreenPile<R> pile = new GreenPile<>(this);
+        pile.feeding(true);
+        Hub hub = spawnHub();
+        hub.spawn(() -> {
+            try {
+                for (A argument : arguments) {
+                    pile.spawn(() -> function.apply(argument));
+                }
+            } finally {
+                pile.feeding(false);
+            }
+        });
+        return pile.iterator();
+    }
+
+    @Override
+    public String toString() {
+        return "GreenPool[size=" + size + "]";
+    }
+
+    /** Waits at most {@code timeout} for every thread to end; returns whether they did. */
+    public boolean waitAll(Duration timeout) {
+        return join(timeout);
+    }
+}

@@ -1,0 +1,283 @@
+package io.greening.sync;
+
+import io.greening.Green;
+import io.greening.Timeout;
+import io.greening.internal.Deadlines;
+
+import java.io.Serial;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+
+/**
+ * A FIFO queue between green threads, eventlet's and gevent's {@code Queue}: {@code put} blocks while the queue
+ * is full, {@code get} while it is empty, each green (other green threads run meanwhile). Waiters are served in
+ * arrival order. {@code maxsize} below zero (the default) is unbounded; zero is a rendezvous channel, where
+ * {@code put} waits until a getter has taken the item (eventlet's {@code Queue(0)}, gevent's {@code Channel}).
+ *
+ * <p>Green threads of the hub that created the queue use it without any atomic or lock; other threads (platform
+ * threads, other hubs) may use it too, under its lock. A waiter stopped by a kill, a {@link Timeout} or an
+ * interrupt leaves the queue as if it never waited: a getter that was already handed an item gives it back to
+ * the front; a putter whose item was already taken in leaves it there. {@code null} items are refused. Also
+ * counts unfinished tasks ({@link #taskDone()}, {@link #join()}).
+ *
+ * @param <T> the type of the items
+ * @see LifoQueue
+ * @see PriorityQueue
+ */
+public class Queue<T> extends GreenSync {
+    /** Raised by a {@code get} that cannot return an item: {@link #getNowait()} or a timed-out {@link #get(Duration)}. */
+    public static class Empty extends RuntimeException {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        /** With a message saying why. */
+        public Empty(String message) {
+            super(message);
+        }
+    }
+
+    /** Raised by a {@code put} that cannot place its item: {@link #putNowait} or a timed-out {@link #put(Object, Duration)}. */
+    public static class Full extends RuntimeException {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        /** With a message saying why. */
+        public Full(String message) {
+            super(message);
+        }
+    }
+
+    private static final Object ACCEPTED = new Object();
+
+    private final ArrayDeque<Waiter> getters = new ArrayDeque<>();
+    private final ArrayDeque<Waiter> putters = new ArrayDeque<>();
+    private final ArrayDeque<Waiter> joiners = new ArrayDeque<>();
+    private final ArrayDeque<T> items = new ArrayDeque<>();
+    private int maxsize;
+    private int unfinished;
+
+    /** An unbounded queue. */
+    public Queue() {
+        this(-1);
+    }
+
+    /** A queue holding at most {@code maxsize} items; negative is unbounded, zero a rendezvous channel. */
+    public Queue(int maxsize) {
+        this.maxsize = maxsize;
+    }
+
+    // ---- storage order, which LifoQueue and PriorityQueue change; called on the state only ----
+
+    void store(T item) {
+        items.addLast(item);
+    }
+
+    T takeNext() {
+        return items.pollFirst();
+    }
+
+    /** Puts back an item that was taken by a getter that then left (killed, timed out): it is next again. */
+    void restore(T item) {
+        items.addFirst(item);
+    }
+
+    int stored() {
+        return items.size();
+    }
+
+    // ---- put ----
+
+    /** Puts {@code item}, waiting while the queue is full (for a channel: until a getter takes it). */
+    public void put(T item) {
+        put(item, Deadlines.NO_DEADLINE, "");
+    }
+
+    /**
+     * Puts {@code item}, waiting at most {@code timeout} while the queue is full.
+     *
+     * @throws Full if it is still full after {@code timeout}
+     */
+    public void put(T item, Duration timeout) {
+        put(item, deadline(timeout), "after " + timeout);
+    }
+
+    /**
+     * Puts {@code item} if that needs no waiting (for a channel: a getter is waiting).
+     *
+     * @throws Full if the queue is full
+     */
+    public void putNowait(T item) {
+        put(item, NO_WAIT, "");
+    }
+
+    private void put(T item, long deadline, String after) {
+        Objects.requireNonNull(item, "item");
+        Object outcome = await(putters, deadline, item, () -> offer(item), null);
+        if (outcome == NOT_YET) {
+            throw new Full("queue full" + (after.isEmpty() ? "" : " " + after));
+        }
+    }
+
+    private Object offer(T item) {
+        if (!getters.isEmpty()) {
+            unfinished++;
+            wakeFirst(getters, item);
+            return ACCEPTED;
+        }
+        if (hasRoom()) {
+            unfinished++;
+            store(item);
+            return ACCEPTED;
+        }
+        return NOT_YET;
+    }
+
+    private boolean hasRoom() {
+        return maxsize < 0 || stored() < maxsize;
+    }
+
+    // ---- get ----
+
+    /** Removes and returns the next item, waiting while the queue is empty. */
+    public T get() {
+        return get(Deadlines.NO_DEADLINE, "");
+    }
+
+    /**
+     * Removes and returns the next item, waiting at most {@code timeout} while the queue is empty.
+     *
+     * @throws Empty if it is still empty after {@code timeout}
+     */
+    public T get(Duration timeout) {
+        return get(deadline(timeout), "after " + timeout);
+    }
+
+    /**
+     * Removes and returns the next item if there is one (for a channel: a putter is waiting).
+     *
+     * @throws Empty if there is none
+     */
+    public T getNowait() {
+        return get(NO_WAIT, "");
+    }
+
+    @SuppressWarnings("unchecked")
+    private T get(long deadline, String after) {
+        Object outcome = await(getters, deadline, null, this::poll, this::giveBack);
+        if (outcome == NOT_YET) {
+            throw new Empty("queue empty" + (after.isEmpty() ? "" : " " + after));
+        }
+        return (T) outcome;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Object poll() {
+        if (stored() > 0) {
+            T item = takeNext();
+            admitPutters();
+            return item;
+        }
+        Waiter putter = putters.pollFirst();   // a full channel: take straight from the putter
+        if (putter == null) {
+            return NOT_YET;
+        }
+        unfinished++;
+        T item = (T) putter.value;
+        wake(putter, ACCEPTED);
+        return item;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void giveBack(Object item) {
+        restore((T) item);
+        if (!getters.isEmpty()) {
+            wakeFirst(getters, takeNext());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void admitPutters() {
+        while (!putters.isEmpty() && hasRoom()) {
+            Waiter putter = putters.pollFirst();
+            unfinished++;
+            store((T) putter.value);
+            wake(putter, ACCEPTED);
+        }
+    }
+
+    // ---- size ----
+
+    /** How many items it holds (a channel holds none). */
+    public int qsize() {
+        return guarded(this::stored);
+    }
+
+    /** Whether it holds no item. */
+    public boolean isEmpty() {
+        return qsize() == 0;
+    }
+
+    /** Whether a {@code put} would wait now (for a channel: no getter waits). */
+    public boolean isFull() {
+        return guarded(() -> getters.isEmpty() && !hasRoom());
+    }
+
+    /** Its capacity: negative when unbounded, zero for a channel. */
+    public int maxsize() {
+        return guarded(() -> maxsize);
+    }
+
+    /** Changes its capacity; waiting putters that now fit go in. Items already held beyond it stay. */
+    public void resize(int maxsize) {
+        guarded(() -> {
+            this.maxsize = maxsize;
+            admitPutters();
+            return null;
+        });
+    }
+
+    /** How many threads wait in {@code get} (eventlet's {@code getting()}). */
+    public int getting() {
+        return guarded(getters::size);
+    }
+
+    /** How many threads wait in {@code put} (eventlet's {@code putting()}). */
+    public int putting() {
+        return guarded(putters::size);
+    }
+
+    // ---- tasks ----
+
+    /**
+     * Marks one item taken earlier as processed; once every item put has been, {@link #join()} returns.
+     *
+     * @throws IllegalStateException if called more times than items were put
+     */
+    public void taskDone() {
+        guarded(() -> {
+            if (unfinished <= 0) {
+                throw new IllegalStateException("taskDone() called more times than there were items");
+            }
+            if (--unfinished == 0) {
+                wakeAll(joiners, ACCEPTED);
+            }
+            return null;
+        });
+    }
+
+    /** Waits until every item put has been marked {@linkplain #taskDone() done}. */
+    public void join() {
+        await(joiners, Deadlines.NO_DEADLINE, null, () -> unfinished == 0 ? ACCEPTED : NOT_YET, null);
+    }
+
+    /** Waits at most {@code timeout} for every item to be marked done; returns whether they were. */
+    public boolean join(Duration timeout) {
+        return await(joiners, deadline(timeout), null, () -> unfinished == 0 ? ACCEPTED : NOT_YET, null) != NOT_YET;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[maxsize=" + maxsize + "]";
+    }
+}
