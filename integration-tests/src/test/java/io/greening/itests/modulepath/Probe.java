@@ -1,4 +1,4 @@
-package io.greening.modulepath;
+package io.greening.itests.modulepath;
 
 import io.greening.Green;
 import io.greening.sync.Queue;

@@ -1,7 +1,8 @@
-package io.greening;
+package io.greening.itests;
 
 import io.greening.forked.ForkedJvm;
-import io.greening.modulepath.Probe;
+import io.greening.Hub;
+import io.greening.itests.modulepath.Probe;
 
 import org.junit.jupiter.api.Test;
 

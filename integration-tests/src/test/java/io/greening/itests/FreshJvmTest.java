@@ -1,5 +1,7 @@
-package io.greening;
+package io.greening.itests;
 
+import io.greening.Green;
+import io.greening.Hub;
 import io.greening.forked.ForkedJvm;
 import org.junit.jupiter.api.Test;
 
