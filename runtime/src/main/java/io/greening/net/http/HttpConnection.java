@@ -232,8 +232,9 @@ final class HttpConnection {
             throw new Refusal(400, "malformed request target");
         }
         String version = parts[2];
-        if (!version.startsWith("HTTP/1.")) {
-            throw new Refusal(version.startsWith("HTTP/") ? 505 : 400, "unsupported version " + version);
+        if (version.length() != 8 || !version.startsWith("HTTP/") || !isDigit(version.charAt(5)) || version.charAt(6) != '.'
+                || !isDigit(version.charAt(7))) {   // RFC 9112 section 2.3: HTTP/DIGIT.DIGIT
+            throw new Refusal(400, "malformed version");
         }
         boolean http11 = version.equals("HTTP/1.1");
         if (!http11 && !version.equals("HTTP/1.0")) {
@@ -289,6 +290,10 @@ final class HttpConnection {
             }
         }
         return response;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private void refuse(int status, String message) {
