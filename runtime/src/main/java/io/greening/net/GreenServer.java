@@ -38,6 +38,8 @@ import java.time.Duration;
  */
 public final class GreenServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.greening.server");
+    /** Connections accepted in a row before the accept loop lets the other green threads run. */
+    private static final int ACCEPTS_PER_TURN = 64;
 
     /** What runs in its own green thread for each accepted connection; the connection is closed after it returns. */
     @FunctionalInterface
@@ -154,6 +156,8 @@ public final class GreenServer implements AutoCloseable {
         ready.set(group);
         Hub hub = Hub.current();
         AcceptBackoff backoff = new AcceptBackoff();
+        backoff.prepare();
+        int acceptedThisTurn = 0;
         try {
             while (true) {
                 SocketChannel accepted;
@@ -166,10 +170,15 @@ public final class GreenServer implements AutoCloseable {
                     continue;
                 }
                 if (accepted == null) {
+                    acceptedThisTurn = 0;
                     Access.greening().io(hub).awaitReady(channel, SelectionKey.OP_ACCEPT, Deadlines.NO_DEADLINE);
                     continue;
                 }
                 backoff.succeeded(this);
+                if (++acceptedThisTurn == ACCEPTS_PER_TURN) {   // a flood of connections does not hold the hub
+                    acceptedThisTurn = 0;
+                    Green.cede();
+                }
                 try {
                     accepted.setOption(StandardSocketOptions.TCP_NODELAY, true);
                     GreenConnection connection = new GreenConnection(accepted);
@@ -187,19 +196,36 @@ public final class GreenServer implements AutoCloseable {
     /**
      * What the accept loop does when {@code accept()} fails, as Go's {@code net/http} does: the failure is most
      * often passing (out of file descriptors until connections close), so it waits, doubling the wait from 5 ms
-     * up to 1 s, and tries again, keeping the listener open. The first failure of a run is logged as a warning,
-     * the others at debug level, and the recovery once.
+     * up to 1 s, and tries again, keeping the listener open. It warns once, at the first failure, and says once
+     * when accepting works again; failures and recoveries within {@link #QUIET} of that warning (a server at its
+     * descriptor limit flaps) are logged at debug level only.
      */
     private static final class AcceptBackoff {
         private static final long FIRST_MILLIS = 5;
         private static final long MAX_MILLIS = 1000;
+        private static final Duration QUIET = Duration.ofMinutes(1);
         private long waitMillis;
         private long failures;
+        private long warnedAt;
+        private boolean warned;
+        private boolean recoveryToTell;
+
+        /**
+         * Runs the wait once, 1 ns long, while descriptors are free: out of them, loading a class from a directory
+         * fails, and a first wait would end the loop with a {@link NoClassDefFoundError}.
+         */
+        void prepare() {
+            Green.sleep(Duration.ofNanos(1));
+        }
 
         void failed(GreenServer server, IOException e) {
             failures++;
-            if (failures == 1) {
-                LOG.log(System.Logger.Level.WARNING, server + ": accept failed, retrying with back-off until it succeeds: " + e, e);
+            if (!warned || System.nanoTime() - warnedAt > QUIET.toNanos()) {
+                warned = true;
+                warnedAt = System.nanoTime();
+                recoveryToTell = true;
+                LOG.log(System.Logger.Level.WARNING, server + ": accept failed, retrying with back-off until it succeeds"
+                        + " (failures in the next minute are logged at debug level): " + e, e);
             } else {
                 LOG.log(System.Logger.Level.DEBUG, server + ": accept failed again: " + e);
             }
@@ -209,7 +235,9 @@ public final class GreenServer implements AutoCloseable {
 
         void succeeded(GreenServer server) {
             if (failures > 0) {
-                LOG.log(System.Logger.Level.INFO, server + ": accepting again after " + failures + " failed accepts");
+                LOG.log(recoveryToTell ? System.Logger.Level.INFO : System.Logger.Level.DEBUG,
+                        server + ": accepting again after " + failures + " failed accepts");
+                recoveryToTell = false;
                 failures = 0;
                 waitMillis = 0;
             }
