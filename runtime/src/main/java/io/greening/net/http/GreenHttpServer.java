@@ -30,7 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * framed such bytes differently could smuggle a request past it. A connection idle between requests longer than
  * {@link #idleTimeout} is closed, as is one that takes longer than {@link #requestTimeout} for a read or write
  * within a request. At most {@link #maxConnections} are served at once. A connection lets the others run
- * between pipelined requests and after each 64 KiB it reads, so none holds the hub. None of this affects other
+ * between pipelined requests and after each 64 KiB it reads or writes, so none holds the hub. None of this affects other
  * connections.
  *
  * <pre>{@code

@@ -19,7 +19,7 @@ import java.util.ArrayDeque;
  */
 final class HttpConnection {
     private static final System.Logger LOG = System.getLogger("io.greening.http");
-    /** Bytes a connection reads in one turn of the hub before it lets the other green threads run. */
+    /** Bytes a connection reads or writes in one turn of the hub before it lets the other green threads run. */
     static final int TURN_BYTES = 64 * 1024;
     /** How long a refused or abandoned request's input is read and dropped before the connection closes. */
     static final Duration LINGER = Duration.ofSeconds(2);
@@ -80,7 +80,7 @@ final class HttpConnection {
     private ByteBuffer in;   // null while idle; else flipped: ready to read from
     private byte[] out;      // null until written to, and while idle
     private int outLength;
-    private int readThisTurn;
+    private int bytesThisTurn;   // read or written since the connection last let the others run
     private boolean servedOne;
     private Body body;       // the body of the request being served, if it has one
     private HttpResponse currentResponse;
@@ -153,7 +153,7 @@ final class HttpConnection {
                 } finally {
                     idle.leave();
                 }
-                readThisTurn = 0;
+                bytesThisTurn = 0;
                 in = buffers.takeIn();
                 return fill();
             }
@@ -174,8 +174,16 @@ final class HttpConnection {
     }
 
     private void yieldTurn() {
-        readThisTurn = 0;
+        bytesThisTurn = 0;
         Green.cede();
+    }
+
+    /** Counts {@code n} bytes moved against the turn's budget, letting the others run once it is spent. */
+    private void spend(int n) {
+        bytesThisTurn += n;
+        if (bytesThisTurn >= TURN_BYTES) {
+            yieldTurn();
+        }
     }
 
     private void releaseBuffers() {
@@ -312,20 +320,18 @@ final class HttpConnection {
 
     /** Fills the input buffer with at least one more byte; false at end of stream. */
     private boolean fill() throws IOException {
-        if (readThisTurn >= TURN_BYTES) {
-            yieldTurn();
-        }
+        int n;
         in.compact();
         try {
             if (!in.hasRemaining()) {
                 throw new IllegalStateException("input buffer full");
             }
-            int n = connection.read(in);
-            readThisTurn += Math.max(n, 0);
-            return n >= 0;
+            n = connection.read(in);
         } finally {
             in.flip();
         }
+        spend(Math.max(n, 0));
+        return n >= 0;
     }
 
     private String readRequestLine() throws IOException {
@@ -636,6 +642,7 @@ final class HttpConnection {
             flush();
             if (len > out.length) {
                 connection.write(ByteBuffer.wrap(b, off, len));
+                spend(len);
                 return;
             }
         }
@@ -648,6 +655,7 @@ final class HttpConnection {
             int n = outLength;
             outLength = 0;
             connection.write(ByteBuffer.wrap(out, 0, n));
+            spend(n);
         }
     }
 }
