@@ -27,15 +27,24 @@ public final class HttpLoadClient {
     private HttpLoadClient() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 5 || !(args[1].equals("get") || args[1].equals("post1k"))) {
-            System.err.println("usage: HttpLoadClient port get|post1k connections warmupSeconds seconds");
+        int port;
+        int connections;
+        long warmupNanos;
+        long seconds;
+        try {
+            if (args.length != 5 || !(args[1].equals("get") || args[1].equals("post1k"))) {
+                throw new IllegalArgumentException("expected 5 arguments");
+            }
+            port = Integer.parseInt(args[0]);
+            connections = Integer.parseInt(args[2]);
+            warmupNanos = Long.parseLong(args[3]) * 1_000_000_000L;
+            seconds = Long.parseLong(args[4]);
+        } catch (IllegalArgumentException e) {   // NumberFormatException too
+            System.err.println("usage: HttpLoadClient port get|post1k connections warmupSeconds seconds (" + e.getMessage() + ")");
             System.exit(2);
+            return;
         }
-        int port = Integer.parseInt(args[0]);
         String mode = args[1];
-        int connections = Integer.parseInt(args[2]);
-        long warmupNanos = Long.parseLong(args[3]) * 1_000_000_000L;
-        long seconds = Long.parseLong(args[4]);
         byte[] request = (mode.equals("get") ? "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"
                 : "POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1024\r\n\r\n" + "x".repeat(1024))
                 .getBytes(StandardCharsets.US_ASCII);
