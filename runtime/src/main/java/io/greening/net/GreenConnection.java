@@ -105,6 +105,25 @@ public final class GreenConnection implements Closeable {
     }
 
     /**
+     * Reads what has arrived into {@code buffer} without waiting.
+     *
+     * @return how many bytes were read (0 if none had arrived), or -1 at the end of the stream
+     */
+    public int readNow(ByteBuffer buffer) throws IOException {
+        return buffer.hasRemaining() ? channel.read(buffer) : 0;
+    }
+
+    /**
+     * Waits until a read would not wait (bytes or the end of the stream have arrived) without reading, so that a
+     * connection idle between messages need not hold a buffer.
+     *
+     * @throws SocketTimeoutException if nothing arrived within the {@linkplain #setTimeout timeout}
+     */
+    public void awaitReadable() throws IOException {
+        await(SelectionKey.OP_READ);
+    }
+
+    /**
      * Writes all of {@code buffer}, waiting while the socket's send buffer is full.
      *
      * @throws SocketTimeoutException if the peer took nothing within the {@linkplain #setTimeout timeout}

@@ -1,5 +1,6 @@
 package io.greening.net;
 
+import io.greening.Green;
 import io.greening.GreenThread;
 import io.greening.Hub;
 import io.greening.internal.Access;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -22,7 +24,9 @@ import java.time.Duration;
  * eventlet's {@code serve(listen(...), handler)}. An accept loop on a hub spawns each handler into a
  * {@link Group}, or into a {@link GreenPool} to cap the connections served at once (the accept loop then waits
  * for a free slot, leaving new connections in the listen backlog). {@link #stop(Duration)} stops accepting,
- * lets the handlers finish for a while, then kills those left.
+ * lets the handlers finish for a while, then kills those left. A failing {@code accept()} (out of file
+ * descriptors, say) does not stop the server: it logs once, waits with a growing back-off (5 ms to 1 s) and
+ * accepts again once it can; the listener stays open.
  *
  * <pre>{@code
  * GreenServer server = new GreenServer(new InetSocketAddress(6000), conn -> {
@@ -34,6 +38,8 @@ import java.time.Duration;
  */
 public final class GreenServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.greening.server");
+    /** Connections accepted in a row before the accept loop lets the other green threads run. */
+    private static final int ACCEPTS_PER_TURN = 64;
 
     /** What runs in its own green thread for each accepted connection; the connection is closed after it returns. */
     @FunctionalInterface
@@ -46,6 +52,7 @@ public final class GreenServer implements AutoCloseable {
     private final Handler handler;
     private final GreenPool pool;
     private final int backlog;
+    private final int maxConnections;
     private volatile Group handlers;
     private volatile ServerSocketChannel listener;
     private volatile InetSocketAddress bound;
@@ -66,10 +73,33 @@ public final class GreenServer implements AutoCloseable {
 
     /** As {@link #GreenServer(SocketAddress, Handler, GreenPool)}, with a listen backlog of {@code backlog}. */
     public GreenServer(SocketAddress address, Handler handler, GreenPool pool, int backlog) {
+        this(address, handler, pool, 0, backlog);
+    }
+
+    /**
+     * A server on {@code address} serving at most {@code maxConnections} connections at once (in a
+     * {@link GreenPool} of that size, made on the server's hub); further connections wait in the listen backlog
+     * until one ends.
+     *
+     * @throws IllegalArgumentException if {@code maxConnections} is not positive
+     */
+    public GreenServer(SocketAddress address, Handler handler, int maxConnections) {
+        this(address, handler, null, requirePositive(maxConnections), 1024);
+    }
+
+    private GreenServer(SocketAddress address, Handler handler, GreenPool pool, int maxConnections, int backlog) {
         this.requested = address;
         this.handler = handler;
         this.pool = pool;
+        this.maxConnections = maxConnections;
         this.backlog = backlog;
+    }
+
+    private static int requirePositive(int maxConnections) {
+        if (maxConnections <= 0) {
+            throw new IllegalArgumentException("maxConnections must be positive: " + maxConnections);
+        }
+        return maxConnections;
     }
 
     /**
@@ -122,15 +152,32 @@ public final class GreenServer implements AutoCloseable {
     }
 
     private void acceptLoop(ServerSocketChannel channel, AsyncResult<Group> ready) throws IOException {
-        Group group = pool != null ? pool : new Group();   // made here so that this hub owns it
+        Group group = pool != null ? pool : maxConnections > 0 ? new GreenPool(maxConnections) : new Group();   // made here so that this hub owns it
         ready.set(group);
         Hub hub = Hub.current();
+        AcceptBackoff backoff = new AcceptBackoff();
+        backoff.prepare();
+        int acceptedThisTurn = 0;
         try {
             while (true) {
-                SocketChannel accepted = channel.accept();
+                SocketChannel accepted;
+                try {
+                    accepted = channel.accept();
+                } catch (ClosedChannelException closed) {
+                    return;   // stopped
+                } catch (IOException e) {   // EMFILE, ENFILE, ENOBUFS, a connection aborted in the backlog...
+                    backoff.failed(this, e);
+                    continue;
+                }
                 if (accepted == null) {
+                    acceptedThisTurn = 0;
                     Access.greening().io(hub).awaitReady(channel, SelectionKey.OP_ACCEPT, Deadlines.NO_DEADLINE);
                     continue;
+                }
+                backoff.succeeded(this);
+                if (++acceptedThisTurn == ACCEPTS_PER_TURN) {   // a flood of connections does not hold the hub
+                    acceptedThisTurn = 0;
+                    Green.cede();
                 }
                 try {
                     accepted.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -143,6 +190,57 @@ public final class GreenServer implements AutoCloseable {
             }
         } finally {
             channel.close();
+        }
+    }
+
+    /**
+     * What the accept loop does when {@code accept()} fails, as Go's {@code net/http} does: the failure is most
+     * often passing (out of file descriptors until connections close), so it waits, doubling the wait from 5 ms
+     * up to 1 s, and tries again, keeping the listener open. It warns once, at the first failure, and says once
+     * when accepting works again; failures and recoveries within {@link #QUIET} of that warning (a server at its
+     * descriptor limit flaps) are logged at debug level only.
+     */
+    private static final class AcceptBackoff {
+        private static final long FIRST_MILLIS = 5;
+        private static final long MAX_MILLIS = 1000;
+        private static final Duration QUIET = Duration.ofMinutes(1);
+        private long waitMillis;
+        private long failures;
+        private long warnedAt;
+        private boolean warned;
+        private boolean recoveryToTell;
+
+        /**
+         * Runs the wait once, 1 ns long, while descriptors are free: out of them, loading a class from a directory
+         * fails, and a first wait would end the loop with a {@link NoClassDefFoundError}.
+         */
+        void prepare() {
+            Green.sleep(Duration.ofNanos(1));
+        }
+
+        void failed(GreenServer server, IOException e) {
+            failures++;
+            if (!warned || System.nanoTime() - warnedAt > QUIET.toNanos()) {
+                warned = true;
+                warnedAt = System.nanoTime();
+                recoveryToTell = true;
+                LOG.log(System.Logger.Level.WARNING, server + ": accept failed, retrying with back-off until it succeeds"
+                        + " (failures in the next minute are logged at debug level): " + e, e);
+            } else {
+                LOG.log(System.Logger.Level.DEBUG, server + ": accept failed again: " + e);
+            }
+            waitMillis = waitMillis == 0 ? FIRST_MILLIS : Math.min(MAX_MILLIS, waitMillis * 2);
+            Green.sleep(waitMillis);
+        }
+
+        void succeeded(GreenServer server) {
+            if (failures > 0) {
+                LOG.log(recoveryToTell ? System.Logger.Level.INFO : System.Logger.Level.DEBUG,
+                        server + ": accepting again after " + failures + " failed accepts");
+                recoveryToTell = false;
+                failures = 0;
+                waitMillis = 0;
+            }
         }
     }
 

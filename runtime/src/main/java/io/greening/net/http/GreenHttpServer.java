@@ -22,9 +22,16 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Limits protect the server: a malformed request gets a 400 (an unsupported version 505, an unsupported
  * transfer coding 501), a request line over {@link #maxRequestLineBytes} a 414, a header section over
- * {@link #maxHeaderBytes} a 431, a body over {@link #maxBodyBytes} a 413; then the connection closes. A
- * connection idle between requests longer than {@link #idleTimeout} is closed, as is one that takes longer than
- * {@link #requestTimeout} for a read or write within a request. None of this affects other connections.
+ * {@link #maxHeaderBytes} a 431, a body over {@link #maxBodyBytes} a 413; then the connection half-closes and
+ * reads what the client still sends for up to 2 s (a lingering close: closing with unread input would reset
+ * the connection and could destroy the answer), then closes. Malformed includes a control character in the
+ * request target or a header, a Host header that is not {@code host[:port]}, and chunked framing that strays
+ * from RFC 9112 section 7.1 (a bare LF, whitespace before or after the chunk size): a proxy in front that
+ * framed such bytes differently could smuggle a request past it. A connection idle between requests longer than
+ * {@link #idleTimeout} is closed, as is one that takes longer than {@link #requestTimeout} for a read or write
+ * within a request. At most {@link #maxConnections} are served at once. A connection lets the others run
+ * between pipelined requests and after each 64 KiB it reads or writes, so none holds the hub. None of this affects other
+ * connections.
  *
  * <pre>{@code
  * GreenHttpServer server = new GreenHttpServer(new InetSocketAddress(8080),
@@ -74,6 +81,7 @@ public final class GreenHttpServer implements AutoCloseable {
     private long maxBodyBytes = 10L * 1024 * 1024;
     private Duration idleTimeout = Duration.ofSeconds(60);
     private Duration requestTimeout = Duration.ofSeconds(60);
+    private int maxConnections = 10_000;
     private GreenPool pool;
     private GreenServer server;
 
@@ -121,7 +129,19 @@ public final class GreenHttpServer implements AutoCloseable {
         return this;
     }
 
-    /** Serves at most {@code pool}'s size of connections at once (default: no limit). */
+    /**
+     * The most connections served at once (default 10,000); further ones wait in the listen backlog until one
+     * ends. An idle connection holds no buffer, but one in the middle of a request holds up to
+     * {@code max(8 KiB, maxRequestLineBytes)} of input and 16 KiB of output buffer, so the default bounds those to
+     * about 250 MB; set it from the heap the server may use. A {@link #pool} replaces it.
+     */
+    public GreenHttpServer maxConnections(int connections) {
+        checkNotStarted();
+        this.maxConnections = positive(connections);
+        return this;
+    }
+
+    /** Serves at most {@code pool}'s size of connections at once, instead of {@link #maxConnections}. */
     public GreenHttpServer pool(GreenPool pool) {
         checkNotStarted();
         this.pool = pool;
@@ -151,8 +171,9 @@ public final class GreenHttpServer implements AutoCloseable {
     public synchronized GreenHttpServer start(Hub hub) throws IOException {
         checkNotStarted();
         Limits limits = new Limits(maxRequestLineBytes, maxHeaderBytes, maxBodyBytes, idleTimeout, requestTimeout);
-        server = new GreenServer(address, (GreenConnection c) -> new HttpConnection(c, handler, limits, idle).serve(), pool)
-                .start(hub);
+        HttpConnection.Buffers buffers = new HttpConnection.Buffers(limits);
+        GreenServer.Handler serve = (GreenConnection c) -> new HttpConnection(c, handler, limits, idle, buffers).serve();
+        server = (pool != null ? new GreenServer(address, serve, pool) : new GreenServer(address, serve, maxConnections)).start(hub);
         return this;
     }
 

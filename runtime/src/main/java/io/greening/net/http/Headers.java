@@ -79,6 +79,90 @@ public final class Headers {
         return Collections.unmodifiableSet(new java.util.LinkedHashSet<>(spelling.values()));
     }
 
+    /** Removes every field. */
+    void clear() {
+        fields.clear();
+        spelling.clear();
+    }
+
+    /**
+     * Checks that every field can be sent as it is: a name that is a token, a value without control characters.
+     *
+     * @throws IllegalArgumentException naming the first field that cannot
+     */
+    void checkSendable() {
+        for (Map.Entry<String, List<String>> field : fields.entrySet()) {
+            for (String value : field.getValue()) {
+                checkSendable(spelling.get(field.getKey()), value);
+            }
+        }
+    }
+
+    /**
+     * Checks that {@code name: value} can be sent as it is. A CR or LF in either would end the field early and let
+     * what follows pass for more fields or a second response (response splitting), so a name must be an RFC 9110
+     * token and a value must hold no control character but HTAB (no CR, LF, NUL, DEL).
+     *
+     * @throws IllegalArgumentException if it cannot
+     */
+    static void checkSendable(String name, String value) {
+        if (!isToken(name)) {
+            throw new IllegalArgumentException("header name is not an RFC 9110 token: \"" + printable(name) + "\"");
+        }
+        if (!isValue(value)) {
+            throw new IllegalArgumentException("header " + name + ": value holds a control character: \"" + printable(value) + "\"");
+        }
+    }
+
+    /** {@code s} with its control characters escaped, shortened, for a message. */
+    private static String printable(String s) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < s.length() && out.length() < 80; i++) {
+            char c = s.charAt(i);
+            if (c < ' ' || c == 127) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    /** Whether {@code s} is an RFC 9110 token: one or more visible ASCII characters, no delimiter. */
+    static boolean isToken(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return !s.isEmpty();
+    }
+
+    /** Whether {@code s} may be a field value: no control character but HTAB (obs-text, 0x80 and above, is kept). */
+    static boolean isValue(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < ' ' && c != '\t') || c == 127) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code s} without the spaces and tabs (RFC 9110's OWS) around it, and nothing else. */
+    static String trimWhitespace(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && (s.charAt(start) == ' ' || s.charAt(start) == '\t')) {
+            start++;
+        }
+        while (end > start && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == '\t')) {
+            end--;
+        }
+        return s.substring(start, end);
+    }
+
     /** Appends {@code Name: value\r\n} for each value. */
     void writeTo(StringBuilder out) {
         for (Map.Entry<String, List<String>> field : fields.entrySet()) {

@@ -1,5 +1,7 @@
 package io.greening.net.http;
 
+import io.greening.Green;
+import io.greening.internal.Deadlines;
 import io.greening.net.GreenConnection;
 
 import java.io.IOException;
@@ -7,10 +9,21 @@ import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
 
-/** Serves the requests of one connection, one after the other (keep-alive), in its green thread. */
+/**
+ * Serves the requests of one connection, one after the other (keep-alive), in its green thread. Its buffers
+ * come from the server's {@link Buffers} when a request starts arriving and go back while it waits idle, so an
+ * idle or not yet talking connection holds none.
+ */
 final class HttpConnection {
     private static final System.Logger LOG = System.getLogger("io.greening.http");
+    /** Bytes a connection reads or writes in one turn of the hub before it lets the other green threads run. */
+    static final int TURN_BYTES = 64 * 1024;
+    /** How long a refused or abandoned request's input is read and dropped before the connection closes. */
+    static final Duration LINGER = Duration.ofSeconds(2);
+    static final int OUT_BYTES = 16 * 1024;
     static final byte[] CRLF = {'\r', '\n'};
     static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -25,83 +38,233 @@ final class HttpConnection {
         }
     }
 
+    /**
+     * The input and output buffers of a server's connections, kept for reuse (up to {@link #KEPT} of each) while
+     * connections wait idle. All of a server's connections run on its hub; the lock only guards against misuse.
+     */
+    static final class Buffers {
+        static final int KEPT = 128;
+        private final int inBytes;
+        private final ArrayDeque<ByteBuffer> ins = new ArrayDeque<>();
+        private final ArrayDeque<byte[]> outs = new ArrayDeque<>();
+
+        Buffers(GreenHttpServer.Limits limits) {
+            this.inBytes = Math.max(8 * 1024, limits.maxRequestLineBytes() + 2);
+        }
+
+        synchronized ByteBuffer takeIn() {
+            ByteBuffer buffer = ins.poll();
+            return (buffer != null ? buffer.clear() : ByteBuffer.allocate(inBytes)).flip();   // empty, ready to read from
+        }
+
+        synchronized byte[] takeOut() {
+            byte[] buffer = outs.poll();
+            return buffer != null ? buffer : new byte[OUT_BYTES];
+        }
+
+        synchronized void give(ByteBuffer in, byte[] out) {
+            if (in != null && ins.size() < KEPT) {
+                ins.push(in);
+            }
+            if (out != null && outs.size() < KEPT) {
+                outs.push(out);
+            }
+        }
+    }
+
     private final GreenConnection connection;
     private final HttpHandler handler;
     private final GreenHttpServer.Limits limits;
     private final GreenHttpServer.IdleConnections idle;
-    private final ByteBuffer in;
-    private final byte[] out = new byte[16 * 1024];
+    private final Buffers buffers;
+    private ByteBuffer in;   // null while idle; else flipped: ready to read from
+    private byte[] out;      // null until written to, and while idle
     private int outLength;
+    private int bytesThisTurn;   // read or written since the connection last let the others run
+    private boolean servedOne;
+    private Body body;       // the body of the request being served, if it has one
+    private HttpResponse currentResponse;
 
     HttpConnection(GreenConnection connection, HttpHandler handler, GreenHttpServer.Limits limits,
-                   GreenHttpServer.IdleConnections idle) {
+                   GreenHttpServer.IdleConnections idle, Buffers buffers) {
         this.connection = connection;
         this.idle = idle;
         this.handler = handler;
         this.limits = limits;
-        this.in = ByteBuffer.allocate(Math.max(8 * 1024, limits.maxRequestLineBytes() + 2));
-        in.flip();   // empty, ready to read from
+        this.buffers = buffers;
     }
 
     void serve() throws IOException {
-        while (true) {
-            connection.setTimeout(limits.idleTimeout());
-            HttpResponse response;
-            try {
-                if (!in.hasRemaining() && !awaitNextRequest()) {
-                    return;   // the client closed between requests, or the server stops
-                }
-                String requestLine = readRequestLine();
-                if (requestLine == null) {
+        try {
+            while (true) {
+                connection.setTimeout(limits.idleTimeout());
+                HttpResponse served;
+                try {
+                    if (!awaitNextRequest()) {
+                        return;   // the client closed between requests, or the server stops
+                    }
+                    String requestLine = readRequestLine();
+                    if (requestLine == null) {
+                        return;
+                    }
+                    connection.setTimeout(limits.requestTimeout());
+                    served = serveOne(requestLine);
+                } catch (Refusal refusal) {   // thrown before anything of the response was sent
+                    refuse(refusal.status, refusal.getMessage());
+                    lingerBeforeClose();
+                    return;
+                } catch (SocketTimeoutException idle) {
                     return;
                 }
-                connection.setTimeout(limits.requestTimeout());
-                response = serveOne(requestLine);
-            } catch (Refusal refusal) {   // thrown before anything of the response was sent
-                refuse(refusal.status, refusal.getMessage());
-                return;
-            } catch (SocketTimeoutException idle) {
-                return;
+                if (!served.keepAlive()) {
+                    if (body != null && !body.isFinished()) {
+                        lingerBeforeClose();   // the client may still be sending the body
+                    }
+                    return;
+                }
+                servedOne = true;
             }
-            if (!response.keepAlive()) {
-                return;
-            }
+        } finally {
+            releaseBuffers();
         }
     }
 
-    /** Waits, as an idle connection that a stopping server may close at once, for the next request's first bytes. */
+    /**
+     * Makes the next request's first bytes ready in {@code in}; false if the client closed or the server stops.
+     * A request that is already here (pipelined) waits one turn, so that one connection cannot hold the hub; the
+     * buffers go back to the pool while the connection waits idle, as one a stopping server may close at once.
+     */
     private boolean awaitNextRequest() throws IOException {
-        if (!idle.enter()) {
-            return false;
+        if (in == null) {
+            in = buffers.takeIn();
         }
+        if (!in.hasRemaining()) {
+            int n = readNow();
+            if (n < 0) {
+                return false;
+            }
+            if (n == 0) {
+                releaseBuffers();
+                if (!idle.enter()) {
+                    return false;
+                }
+                try {
+                    connection.awaitReadable();
+                } finally {
+                    idle.leave();
+                }
+                bytesThisTurn = 0;
+                in = buffers.takeIn();
+                return fill();
+            }
+        }
+        if (servedOne) {
+            yieldTurn();
+        }
+        return true;
+    }
+
+    private int readNow() throws IOException {
+        in.clear();
         try {
-            return fill();
+            return connection.readNow(in);
         } finally {
-            idle.leave();
+            in.flip();
+        }
+    }
+
+    private void yieldTurn() {
+        bytesThisTurn = 0;
+        Green.cede();
+    }
+
+    /** Counts {@code n} bytes moved against the turn's budget, letting the others run once it is spent. */
+    private void spend(int n) {
+        bytesThisTurn += n;
+        if (bytesThisTurn >= TURN_BYTES) {
+            yieldTurn();
+        }
+    }
+
+    private void releaseBuffers() {
+        if ((in == null || !in.hasRemaining()) && outLength == 0) {
+            buffers.give(in, out);
+            in = null;
+            out = null;
+        }
+    }
+
+    /**
+     * Half-closes, then reads and drops what the client still sends, until it closes or for at most
+     * {@link #LINGER}: closing with unread input would reset the connection, and a reset can destroy the answer
+     * before the client has read it (a lingering close, as Apache's and Go's servers do).
+     */
+    private void lingerBeforeClose() {
+        try {
+            connection.shutdownOutput();
+            if (in == null) {
+                in = buffers.takeIn();
+            }
+            long deadline = Deadlines.after(LINGER);
+            long drained = 0;
+            while (!Deadlines.hasPassed(deadline)) {
+                connection.setTimeout(Duration.ofNanos(Deadlines.nanosLeft(deadline)));
+                in.clear();
+                int n = connection.read(in);
+                if (n < 0) {
+                    break;
+                }
+                drained += n;
+                if (drained >= TURN_BYTES) {
+                    drained = 0;
+                    Green.cede();
+                }
+            }
+        } catch (IOException done) {   // timed out, reset: nothing more to wait for
+        } finally {
+            if (in != null) {
+                in.clear().flip();
+            }
         }
     }
 
     private HttpResponse serveOne(String requestLine) throws IOException {
+        body = null;
+        currentResponse = null;
         String[] parts = requestLine.split(" ", -1);
-        if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || !isToken(parts[0])) {
+        if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || !Headers.isToken(parts[0])) {
             throw new Refusal(400, "malformed request line");
         }
+        RequestTarget target = RequestTarget.parse(parts[0], parts[1]);
+        if (target == null) {
+            throw new Refusal(400, "malformed request target");
+        }
         String version = parts[2];
-        if (!version.startsWith("HTTP/1.")) {
-            throw new Refusal(version.startsWith("HTTP/") ? 505 : 400, "unsupported version " + version);
+        if (version.length() != 8 || !version.startsWith("HTTP/") || !isDigit(version.charAt(5)) || version.charAt(6) != '.'
+                || !isDigit(version.charAt(7))) {   // RFC 9112 section 2.3: HTTP/DIGIT.DIGIT
+            throw new Refusal(400, "malformed version");
         }
         boolean http11 = version.equals("HTTP/1.1");
         if (!http11 && !version.equals("HTTP/1.0")) {
             throw new Refusal(505, "unsupported version " + version);
         }
-        Headers headers = readHeaders();
-        if (http11 && headers.all("Host").size() != 1) {
-            throw new Refusal(400, "HTTP/1.1 request without a single Host header");
+        Headers headers = readHeaders(false);
+        java.util.List<String> hosts = headers.all("Host");
+        if (http11 ? hosts.size() != 1 : hosts.size() > 1) {
+            throw new Refusal(400, "not a single Host header");
         }
-        InputStream body = bodyOf(headers);
+        if (!hosts.isEmpty() && !RequestTarget.isHost(hosts.getFirst())) {
+            throw new Refusal(400, "malformed Host header");
+        }
+        if (target.authority() != null && !parts[0].equals("CONNECT")) {
+            headers.set("Host", target.authority());   // RFC 9112 section 3.2.2: the absolute form's authority wins
+        }
+        InputStream body = bodyOf(headers, http11);
+        this.body = body instanceof Body framed ? framed : null;
         boolean keepAlive = http11 ? !headers.hasToken("Connection", "close") : headers.hasToken("Connection", "keep-alive");
-        HttpRequest request = new HttpRequest(parts[0], parts[1], version, headers, body, connection.remoteAddress());
+        HttpRequest request = new HttpRequest(parts[0], parts[1], target, version, headers, body, connection.remoteAddress());
         HttpResponse response = new HttpResponse(this, http11, keepAlive, parts[0].equals("HEAD"));
+        currentResponse = response;
         try {
             handler.handle(request, response);
         } catch (Refusal refusal) {   // the body broke its framing or limit while the handler read it
@@ -116,7 +279,7 @@ final class HttpConnection {
             LOG.log(System.Logger.Level.WARNING, "HTTP handler failed on " + request, e);
             response.closeAfter();
             if (!response.isCommitted()) {
-                response.headers().remove("Content-Length");
+                response.headers().clear();   // what the handler set is for the answer it did not give
                 response.send(500, "internal server error\n");
             }
         }
@@ -137,6 +300,10 @@ final class HttpConnection {
         return response;
     }
 
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
     private void refuse(int status, String message) {
         try {
             byte[] body = (HttpResponse.reason(status) + ": " + message + "\n").getBytes(StandardCharsets.UTF_8);
@@ -149,29 +316,22 @@ final class HttpConnection {
         }
     }
 
-    private static boolean isToken(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
-                return false;
-            }
-        }
-        return !s.isEmpty();
-    }
-
     // ---- reading ----
 
     /** Fills the input buffer with at least one more byte; false at end of stream. */
     private boolean fill() throws IOException {
+        int n;
         in.compact();
         try {
             if (!in.hasRemaining()) {
                 throw new IllegalStateException("input buffer full");
             }
-            return connection.read(in) >= 0;
+            n = connection.read(in);
         } finally {
             in.flip();
         }
+        spend(Math.max(n, 0));
+        return n >= 0;
     }
 
     private String readRequestLine() throws IOException {
@@ -179,7 +339,7 @@ final class HttpConnection {
             if (!in.hasRemaining() && !fill()) {
                 return null;
             }
-            String line = readLine(limits.maxRequestLineBytes(), 414, "request line too long");
+            String line = readLine(limits.maxRequestLineBytes(), 414, "request line too long", false);
             if (line == null) {
                 throw new Refusal(400, "connection closed in the request line");
             }
@@ -189,14 +349,22 @@ final class HttpConnection {
         }
     }
 
-    /** A line without its CRLF (a bare LF is accepted), or null at end of stream; longer than {@code max}: refused. */
-    private String readLine(int max, int status, String tooLong) throws IOException {
+    /**
+     * A line without its CRLF, or null at end of stream; longer than {@code max}: refused. A bare LF ends the
+     * line too (RFC 9112 section 2.2 allows it) unless {@code crlfOnly}: chunked framing takes CRLF alone, as a
+     * proxy in front may see a bare LF as no line end at all and the two would frame the bytes differently.
+     */
+    private String readLine(int max, int status, String tooLong, boolean crlfOnly) throws IOException {
         int scanned = 0;   // bytes after the position already searched for LF
         while (true) {
             int start = in.position();
             for (int i = start + scanned; i < in.limit(); i++) {
                 if (in.get(i) == '\n') {
-                    int end = i > start && in.get(i - 1) == '\r' ? i - 1 : i;
+                    boolean cr = i > start && in.get(i - 1) == '\r';
+                    if (crlfOnly && !cr) {
+                        throw new Refusal(400, "bare LF in chunked framing");
+                    }
+                    int end = cr ? i - 1 : i;
                     if (end - start > max) {
                         throw new Refusal(status, tooLong);
                     }
@@ -215,12 +383,13 @@ final class HttpConnection {
         }
     }
 
-    private Headers readHeaders() throws IOException {
+    /** The header fields (or a chunked body's trailer fields, {@code trailers}: lines end with CRLF only). */
+    private Headers readHeaders(boolean trailers) throws IOException {
         Headers headers = new Headers();
         int total = 0;
         while (true) {
             int room = limits.maxHeaderBytes() - total;
-            String line = readLine(Math.min(room, in.capacity() - 2), 431, "header section too large");
+            String line = readLine(Math.min(room, in.capacity() - 2), 431, "header section too large", trailers);
             if (line == null) {
                 throw new Refusal(400, "connection closed in the headers");
             }
@@ -232,22 +401,19 @@ final class HttpConnection {
                 return headers;
             }
             int colon = line.indexOf(':');
-            if (colon <= 0 || !isToken(line.substring(0, colon))) {
+            if (colon <= 0 || !Headers.isToken(line.substring(0, colon))) {
                 throw new Refusal(400, "malformed header line");
             }
-            String value = line.substring(colon + 1).strip();
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                if ((c < ' ' && c != '\t') || c == 127) {
-                    throw new Refusal(400, "control character in a header value");
-                }
+            String value = Headers.trimWhitespace(line.substring(colon + 1));
+            if (!Headers.isValue(value)) {
+                throw new Refusal(400, "control character in a header value");
             }
             headers.add(line.substring(0, colon), value);
         }
     }
 
-    private InputStream bodyOf(Headers headers) throws IOException {
-        boolean expectContinue = headers.hasToken("Expect", "100-continue");
+    private InputStream bodyOf(Headers headers, boolean http11) throws IOException {
+        boolean expectContinue = http11 && headers.hasToken("Expect", "100-continue");   // RFC 9110: not to HTTP/1.0
         if (headers.contains("Transfer-Encoding")) {
             if (headers.contains("Content-Length")) {
                 throw new Refusal(400, "both Transfer-Encoding and Content-Length");
@@ -301,12 +467,22 @@ final class HttpConnection {
         }
 
         void beforeRead() throws IOException {
-            if (expectContinue && !continueSent) {
+            if (awaitsContinue()) {
                 continueSent = true;
-                write(CONTINUE, 0, CONTINUE.length);
-                flush();
+                if (currentResponse == null || !currentResponse.isCommitted()) {   // never after the final response
+                    write(CONTINUE, 0, CONTINUE.length);
+                    flush();
+                }
             }
         }
+
+        /** Whether the client asked to be told to send the body and was not told yet. */
+        boolean awaitsContinue() {
+            return expectContinue && !continueSent;
+        }
+
+        /** Whether the body was read to its end. */
+        abstract boolean isFinished();
 
         @Override
         public int read() throws IOException {
@@ -343,6 +519,11 @@ final class HttpConnection {
         }
 
         @Override
+        boolean isFinished() {
+            return remaining == 0;
+        }
+
+        @Override
         int readBody(byte[] b, int off, int len) throws IOException {
             if (remaining == 0) {
                 return -1;
@@ -370,6 +551,11 @@ final class HttpConnection {
         }
 
         @Override
+        boolean isFinished() {
+            return done;
+        }
+
+        @Override
         int readBody(byte[] b, int off, int len) throws IOException {
             if (done) {
                 return -1;
@@ -379,22 +565,13 @@ final class HttpConnection {
             }
             beforeRead();
             if (chunkLeft == 0) {
-                String sizeLine = readLine(1024, 400, "chunk size line too long");
-                if (sizeLine == null) {
-                    throw new Refusal(400, "connection closed in a chunked body");
-                }
-                int semicolon = sizeLine.indexOf(';');   // chunk extensions are ignored
-                String hex = (semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).strip();
-                if (hex.isEmpty() || hex.length() > 15 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-                    throw new Refusal(400, "malformed chunk size");
-                }
-                chunkLeft = Long.parseLong(hex, 16);
+                chunkLeft = readChunkSize();
                 total += chunkLeft;
                 if (total > limits.maxBodyBytes()) {
                     throw new Refusal(413, "chunked body over the limit of " + limits.maxBodyBytes() + " bytes");
                 }
                 if (chunkLeft == 0) {
-                    readTrailers();
+                    readHeaders(true);   // trailer fields: same syntax and limit as headers; dropped
                     done = true;
                     return -1;
                 }
@@ -405,7 +582,7 @@ final class HttpConnection {
             }
             chunkLeft -= n;
             if (chunkLeft == 0) {
-                String end = readLine(0, 400, "chunk not followed by CRLF");
+                String end = readLine(0, 400, "chunk not followed by CRLF", true);
                 if (end == null || !end.isEmpty()) {
                     throw new Refusal(400, "chunk not followed by CRLF");
                 }
@@ -413,8 +590,31 @@ final class HttpConnection {
             return n;
         }
 
-        private void readTrailers() throws IOException {
-            readHeaders();   // trailer fields: same syntax and limit as headers; dropped
+        /**
+         * A chunk-size line as RFC 9112 section 7.1 has it: hex digits right at the line's start, then the line's
+         * CRLF or extensions (after optional whitespace, a {@code ;}); extensions are ignored but must hold no
+         * control character.
+         */
+        private long readChunkSize() throws IOException {
+            String line = readLine(1024, 400, "chunk size line too long", true);
+            if (line == null) {
+                throw new Refusal(400, "connection closed in a chunked body");
+            }
+            int digits = 0;
+            while (digits < line.length() && Character.digit(line.charAt(digits), 16) >= 0 && line.charAt(digits) < 128) {
+                digits++;
+            }
+            if (digits == 0 || digits > 15) {
+                throw new Refusal(400, "malformed chunk size");
+            }
+            int rest = digits;
+            while (rest < line.length() && (line.charAt(rest) == ' ' || line.charAt(rest) == '\t')) {
+                rest++;
+            }
+            if (rest < line.length() ? line.charAt(rest) != ';' || !Headers.isValue(line.substring(rest)) : rest != digits) {
+                throw new Refusal(400, "malformed chunk size");
+            }
+            return Long.parseLong(line, 0, digits, 16);
         }
     }
 
@@ -429,11 +629,20 @@ final class HttpConnection {
         }
     }
 
+    /** Whether the current request asked for {@code 100 Continue} and has not had it: its body was not sent. */
+    boolean awaitsContinue() {
+        return body != null && body.awaitsContinue();
+    }
+
     void write(byte[] b, int off, int len) throws IOException {
+        if (out == null) {
+            out = buffers.takeOut();
+        }
         if (len > out.length - outLength) {
             flush();
             if (len > out.length) {
                 connection.write(ByteBuffer.wrap(b, off, len));
+                spend(len);
                 return;
             }
         }
@@ -446,6 +655,7 @@ final class HttpConnection {
             int n = outLength;
             outLength = 0;
             connection.write(ByteBuffer.wrap(out, 0, n));
+            spend(n);
         }
     }
 }

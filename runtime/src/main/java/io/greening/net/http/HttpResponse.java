@@ -10,6 +10,11 @@ import java.nio.charset.StandardCharsets;
  * write to {@link #body()}: without a {@code Content-Length} header the body goes out chunked (to an HTTP/1.0
  * client: until the connection closes). The status line and headers go out on the first body write; after that
  * they can no longer change.
+ *
+ * <p>Header names must be tokens and values must hold no control character but HTAB: a CR or LF from untrusted
+ * input would let it forge headers or a whole second response. Such a header is refused with
+ * {@link IllegalArgumentException}, not repaired: a repaired value is a different value (a redirect to elsewhere),
+ * and the bug that let the input through stays hidden; this is also what the JDK's server does.
  */
 public final class HttpResponse {
     private final HttpConnection connection;
@@ -46,14 +51,24 @@ public final class HttpResponse {
         return status;
     }
 
-    /** The response headers, to change before the body is written. */
+    /**
+     * The response headers, to change before the body is written. A field that cannot be sent as it is (a name
+     * that is not a token, a value with a control character) makes the send or the first body write throw
+     * {@link IllegalArgumentException}, sending nothing.
+     */
     public Headers headers() {
         return headers;
     }
 
-    /** Sets a header; see {@link #headers()}. */
+    /**
+     * Sets a header; see {@link #headers()}.
+     *
+     * @throws IllegalArgumentException if {@code name} is not a token or {@code value} holds a control character
+     *         (CR, LF, NUL, ...: response splitting); the response is left as it was
+     */
     public HttpResponse header(String name, String value) {
         checkNotCommitted();
+        Headers.checkSendable(name, value);
         headers.set(name, value);
         return this;
     }
@@ -103,7 +118,11 @@ public final class HttpResponse {
     /** Sends the status line and headers (and {@code wholeBody}, if given, in the same write). */
     private void commit(byte[] wholeBody) throws IOException {
         checkNotCommitted();
+        headers.checkSendable();
         committed = true;
+        if (connection.awaitsContinue()) {
+            keepAlive = false;   // the client may still wait to be told to send the body, or send it: close
+        }
         String length = headers.first("Content-Length");
         if (length != null) {
             declaredLength = Long.parseLong(length.trim());

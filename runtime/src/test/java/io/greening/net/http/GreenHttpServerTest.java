@@ -220,6 +220,35 @@ class GreenHttpServerTest {
     }
 
     @Test
+    void maxConnectionsCapsTheConnectionsServedAtOnce() throws IOException {
+        GreenHttpServer own = new GreenHttpServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                (request, response) -> response.send(200, "ok".getBytes(StandardCharsets.UTF_8))).maxConnections(2).start();
+        byte[] request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        int responseLength = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".length();
+        try (Socket first = new Socket(own.address().getAddress(), own.address().getPort());
+             Socket second = new Socket(own.address().getAddress(), own.address().getPort());
+             Socket third = new Socket(own.address().getAddress(), own.address().getPort())) {
+            for (Socket kept : List.of(first, second)) {   // served, then kept alive: both slots taken
+                kept.setSoTimeout(10_000);
+                kept.getOutputStream().write(request);
+                assertEquals(responseLength, kept.getInputStream().readNBytes(responseLength).length);
+            }
+            third.getOutputStream().write(request);
+            third.setSoTimeout(300);
+            assertThrows(java.net.SocketTimeoutException.class, () -> third.getInputStream().read(), "left in the backlog");
+            assertEquals(2, own.connections());
+            first.close();
+            third.setSoTimeout(10_000);
+            String reply = new String(third.getInputStream().readNBytes(responseLength), StandardCharsets.ISO_8859_1);
+            assertTrue(reply.endsWith("\r\n\r\nok"), "served once a slot is free: " + reply);
+            assertEquals(2, own.connections());
+        } finally {
+            own.stop(Duration.ofSeconds(10));
+        }
+        assertThrows(IllegalArgumentException.class, () -> new GreenHttpServer(new InetSocketAddress(0), (q, r) -> { }).maxConnections(0));
+    }
+
+    @Test
     void manyConcurrentClients() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
