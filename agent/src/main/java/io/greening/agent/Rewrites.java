@@ -74,6 +74,14 @@ public final class Rewrites {
             call(THREADS, INVOKEVIRTUAL, "java/lang/Thread", "isInterrupted", "()Z", "ThreadPatches#isInterrupted"),
             call(THREADS, INVOKEVIRTUAL, "java/lang/Thread", "getState", "()Ljava/lang/Thread$State;", "ThreadPatches#getState"),
             call(THREADS, INVOKEVIRTUAL, "java/lang/Thread", "setDaemon", "(Z)V", "ThreadPatches#setDaemon"),
+            // identity: in selected code the current thread of a stand-in is the Thread object the app started, and
+            // the calls that would see the difference reach the green thread running for it
+            call(THREADS, INVOKESTATIC, "java/lang/Thread", "currentThread", "()Ljava/lang/Thread;", "ThreadPatches#currentThread"),
+            call(THREADS, INVOKEVIRTUAL, "java/lang/Thread", "setName", "(Ljava/lang/String;)V", "ThreadPatches#setName"),
+            call(THREADS, INVOKEVIRTUAL, "java/lang/Thread", "getContextClassLoader", "()Ljava/lang/ClassLoader;", "ThreadPatches#getContextClassLoader"),
+            call(THREADS, INVOKEVIRTUAL, "java/lang/Thread", "setContextClassLoader", "(Ljava/lang/ClassLoader;)V", "ThreadPatches#setContextClassLoader"),
+            call(THREADS, INVOKEVIRTUAL, "java/lang/Thread", "getStackTrace", "()[Ljava/lang/StackTraceElement;", "ThreadPatches#getStackTrace"),
+            call(THREADS, INVOKESTATIC, "java/util/concurrent/locks/LockSupport", "unpark", "(Ljava/lang/Thread;)V", "ThreadPatches#unpark"),
             call(THREADS, INVOKEINTERFACE, "java/lang/Thread$Builder", "start", "(Ljava/lang/Runnable;)Ljava/lang/Thread;", "ThreadPatches#start"),
             call(THREADS, INVOKEINTERFACE, "java/lang/Thread$Builder$OfPlatform", "start", "(Ljava/lang/Runnable;)Ljava/lang/Thread;", "ThreadPatches#start"),
             call(THREADS, INVOKEINTERFACE, "java/lang/Thread$Builder", "factory", "()Ljava/util/concurrent/ThreadFactory;", "ThreadPatches#factory"),

@@ -74,6 +74,21 @@ class AgentIT {
     }
 
     @Test
+    void threadIdentityAsLibrariesUseIt() throws Exception {
+        Runs runs = plainAndGreened("ThreadIdentityApp", "", "threads");
+        assertEquals(List.of(
+                "worker-0: current=worker-0 same=true thread-local=true name=renamed-0/renamed-0 loader=true"
+                        + " interrupt=true,true,false holdsLock=true caller=run alive=true daemon=false",
+                "workers alike: 50 of 50", "waiter saved itself: true", "waiter woken: true", "pool casts: 8 of 8"),
+                runs.plain.comparableOutput());
+        Map<String, Long> byLabel = runs.report.rewritesByLabel();
+        for (String kind : List.of("Thread.currentThread", "Thread.setName", "Thread.getContextClassLoader",
+                "Thread.setContextClassLoader", "Thread.getStackTrace", "LockSupport.unpark")) {
+            assertTrue(byLabel.getOrDefault(kind, 0L) > 0, kind + " in " + runs.report.text());
+        }
+    }
+
+    @Test
     void sleepGroupApp() throws Exception {
         Runs runs = plainAndGreened("SleepGroupApp", ",main=green", "sleeps");
         assertEquals("sleepers: woke=500 early=0", runs.plain.output().getFirst());

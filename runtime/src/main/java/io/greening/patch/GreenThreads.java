@@ -20,6 +20,11 @@ import java.util.concurrent.ThreadFactory;
  * thread lives, a single platform thread keeps the JVM alive, as the original thread would have. A stand-in is in its
  * hub's {@link ThreadRegistry} while it runs, as every green thread is, so that the dump, deadlock reports and the
  * stall monitor see it.
+ *
+ * <p>Its record names the original as the thread's {@linkplain ThreadRecord#identity() identity}: in selected code
+ * {@code Thread.currentThread()} returns the original ({@link #identityOfCurrent()}), so that a {@code Thread}
+ * subclass finds itself ({@code Thread.currentThread() == this}, XNIO's and Netty's casts) as eventlet's
+ * {@code threading.current_thread()} finds the thread object that was started.
  */
 public final class GreenThreads {
     /** Original thread object -> its green stand-in. Weak keys: the stand-in's task drops the original when done. */
@@ -33,6 +38,31 @@ public final class GreenThreads {
     /** The green stand-in of {@code original}, or {@code null} if selected code did not start it green. */
     public static Thread standInOf(Thread original) {
         return STAND_INS.get(original);
+    }
+
+    /**
+     * The {@code Thread} the application sees as the current thread: the original of a stand-in, else the current
+     * thread itself. A platform thread costs a type check; a green thread a look-up in its hub's registry.
+     */
+    static Thread identityOfCurrent() {
+        Thread running = Thread.currentThread();
+        if (!running.isVirtual()) {
+            return running;
+        }
+        ThreadRecord record = ThreadRecord.current();
+        return record == null ? running : record.identity();
+    }
+
+    /**
+     * The thread that really runs for {@code thread}: its stand-in if selected code started it green, else itself. A
+     * stand-in's original is a platform thread never started, so a virtual or live thread needs no look-up.
+     */
+    static Thread runningFor(Thread thread) {
+        if (thread.isVirtual() || thread.isAlive()) {
+            return thread;
+        }
+        Thread standIn = STAND_INS.get(thread);
+        return standIn != null ? standIn : thread;
     }
 
     /** Starts {@code original}'s {@code run()} on a green stand-in, as {@code original.start()} would on a new thread. */
@@ -79,7 +109,7 @@ public final class GreenThreads {
         @Override
         public void run() {
             Thread o = original;
-            ThreadRecord record = ThreadRegistry.enter(kind);
+            ThreadRecord record = ThreadRegistry.enter(kind, o);
             try {
                 o.run();
             } catch (Throwable e) {
