@@ -240,9 +240,14 @@ public final class Rewrites {
             };
         }
 
-        /** Whether call sites on a subtype of {@link #owner} match too. */
+        /**
+         * Whether call sites on a subtype of {@link #owner} match too: instance methods, and static ones, which
+         * subclasses inherit (javac names the subclass as the owner of an unqualified {@code currentThread()} or
+         * {@code sleep(ms)} inside a {@code Thread} subclass, as Netty's {@code FastThreadLocalThread} has it). Every
+         * static row's owner is a class, whose statics a subtype inherits, not an interface, whose statics it does not.
+         */
         public boolean matchesSubtypes() {
-            return kind == Kind.CALL && opcode != INVOKESTATIC;
+            return kind == Kind.CALL;
         }
 
         /**

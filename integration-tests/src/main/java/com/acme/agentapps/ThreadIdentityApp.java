@@ -40,7 +40,7 @@ public final class ThreadIdentityApp {
             List<String> facts = new ArrayList<>();
             WorkerThread me = current();
             facts.add("current=" + (me == null ? "null" : me.getName()));
-            facts.add("same=" + (Thread.currentThread() == this));
+            facts.add("same=" + (Thread.currentThread() == this) + "," + (currentThread() == this));
             OWNER.set(getName());
             try {
                 Thread.sleep(5);   // other workers run meanwhile
