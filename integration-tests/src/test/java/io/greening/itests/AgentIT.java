@@ -100,6 +100,20 @@ class AgentIT {
     }
 
     @Test
+    void sigtermWhileAGreenThreadIsInANativeCallAndAHookJoinsAnotherEnds() throws Exception {
+        ForkedJvm app = startApp(List.of("-javaagent:" + Built.agentJar() + "=include=com.acme.agentapps.**"),
+                "ShutdownJoinApp");
+        app.awaitLine("ready", APP_TIMEOUT);
+        app.awaitError("green thread stuck-in-native (thread) has run", APP_TIMEOUT);   // the hub is held now
+        ProcessHandle.of(app.pid()).orElseThrow().destroy();   // SIGTERM
+        ForkedJvm.Result r = app.await(APP_TIMEOUT);
+        assertEquals(143, r.exitCode(), r::describe);
+        assertEquals(List.of("ready", "hook: join returned"), r.output(), r::describe);
+        assertTrue(r.errors().contains("greening: shutdown: stopped waiting for green thread \"worker\": its hub "
+                + "greening-hub is held by \"stuck-in-native\" in a native call"), r::describe);
+    }
+
+    @Test
     void sleepGroupApp() throws Exception {
         Runs runs = plainAndGreened("SleepGroupApp", ",main=green", "sleeps");
         assertEquals("sleepers: woke=500 early=0", runs.plain.output().getFirst());

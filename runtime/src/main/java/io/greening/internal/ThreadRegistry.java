@@ -205,6 +205,16 @@ public final class ThreadRegistry {
         return size;
     }
 
+    /** The record of the green thread mounted on {@code carrier} now (the one holding it), or null; from any thread. */
+    public ThreadRecord mountedOn(Thread carrier) {
+        for (ThreadRecord record : snapshot()) {
+            if (VirtualThreads.carrierOf(record.thread()) == carrier) {
+                return record;
+            }
+        }
+        return null;
+    }
+
     /**
      * The records registered now, from any thread: every record registered throughout the call is in it, none twice;
      * one registered or ended during the call may or may not be.

@@ -46,9 +46,17 @@ public final class ThreadPatches {
         GreenThreads.startStandIn(thread);
     }
 
-    /** {@code thread.join()}. */
+    /**
+     * {@code thread.join()}. A platform thread (a shutdown hook) joining a green thread stops waiting once the JVM is
+     * shutting down and the green thread's hub is held in a native call by another ({@link ShutdownJoins}).
+     */
     public static void join(Thread thread) throws InterruptedException {
-        target(thread).join();
+        Thread running = target(thread);
+        if (ShutdownJoins.applies(running)) {
+            ShutdownJoins.join(running);
+        } else {
+            running.join();
+        }
     }
 
     /** {@code thread.join(millis)}. */
