@@ -11,13 +11,18 @@ import java.util.regex.Pattern;
  * ({@code Settings.INCLUDE}); this says what they match.
  */
 public final class ClassSelector {
+    private final List<String> includeGlobs;
     private final List<Pattern> include;
     private final List<Pattern> exclude;
+    /** Per include pattern: whether it has selected a class. Only ever set, so a racy write loses nothing. */
+    private final boolean[] includeSelected;
 
     /** A selector from the {@code include} and {@code exclude} patterns. */
     public ClassSelector(List<String> include, List<String> exclude) {
+        this.includeGlobs = List.copyOf(include);
         this.include = include.stream().map(ClassSelector::compile).toList();
         this.exclude = exclude.stream().map(ClassSelector::compile).toList();
+        this.includeSelected = new boolean[include.size()];
     }
 
     /** Whether the class named {@code className} (binary name, dots) is rewritten. */
@@ -25,7 +30,34 @@ public final class ClassSelector {
         if (className == null || isOffLimits(className)) {
             return false;
         }
-        return matchesAny(include, className) && !matchesAny(exclude, className);
+        int first = 0;
+        while (first < include.size() && !include.get(first).matcher(className).matches()) {
+            first++;
+        }
+        if (first == include.size() || matchesAny(exclude, className)) {
+            return false;
+        }
+        includeSelected[first] = true;
+        for (int i = first + 1; i < include.size(); i++) {   // overlapping patterns all count as used
+            if (!includeSelected[i] && include.get(i).matcher(className).matches()) {
+                includeSelected[i] = true;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The include patterns that have selected no class so far (a typo, a library not on the class path, or classes
+     * all excluded), in the order given.
+     */
+    public List<String> includesThatSelectedNothing() {
+        List<String> unused = new java.util.ArrayList<>();
+        for (int i = 0; i < includeGlobs.size(); i++) {
+            if (!includeSelected[i]) {
+                unused.add(includeGlobs.get(i));
+            }
+        }
+        return unused;
     }
 
     private static boolean isOffLimits(String className) {

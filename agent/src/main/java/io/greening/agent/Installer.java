@@ -4,6 +4,7 @@ import io.greening.agent.Rewrites.Rewrite;
 import io.greening.diagnostics.ThreadDump;
 import io.greening.internal.PatchGroup;
 import io.greening.internal.Settings;
+import io.greening.patch.GreenThreads;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.field.FieldDescription;
@@ -53,6 +54,7 @@ final class Installer {
             }
         }
         ClassSelector selector = new ClassSelector(options.include(), options.exclude());
+        report.selectingWith(selector);
         Map<String, List<Rewrite>> rows = Rewrites.index(options.groups());
         Map<String, List<Rewrite>> mainOnly = Rewrites.index(options.groups().contains(PatchGroup.MAIN) ? Set.of(PatchGroup.MAIN) : Set.of());
         String mainClass = options.greenMain() && !attached ? mainClassName() : null;
@@ -82,9 +84,7 @@ final class Installer {
                         selector.selects(type.getName()) ? rows : mainOnly, type.getName(), type.getName().equals(mainClass), report)))
                 .installOn(instrumentation);
         String reportTarget = options.report();
-        if (!reportTarget.equals("off")) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> writeReport(report, reportTarget, options.check()), "greening-report"));
-        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> atExit(report, reportTarget, options.check()), "greening-report"));
         if (jmxInUse(options.jmx())) {
             Thread.ofPlatform().daemon().name("greening-jmx").start(Installer::registerMBean);
         }
@@ -109,9 +109,27 @@ final class Installer {
         return slash >= 0 ? first.substring(slash + 1) : first;
     }
 
+    /**
+     * At exit: a line on stderr for each include pattern that selected no class (also with {@code report=off}: a typo
+     * or a library that never loaded leaves its code ungreened without a word otherwise), then the report. Written to
+     * stderr as the report is, not logged: java.util.logging's own shutdown hook may have closed its handlers by now.
+     */
+    private static void atExit(Report report, String target, boolean check) {
+        if (!target.equals("stderr")) {   // the stderr report has these lines
+            for (String glob : report.includesThatSelectedNothing()) {
+                System.err.println("greening: " + Report.unusedIncludeLine(glob));
+            }
+            System.err.flush();
+        }
+        if (!target.equals("off")) {
+            writeReport(report, target, check);
+        }
+    }
+
     private static void writeReport(Report report, String target, boolean check) {
         List<String> checks = check ? report.check() : List.of();
-        String text = report.render(ThreadDump.text(), peakPlatformThreads(), osThreadsNow(), checks);
+        String text = report.render(ThreadDump.text(), peakPlatformThreads(), osThreadsNow(), checks,
+                GreenThreads.keptForStackSize());
         if (target.equals("stderr")) {
             System.err.print(text);
             System.err.flush();

@@ -25,8 +25,21 @@ public final class Report {
     private final AtomicLong transformed = new AtomicLong();
     private final Map<String, Integer> jdkRewrites = new ConcurrentHashMap<>();
 
+    private volatile ClassSelector selector;
+
     Report(boolean verbose) {
         this.verbose = verbose;
+    }
+
+    /** The selector whose include patterns that selected no class the report names at exit. */
+    void selectingWith(ClassSelector selector) {
+        this.selector = selector;
+    }
+
+    /** The include patterns that selected no class so far; see {@link ClassSelector#includesThatSelectedNothing()}. */
+    List<String> includesThatSelectedNothing() {
+        ClassSelector s = selector;
+        return s == null ? List.of() : s.includesThatSelectedNothing();
     }
 
     /** Notes the rewrites found in {@code className} (not yet committed). */
@@ -131,13 +144,16 @@ public final class Report {
      *   jdk: &lt;group&gt; &lt;kind&gt; &lt;count&gt;  (call sites rewritten inside the JDK, not in the count above,
      *                                   e.g. "jdk: timed-waits VirtualThread.schedule 2")
      *   failed: &lt;class&gt;: &lt;reason&gt;     (one line per failed class)
+     *   include selected no class: &lt;pattern&gt;  (one line per such include pattern)
      *   check failed: &lt;class&gt;: &lt;problem&gt; (with check=true, one line per bad class)
      *   checked: N classes, M with problems (CheckClassAdapter)   (with check=true)
+     *   kept platform for their stack size: K (first: "name" with N bytes)   (threads made with a stack size)
      *   peak platform threads: P (ThreadMXBean); OS threads now: O (/proc/self/status)
      *   green threads: G            (then one line per live green thread made by the agent)
      * </pre>
      */
-    String render(String greenThreadDump, int peakPlatformThreads, String osThreadsNow, List<String> checks) {
+    String render(String greenThreadDump, int peakPlatformThreads, String osThreadsNow, List<String> checks,
+                  String keptForStackSize) {
         StringBuilder out = new StringBuilder("greening report\n");
         out.append("  classes: selected ").append(selected.get()).append(", transformed ").append(transformed.get())
                 .append(", failed ").append(failures.size()).append('\n');
@@ -152,12 +168,21 @@ public final class Report {
         lines.forEach((k, n) -> out.append("    ").append(k).append(' ').append(n).append('\n'));
         new TreeMap<>(jdkRewrites).forEach((k, n) -> out.append("  jdk: ").append(k).append(' ').append(n).append('\n'));
         failures().forEach((c, why) -> out.append("  failed: ").append(c).append(": ").append(why).append('\n'));
+        includesThatSelectedNothing().forEach(glob -> out.append("  ").append(unusedIncludeLine(glob)).append('\n'));
         checks.forEach(line -> out.append("  ").append(line).append('\n'));
+        if (keptForStackSize != null) {
+            out.append("  kept platform for their stack size: ").append(keptForStackSize).append('\n');
+        }
         out.append("  peak platform threads: ").append(peakPlatformThreads).append(" (ThreadMXBean); OS threads now: ")
                 .append(osThreadsNow).append(" (/proc/self/status)\n");
         for (String line : greenThreadDump.split("\n")) {
             out.append("  ").append(line).append('\n');
         }
         return out.toString();
+    }
+
+    /** The line that names an include pattern that selected no class, in the report and in the exit warning. */
+    static String unusedIncludeLine(String glob) {
+        return "include selected no class: " + glob;
     }
 }

@@ -74,6 +74,14 @@ public final class Rewrites {
             call(THREADS, INVOKEVIRTUAL, "java/lang/Thread", "isInterrupted", "()Z", "ThreadPatches#isInterrupted"),
             call(THREADS, INVOKEVIRTUAL, "java/lang/Thread", "getState", "()Ljava/lang/Thread$State;", "ThreadPatches#getState"),
             call(THREADS, INVOKEVIRTUAL, "java/lang/Thread", "setDaemon", "(Z)V", "ThreadPatches#setDaemon"),
+            // identity: in selected code the current thread of a stand-in is the Thread object the app started, and
+            // the calls that would see the difference reach the green thread running for it
+            call(THREADS, INVOKESTATIC, "java/lang/Thread", "currentThread", "()Ljava/lang/Thread;", "ThreadPatches#currentThread"),
+            call(THREADS, INVOKEVIRTUAL, "java/lang/Thread", "setName", "(Ljava/lang/String;)V", "ThreadPatches#setName"),
+            call(THREADS, INVOKEVIRTUAL, "java/lang/Thread", "getContextClassLoader", "()Ljava/lang/ClassLoader;", "ThreadPatches#getContextClassLoader"),
+            call(THREADS, INVOKEVIRTUAL, "java/lang/Thread", "setContextClassLoader", "(Ljava/lang/ClassLoader;)V", "ThreadPatches#setContextClassLoader"),
+            call(THREADS, INVOKEVIRTUAL, "java/lang/Thread", "getStackTrace", "()[Ljava/lang/StackTraceElement;", "ThreadPatches#getStackTrace"),
+            call(THREADS, INVOKESTATIC, "java/util/concurrent/locks/LockSupport", "unpark", "(Ljava/lang/Thread;)V", "ThreadPatches#unpark"),
             call(THREADS, INVOKEINTERFACE, "java/lang/Thread$Builder", "start", "(Ljava/lang/Runnable;)Ljava/lang/Thread;", "ThreadPatches#start"),
             call(THREADS, INVOKEINTERFACE, "java/lang/Thread$Builder$OfPlatform", "start", "(Ljava/lang/Runnable;)Ljava/lang/Thread;", "ThreadPatches#start"),
             call(THREADS, INVOKEINTERFACE, "java/lang/Thread$Builder", "factory", "()Ljava/util/concurrent/ThreadFactory;", "ThreadPatches#factory"),
@@ -232,9 +240,14 @@ public final class Rewrites {
             };
         }
 
-        /** Whether call sites on a subtype of {@link #owner} match too. */
+        /**
+         * Whether call sites on a subtype of {@link #owner} match too: instance methods, and static ones, which
+         * subclasses inherit (javac names the subclass as the owner of an unqualified {@code currentThread()} or
+         * {@code sleep(ms)} inside a {@code Thread} subclass, as Netty's {@code FastThreadLocalThread} has it). Every
+         * static row's owner is a class, whose statics a subtype inherits, not an interface, whose statics it does not.
+         */
         public boolean matchesSubtypes() {
-            return kind == Kind.CALL && opcode != INVOKESTATIC;
+            return kind == Kind.CALL;
         }
 
         /**

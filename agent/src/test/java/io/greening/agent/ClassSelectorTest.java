@@ -32,4 +32,17 @@ class ClassSelectorTest {
         assertFalse(s.selects("sun.nio.ch.Poller"));
         assertFalse(s.selects(null));
     }
+
+    @Test
+    void includesThatSelectedNoClassAreKnown() {
+        ClassSelector s = new ClassSelector(List.of("com.acme.**", "com.acme.app.*", "com.acmee.**", "org.lib.**", "java.**"),
+                List.of("org.lib.**"));
+        assertEquals(List.of("com.acme.**", "com.acme.app.*", "com.acmee.**", "org.lib.**", "java.**"),
+                s.includesThatSelectedNothing());
+        s.selects("com.acme.app.Main");
+        s.selects("org.lib.Util");
+        s.selects("java.lang.Thread");
+        assertEquals(List.of("com.acmee.**", "org.lib.**", "java.**"), s.includesThatSelectedNothing(),
+                "overlapping includes both count; an include whose classes are all excluded, or off limits, selected nothing");
+    }
 }

@@ -50,6 +50,16 @@ class RewritesTest {
     }
 
     @Test
+    void staticRowsAreOnClassesWhoseSubclassesInheritThem() throws Exception {
+        // a static row matches call sites on subtypes (Rewrite.matchesSubtypes): an interface's statics are not inherited
+        for (Rewrite row : Rewrites.ALL) {
+            if (row.kind() == Rewrites.Kind.CALL && row.opcode() == Opcodes.INVOKESTATIC) {
+                assertFalse(Class.forName(binaryName(row.owner())).isInterface(), row.toString());
+            }
+        }
+    }
+
+    @Test
     void everyGroupHasRowsAndOnlyJdkRowsWaitForTheVirtualClock() {
         Set<PatchGroup> groups = EnumSet.noneOf(PatchGroup.class);
         for (Rewrite row : Rewrites.ALL) {

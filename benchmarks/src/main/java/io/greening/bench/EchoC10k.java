@@ -28,6 +28,7 @@ import java.util.Random;
  * <pre>
  * java [-Decho.seed=1] -cp benchmarks/target/benchmarks.jar io.greening.bench.EchoC10k &lt;repository root&gt; &lt;results dir&gt;
  *     [connections=1000,10000] [warmupSeconds=2] [measureSeconds=3] [systems=platform,greened,virtual,netty]
+ *     [minRoundTrips=0]
  * </pre>
  * ({@code greened-2hubs}: greened with the agent option {@code hubs=2}, one hub per core.)
  */
@@ -45,6 +46,7 @@ public final class EchoC10k {
         String warmup = args.length > 3 ? args[3] : "2";
         String measure = args.length > 4 ? args[4] : "3";
         String[] systems = (args.length > 5 ? args[5] : "platform,greened,virtual,netty").split(",");
+        String minRoundTrips = args.length > 6 ? args[6] : "0";   // EchoLoad measures on until it counted that many
 
         String java = ProcessHandle.current().info().command().orElse("java");
         String jar = System.getProperty("java.class.path");
@@ -83,7 +85,7 @@ public final class EchoC10k {
                     default -> throw new IllegalArgumentException("unknown system " + system);
                 }
                 System.out.printf("%s, %s connections...%n", system, count);
-                String[] row = runOne(server, java, jar, count, warmup, measure);
+                String[] row = runOne(server, java, jar, count, warmup, measure, minRoundTrips);
                 String line = system + "," + String.join(",", row) + "," + position;
                 System.out.println("  " + line);
                 rows.add(line);
@@ -100,7 +102,7 @@ public final class EchoC10k {
 
     /** Starts the server, waits for its port, runs the load in a client JVM, returns the row's figures. */
     private static String[] runOne(List<String> serverCommand, String java, String jar, String count,
-                                   String warmup, String measure) throws Exception {
+                                   String warmup, String measure, String minRoundTrips) throws Exception {
         ForkedJvm server = ForkedJvm.command(serverCommand).mergeErrors().sampleEvery(Duration.ofMillis(5))
                 .echo(line -> {
                     if (!line.startsWith("#") && !line.startsWith("server:")) {
@@ -111,7 +113,7 @@ public final class EchoC10k {
         String result;
         try {
             String port = server.awaitLine("# port=", SERVER_START).trim();
-            result = Harness.runCommand(List.of(java, "-cp", jar, EchoLoad.class.getName(), port, count, warmup, measure));
+            result = Harness.runCommand(List.of(java, "-cp", jar, EchoLoad.class.getName(), port, count, warmup, measure, "32", minRoundTrips));
             peaks = server.peaks();
             server.stop(Duration.ofSeconds(5));
         } finally {

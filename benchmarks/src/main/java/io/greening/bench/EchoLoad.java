@@ -15,12 +15,17 @@ import java.util.Iterator;
  * one message in flight per connection (send, wait for the whole echo, send again). So the client side costs
  * one OS thread whatever the server, and every server sees exactly the same load. Connects all connections first
  * (blocking, one by one), runs {@code warmupSeconds}, then counts round trips and records each one's latency for
- * {@code measureSeconds}, then closes every connection. Prints one result line:
+ * {@code measureSeconds} (and on, for at most {@value #MAX_EXTRA_SECONDS} s more, until {@code minRoundTrips} were
+counted, so that a check on a busy machine waits for its round trips rather than for a time window), then closes every
+connection. Prints one result line (its seconds are those measured):
  * {@code RESULT connections,roundTrips,seconds,p50Micros,p99Micros,errors,clientCpuPercent}.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar io.greening.bench.EchoLoad &lt;port&gt; &lt;connections&gt; [warmupSeconds=2] [measureSeconds=3] [messageBytes=32]</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar io.greening.bench.EchoLoad &lt;port&gt; &lt;connections&gt; [warmupSeconds=2] [measureSeconds=3] [messageBytes=32] [minRoundTrips=0]</pre>
  */
 public final class EchoLoad {
+    /** How much longer than {@code measureSeconds} the load may go on to count {@code minRoundTrips}. */
+    private static final int MAX_EXTRA_SECONDS = 60;
+
     private EchoLoad() {}
 
     public static void main(String[] args) throws IOException {
@@ -29,6 +34,7 @@ public final class EchoLoad {
         double warmupSeconds = args.length > 2 ? Double.parseDouble(args[2]) : 2;
         double measureSeconds = args.length > 3 ? Double.parseDouble(args[3]) : 3;
         int messageBytes = args.length > 4 ? Integer.parseInt(args[4]) : 32;
+        int minRoundTrips = args.length > 5 ? Integer.parseInt(args[5]) : 0;
 
         InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         ByteBuffer message = ByteBuffer.allocateDirect(messageBytes);
@@ -54,6 +60,8 @@ public final class EchoLoad {
         }
         long measureFrom = System.nanoTime() + (long) (warmupSeconds * 1e9);
         long measureUntil = measureFrom + (long) (measureSeconds * 1e9);
+        long extendedUntil = measureUntil + MAX_EXTRA_SECONDS * 1_000_000_000L;
+        long measuredUntil = measureUntil;
         long[] latencies = new long[1 << 20];
         int count = 0;
         long errors = 0;
@@ -61,7 +69,7 @@ public final class EchoLoad {
                 (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         long cpuAtMeasureStart = -1;
         long now;
-        while ((now = System.nanoTime()) < measureUntil) {
+        while ((now = System.nanoTime()) < measureUntil || (count < minRoundTrips && now < extendedUntil)) {
             if (cpuAtMeasureStart < 0 && now >= measureFrom) {
                 cpuAtMeasureStart = os.getProcessCpuTime();
             }
@@ -87,18 +95,23 @@ public final class EchoLoad {
                     errors++;
                 }
                 buffer.clear();
-                if (done >= measureFrom && done < measureUntil) {
+                boolean extra = done >= measureUntil && count < minRoundTrips;   // counted on past the window
+                if (done >= measureFrom && (done < measureUntil || extra)) {
                     if (count == latencies.length) {
                         latencies = Arrays.copyOf(latencies, count * 2);
                     }
                     latencies[count++] = done - sentAt[i];
+                    if (extra) {
+                        measuredUntil = done;
+                    }
                 }
                 sentAt[i] = done;
                 send(channels[i], message);
             }
         }
+        double measuredSeconds = measuredUntil == measureUntil ? measureSeconds : (measuredUntil - measureFrom) / 1e9;
         // how busy the load generator itself was while measuring: near 100% of a core means it may be the bound
-        double clientCpuPercent = (os.getProcessCpuTime() - cpuAtMeasureStart) / (measureSeconds * 1e7);
+        double clientCpuPercent = (os.getProcessCpuTime() - cpuAtMeasureStart) / (measuredSeconds * 1e7);
         for (SocketChannel channel : channels) {
             channel.close();
         }
@@ -106,7 +119,7 @@ public final class EchoLoad {
         Arrays.sort(latencies, 0, count);
         double p50 = count == 0 ? 0 : latencies[(int) (count * 0.50)] / 1e3;
         double p99 = count == 0 ? 0 : latencies[Math.min(count - 1, (int) (count * 0.99))] / 1e3;
-        Harness.report(connections + "," + count + "," + measureSeconds + "," + String.format("%.1f", p50) + ","
+        Harness.report(connections + "," + count + "," + measuredSeconds + "," + String.format("%.1f", p50) + ","
                 + String.format("%.1f", p99) + "," + errors + "," + String.format("%.0f", clientCpuPercent));
     }
 

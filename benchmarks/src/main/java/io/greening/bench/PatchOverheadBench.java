@@ -89,6 +89,16 @@ public class PatchOverheadBench {
     }
 
     @Benchmark
+    public Thread jdkCurrentThread() {
+        return Thread.currentThread();
+    }
+
+    @Benchmark
+    public Thread patchedCurrentThread() {
+        return ThreadPatches.currentThread();
+    }
+
+    @Benchmark
     public Thread.State jdkGetState() {
         return thread.getState();
     }

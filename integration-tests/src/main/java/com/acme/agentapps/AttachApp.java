@@ -19,9 +19,21 @@ public final class AttachApp {
         System.out.println("new class: virtual=" + Later.probe());
     }
 
+    /**
+     * Whether the code runs on a virtual thread, as the JDK sees it: selected code's {@code Thread.currentThread()} is
+     * the {@code Thread} object it started (the agent's identity row), but a reflective call is no call site.
+     */
+    static boolean onVirtualThread() {
+        try {
+            return ((Thread) Thread.class.getMethod("currentThread").invoke(null)).isVirtual();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static boolean probe() throws InterruptedException {
         boolean[] virtual = new boolean[1];
-        Thread t = new Thread(() -> virtual[0] = Thread.currentThread().isVirtual());
+        Thread t = new Thread(() -> virtual[0] = onVirtualThread());
         t.start();
         t.join();
         return virtual[0];
@@ -31,7 +43,7 @@ public final class AttachApp {
     static final class Later {
         static boolean probe() throws InterruptedException {
             boolean[] virtual = new boolean[1];
-            Thread t = new Thread(() -> virtual[0] = Thread.currentThread().isVirtual());
+            Thread t = new Thread(() -> virtual[0] = onVirtualThread());
             t.start();
             t.join();
             return virtual[0];

@@ -74,6 +74,46 @@ class AgentIT {
     }
 
     @Test
+    void threadIdentityAsLibrariesUseIt() throws Exception {
+        Runs runs = plainAndGreened("ThreadIdentityApp", "", "threads");
+        assertEquals(List.of(
+                "worker-0: current=worker-0 same=true,true thread-local=true name=renamed-0/renamed-0 loader=true"
+                        + " interrupt=true,true,false holdsLock=true caller=run alive=true daemon=false",
+                "workers alike: 50 of 50", "waiter saved itself: true", "waiter woken: true", "pool casts: 8 of 8"),
+                runs.plain.comparableOutput());
+        Map<String, Long> byLabel = runs.report.rewritesByLabel();
+        for (String kind : List.of("Thread.currentThread", "Thread.setName", "Thread.getContextClassLoader",
+                "Thread.setContextClassLoader", "Thread.getStackTrace", "LockSupport.unpark")) {
+            assertTrue(byLabel.getOrDefault(kind, 0L) > 0, kind + " in " + runs.report.text());
+        }
+    }
+
+    @Test
+    void threadsWithAStackSizeOfTheirOwnStayPlatformThreads() throws Exception {
+        Runs runs = plainAndGreened("StackSizeApp", "", "threads");
+        assertEquals(List.of("new Thread(group, task, name, stackSize): reached 400000",
+                "Thread.ofPlatform().stackSize(n): reached 400000",
+                "a subclass whose start() calls super.start(): reached 400000", "pool of such threads: reached 400000"),
+                runs.plain.comparableOutput());
+        assertTrue(runs.report.text().contains("  kept platform for their stack size: 4 (first: \"deep-constructed\" with "
+                + (256L << 20) + " bytes)\n"), runs.report.text());
+    }
+
+    @Test
+    void sigtermWhileAGreenThreadIsInANativeCallAndAHookJoinsAnotherEnds() throws Exception {
+        ForkedJvm app = startApp(List.of("-javaagent:" + Built.agentJar() + "=include=com.acme.agentapps.**"),
+                "ShutdownJoinApp");
+        app.awaitLine("ready", APP_TIMEOUT);
+        app.awaitError("green thread stuck-in-native (thread) has run", APP_TIMEOUT);   // the hub is held now
+        ProcessHandle.of(app.pid()).orElseThrow().destroy();   // SIGTERM
+        ForkedJvm.Result r = app.await(APP_TIMEOUT);
+        assertEquals(143, r.exitCode(), r::describe);
+        assertEquals(List.of("ready", "hook: join returned"), r.output(), r::describe);
+        assertTrue(r.errors().contains("greening: shutdown: stopped waiting for green thread \"worker\": its hub "
+                + "greening-hub is held by \"stuck-in-native\" in a native call"), r::describe);
+    }
+
+    @Test
     void sleepGroupApp() throws Exception {
         Runs runs = plainAndGreened("SleepGroupApp", ",main=green", "sleeps");
         assertEquals("sleepers: woke=500 early=0", runs.plain.output().getFirst());
@@ -146,6 +186,25 @@ class AgentIT {
                 Built.appClasses(), APPS + "SleepGroupApp", List.of("1"), APP_TIMEOUT);
         assertTrue(missing.errors().contains("missing option 'include'") && missing.errors().contains("include=com.acme.**"),
                 missing::describe);
+    }
+
+    @Test
+    void includesThatSelectedNoClassAreReportedAtExit() throws Exception {
+        Path report = work.resolve("unused-includes.report");
+        for (String target : List.of(report.toString(), "off")) {
+            ForkedJvm.Result r = ForkedJvm.run(ForkedJvm.currentJava(),
+                    List.of("-javaagent:" + Built.agentJar() + "=include=com.acme.agentapps.**,include=com.acme.agentapps.Nowhere,"
+                            + "include=org.typo.**,report=" + target), Built.appClasses(), APPS + "SleepGroupApp", List.of("1"),
+                    APP_TIMEOUT);
+            assertEquals(0, r.exitCode(), r::describe);
+            assertEquals(List.of("greening: include selected no class: com.acme.agentapps.Nowhere",
+                    "greening: include selected no class: org.typo.**"),
+                    r.errors().lines().filter(l -> l.contains("include selected")).toList(), r::describe);
+        }
+        String text = Files.readString(report);
+        assertTrue(text.contains("  include selected no class: com.acme.agentapps.Nowhere\n")
+                && text.contains("  include selected no class: org.typo.**\n")
+                && !text.contains("no class: com.acme.agentapps.**"), text);
     }
 
     /**

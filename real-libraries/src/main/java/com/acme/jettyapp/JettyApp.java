@@ -1,6 +1,7 @@
 package com.acme.jettyapp;
 
 import com.acme.backend.Backend;
+import com.acme.downstream.Downstream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -11,11 +12,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.net.HttpURLConnection;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -111,7 +109,7 @@ public final class JettyApp {
             }
             String body;
             try {
-                body = fetch(downstreamBase + "/item/" + n);
+                body = Downstream.fetch(downstreamBase + "/item/" + n);
             } catch (IOException e) {
                 downstreamFailures.incrementAndGet();
                 response.sendError(502, e.toString());
@@ -121,18 +119,6 @@ public final class JettyApp {
             response.setCharacterEncoding("UTF-8");
             response.getWriter().print("work " + n + " " + body);
             served.incrementAndGet();
-        }
-
-        private static String fetch(String url) throws IOException {
-            HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
-            connection.setConnectTimeout(30_000);
-            connection.setReadTimeout(30_000);
-            if (connection.getResponseCode() != 200) {
-                throw new IOException("downstream status " + connection.getResponseCode());
-            }
-            try (InputStream in = connection.getInputStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
         }
     }
 }

@@ -6,7 +6,6 @@ import io.greening.internal.DiagnosticsAccess;
 import io.greening.internal.GreeningAccess;
 import io.greening.internal.ThreadRecord;
 import io.greening.internal.Settings;
-import io.greening.internal.VirtualThreads;
 
 import java.io.Serial;
 import java.time.Duration;
@@ -113,12 +112,10 @@ public final class StallMonitor {
         Thread carrier = hub.carrier();
         Thread culprit = carrier;
         String what = "its carrier";
-        for (ThreadRecord record : Access.greening().registry(hub).snapshot()) {
-            if (VirtualThreads.carrierOf(record.thread()) == carrier) {
-                culprit = record.thread();
-                what = "green thread " + culprit.getName() + " (" + record.kind() + ")";
-                break;
-            }
+        ThreadRecord record = Access.greening().registry(hub).mountedOn(carrier);
+        if (record != null) {
+            culprit = record.thread();
+            what = "green thread " + culprit.getName() + " (" + record.kind() + ")";
         }
         String message = "hub " + hub.name() + ": " + what
                 + " has run " + TimeUnit.NANOSECONDS.toMillis(stalledNanos)

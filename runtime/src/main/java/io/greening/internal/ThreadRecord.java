@@ -19,6 +19,7 @@ public class ThreadRecord {
             VarHandles.field(MethodHandles.lookup(), ThreadRecord.class, "atBlockingPoint", boolean.class);
 
     private final Thread thread;
+    private final Thread identity;
     private final String kind;
     private volatile String waitingOn;
     private volatile Object pending;
@@ -34,13 +35,30 @@ public class ThreadRecord {
      *             {@code main})
      */
     public ThreadRecord(Thread thread, String kind) {
+        this(thread, kind, thread);
+    }
+
+    /**
+     * A record of {@code thread}, which runs for {@code identity}: the {@code Thread} object the application made and
+     * started (or its thread factory made), which the agent's {@code Thread.currentThread()} returns on it.
+     */
+    public ThreadRecord(Thread thread, String kind, Thread identity) {
         this.thread = thread;
         this.kind = kind;
+        this.identity = identity;
     }
 
     /** The green thread. */
     public final Thread thread() {
         return thread;
+    }
+
+    /**
+     * The {@code Thread} the application sees as this green thread: the object it started for an agent's stand-in,
+     * else the green thread itself.
+     */
+    public final Thread identity() {
+        return identity;
     }
 
     /** How it was made: {@code spawned}, {@code thread}, {@code pool worker} or {@code main}. */

@@ -58,12 +58,20 @@ public final class ThreadRegistry {
 
     /** Registers the calling green thread as a thread of {@code kind}; returns its record, or null off any hub. */
     public static ThreadRecord enter(String kind) {
+        return enter(kind, null);
+    }
+
+    /**
+     * Registers the calling green thread as a thread of {@code kind} that runs for {@code identity} (see
+     * {@link ThreadRecord#identity()}; null: itself); returns its record, or null off any hub.
+     */
+    public static ThreadRecord enter(String kind, Thread identity) {
         Thread me = Thread.currentThread();
         Hub hub = Hub.of(me);
         if (hub == null) {
             return null;
         }
-        ThreadRecord record = new ThreadRecord(me, kind);
+        ThreadRecord record = new ThreadRecord(me, kind, identity == null ? me : identity);
         Access.greening().registry(hub).register(record);
         return record;
     }
@@ -195,6 +203,16 @@ public final class ThreadRegistry {
     public int size() {
         dropEndedElsewhere();
         return size;
+    }
+
+    /** The record of the green thread mounted on {@code carrier} now (the one holding it), or null; from any thread. */
+    public ThreadRecord mountedOn(Thread carrier) {
+        for (ThreadRecord record : snapshot()) {
+            if (VirtualThreads.carrierOf(record.thread()) == carrier) {
+                return record;
+            }
+        }
+        return null;
     }
 
     /**

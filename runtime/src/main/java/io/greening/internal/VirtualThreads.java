@@ -8,7 +8,8 @@ import java.util.concurrent.Executor;
 
 /**
  * The reflective door into {@code java.lang} that green threads need: virtual threads with a scheduler of our
- * choosing, the scheduler of a virtual thread, its carrier, and the current carrier thread. Needs {@code java.lang}
+ * choosing, the scheduler of a virtual thread, its carrier, and the current carrier thread; and, for the threads the
+ * agent leaves platform threads, a platform thread's stack size and {@code Thread.start()} past an override. Needs {@code java.lang}
  * opened to greening ({@link #ADD_OPENS}; the agent opens it itself). The rest of greening uses public API but for
  * two optional reads: the agent's {@code VirtualThreadTimers} calls {@code VirtualThread.schedule} through the same
  * opening, and deadlock reports read lock owners where {@code java.util.concurrent.locks} is open.
@@ -57,7 +58,60 @@ public final class VirtualThreads {
         FAILURE = failure;
     }
 
+    /** {@code Thread.holder} and its {@code stackSize}; null where this JDK lacks them (stack sizes then read as 0). */
+    private static final VarHandle HOLDER;
+    private static final VarHandle HOLDER_STACK_SIZE;
+    /** {@code Thread.start()} itself, not a subclass's override: a {@code super.start()} from outside the subclass. */
+    private static final MethodHandle THREAD_START;
+
+    static {
+        VarHandle holder = null, stackSize = null;
+        MethodHandle start = null;
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
+            start = lookup.findSpecial(Thread.class, "start", MethodType.methodType(void.class), Thread.class);
+            Class<?> fieldHolder = Class.forName("java.lang.Thread$FieldHolder");
+            holder = lookup.findVarHandle(Thread.class, "holder", fieldHolder);
+            stackSize = MethodHandles.privateLookupIn(fieldHolder, MethodHandles.lookup())
+                    .findVarHandle(fieldHolder, "stackSize", long.class);
+        } catch (ReflectiveOperationException | RuntimeException absent) {
+            holder = null;
+            stackSize = null;
+        }
+        HOLDER = holder;
+        HOLDER_STACK_SIZE = stackSize;
+        THREAD_START = start;
+    }
+
     private VirtualThreads() {}
+
+    /**
+     * The stack size a platform thread was created with ({@code new Thread(group, task, name, stackSize)},
+     * {@code Thread.ofPlatform().stackSize(n)}); 0 for the JVM's default, for a virtual thread, or where it cannot be
+     * read.
+     */
+    public static long stackSizeOf(Thread thread) {
+        if (thread.isVirtual() || HOLDER_STACK_SIZE == null) {
+            return 0;
+        }
+        Object holder = HOLDER.get(thread);
+        return holder == null ? 0 : (long) HOLDER_STACK_SIZE.get(holder);
+    }
+
+    /**
+     * Starts {@code thread} as the JDK's {@code Thread.start()} does, a platform thread for a platform {@code Thread},
+     * bypassing a subclass's {@code start()} override (whose {@code super.start()} brought us here). Only called
+     * where {@link #stackSizeOf} read a stack size, so through the same opening.
+     */
+    public static void startAsThreadStarts(Thread thread) {
+        try {
+            THREAD_START.invokeExact(thread);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private static String openTo(Module runtime) {
         return runtime.isNamed() ? runtime.getName() : "ALL-UNNAMED";

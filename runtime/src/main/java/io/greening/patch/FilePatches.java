@@ -148,21 +148,28 @@ public final class FilePatches {
 
     // ---- DNS ----
 
-    /** {@code InetAddress.getByName(host)}. */
+    /** {@code InetAddress.getByName(host)}: a literal address is parsed inline, as the JDK does; a name is offloaded. */
     public static InetAddress getByName(String host) throws UnknownHostException {
-        try {
-            return offload(() -> InetAddress.getByName(host), "DNS " + host);
-        } catch (UnknownHostException | RuntimeException e) {
-            throw e;
-        } catch (IOException impossible) {
-            throw new IllegalStateException(impossible);
+        if (HostNames.resolvesWithoutLookup(host)) {
+            return InetAddress.getByName(host);
         }
+        return lookUp(() -> InetAddress.getByName(host), host);
     }
 
-    /** {@code InetAddress.getAllByName(host)}. */
+    /** {@code InetAddress.getAllByName(host)}: a literal address is parsed inline, as the JDK does; a name is offloaded. */
     public static InetAddress[] getAllByName(String host) throws UnknownHostException {
+        if (HostNames.resolvesWithoutLookup(host)) {
+            return InetAddress.getAllByName(host);
+        }
+        return lookUp(() -> InetAddress.getAllByName(host), host);
+    }
+
+    private static <T> T lookUp(IoCall<T> lookup, String host) throws UnknownHostException {
+        if (Hub.current() != null) {
+            HostNames.OFFLOADED_LOOKUPS.incrementAndGet();
+        }
         try {
-            return offload(() -> InetAddress.getAllByName(host), "DNS " + host);
+            return offload(lookup, "DNS " + host);
         } catch (UnknownHostException | RuntimeException e) {
             throw e;
         } catch (IOException impossible) {

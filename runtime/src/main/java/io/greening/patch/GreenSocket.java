@@ -29,7 +29,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -55,8 +54,6 @@ public class GreenSocket extends Socket {
     private static final ConcurrentHashMap<String, Long> RESOLVED_AT = new ConcurrentHashMap<>();
     /** Lookups under way, so that many green threads connecting to one new name make one lookup. */
     private static final ConcurrentHashMap<String, CompletableFuture<Void>> RESOLVING = new ConcurrentHashMap<>();
-    /** How many lookups {@link #resolve} has sent to the offload pool (read by the tests). */
-    static final AtomicLong OFFLOADED_LOOKUPS = new AtomicLong();
 
     /** Non-blocking; made on first need by {@link #channel()}, as the JDK's socket makes its descriptor. */
     private volatile SocketChannel channel;
@@ -171,7 +168,7 @@ public class GreenSocket extends Socket {
     /**
      * Resolves {@code host} as the JDK's socket does, without stalling the hub: on a green thread a name that was not
      * looked up lately is resolved through {@link Green#offload}, once for all the green threads that want it at the
-     * same time. A literal address needs no lookup, and a name resolved in the last {@value #FRESH_SECONDS} seconds
+     * same time. A literal address needs no lookup ({@link HostNames}), and a name resolved in the last {@value #FRESH_SECONDS} seconds
      * is answered by the JDK's own cache (30 s by default), so thousands of connections to one host do not each take
      * a trip to the offload pool.
      */
@@ -179,7 +176,7 @@ public class GreenSocket extends Socket {
         if (host == null) {
             return new InetSocketAddress(InetAddress.getByName(null), port);
         }
-        if (Hub.current() == null || isLiteral(host) || resolvedLately(host)) {
+        if (Hub.current() == null || HostNames.resolvesWithoutLookup(host) || resolvedLately(host)) {
             return new InetSocketAddress(host, port);
         }
         CompletableFuture<Void> mine = new CompletableFuture<>();
@@ -189,7 +186,7 @@ public class GreenSocket extends Socket {
             return new InetSocketAddress(host, port);
         }
         try {
-            OFFLOADED_LOOKUPS.incrementAndGet();
+            HostNames.OFFLOADED_LOOKUPS.incrementAndGet();
             InetSocketAddress resolved = Green.offload(() -> new InetSocketAddress(host, port));   // DNS must not stall the hub
             if (!resolved.isUnresolved()) {
                 if (RESOLVED_AT.size() >= 1024) {
@@ -211,15 +208,6 @@ public class GreenSocket extends Socket {
     private static boolean resolvedLately(String host) {
         Long at = RESOLVED_AT.get(host);
         return at != null && System.nanoTime() - at < TimeUnit.SECONDS.toNanos(FRESH_SECONDS);
-    }
-
-    private static boolean isLiteral(String host) {
-        try {
-            InetAddress.ofLiteral(host);
-            return true;
-        } catch (IllegalArgumentException name) {
-            return false;
-        }
     }
 
     // ---- connect and bind ----

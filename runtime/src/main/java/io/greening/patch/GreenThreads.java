@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The green threads the agent starts in place of platform threads.
@@ -19,7 +20,13 @@ import java.util.concurrent.ThreadFactory;
  * on it in selected code reach the stand-in. Green threads are daemon threads; as long as a stand-in of a non-daemon
  * thread lives, a single platform thread keeps the JVM alive, as the original thread would have. A stand-in is in its
  * hub's {@link ThreadRegistry} while it runs, as every green thread is, so that the dump, deadlock reports and the
- * stall monitor see it.
+ * stall monitor see it. A thread made with a stack size of its own stays a platform thread (see
+ * {@link #keptForStackSize()}).
+ *
+ * <p>Its record names the original as the thread's {@linkplain ThreadRecord#identity() identity}: in selected code
+ * {@code Thread.currentThread()} returns the original ({@link #identityOfCurrent()}), so that a {@code Thread}
+ * subclass finds itself ({@code Thread.currentThread() == this}, XNIO's and Netty's casts) as eventlet's
+ * {@code threading.current_thread()} finds the thread object that was started.
  */
 public final class GreenThreads {
     /** Original thread object -> its green stand-in. Weak keys: the stand-in's task drops the original when done. */
@@ -35,6 +42,31 @@ public final class GreenThreads {
         return STAND_INS.get(original);
     }
 
+    /**
+     * The {@code Thread} the application sees as the current thread: the original of a stand-in, else the current
+     * thread itself. A platform thread costs a type check; a green thread a look-up in its hub's registry.
+     */
+    static Thread identityOfCurrent() {
+        Thread running = Thread.currentThread();
+        if (!running.isVirtual()) {
+            return running;
+        }
+        ThreadRecord record = ThreadRecord.current();
+        return record == null ? running : record.identity();
+    }
+
+    /**
+     * The thread that really runs for {@code thread}: its stand-in if selected code started it green, else itself. A
+     * stand-in's original is a platform thread never started, so a virtual or live thread needs no look-up.
+     */
+    static Thread runningFor(Thread thread) {
+        if (thread.isVirtual() || thread.isAlive()) {
+            return thread;
+        }
+        Thread standIn = STAND_INS.get(thread);
+        return standIn != null ? standIn : thread;
+    }
+
     /** Starts {@code original}'s {@code run()} on a green stand-in, as {@code original.start()} would on a new thread. */
     static void startStandIn(Thread original) {
         startStandIn(original, Hubs.next());
@@ -42,6 +74,10 @@ public final class GreenThreads {
 
     /** Starts {@code original}'s {@code run()} on a green stand-in on {@code hub}. */
     static void startStandIn(Thread original, Hub hub) {
+        if (keepsPlatform(original)) {
+            VirtualThreads.startAsThreadStarts(original);   // not original.start(): an override's super.start() is here
+            return;
+        }
         Thread standIn;
         synchronized (STAND_INS) {
             if (STAND_INS.containsKey(original) || original.getState() != Thread.State.NEW) {
@@ -79,7 +115,7 @@ public final class GreenThreads {
         @Override
         public void run() {
             Thread o = original;
-            ThreadRecord record = ThreadRegistry.enter(kind);
+            ThreadRecord record = ThreadRegistry.enter(kind, o);
             try {
                 o.run();
             } catch (Throwable e) {
@@ -118,13 +154,44 @@ public final class GreenThreads {
         @Override
         public Thread newThread(Runnable task) {
             Thread original = platform.newThread(task);
-            if (original == null || original.isVirtual()) {
+            if (original == null || original.isVirtual() || keepsPlatform(original)) {
                 return original;
             }
             Thread standIn = newStandIn(original, "pool worker", Hubs.next());
             STAND_INS.put(original, standIn);
             return standIn;
         }
+    }
+
+    // ---- threads that asked for a stack size of their own stay platform threads ----
+
+    private static final AtomicInteger KEPT_FOR_STACK_SIZE = new AtomicInteger();
+    private static volatile String firstKeptForStackSize;
+
+    /**
+     * Whether {@code original} stays a platform thread: it was made with a stack size of its own (deep recursion, a
+     * parser, a compiler), which a green thread, whose frames live on its carrier's stack, cannot honour. Counted for
+     * the exit report ({@link #keptForStackSize()}).
+     */
+    private static boolean keepsPlatform(Thread original) {
+        long stackSize = VirtualThreads.stackSizeOf(original);
+        if (stackSize == 0) {
+            return false;
+        }
+        if (KEPT_FOR_STACK_SIZE.getAndIncrement() == 0) {
+            firstKeptForStackSize = "\"" + original.getName() + "\" with " + stackSize + " bytes";
+        }
+        return true;
+    }
+
+    /**
+     * How many threads selected code started (or a green pool's factory made) stayed platform threads because they
+     * asked for a stack size, with the first of them, e.g. {@code 2 (first: "parser" with 536870912 bytes)}; null if
+     * none did.
+     */
+    public static String keptForStackSize() {
+        int kept = KEPT_FOR_STACK_SIZE.get();
+        return kept == 0 ? null : kept + " (first: " + firstKeptForStackSize + ")";
     }
 
     // ---- keeping the JVM alive while stand-ins of non-daemon threads live ----

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The {@code threads} group: threads and pools started in selected code run green. See {@link GreenThreads} for how a
@@ -45,9 +46,17 @@ public final class ThreadPatches {
         GreenThreads.startStandIn(thread);
     }
 
-    /** {@code thread.join()}. */
+    /**
+     * {@code thread.join()}. A platform thread (a shutdown hook) joining a green thread stops waiting once the JVM is
+     * shutting down and the green thread's hub is held in a native call by another ({@link ShutdownJoins}).
+     */
     public static void join(Thread thread) throws InterruptedException {
-        target(thread).join();
+        Thread running = target(thread);
+        if (ShutdownJoins.applies(running)) {
+            ShutdownJoins.join(running);
+        } else {
+            running.join();
+        }
     }
 
     /** {@code thread.join(millis)}. */
@@ -93,8 +102,64 @@ public final class ThreadPatches {
     }
 
     private static Thread target(Thread thread) {
-        Thread standIn = GreenThreads.standInOf(thread);
-        return standIn != null ? standIn : thread;
+        return GreenThreads.runningFor(thread);
+    }
+
+    // ---- identity: in selected code the current thread is the Thread object the app started ----
+
+    /**
+     * {@code Thread.currentThread()}: on a stand-in, the {@code Thread} object selected code started (or its factory
+     * made), so that {@code Thread.currentThread() == this} holds in a {@code Thread} subclass's {@code run()}; else
+     * the current thread. The JDK's own code (and {@code ThreadLocal}, monitors, {@code Thread.holdsLock}) still sees
+     * the green thread; the patches below keep the two views in step.
+     */
+    public static Thread currentThread() {
+        return GreenThreads.identityOfCurrent();
+    }
+
+    /** {@code thread.setName(name)}: renames the green thread running for it too, for dumps and the JDK's view. */
+    public static void setName(Thread thread, String name) {
+        thread.setName(name);
+        Thread running = target(thread);
+        if (running != thread) {
+            running.setName(name);
+        }
+    }
+
+    /** {@code thread.getContextClassLoader()}: the loader of the green thread running for it, which the JDK reads. */
+    public static ClassLoader getContextClassLoader(Thread thread) {
+        return target(thread).getContextClassLoader();
+    }
+
+    /** {@code thread.setContextClassLoader(loader)}: sets it on the green thread running for it too. */
+    public static void setContextClassLoader(Thread thread, ClassLoader loader) {
+        thread.setContextClassLoader(loader);
+        Thread running = target(thread);
+        if (running != thread) {
+            running.setContextClassLoader(loader);
+        }
+    }
+
+    /**
+     * {@code thread.getStackTrace()}: the stack of the green thread running for it. For the current thread the trace
+     * has the JDK's shape, {@code Thread.getStackTrace} first and then its caller (callers that skip a fixed number of
+     * frames to find themselves still do): this method's own frame is taken out.
+     */
+    public static StackTraceElement[] getStackTrace(Thread thread) {
+        Thread running = target(thread);
+        StackTraceElement[] trace = running.getStackTrace();
+        if (running != Thread.currentThread() || trace.length < 2) {
+            return trace;
+        }
+        StackTraceElement[] shaped = new StackTraceElement[trace.length - 1];
+        shaped[0] = trace[0];
+        System.arraycopy(trace, 2, shaped, 1, trace.length - 2);
+        return shaped;
+    }
+
+    /** {@code LockSupport.unpark(thread)}: a waiter that saved {@code Thread.currentThread()} is woken where it parks. */
+    public static void unpark(Thread thread) {
+        LockSupport.unpark(thread == null ? null : target(thread));
     }
 
     // ---- Thread.Builder ----

@@ -87,7 +87,7 @@ class GreenSocketTest {
     @Test
     void manyGreenThreadsConnectingByNameMakeOneOffloadedLookup() {
         // No other test of this JVM connects green sockets by the name "localhost": its first lookup is this one.
-        long lookupsBefore = GreenSocket.OFFLOADED_LOOKUPS.get();
+        long lookupsBefore = HostNames.OFFLOADED_LOOKUPS.get();
         int connected = Green.run(() -> {
             try (ServerSocket server = new GreenServerSocket(0, 200, LOOPBACK)) {
                 GreenThread<Void> acceptor = Green.spawn(() -> {
@@ -112,7 +112,7 @@ class GreenSocketTest {
             }
         });
         assertEquals(200, connected);
-        assertEquals(1, GreenSocket.OFFLOADED_LOOKUPS.get() - lookupsBefore, "one lookup for all, not one per connection");
+        assertEquals(1, HostNames.OFFLOADED_LOOKUPS.get() - lookupsBefore, "one lookup for all, not one per connection");
     }
 
     private static void acceptAndEcho(ServerSocket server) throws IOException {
