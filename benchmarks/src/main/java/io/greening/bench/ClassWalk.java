@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * Scala library, Hibernate core, the Kotlin stdlib, kotlinx-coroutines, Lucene core, Tomcat embed core, H2, Groovy,
  * OkHttp), fetched by Maven into {@code benchmarks/target/class-walk} ({@code mvn -B -f benchmarks/class-walk/pom.xml
  * package}), is loaded and linked in a JVM of its own, plain and with each given agent
- * ({@code -javaagent:<jar>=include=**,report=<file>,check=true}), side by side: each round runs every group under every
+ * ({@code -Dgreening.check=true -javaagent:<jar>=include=**,report=<file>}), side by side: each round runs every group under every
  * system in an order shuffled by a seeded PRNG.
  *
  * <p>Per group and system it prints: the classes walked and how many loaded and linked; the time of the walk and the
@@ -173,7 +173,9 @@ public final class ClassWalk {
         Path report = work.resolve(group + "-" + system + "-" + round + ".report");
         List<String> options = new ArrayList<>();
         if (!agent.isEmpty()) {
-            options.add("-javaagent:" + agent.getFirst() + "=include=**,report=" + report + ",check=true");
+            // check as a property, the one spelling that older builds (e.g. the baseline) accept too
+            options.add("-Dgreening.check=true");
+            options.add("-javaagent:" + agent.getFirst() + "=include=**,report=" + report);
         }
         ForkedJvm.Result r = ForkedJvm.thisJava(options, Walk.class, tsv.toString(), join(allJars), join(groupJars))
                 .sampleEvery(null).run(Duration.ofMinutes(30));
