@@ -83,19 +83,16 @@ public final class ClassWalk {
         long seed = 1;
         List<String> groups = new ArrayList<>(GROUPS.keySet());
         Path out = null;
-        for (int i = 0; i < args.length; i += 2) {
-            if (i + 1 >= args.length) {
-                usage("a value is missing after " + args[i]);
-            }
-            String value = args[i + 1];
-            switch (args[i]) {
+        for (String[] option : OptionPairs.of(args, ClassWalk::usage)) {
+            String value = option[1];
+            switch (option[0]) {
                 case "--jars" -> jars = Path.of(value);
                 case "--agent" -> agents.add(Path.of(value));
                 case "--rounds" -> rounds = Integer.parseInt(value);
                 case "--seed" -> seed = Long.parseLong(value);
                 case "--groups" -> groups = List.of(value.split(","));
                 case "--out" -> out = Path.of(value);
-                default -> usage("unknown option " + args[i]);
+                default -> usage("unknown option " + option[0]);
             }
         }
         if (agents.isEmpty()) {

@@ -65,19 +65,16 @@ public final class StartupHarness {
         String agentOptions = "include=com.acme.**,report=off";
         Path apps = Path.of("integration-tests/target/classes");
         Path out = null;
-        for (int i = 0; i < args.length; i += 2) {
-            if (i + 1 >= args.length) {
-                usage("a value is missing after " + args[i]);
-            }
-            String value = args[i + 1];
-            switch (args[i]) {
+        for (String[] option : OptionPairs.of(args, StartupHarness::usage)) {
+            String value = option[1];
+            switch (option[0]) {
                 case "--runs" -> runs = positive(value);
                 case "--seed" -> seed = Long.parseLong(value);
                 case "--agent" -> agents.add(Path.of(value));
                 case "--agent-options" -> agentOptions = value;
                 case "--apps" -> apps = Path.of(value);
                 case "--out" -> out = Path.of(value);
-                default -> usage("unknown option " + args[i]);
+                default -> usage("unknown option " + option[0]);
             }
         }
         if (agents.isEmpty()) {
