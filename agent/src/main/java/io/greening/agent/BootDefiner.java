@@ -1,44 +1,58 @@
 package io.greening.agent;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.security.ProtectionDomain;
-import java.util.function.BiFunction;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
- * Defines a class into the boot loader with {@code jdk.internal.misc.Unsafe.defineClass}, which, unlike
- * {@code sun.misc.Unsafe}'s memory methods, prints no warning on JDK 25. {@link RuntimePlacement} loads this class in a
- * class loader of its own and exports {@code jdk.internal.misc} to that loader's unnamed module alone, so the
- * application's class path gains no access to the JDK's internals (a copy of this class loaded from the class path has
- * none: it stays in the application's module).
+ * Writes the one class that defines a class into the boot loader: a {@code BiFunction<String, byte[], Class<?>>} whose
+ * {@code apply(name, bytes)} calls {@code jdk.internal.misc.Unsafe.getUnsafe().defineClass(name, bytes, 0,
+ * bytes.length, null, null)} directly, which, unlike {@code sun.misc.Unsafe}'s memory methods, prints no warning on
+ * JDK 25. Direct bytecode rather than reflection: a reflective call of that seven-argument method spins method handle
+ * classes outside the class data sharing archive, which cost more start-up than defining the whole runtime.
+ * {@link RuntimePlacement} defines the class in a class loader of its own and exports {@code jdk.internal.misc} to
+ * that loader's unnamed module alone, so no other module gains access to the JDK's internals.
  */
-public final class BootDefiner implements BiFunction<String, byte[], Class<?>> {
-    private final Object unsafe;
-    private final Method defineClass;
+final class BootDefiner {
+    /** The binary name of the written class. */
+    static final String NAME = "io.greening.agent.boot.BootDefiner";
 
-    /** Reaches {@code jdk.internal.misc.Unsafe}; fails unless its package is exported to this class's module. */
-    public BootDefiner() throws ReflectiveOperationException {
-        Class<?> type = Class.forName("jdk.internal.misc.Unsafe");
-        unsafe = type.getMethod("getUnsafe").invoke(null);
-        defineClass = type.getMethod("defineClass", String.class, byte[].class, int.class, int.class, ClassLoader.class,
-                ProtectionDomain.class);
-    }
+    private BootDefiner() {}
 
-    /** Defines the class {@code name} (binary name) from {@code bytes} into the boot loader and returns it. */
-    @Override
-    public Class<?> apply(String name, byte[] bytes) {
-        try {
-            return (Class<?>) defineClass.invoke(unsafe, name, bytes, 0, bytes.length, null, null);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException unchecked) {
-                throw unchecked;
-            }
-            if (e.getCause() instanceof Error error) {   // LinkageError: a duplicate or a bad class
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The class file of {@link #NAME}. */
+    static byte[] classFile() {
+        String self = NAME.replace('.', '/');
+        String unsafe = "jdk/internal/misc/Unsafe";
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, self, null, "java/lang/Object",
+                new String[] {"java/util/function/BiFunction"});
+        MethodVisitor init = writer.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+        init.visitCode();
+        init.visitVarInsn(Opcodes.ALOAD, 0);
+        init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        init.visitInsn(Opcodes.RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+        MethodVisitor apply = writer.visitMethod(Opcodes.ACC_PUBLIC, "apply",
+                "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;", null, null);
+        apply.visitCode();
+        apply.visitMethodInsn(Opcodes.INVOKESTATIC, unsafe, "getUnsafe", "()L" + unsafe + ";", false);
+        apply.visitVarInsn(Opcodes.ALOAD, 1);
+        apply.visitTypeInsn(Opcodes.CHECKCAST, "java/lang/String");
+        apply.visitVarInsn(Opcodes.ALOAD, 2);
+        apply.visitTypeInsn(Opcodes.CHECKCAST, "[B");
+        apply.visitInsn(Opcodes.ICONST_0);
+        apply.visitVarInsn(Opcodes.ALOAD, 2);
+        apply.visitTypeInsn(Opcodes.CHECKCAST, "[B");
+        apply.visitInsn(Opcodes.ARRAYLENGTH);
+        apply.visitInsn(Opcodes.ACONST_NULL);
+        apply.visitInsn(Opcodes.ACONST_NULL);
+        apply.visitMethodInsn(Opcodes.INVOKEVIRTUAL, unsafe, "defineClass",
+                "(Ljava/lang/String;[BIILjava/lang/ClassLoader;Ljava/security/ProtectionDomain;)Ljava/lang/Class;", false);
+        apply.visitInsn(Opcodes.ARETURN);
+        apply.visitMaxs(0, 0);
+        apply.visitEnd();
+        writer.visitEnd();
+        return writer.toByteArray();
     }
 }

@@ -105,21 +105,13 @@ final class RuntimePlacement {
     }
 
     /**
-     * A {@link BootDefiner} in a class loader of its own, whose unnamed module alone gets {@code jdk.internal.misc}
-     * exported (no other module gains anything).
+     * The class {@link BootDefiner} writes, defined in a class loader of its own, whose unnamed module alone gets
+     * {@code jdk.internal.misc} exported (no other module gains anything).
      */
     @SuppressWarnings("unchecked")
     private static BiFunction<String, byte[], Class<?>> isolatedDefiner(Instrumentation instrumentation)
-            throws IOException, ReflectiveOperationException {
-        String file = BootDefiner.class.getName().replace('.', '/') + ".class";
-        byte[] bytes;
-        try (InputStream in = RuntimePlacement.class.getClassLoader().getResourceAsStream(file)) {
-            if (in == null) {
-                throw new IOException("no " + file + " beside the agent");
-            }
-            bytes = in.readAllBytes();
-        }
-        Class<?> definerClass = new IsolatedLoader().define(BootDefiner.class.getName(), bytes);
+            throws ReflectiveOperationException {
+        Class<?> definerClass = new IsolatedLoader().define(BootDefiner.NAME, BootDefiner.classFile());
         Module javaBase = Object.class.getModule();
         instrumentation.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(definerClass.getModule())),
                 Map.of(), Set.of(), Map.of());
@@ -135,7 +127,7 @@ final class RuntimePlacement {
         }
     }
 
-    /** Holds the one {@link BootDefiner} that may reach {@code jdk.internal.misc}; sees only the JDK besides. */
+    /** Holds the one class ({@link BootDefiner}'s) that may reach {@code jdk.internal.misc}; sees only the JDK besides. */
     private static final class IsolatedLoader extends ClassLoader {
         IsolatedLoader() {
             super("greening-boot-definer", ClassLoader.getPlatformClassLoader());
