@@ -5,20 +5,6 @@ import io.greening.diagnostics.ThreadDump;
 import io.greening.internal.PatchGroup;
 import io.greening.internal.Settings;
 import io.greening.patch.GreenThreads;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.field.FieldDescription;
-import net.bytebuddy.description.field.FieldList;
-import net.bytebuddy.description.method.MethodList;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.implementation.Implementation;
-import net.bytebuddy.matcher.ElementMatchers;
-import net.bytebuddy.pool.TypePool;
-import net.bytebuddy.utility.JavaModule;
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassVisitor;
-import org.objectweb.asm.Opcodes;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -26,7 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,11 +20,11 @@ import java.util.jar.JarFile;
 import javax.management.ObjectName;
 
 /**
- * Installs the rewriting with ByteBuddy's {@link AgentBuilder}, configures the runtime, and sets up the exit report and
- * the JMX dump. Loaded only once the runtime is on the bootstrap class path.
+ * Configures the runtime, retransforms the JDK classes the table names, installs the {@link LoadTimeTransformer} (and on
+ * dynamic attach retransforms the selected classes already loaded), and sets up the exit report and the JMX dump.
+ * Loaded only once the runtime is in the boot loader.
  */
 final class Installer {
-    private static final System.Logger LOG = System.getLogger("io.greening.agent");
 
     private Installer() {}
 
@@ -50,7 +36,7 @@ final class Installer {
             try {
                 JdkCallSites.apply(instrumentation, jdkRows).forEach(report::jdkSitesRewritten);
             } catch (RuntimeException | LinkageError e) {
-                LOG.log(System.Logger.Level.WARNING, "greening: the JDK keeps its own code for " + jdkRows, e);
+                AgentLog.get().log(System.Logger.Level.WARNING, "greening: the JDK keeps its own code for " + jdkRows, e);
             }
         }
         ClassSelector selector = new ClassSelector(options.include(), options.exclude());
@@ -59,30 +45,16 @@ final class Installer {
         Map<String, List<Rewrite>> mainOnly = Rewrites.index(options.groups().contains(PatchGroup.MAIN) ? Set.of(PatchGroup.MAIN) : Set.of());
         String mainClass = options.greenMain() && !attached ? mainClassName() : null;
         if (options.greenMain() && !attached && mainClass == null) {
-            LOG.log(System.Logger.Level.WARNING, "greening: main=green, but the main class is unknown; main runs as is");
+            AgentLog.get().log(System.Logger.Level.WARNING, "greening: main=green, but the main class is unknown; main runs as is");
         }
-        // No Nexus: we add no initializers, and its set-up would reach for sun.misc.Unsafe (a warning on JDK 25).
-        if (System.getProperty("net.bytebuddy.nexus.disabled") == null) {
-            System.setProperty("net.bytebuddy.nexus.disabled", "true");
+        LoadTimeTransformer transformer = new LoadTimeTransformer(selector, rows, mainOnly,
+                mainClass == null ? null : mainClass.replace('.', '/'), report, options.check());
+        // retransformable only on attach, where the classes already loaded are retransformed; at start our rewrites are
+        // then kept in the class bytes another agent's retransformation begins from
+        instrumentation.addTransformer(transformer, attached);
+        if (attached) {
+            retransformLoaded(instrumentation, transformer);
         }
-        new AgentBuilder.Default()
-                .disableClassFormatChanges()
-                // visitors only, no new members; ByteBuddy still describes each selected class and builds its method
-                // graph from the type pool, which is most of the per-class cost
-                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-                .with(attached ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION : AgentBuilder.RedefinitionStrategy.DISABLED)
-                .with(AgentBuilder.PoolStrategy.Default.FAST)
-                // describe types from their class files, never by reflection: reflecting on a loaded class loads its
-                // nested classes while ByteBuddy's circularity lock is held, and those would then escape transformation
-                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
-                .with(new ReportingListener(report, options.check()))
-                .ignore(ElementMatchers.none())
-                // the main class is transformed for main=green even when not selected, then with its prologue only
-                .type((type, loader, module, classBeingRedefined, domain) -> loader != null
-                        && (selector.selects(type.getName()) || type.getName().equals(mainClass)))
-                .transform((builder, type, loader, module, domain) -> builder.visit(new Wrapper(
-                        selector.selects(type.getName()) ? rows : mainOnly, type.getName(), type.getName().equals(mainClass), report)))
-                .installOn(instrumentation);
         String reportTarget = options.report();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> atExit(report, reportTarget, options.check()), "greening-report"));
         if (jmxInUse(options.jmx())) {
@@ -138,7 +110,7 @@ final class Installer {
         try {
             Files.writeString(Path.of(target), text, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.ERROR, "greening: could not write the report to " + target, e);
+            AgentLog.get().log(System.Logger.Level.ERROR, "greening: could not write the report to " + target, e);
         }
     }
 
@@ -181,7 +153,7 @@ final class Installer {
             ManagementFactory.getPlatformMBeanServer().registerMBean(new GreenThreadsBean(),
                     new ObjectName("io.greening:type=GreenThreads"));
         } catch (Exception | LinkageError e) {
-            LOG.log(System.Logger.Level.WARNING, "greening: could not register the GreenThreads MBean", e);
+            AgentLog.get().log(System.Logger.Level.WARNING, "greening: could not register the GreenThreads MBean", e);
         }
     }
 
@@ -198,88 +170,28 @@ final class Installer {
         }
     }
 
-    /** Counts classes transformed and failed; a failed class is loaded unchanged (ByteBuddy returns no bytes). */
-    private static final class ReportingListener extends AgentBuilder.Listener.Adapter {
-        private final Report report;
-        private final boolean check;
-
-        ReportingListener(Report report, boolean check) {
-            this.report = report;
-            this.check = check;
-        }
-
-        @Override
-        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
-                                     DynamicType dynamicType) {
-            report.succeeded(type.getName());
-            if (check) {
-                report.keepForCheck(type.getName(), loader, dynamicType.getBytes());
+    /**
+     * On attach: the selected classes already loaded go through the transformer once more (retransformation keeps
+     * their shape, which the rewrites never change). One that cannot be retransformed is logged and keeps its code.
+     */
+    private static void retransformLoaded(Instrumentation instrumentation, LoadTimeTransformer transformer) {
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> c : instrumentation.getAllLoadedClasses()) {
+            if (c.getClassLoader() != null && !c.isArray() && !c.isHidden() && transformer.isSelected(c.getName())
+                    && instrumentation.isModifiableClass(c)) {
+                loaded.add(c);
             }
         }
-
-        @Override
-        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable error) {
-            report.failed(typeName, error);
-        }
-    }
-
-    /** Hands one class to a {@link CallSiteRewriter}, answering its subtype questions from ByteBuddy's type pool. */
-    private static final class Wrapper implements AsmVisitorWrapper {
-        private final Map<String, List<Rewrite>> rows;
-        private final String className;
-        private final boolean isMainClass;
-        private final Report report;
-
-        Wrapper(Map<String, List<Rewrite>> rows, String className, boolean isMainClass, Report report) {
-            this.rows = rows;
-            this.className = className;
-            this.isMainClass = isMainClass;
-            this.report = report;
-        }
-
-        @Override
-        public int mergeWriter(int flags) {
-            return flags;
-        }
-
-        @Override
-        public int mergeReader(int flags) {
-            return isMainClass ? flags | ClassReader.EXPAND_FRAMES : flags;   // the main prologue adds an expanded frame
-        }
-
-        @Override
-        public ClassVisitor wrap(TypeDescription instrumentedType, ClassVisitor classVisitor, Implementation.Context context,
-                                 TypePool typePool, FieldList<FieldDescription.InDefinedShape> fields, MethodList<?> methods,
-                                 int writerFlags, int readerFlags) {
-            Map<Rewrite, Integer> counts = new HashMap<>();
-            ClassVisitor reporting = new ClassVisitor(Opcodes.ASM9, classVisitor) {
-                @Override
-                public void visitEnd() {
-                    report.found(className, counts);
-                    super.visitEnd();
+        try {
+            instrumentation.retransformClasses(loaded.toArray(Class<?>[]::new));
+        } catch (Exception | LinkageError all) {
+            for (Class<?> c : loaded) {   // one by one, so that one failure does not take the others along
+                try {
+                    instrumentation.retransformClasses(c);
+                } catch (Exception | LinkageError e) {
+                    AgentLog.get().log(System.Logger.Level.WARNING, "greening: could not retransform " + c.getName()
+                            + "; it keeps its code (not greened)", e);
                 }
-            };
-            return new CallSiteRewriter(reporting, rows, (type, supertype) -> isSubtype(typePool, type, supertype),
-                    isMainClass ? className.replace('.', '/') : null, row -> counts.merge(row, 1, Integer::sum));
-        }
-
-        /** Answers about JDK types, the same for every class loader; asked for every {@code close()} and the like. */
-        private static final Map<String, Boolean> JDK_SUBTYPES = new java.util.concurrent.ConcurrentHashMap<>();
-
-        private static boolean isSubtype(TypePool pool, String type, String supertype) {
-            if (type.startsWith("java/") || type.startsWith("javax/")) {
-                return JDK_SUBTYPES.computeIfAbsent(type + " " + supertype, k -> resolveSubtype(pool, type, supertype));
-            }
-            return resolveSubtype(pool, type, supertype);
-        }
-
-        private static boolean resolveSubtype(TypePool pool, String type, String supertype) {
-            try {
-                TypePool.Resolution t = pool.describe(type.replace('/', '.'));
-                TypePool.Resolution s = pool.describe(supertype.replace('/', '.'));
-                return t.isResolved() && s.isResolved() && t.resolve().isAssignableTo(s.resolve());
-            } catch (RuntimeException unresolvable) {
-                return false;   // a type we cannot see is treated as not a subtype: the call site stays as it is
             }
         }
     }

@@ -25,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * retransformation of those classes keeps the rewrites.
  */
 final class JdkCallSites implements ClassFileTransformer {
-    private static final System.Logger LOG = System.getLogger("io.greening.agent");
 
     private final List<Rewrite> rows;
     /** Call sites rewritten per class and row, by the class's latest transformation. */
@@ -60,7 +59,7 @@ final class JdkCallSites implements ClassFileTransformer {
                     instrumentation.retransformClasses(c);
                 } catch (Exception | LinkageError e) {
                     transformer.rewrittenIn.remove(c.getName().replace('.', '/'));
-                    LOG.log(System.Logger.Level.WARNING, "greening: could not retransform " + c.getName()
+                    AgentLog.get().log(System.Logger.Level.WARNING, "greening: could not retransform " + c.getName()
                             + "; it keeps the JDK's code", e);
                 }
             }
@@ -71,7 +70,7 @@ final class JdkCallSites implements ClassFileTransformer {
         for (Rewrite row : rows) {
             int count = counts.get(row);
             if (count == 0) {
-                LOG.log(System.Logger.Level.WARNING, "greening: no call of " + row.owner() + "." + row.name() + row.descriptor()
+                AgentLog.get().log(System.Logger.Level.WARNING, "greening: no call of " + row.owner() + "." + row.name() + row.descriptor()
                         + " found in " + row.jdkClasses() + "; " + row.group().optionName() + " keeps the JDK's way there");
             }
         }

@@ -11,19 +11,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What the agent did: classes selected, transformed and failed, call sites rewritten by group and kind. Rewrites are
- * counted per class and committed only once the class's transformation succeeded.
+ * What the agent did: classes selected, transformed and failed, call sites rewritten by group and kind, and the time
+ * the transformer took per selected class.
  */
 public final class Report {
-    private static final System.Logger LOG = System.getLogger("io.greening.agent");
 
     private final boolean verbose;
-    private final Map<String, Map<Rewrite, Integer>> pending = new ConcurrentHashMap<>();
     private final Map<Rewrite, LongAdder> rewritten = new ConcurrentHashMap<>();
     private final Map<String, String> failures = new ConcurrentHashMap<>();
     private final AtomicLong selected = new AtomicLong();
     private final AtomicLong transformed = new AtomicLong();
     private final Map<String, Integer> jdkRewrites = new ConcurrentHashMap<>();
+    private final TransformTimes times = new TransformTimes();
 
     private volatile ClassSelector selector;
 
@@ -42,33 +41,32 @@ public final class Report {
         return s == null ? List.of() : s.includesThatSelectedNothing();
     }
 
-    /** Notes the rewrites found in {@code className} (not yet committed). */
-    void found(String className, Map<Rewrite, Integer> counts) {
-        pending.put(className, counts);
-    }
-
-    /** The transformation of a selected class succeeded: its rewrites count. */
-    void succeeded(String className) {
+    /**
+     * A selected class went through the transformer: {@code counts} holds its rewritten call sites (empty when it had
+     * nothing to rewrite and loaded unchanged); {@code nanos} is the time the transformer took for it.
+     */
+    void transformed(String className, Map<Rewrite, Integer> counts, long nanos) {
         selected.incrementAndGet();
-        Map<Rewrite, Integer> counts = pending.remove(className);
-        if (counts == null || counts.isEmpty()) {
+        if (counts.isEmpty()) {
+            times.add(false, nanos);
             return;
         }
+        times.add(true, nanos);
         transformed.incrementAndGet();
         counts.forEach((row, n) -> rewritten.computeIfAbsent(row, r -> new LongAdder()).add(n));
         if (verbose) {
-            LOG.log(System.Logger.Level.INFO, "greening: rewrote " + counts.values().stream().mapToInt(Integer::intValue).sum()
+            AgentLog.get().log(System.Logger.Level.INFO, "greening: rewrote " + counts.values().stream().mapToInt(Integer::intValue).sum()
                     + " call sites in " + className + ": " + describe(counts));
         }
     }
 
-    /** The transformation of {@code className} failed: it loads unchanged; reported once. */
-    void failed(String className, Throwable error) {
+    /** The transformation of {@code className} failed after {@code nanos}: it loads unchanged; reported once. */
+    void failed(String className, Throwable error, long nanos) {
         selected.incrementAndGet();
-        pending.remove(className);
+        times.add(false, nanos);
         String reason = error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
         if (failures.putIfAbsent(className, reason) == null) {
-            LOG.log(System.Logger.Level.WARNING, "greening: could not transform " + className
+            AgentLog.get().log(System.Logger.Level.WARNING, "greening: could not transform " + className
                     + "; it runs unchanged (not greened): " + reason, verbose ? error : null);
         }
     }
@@ -121,6 +119,11 @@ public final class Report {
         return byKind;
     }
 
+    /** The transformer's time per selected class, split by whether the class had call sites to rewrite. */
+    public TransformTimes times() {
+        return times;
+    }
+
     /** The classes that failed to transform, with why. */
     public Map<String, String> failures() {
         return new TreeMap<>(failures);
@@ -139,6 +142,7 @@ public final class Report {
      * <pre>
      * greening report
      *   classes: selected S, transformed T, failed F
+     *   transform time: X ms for S classes; per class, median A ms with nothing to rewrite, B ms with rewrites
      *   call sites rewritten: N
      *     &lt;group&gt; &lt;kind&gt; &lt;count&gt;        (one line per kind, e.g. "threads Thread.start 3")
      *   jdk: &lt;group&gt; &lt;kind&gt; &lt;count&gt;  (call sites rewritten inside the JDK, not in the count above,
@@ -157,6 +161,7 @@ public final class Report {
         StringBuilder out = new StringBuilder("greening report\n");
         out.append("  classes: selected ").append(selected.get()).append(", transformed ").append(transformed.get())
                 .append(", failed ").append(failures.size()).append('\n');
+        out.append("  ").append(times.describe()).append('\n');
         Map<String, Long> lines = new TreeMap<>();
         long total = 0;
         for (Map.Entry<Rewrite, LongAdder> e : rewritten.entrySet()) {

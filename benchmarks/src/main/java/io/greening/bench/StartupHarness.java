@@ -65,19 +65,16 @@ public final class StartupHarness {
         String agentOptions = "include=com.acme.**,report=off";
         Path apps = Path.of("integration-tests/target/classes");
         Path out = null;
-        for (int i = 0; i < args.length; i += 2) {
-            if (i + 1 >= args.length) {
-                usage("a value is missing after " + args[i]);
-            }
-            String value = args[i + 1];
-            switch (args[i]) {
+        for (String[] option : OptionPairs.of(args, StartupHarness::usage)) {
+            String value = option[1];
+            switch (option[0]) {
                 case "--runs" -> runs = positive(value);
                 case "--seed" -> seed = Long.parseLong(value);
                 case "--agent" -> agents.add(Path.of(value));
                 case "--agent-options" -> agentOptions = value;
                 case "--apps" -> apps = Path.of(value);
                 case "--out" -> out = Path.of(value);
-                default -> usage("unknown option " + args[i]);
+                default -> usage("unknown option " + option[0]);
             }
         }
         if (agents.isEmpty()) {
@@ -100,18 +97,18 @@ public final class StartupHarness {
             systems.put(name, List.of(java, "-javaagent:" + agent + "=" + agentOptions, "-cp", apps.toString(), TRIVIAL_MAIN));
         }
 
-        StringBuilder printout = new StringBuilder();
-        print(printout, "start-up of a trivial main, plain and greened, interleaved (StartupHarness)");
-        print(printout, "when: " + Instant.now() + "; load average before: " + loadAverage());
-        print(printout, "machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
+        Printout printout = new Printout();
+        printout.print("start-up of a trivial main, plain and greened, interleaved (StartupHarness)");
+        printout.print("when: " + Instant.now() + "; load average before: " + Printout.loadAverage());
+        printout.print("machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
                 + memTotal() + " (transparent huge pages: " + transparentHugePages() + "), " + System.getProperty("os.name") + " " + System.getProperty("os.version")
                 + ", java " + System.getProperty("java.vm.version") + " (" + java + ")");
-        print(printout, "harness: " + ProcessHandle.current().info().commandLine().orElse("(command line unknown)"));
+        printout.print("harness: " + ProcessHandle.current().info().commandLine().orElse("(command line unknown)"));
         for (Path agent : agents) {
-            print(printout, "agent: " + agent + ", " + Files.size(agent) + " bytes, sha-256 " + sha256(agent).substring(0, 16));
+            printout.print("agent: " + agent + ", " + Files.size(agent) + " bytes, sha-256 " + sha256(agent).substring(0, 16));
         }
-        print(printout, "rounds: " + runs + ", each launching every system once in a shuffled order (seed " + seed + ")");
-        systems.forEach((name, command) -> print(printout, "  " + name + ": " + String.join(" ", command)));
+        printout.print("rounds: " + runs + ", each launching every system once in a shuffled order (seed " + seed + ")");
+        systems.forEach((name, command) -> printout.print("  " + name + ": " + String.join(" ", command)));
 
         Random order = new Random(seed);
         List<Launch> launches = new ArrayList<>();
@@ -127,15 +124,15 @@ public final class StartupHarness {
                     stderrLines.computeIfAbsent(name, k -> new LinkedHashSet<>())
                             .addAll(Files.readAllLines(stderr, StandardCharsets.UTF_8));
                 }
-                print(printout, "round " + round + ": " + String.join(", ", names));
+                printout.print("round " + round + ": " + String.join(", ", names));
             }
         } finally {
             Files.deleteIfExists(stderr);
         }
-        print(printout, "load average after: " + loadAverage());
-        print(printout, "");
+        printout.print("load average after: " + Printout.loadAverage());
+        printout.print("");
         summarize(printout, systems.keySet(), launches);
-        stderrLines.forEach((name, lines) -> print(printout, "stderr of " + name + ": "
+        stderrLines.forEach((name, lines) -> printout.print("stderr of " + name + ": "
                 + (lines.isEmpty() ? "(nothing)" : String.join(" | ", lines))));
 
         if (out != null) {
@@ -144,15 +141,15 @@ public final class StartupHarness {
             Path csv = Harness.writeCsv(out.toAbsolutePath().getParent(), out.getFileName() + ".csv",
                     "round,position,system,wall_ms,cpu_ms,user_ms,sys_ms,max_rss_kb", rows);
             Path text = out.resolveSibling(out.getFileName() + ".txt");
-            Files.writeString(text, printout, StandardCharsets.UTF_8);
+            Files.writeString(text, printout.text(), StandardCharsets.UTF_8);
             System.out.println("wrote " + csv + " and " + text);
         }
     }
 
     /** The medians per system and their difference to plain, as a Markdown table. */
-    private static void summarize(StringBuilder printout, Iterable<String> systems, List<Launch> launches) {
-        print(printout, "| system | launches | wall, median (min-max) | CPU user+sys, median (min-max) | peak RSS, median (min-max) | added wall | added CPU | added RSS |");
-        print(printout, "|---|---:|---:|---:|---:|---:|---:|---:|");
+    private static void summarize(Printout printout, Iterable<String> systems, List<Launch> launches) {
+        printout.print("| system | launches | wall, median (min-max) | CPU user+sys, median (min-max) | peak RSS, median (min-max) | added wall | added CPU | added RSS |");
+        printout.print("|---|---:|---:|---:|---:|---:|---:|---:|");
         double[] plain = null;
         for (String system : systems) {
             List<Launch> mine = launches.stream().filter(l -> l.system().equals(system)).toList();
@@ -164,7 +161,7 @@ public final class StartupHarness {
                 plain = medians;
             }
             double[] base = plain;
-            print(printout, String.format(Locale.ROOT, "| %s | %d | %.0f ms (%.0f-%.0f) | %.0f ms (%.0f-%.0f) | %.1f MB (%.1f-%.1f) | %s | %s | %s |",
+            printout.print(String.format(Locale.ROOT, "| %s | %d | %.0f ms (%.0f-%.0f) | %.0f ms (%.0f-%.0f) | %.1f MB (%.1f-%.1f) | %s | %s | %s |",
                     system, mine.size(), medians[0], wall[0], wall[wall.length - 1], medians[1], cpu[0], cpu[cpu.length - 1],
                     medians[2], rss[0], rss[rss.length - 1],
                     base == null || system.equals(PLAIN) ? "" : String.format(Locale.ROOT, "%+.0f ms", medians[0] - base[0]),
@@ -191,19 +188,6 @@ public final class StartupHarness {
         return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
-    private static void print(StringBuilder printout, String line) {
-        System.out.println(line);
-        printout.append(line).append('\n');
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 
     /** The kernel's transparent huge page mode (the bracketed word), which bears on RSS figures. */
     private static String transparentHugePages() {

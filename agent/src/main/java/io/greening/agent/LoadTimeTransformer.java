@@ -1,0 +1,104 @@
+package io.greening.agent;
+
+import io.greening.agent.Rewrites.Rewrite;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The load-time hot path: rewrites the call sites of each selected class as it loads, with ASM alone. A class that is
+ * not selected costs a name match. A selected class is first pre-scanned ({@link CallSiteFilter}: its constant pool
+ * only); the few that name a row's method get one ASM pass, {@link ClassReader} through the {@link CallSiteRewriter}
+ * into a {@link ClassWriter} that copies the constant pool and never recomputes frames (the rewrites keep every
+ * instruction's stack shape, so the class's own stack map frames stay valid), with subtype questions answered from
+ * class file headers ({@link TypeHierarchy}), never by loading a class. A class with nothing to rewrite is handed back
+ * unchanged (no bytes), so the JVM keeps the class it parsed, from the class data sharing archive where it is one.
+ */
+final class LoadTimeTransformer implements ClassFileTransformer {
+    private final ClassSelector selector;
+    private final Map<String, List<Rewrite>> rows;
+    private final Map<String, List<Rewrite>> mainOnly;
+    private final String mainClass;
+    private final Report report;
+    private final boolean keepForCheck;
+    private final TypeHierarchy hierarchy = new TypeHierarchy();
+    private final CallSiteFilter filter;
+    private final ClassLoader platformLoader = ClassLoader.getPlatformClassLoader();
+
+    /**
+     * @param selector     which classes are rewritten
+     * @param rows         the rows for selected classes ({@link Rewrites#index})
+     * @param mainOnly     the rows for the main class when it is not selected: the main prologue, or none
+     * @param mainClass    the main class (internal name) that gets the prologue, or null
+     * @param report       told of every selected class: its rewrites, failure and time
+     * @param keepForCheck whether to keep transformed classes for {@link Report#check()}
+     */
+    LoadTimeTransformer(ClassSelector selector, Map<String, List<Rewrite>> rows, Map<String, List<Rewrite>> mainOnly,
+                        String mainClass, Report report, boolean keepForCheck) {
+        this.selector = selector;
+        this.rows = rows;
+        this.mainOnly = mainOnly;
+        this.mainClass = mainClass;
+        this.report = report;
+        this.keepForCheck = keepForCheck;
+        this.filter = new CallSiteFilter(rows, hierarchy);
+    }
+
+    /** Whether {@code binaryName} is a class this transformer looks at: selected, or the main class. */
+    boolean isSelected(String binaryName) {
+        return selector.selects(binaryName) || binaryName.replace('.', '/').equals(mainClass);
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
+                            ProtectionDomain domain, byte[] classfile) {
+        if (loader == null || loader == platformLoader || className == null || holdsNoCode(className)) {
+            return null;   // the JDK's classes; package-info and module-info, which hold no code
+        }
+        boolean isMain = className.equals(mainClass);
+        String binaryName = className.replace('/', '.');
+        boolean selected = selector.selects(binaryName);
+        if (!selected && !isMain) {
+            return null;
+        }
+        long began = System.nanoTime();
+        try {
+            Map<Rewrite, Integer> counts = new HashMap<>();
+            byte[] rewritten = rewrite(loader, classfile, selected ? rows : mainOnly, isMain ? className : null, counts);
+            report.transformed(binaryName, counts, System.nanoTime() - began);
+            if (keepForCheck && rewritten != null) {
+                report.keepForCheck(binaryName, loader, rewritten);
+            }
+            return rewritten;
+        } catch (Throwable error) {   // the class loads unchanged, reported once
+            report.failed(binaryName, error, System.nanoTime() - began);
+            return null;
+        }
+    }
+
+    /**
+     * Rewrites one class; returns its new bytes, or null when there was nothing to rewrite. {@code greenMainClass}, when
+     * given, gets the main prologue (if {@code applicable} holds it).
+     */
+    private byte[] rewrite(ClassLoader loader, byte[] classfile, Map<String, List<Rewrite>> applicable, String greenMainClass,
+                           Map<Rewrite, Integer> counts) {
+        ClassReader reader = new ClassReader(classfile);
+        if (greenMainClass == null && !filter.mayRewrite(reader, classfile)) {
+            return null;
+        }
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(new CallSiteRewriter(writer, applicable, hierarchy.forClass(loader, reader), greenMainClass,
+                row -> counts.merge(row, 1, Integer::sum)), greenMainClass != null ? ClassReader.EXPAND_FRAMES : 0);
+        return counts.isEmpty() && greenMainClass == null ? null : writer.toByteArray();
+    }
+
+    private static boolean holdsNoCode(String className) {
+        return className.endsWith("package-info") && (className.length() == 12 || className.endsWith("/package-info"))
+                || className.equals("module-info");
+    }
+}

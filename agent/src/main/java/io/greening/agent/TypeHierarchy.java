@@ -1,0 +1,129 @@
+package io.greening.agent;
+
+import org.objectweb.asm.ClassReader;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Answers the rewriter's subtype questions ("is {@code com/acme/Worker} a {@code java/lang/Thread}?") without loading
+ * an application class, so that no class loads while another is being defined (no circularity, no class escaping the
+ * transformation): a JDK type is looked up among the JDK's own classes (boot and platform loaders, mostly from the
+ * boot image), any other type by reading the header of its class file through the class loader that defines the class
+ * being transformed ({@code getResourceAsStream}, parent first as class resolution is), once per loader and type. A
+ * type found nowhere is no subtype: its call site stays as it is.
+ */
+final class TypeHierarchy {
+    /** Deeper than any real hierarchy; guards against a cycle among malformed class files. */
+    private static final int MAX_DEPTH = 64;
+    private static final Header ABSENT = new Header(null, new String[0]);
+
+    private final Map<String, Optional<Class<?>>> jdkClasses = new ConcurrentHashMap<>();
+    private final Map<ClassLoader, Map<String, Header>> headersByLoader = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** A class file's direct supertypes (internal names); {@code superName} null for Object, a module or an absent type. */
+    private record Header(String superName, String[] interfaces) { }
+
+    /** Subtype answers for the class that {@code reader} holds, which {@code loader} is defining. */
+    CallSiteRewriter.Hierarchy forClass(ClassLoader loader, ClassReader reader) {
+        String self = reader.getClassName();
+        Header own = new Header(reader.getSuperName(), reader.getInterfaces());
+        Map<String, Header> headers = headersByLoader.computeIfAbsent(loader, l -> new ConcurrentHashMap<>());
+        return (type, supertype) -> isSubtype(type, supertype, self, own, loader, headers, 0);
+    }
+
+    private boolean isSubtype(String type, String supertype, String self, Header own, ClassLoader loader,
+                              Map<String, Header> headers, int depth) {
+        if (type.equals(supertype)) {
+            return true;
+        }
+        if (depth > MAX_DEPTH) {
+            return false;
+        }
+        Class<?> jdkType = mayBeJdk(type) ? jdkClass(type) : null;
+        if (jdkType != null) {
+            Class<?> jdkSupertype = jdkClass(supertype);
+            return jdkSupertype != null && jdkSupertype.isAssignableFrom(jdkType);   // the JDK never extends an app type
+        }
+        Header header = type.equals(self) ? own : header(type, loader, headers);
+        if (header.superName() != null && isSubtype(header.superName(), supertype, self, own, loader, headers, depth + 1)) {
+            return true;
+        }
+        for (String implemented : header.interfaces()) {
+            if (isSubtype(implemented, supertype, self, own, loader, headers, depth + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code type}, a JDK class or interface, is {@code supertype} or a subtype of it; false when either is no
+     * JDK type. Answers the cheap half of the pre-scan's question without any class file.
+     */
+    boolean isJdkSubtype(String type, String supertype) {
+        if (type.equals(supertype)) {
+            return true;
+        }
+        Class<?> t = mayBeJdk(type) ? jdkClass(type) : null;
+        Class<?> s = t == null ? null : jdkClass(supertype);
+        return s != null && s.isAssignableFrom(t);
+    }
+
+    /** Whether {@code type} is a class or interface of the JDK. */
+    boolean isJdkClass(String type) {
+        return mayBeJdk(type) && jdkClass(type) != null;
+    }
+
+    /** Whether the name is in a package where JDK classes live (javax.* may also be an application's). */
+    static boolean mayBeJdk(String internalName) {
+        return internalName.startsWith("java/") || internalName.startsWith("javax/") || internalName.startsWith("jdk/")
+                || internalName.startsWith("sun/") || internalName.startsWith("com/sun/");
+    }
+
+    private Class<?> jdkClass(String internalName) {
+        Optional<Class<?>> known = jdkClasses.get(internalName);
+        if (known == null) {
+            known = Optional.ofNullable(findJdkClass(internalName.replace('/', '.')));
+            jdkClasses.putIfAbsent(internalName, known);
+        }
+        return known.orElse(null);
+    }
+
+    private static Class<?> findJdkClass(String binaryName) {
+        for (ClassLoader jdkLoader : new ClassLoader[] {null, ClassLoader.getPlatformClassLoader()}) {
+            try {
+                return Class.forName(binaryName, false, jdkLoader);
+            } catch (ClassNotFoundException | LinkageError notThere) {
+                // next loader
+            }
+        }
+        return null;
+    }
+
+    private static Header header(String type, ClassLoader loader, Map<String, Header> headers) {
+        Header known = headers.get(type);
+        if (known == null) {
+            known = readHeader(type, loader);
+            headers.putIfAbsent(type, known);
+        }
+        return known;
+    }
+
+    private static Header readHeader(String type, ClassLoader loader) {
+        try (InputStream in = loader.getResourceAsStream(type + ".class")) {
+            if (in == null) {
+                return ABSENT;
+            }
+            ClassReader reader = new ClassReader(in.readAllBytes());
+            return new Header(reader.getSuperName(), reader.getInterfaces());
+        } catch (IOException | RuntimeException unreadable) {
+            return ABSENT;
+        }
+    }
+}
