@@ -45,24 +45,28 @@ public final class ThreadPatches {
         GreenThreads.startStandIn(thread);
     }
 
-    /** {@code thread.join()}. */
+    /** {@code thread.join()}; a blocking point of green threads, as the {@code waits} group's calls are. */
     public static void join(Thread thread) throws InterruptedException {
-        target(thread).join();
+        Thread target = target(thread);
+        WaitPatches.interruptiblyVoid(target::join);
     }
 
     /** {@code thread.join(millis)}. */
     public static void join(Thread thread, long millis) throws InterruptedException {
-        target(thread).join(millis);
+        Thread target = target(thread);
+        WaitPatches.interruptiblyVoid(() -> target.join(millis));
     }
 
     /** {@code thread.join(millis, nanos)}. */
     public static void join(Thread thread, long millis, int nanos) throws InterruptedException {
-        target(thread).join(millis, nanos);
+        Thread target = target(thread);
+        WaitPatches.interruptiblyVoid(() -> target.join(millis, nanos));
     }
 
     /** {@code thread.join(duration)}. */
     public static boolean join(Thread thread, Duration duration) throws InterruptedException {
-        return target(thread).join(duration);
+        Thread target = target(thread);
+        return WaitPatches.interruptibly(() -> target.join(duration));
     }
 
     /** {@code thread.isAlive()}. */
