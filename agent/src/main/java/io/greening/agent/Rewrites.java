@@ -153,6 +153,12 @@ public final class Rewrites {
                             "java/util/concurrent/ScheduledThreadPoolExecutor",
                             "java/util/concurrent/ScheduledThreadPoolExecutor$ScheduledFutureTask"),
                     INVOKESTATIC, "java/lang/System", "nanoTime", "()J", "ClockPatches#nanoTime").underVirtualClockOnly(),
+            // Under clock=virtual, a green thread's wait for a socket in the JDK's own poller (code not selected, such as
+            // HttpURLConnection) is real I/O in flight, and its timeout an I/O timeout: time gives them a grace and never jumps to their timeout.
+            insideJdk(CLOCKS, List.of("sun/nio/ch/Poller"), INVOKESTATIC, "java/util/concurrent/locks/LockSupport", "park",
+                    "()V", "IoParks#park").underVirtualClockOnly(),
+            insideJdk(CLOCKS, List.of("sun/nio/ch/Poller"), INVOKESTATIC, "java/util/concurrent/locks/LockSupport", "parkNanos",
+                    "(J)V", "IoParks#parkNanos").underVirtualClockOnly(),
 
             // ---- timed-waits: io.greening.patch.VirtualThreadTimers. Blocking itself needs no rows: a JDK 25 virtual
             // thread that blocks on synchronized, Object.wait, j.u.c locks, conditions, semaphores, latches or queues

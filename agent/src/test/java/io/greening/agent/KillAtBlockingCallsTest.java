@@ -428,7 +428,7 @@ class KillAtBlockingCallsTest {
                 peer.shutdownOutput();
                 peer.getInputStream().read();   // until the fixture closed its end, so the byte reached it first
             }
-        });
+        }, () -> accepted.get(10, TimeUnit.SECONDS).close());   // the kill or timeout closed the fixture's end already
     }
 
     /** A platform thread that holds a lock or monitor until let go. */

@@ -65,7 +65,8 @@ class RewritesTest {
     void jdkRowsApplyByGroupAndClockAndNeverToLoadingClasses() {
         Set<PatchGroup> all = EnumSet.allOf(PatchGroup.class);
         assertEquals(List.of("VirtualThread.schedule"), Rewrites.jdkRows(all, false).stream().map(Rewrite::label).toList());
-        assertEquals(List.of("System.nanoTime in java.util.concurrent", "VirtualThread.schedule"),
+        assertEquals(List.of("System.nanoTime in java.util.concurrent", "LockSupport.park in sun.nio.ch",
+                        "LockSupport.parkNanos in sun.nio.ch", "VirtualThread.schedule"),
                 Rewrites.jdkRows(all, true).stream().map(Rewrite::label).toList());
         assertEquals(List.of(), Rewrites.jdkRows(EnumSet.of(PatchGroup.THREADS), true));
         assertTrue(Rewrites.index(all).values().stream().flatMap(List::stream).noneMatch(row -> row.kind() == Kind.JDK_CALL));

@@ -46,6 +46,8 @@ public class ThreadRecord {
     private volatile boolean atGreeningPoint;
     /** How many rewritten JDK blocking calls the thread is in (they may nest, rarely). */
     private volatile int inJdkWaits;
+    /** Whether the thread waits on real I/O in the JDK's poller: the timeout of its timed park is an I/O timeout. */
+    private volatile boolean inJdkIo;
     /** The registry it is in, or {@code null}: written by the registry, read by anyone. */
     volatile ThreadRegistry registry;
 
@@ -207,6 +209,16 @@ public class ThreadRecord {
     /** Says the thread left the JDK blocking call it entered with {@link #enterJdkWait}. */
     final void leaveJdkWait() {
         inJdkWaits--;
+    }
+
+    /** Says whether the thread waits on real I/O in the JDK's poller now. Called on the thread. */
+    public final void inJdkIo(boolean waiting) {
+        inJdkIo = waiting;
+    }
+
+    /** Whether the thread waits on real I/O in the JDK's poller now. */
+    public final boolean isInJdkIo() {
+        return inJdkIo;
     }
 
     /** The record of the current thread, or {@code null} if it is not a registered green thread. */
