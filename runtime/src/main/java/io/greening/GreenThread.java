@@ -97,7 +97,7 @@ public final class GreenThread<T> {
     private void runBody() {
         hub.registry.register(record);
         if (hub.isClosing()) {
-            record.setPending(KILL);
+            record.deliver(KILL, true);
         }
         T result = null;
         Throwable thrown = null;
@@ -109,8 +109,13 @@ public final class GreenThread<T> {
         } finally {
             hub.registry.unregister(record);
         }
+        Object neverRaised = record.end();
         Object kill = killedWith;
-        if (thrown != null && kill != null && thrown != kill && !(thrown instanceof GreenletExit)) {
+        if (thrown == null && neverRaised != null && !(neverRaised instanceof Timeout)) {
+            // A kill the body never reached a blocking point for (it was in a call no interrupt ends, or swallowed the
+            // interrupt): the thread still died of it, and says so.
+            thrown = record.toRaise(neverRaised);
+        } else if (thrown != null && kill != null && thrown != kill && !(thrown instanceof GreenletExit)) {
             // A kill interrupted a JDK blocking call, which failed in its own way; the thread still died of the kill.
             if (kill == KILL) {
                 thrown = new GreenletExit().initCause(thrown);
@@ -162,10 +167,7 @@ public final class GreenThread<T> {
 
     /** Called by an expiring Timeout on the carrier: raise it at this thread's blocking point unless something else is pending. */
     void timeoutExpired(Timeout timeout) {
-        if (record.pending() == null && state != DEAD) {
-            record.setPending(timeout);
-            LockSupport.unpark(thread);
-        }
+        record.deliver(timeout, false);
     }
 
     /** Withdraws a timeout that expired but was not raised yet, because its scope closed first. */
@@ -177,6 +179,13 @@ public final class GreenThread<T> {
      * Kills this green thread: {@link GreenletExit} is raised at its blocking point, so its {@code finally} blocks
      * run. A thread not started yet dies without running its body. Does not wait; call {@link #join()} for that.
      * Safe from any thread; does nothing to a dead thread.
+     *
+     * <p>A thread blocked in a JDK call that is not one of greening's blocking points is interrupted, the only way to
+     * end such a call; the kill stays pending and is raised at the next blocking point, even if the application
+     * swallows the interrupt. A thread whose body ends without reaching one (it was in a call that ignores interrupts,
+     * such as {@code ReentrantLock.lock()} outside code the agent rewrote) still dies of the kill:
+     * {@link #exception()} is its {@code GreenletExit}. Which JDK calls are blocking points, with and without the
+     * agent: {@code docs/eventlet-gevent.md}.
      */
     public void kill() {
         raise(KILL);
@@ -192,14 +201,9 @@ public final class GreenThread<T> {
             return;
         }
         killedWith = what;
-        record.setPending(what);
+        record.deliver(what, true);
         if (state == NEW) {
-            start();
-            return;
-        }
-        LockSupport.unpark(thread);
-        if (!record.isParkedAtBlockingPoint() && Thread.currentThread() != thread) {
-            thread.interrupt();   // it is blocked in a JDK call that only an interrupt stops
+            start();   // its body's start raises the kill: it dies without running its body
         }
     }
 

@@ -51,6 +51,8 @@ import java.util.function.BooleanSupplier;
  *   |   nothing ready? -> waitForWork: Wait.decide(snapshot of the hub) names what to do:
  *   |        RunNow            remote work came, or the next timer is due: no wait
  *   |        JumpClock(t)      virtual clock, nothing else can happen first: time := t
+ *   |        FollowRealTime    virtual clock, real I/O in flight: select a grace (or until an I/O timeout) as time
+ *   |                          follows real time; nothing came within the grace: time := the next timer
  *   |        ParkForTimer(n)   real timer under 1 ms away, no channel to watch: park the carrier n ns
  *   |        SelectFor(ms)     select until a channel is ready, work arrives, or the next timer is due
  *   |        SelectUntilWoken  no timer: select until a channel is ready or work arrives
@@ -78,6 +80,11 @@ public final class Hub implements Executor, AutoCloseable {
     private static final AtomicInteger HUB_NUMBERS = new AtomicInteger();
     /** How long the loop stays quiet (all green threads blocked, nothing pending) before it reports. */
     private static final long QUIET_GRACE_MILLIS = Settings.get(Settings.DEADLOCK_GRACE_MS);
+    /**
+     * Under a virtual clock, how long real I/O in flight has to become ready before time jumps to the next timer: a
+     * local peer answers well within it, and a jump costs no more than it in real time.
+     */
+    private static final long IO_GRACE_MILLIS = 10;
     private static final VarHandle SLEEPING =
             VarHandles.field(MethodHandles.lookup(), Hub.class, "sleeping", boolean.class);
     private static final VarHandle TASKS_RUN =
@@ -96,7 +103,7 @@ public final class Hub implements Executor, AutoCloseable {
     final TimerHeap timers = new TimerHeap();
     private final IoWaiters io;
     final ThreadRegistry registry;
-    /** Offloaded calls in flight for green threads of this hub: virtual time waits for them. */
+    /** Offloaded calls in flight for green threads of this hub: real work in flight, for a virtual clock. */
     private final AtomicInteger offloadsInFlight = new AtomicInteger();
     private final ThreadFactory greenThreads;
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
@@ -392,9 +399,14 @@ public final class Hub implements Executor, AutoCloseable {
         switch (Wait.decide(snapshot())) {
             case Wait.RunNow _ -> { }
             case Wait.JumpClock(long to) -> clock.advanceTo(to);
+            case Wait.FollowRealTime(long millis, boolean thenJump, long to) -> {
+                if (selectFollowingRealTime(millis, to) == 0 && thenJump && remote.isEmpty()) {
+                    clock.advanceTo(to);   // no real I/O became ready within the grace
+                }
+            }
             case Wait.ParkForTimer(long nanos) -> sleep(true, nanos, 0);
             case Wait.SelectFor(long millis) -> sleep(false, 0, millis);
-            case Wait.SelectUntilWoken _ -> sleep(false, 0, 0);
+            case Wait.SelectUntilWoken _ -> selectFollowingRealTime(0, Long.MAX_VALUE);
             case Wait.QuietGrace(long millis) -> {
                 if (sleep(false, 0, millis) == 0 && remote.isEmpty() && ready.isEmpty()) {
                     reportQuiet();
@@ -403,11 +415,25 @@ public final class Hub implements Executor, AutoCloseable {
         }
     }
 
+    /**
+     * Selects at most {@code millis} (0: until woken); a virtual clock follows the real time waited, but not past
+     * {@code limit} (the next timer, or {@code Long.MAX_VALUE}). Returns how many channels were ready, as {@link #sleep}.
+     */
+    private int selectFollowingRealTime(long millis, long limit) throws IOException {
+        long start = System.nanoTime();
+        int ready = sleep(false, 0, millis);
+        if (clock.isVirtual()) {
+            long followed = clock.now() + (System.nanoTime() - start);
+            clock.advanceTo(limit != Long.MAX_VALUE && followed - limit > 0 ? limit : followed);
+        }
+        return ready;
+    }
+
     private Wait.Snapshot snapshot() {
         Timer next = timers.peek();
         return new Wait.Snapshot(clock.isVirtual(), clock.now(), next == null ? 0 : next.deadline(), next != null,
-                !remote.isEmpty(), io.waiting(), offloadsInFlight.get(), registry.size(),
-                quietReportedAt == tasksRun(), QUIET_GRACE_MILLIS);
+                next != null && next.isIoTimeout(), !remote.isEmpty(), io.waitingOnRealIo(), offloadsInFlight.get(),
+                registry.size(), quietReportedAt == tasksRun(), QUIET_GRACE_MILLIS, IO_GRACE_MILLIS);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.greening;
 import io.greening.internal.Settings;
 
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * How a hub schedules and keeps time. A hub started without options gets {@link #configured()}: the agent's
@@ -38,6 +39,7 @@ public record HubOptions(Long seed, boolean virtualClock, int pctDepth, int pctS
     private static final int MAX_PCT_DEPTH = 999_999;   // PCT keeps DEPTH-1 change points in an array
     private static final int MAX_PCT_STEPS = 999_999_999;
     private static final int DEFAULT_PCT_STEPS = 1000;
+    private static final AtomicBoolean WARNED_REAL_CLOCK = new AtomicBoolean();
 
     /** Checks the PCT parameters. */
     public HubOptions {
@@ -54,12 +56,12 @@ public record HubOptions(Long seed, boolean virtualClock, int pctDepth, int pctS
     /**
      * The options a hub gets when it is started without any: the agent's {@code schedule=} and {@code clock=}
      * options under the agent, else the system properties {@code greening.schedule} and {@code greening.clock}, else
-     * {@link #DEFAULT}.
+     * {@link #DEFAULT}. A seeded schedule keeps virtual time unless the clock is given as {@code real}.
      *
      * @throws IllegalArgumentException (one line) if a system property is malformed
      */
     public static HubOptions configured() {
-        return Settings.get(Settings.SCHEDULE).withVirtualClock(Settings.get(Settings.CLOCK));
+        return Settings.get(Settings.SCHEDULE).withClock(Settings.get(Settings.CLOCK));
     }
 
     /**
@@ -68,7 +70,7 @@ public record HubOptions(Long seed, boolean virtualClock, int pctDepth, int pctS
      * @throws IllegalArgumentException naming the option and its valid values
      */
     public static HubOptions parse(String schedule, String clock) {
-        return Settings.SCHEDULE.parseOne(schedule).withVirtualClock(Settings.CLOCK.parseOne(clock));
+        return Settings.SCHEDULE.parseOne(schedule).withClock(Settings.CLOCK.parseOne(clock));
     }
 
     /**
@@ -122,6 +124,24 @@ public record HubOptions(Long seed, boolean virtualClock, int pctDepth, int pctS
     /** Seeded random scheduling with this clock. */
     public HubOptions withRandomSchedule(long seed) {
         return new HubOptions(seed, virtualClock);
+    }
+
+    /**
+     * These options, schedule unchanged, with the clock a {@code clock=} setting gives: {@code null} (not given) keeps
+     * virtual time exactly when the schedule is seeded (random or PCT), so that its seed replays sleeps and timeouts
+     * too; a real clock asked for with a seeded schedule is kept, and warned about once (the machine's timing then
+     * decides which sleeper wakes first).
+     */
+    public HubOptions withClock(Boolean virtual) {
+        if (virtual == null) {
+            return withVirtualClock(isSeeded());
+        }
+        if (!virtual && isSeeded() && WARNED_REAL_CLOCK.compareAndSet(false, true)) {
+            System.getLogger("io.greening").log(System.Logger.Level.WARNING, "greening: clock=real with schedule="
+                    + schedule() + ": the machine's timing decides which sleeper wakes first, so the seed may not replay "
+                    + "a run; leave the clock out to keep virtual time");
+        }
+        return withVirtualClock(virtual);
     }
 
     /** These options, schedule unchanged, with a virtual or real clock. */

@@ -57,7 +57,7 @@ public record AgentOptions(Settings.Values settings) {
 
     /** The schedule and clock every hub gets. */
     public HubOptions hubOptions() {
-        return settings.get(Settings.SCHEDULE).withVirtualClock(settings.get(Settings.CLOCK));
+        return settings.get(Settings.SCHEDULE).withClock(settings.get(Settings.CLOCK));
     }
 
     /** Where the exit report goes: {@code off}, {@code stderr}, or a file path. */

@@ -11,14 +11,16 @@ import org.objectweb.asm.Type;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Applies the rows of {@link Rewrites} to one class: rewrites its call sites and constructions, and, in the main
- * class with the {@code main=green} prologue row, makes {@code main} start with
- * {@code if (GreenMain.enter(args, Main.class)) return;}. It changes instructions only, never the class's shape (no
+ * Applies the rows of {@link Rewrites} to one class: rewrites its call sites and constructions, calls the monitor
+ * entry row's method right after each monitor entry, and, in the main class with the {@code main=green} prologue
+ * row, makes {@code main} start with {@code if (GreenMain.enter(args, Main.class)) return;}. It changes instructions only, never the class's shape (no
  * fields or methods added), so it is safe for retransformation too.
  */
 public final class CallSiteRewriter extends ClassVisitor {
@@ -66,6 +68,7 @@ public final class CallSiteRewriter extends ClassVisitor {
         if (mv == null) {
             return null;
         }
+        Rewrite monitorEntry = rows.getOrDefault(Rewrites.MONITOR_ENTRY_KEY, List.of()).stream().findFirst().orElse(null);
         Rewrite prologue = null;
         if (className.equals(greenMainClass) && (access & Opcodes.ACC_STATIC) != 0 && classVersion >= Opcodes.V1_6) {
             for (Rewrite row : rows.getOrDefault(name + descriptor, List.of())) {
@@ -74,7 +77,7 @@ public final class CallSiteRewriter extends ClassVisitor {
                 }
             }
         }
-        return new Rewriting(mv, prologue);
+        return new Rewriting(mv, prologue, monitorEntry, (access & Opcodes.ACC_SYNCHRONIZED) != 0);
     }
 
     /** A {@code new} of a class with constructor rows, waiting for its {@code <init>}. */
@@ -89,19 +92,61 @@ public final class CallSiteRewriter extends ClassVisitor {
 
     private final class Rewriting extends MethodVisitor {
         private final Rewrite prologue;
+        private final Rewrite monitorEntry;
+        private final boolean synchronizedMethod;
         private final Deque<PendingNew> news = new ArrayDeque<>();
         private PendingNew justNew;   // the NEW just visited, to see whether a DUP follows at once
         private int extraStack;
+        /** Labels where an exception range caught by a catch-all handler starts: a synchronized block's, among others. */
+        private final Set<Label> catchAllStarts = new HashSet<>();
+        /** A MONITORENTER was just visited: the monitor entry call goes in if a catch-all range starts next. */
+        private boolean enteredMonitor;
+        /** The monitor entry call goes before the next instruction, which is inside the synchronized block's range. */
+        private boolean monitorEntryDue;
 
-        Rewriting(MethodVisitor mv, Rewrite prologue) {
+        Rewriting(MethodVisitor mv, Rewrite prologue, Rewrite monitorEntry, boolean synchronizedMethod) {
             super(Opcodes.ASM9, mv);
             this.prologue = prologue;
+            this.monitorEntry = monitorEntry;
+            this.synchronizedMethod = synchronizedMethod;
+        }
+
+        @Override
+        public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
+            if (type == null) {
+                catchAllStarts.add(start);   // ASM visits every try-catch block before the code
+            }
+            super.visitTryCatchBlock(start, end, handler, type);
+        }
+
+        /**
+         * Before each instruction: the monitor entry call, if a synchronized block has just entered its monitor and its
+         * range has just started. javac compiles {@code synchronized (x) { body }} as {@code MONITORENTER}, then the
+         * body in a range whose catch-all handler exits the monitor and rethrows: a call at the start of that range
+         * that throws leaves the monitor released. Code of other shapes gets no call.
+         */
+        private void beforeInstruction() {
+            justNew = null;
+            enteredMonitor = false;
+            if (monitorEntryDue) {
+                monitorEntryDue = false;
+                callMonitorEntry();
+            }
+        }
+
+        private void callMonitorEntry() {
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, monitorEntry.patchClass(), monitorEntry.patchMethod(),
+                    monitorEntry.patchDescriptor(), false);
+            onRewrite.accept(monitorEntry);
         }
 
         /** {@code if (patch(args, ThisClass.class)) return;} before the method's own code. */
         @Override
         public void visitCode() {
             super.visitCode();
+            if (synchronizedMethod && monitorEntry != null) {
+                monitorEntryDue = true;   // the JVM entered the monitor; an exception thrown here releases it
+            }
             if (prologue != null) {
                 Label runAsIs = new Label();
                 super.visitVarInsn(Opcodes.ALOAD, 0);
@@ -118,7 +163,7 @@ public final class CallSiteRewriter extends ClassVisitor {
 
         @Override
         public void visitTypeInsn(int opcode, String type) {
-            justNew = null;
+            beforeInstruction();
             if (opcode == Opcodes.NEW) {
                 PendingNew pending = new PendingNew(type);
                 news.push(pending);
@@ -134,13 +179,14 @@ public final class CallSiteRewriter extends ClassVisitor {
             if (opcode == Opcodes.DUP && justNew != null) {
                 justNew.duplicated = true;
             }
-            justNew = null;
+            beforeInstruction();
             super.visitInsn(opcode);
+            enteredMonitor = opcode == Opcodes.MONITORENTER && monitorEntry != null;
         }
 
         @Override
         public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
-            justNew = null;
+            beforeInstruction();
             PendingNew constructed = null;
             if (opcode == Opcodes.INVOKESPECIAL && name.equals("<init>") && !news.isEmpty() && news.peek().owner.equals(owner)) {
                 constructed = news.pop();   // else it is a super(...) or this(...) call
@@ -207,25 +253,25 @@ public final class CallSiteRewriter extends ClassVisitor {
 
         @Override
         public void visitIntInsn(int opcode, int operand) {
-            justNew = null;
+            beforeInstruction();
             super.visitIntInsn(opcode, operand);
         }
 
         @Override
         public void visitVarInsn(int opcode, int varIndex) {
-            justNew = null;
+            beforeInstruction();
             super.visitVarInsn(opcode, varIndex);
         }
 
         @Override
         public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
-            justNew = null;
+            beforeInstruction();
             super.visitFieldInsn(opcode, owner, name, descriptor);
         }
 
         @Override
         public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
-            justNew = null;
+            beforeInstruction();
             // A method reference (Thread::start, Socket::new) is a LambdaMetafactory call site whose second argument is
             // the target: point it at the patch method, which has the same shape with the receiver first.
             if (bootstrap.getOwner().equals("java/lang/invoke/LambdaMetafactory") && arguments.length >= 3
@@ -250,37 +296,37 @@ public final class CallSiteRewriter extends ClassVisitor {
 
         @Override
         public void visitJumpInsn(int opcode, Label label) {
-            justNew = null;
+            beforeInstruction();
             super.visitJumpInsn(opcode, label);
         }
 
         @Override
         public void visitLdcInsn(Object value) {
-            justNew = null;
+            beforeInstruction();
             super.visitLdcInsn(value);
         }
 
         @Override
         public void visitIincInsn(int varIndex, int increment) {
-            justNew = null;
+            beforeInstruction();
             super.visitIincInsn(varIndex, increment);
         }
 
         @Override
         public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
-            justNew = null;
+            beforeInstruction();
             super.visitTableSwitchInsn(min, max, dflt, labels);
         }
 
         @Override
         public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
-            justNew = null;
+            beforeInstruction();
             super.visitLookupSwitchInsn(dflt, keys, labels);
         }
 
         @Override
         public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
-            justNew = null;
+            beforeInstruction();
             super.visitMultiANewArrayInsn(descriptor, numDimensions);
         }
 
@@ -288,6 +334,10 @@ public final class CallSiteRewriter extends ClassVisitor {
         public void visitLabel(Label label) {
             justNew = null;
             super.visitLabel(label);
+            if (enteredMonitor && catchAllStarts.contains(label)) {
+                monitorEntryDue = true;
+            }
+            enteredMonitor = false;
         }
 
         @Override

@@ -17,6 +17,7 @@ import static io.greening.internal.PatchGroup.SLEEPS;
 import static io.greening.internal.PatchGroup.SOCKETS;
 import static io.greening.internal.PatchGroup.THREADS;
 import static io.greening.internal.PatchGroup.TIMED_WAITS;
+import static io.greening.internal.PatchGroup.WAITS;
 import static org.objectweb.asm.Opcodes.INVOKEINTERFACE;
 import static org.objectweb.asm.Opcodes.INVOKESPECIAL;
 import static org.objectweb.asm.Opcodes.INVOKESTATIC;
@@ -32,6 +33,8 @@ import static org.objectweb.asm.Opcodes.INVOKEVIRTUAL;
  * call(GROUP, OPCODE, "jdk/Owner", "name", "(jdk descriptor)R", "PatchClass#method"),
  * constructor(GROUP, "jdk/Owner", "(ctor args)V", "PatchClass#method"),
  * insideJdk(GROUP, List.of("java/base/Class", ...), OPCODE, "jdk/Owner", "name", "(descriptor)R", "PatchClass#method"),
+ * onEach(GROUP, List.of("jdk/Interface", "jdk/Class", ...), "name", "(jdk descriptor)R", "PatchClass#method"),
+ * monitorEntry(GROUP, "PatchClass#method"),
  * mainPrologue("PatchClass#method"),
  * }</pre>
  * <ul>
@@ -40,7 +43,14 @@ import static org.objectweb.asm.Opcodes.INVOKEVIRTUAL;
  *       {@code INVOKESTATIC io/greening/patch/PatchClass.method}, whose descriptor is the row's descriptor with, for
  *       an instance call, the owner type put first (the receiver). Example: {@code INVOKEVIRTUAL java/lang/Thread.join
  *       (J)V} -> {@code ThreadPatches.join(Ljava/lang/Thread;J)V}. Instance rows also match call sites whose owner
- *       is a subtype of the row's owner ({@code myThread.join()} compiles to {@code MyThread.join}).</li>
+ *       is a subtype of the row's owner ({@code myThread.join()} compiles to {@code MyThread.join}).
+ *       {@code .receivedAs(type)} makes the patch method take a supertype of the owner as its receiver.</li>
+ *   <li>{@code onEach}: a call row per owner, the interface (invokeinterface) and the JDK classes implementing it
+ *       (invokevirtual: a call site names the static type of its receiver), all received as the interface, so that one
+ *       patch method serves them.</li>
+ *   <li>{@code monitorEntry}: in a selected class, right after each {@code synchronized} block has entered its monitor
+ *       (inside the exception range that releases it) and at the start of each {@code synchronized} method, a call of
+ *       the patch method, {@code ()V}.</li>
  *   <li>{@code constructor}: in a selected class, {@code new Owner(args)} becomes {@code PatchClass.method(args)}, a
  *       static method with the constructor's arguments returning {@code Owner}. Only {@code new} expressions are
  *       rewritten, not {@code super(...)} calls in subclasses.</li>
@@ -60,8 +70,24 @@ public final class Rewrites {
     /** The internal name of the package holding the patch classes. */
     public static final String PATCH_PACKAGE = "io/greening/patch/";
 
+    /** {@code Lock} and the JDK's locks: their call sites name the interface or the class. */
+    private static final List<String> LOCKS = List.of("java/util/concurrent/locks/Lock",
+            "java/util/concurrent/locks/ReentrantLock", "java/util/concurrent/locks/ReentrantReadWriteLock$ReadLock",
+            "java/util/concurrent/locks/ReentrantReadWriteLock$WriteLock");
+    /**
+     * {@code BlockingQueue} (its sub-interfaces match it) and the JDK's blocking queues; not {@code DelayQueue}, whose
+     * methods erase to {@code Delayed} (its call sites through {@code BlockingQueue} match).
+     */
+    private static final List<String> BLOCKING_QUEUES = List.of("java/util/concurrent/BlockingQueue",
+            "java/util/concurrent/LinkedBlockingQueue", "java/util/concurrent/ArrayBlockingQueue",
+            "java/util/concurrent/LinkedBlockingDeque", "java/util/concurrent/PriorityBlockingQueue",
+            "java/util/concurrent/SynchronousQueue", "java/util/concurrent/LinkedTransferQueue");
+    /** {@code Future} and the JDK's futures. */
+    private static final List<String> FUTURES = List.of("java/util/concurrent/Future", "java/util/concurrent/FutureTask",
+            "java/util/concurrent/CompletableFuture");
+
     /** Every row. */
-    public static final List<Rewrite> ALL = List.of(
+    public static final List<Rewrite> ALL = rows(
             // ---- threads: io.greening.patch.ThreadPatches ----
             call(THREADS, INVOKEVIRTUAL, "java/lang/Thread", "start", "()V", "ThreadPatches#start"),
             call(THREADS, INVOKESPECIAL, "java/lang/Thread", "start", "()V", "ThreadPatches#startSuper"),
@@ -135,6 +161,12 @@ public final class Rewrites {
                             "java/util/concurrent/ScheduledThreadPoolExecutor",
                             "java/util/concurrent/ScheduledThreadPoolExecutor$ScheduledFutureTask"),
                     INVOKESTATIC, "java/lang/System", "nanoTime", "()J", "ClockPatches#nanoTime").underVirtualClockOnly(),
+            // Under clock=virtual, a green thread's wait for a socket in the JDK's own poller (code not selected, such as
+            // HttpURLConnection) is real I/O in flight, and its timeout an I/O timeout: time gives them a grace and never jumps to their timeout.
+            insideJdk(CLOCKS, List.of("sun/nio/ch/Poller"), INVOKESTATIC, "java/util/concurrent/locks/LockSupport", "park",
+                    "()V", "IoParks#park").underVirtualClockOnly(),
+            insideJdk(CLOCKS, List.of("sun/nio/ch/Poller"), INVOKESTATIC, "java/util/concurrent/locks/LockSupport", "parkNanos",
+                    "(J)V", "IoParks#parkNanos").underVirtualClockOnly(),
 
             // ---- timed-waits: io.greening.patch.VirtualThreadTimers. Blocking itself needs no rows: a JDK 25 virtual
             // thread that blocks on synchronized, Object.wait, j.u.c locks, conditions, semaphores, latches or queues
@@ -143,6 +175,46 @@ public final class Rewrites {
             insideJdk(TIMED_WAITS, List.of("java/lang/VirtualThread"), INVOKEVIRTUAL, "java/lang/VirtualThread", "schedule",
                     "(Ljava/lang/Runnable;JLjava/util/concurrent/TimeUnit;)Ljava/util/concurrent/Future;",
                     "VirtualThreadTimers#schedule").receivedAs("java/lang/Thread"),
+
+            // ---- waits: io.greening.patch.WaitPatches. The JDK's blocking calls as blocking points of green threads: a kill
+            // or Timeout raises GreenletExit / GreenTimeout there (through an interrupt, turned back by the patch). A call
+            // on an interface and on the JDK classes implementing it (whose call sites name the class) is one row each,
+            // all received as the interface. ----
+            call(WAITS, INVOKEVIRTUAL, "java/lang/Object", "wait", "()V", "WaitPatches#waitOn"),
+            call(WAITS, INVOKEVIRTUAL, "java/lang/Object", "wait", "(J)V", "WaitPatches#waitOn"),
+            call(WAITS, INVOKEVIRTUAL, "java/lang/Object", "wait", "(JI)V", "WaitPatches#waitOn"),
+            monitorEntry(WAITS, "WaitPatches#monitorEntered"),
+            onEach(WAITS, LOCKS, "lock", "()V", "WaitPatches#lock"),
+            onEach(WAITS, LOCKS, "lockInterruptibly", "()V", "WaitPatches#lockInterruptibly"),
+            onEach(WAITS, LOCKS, "tryLock", "(JLjava/util/concurrent/TimeUnit;)Z", "WaitPatches#tryLock"),
+            call(WAITS, INVOKEINTERFACE, "java/util/concurrent/locks/Condition", "await", "()V", "WaitPatches#await"),
+            call(WAITS, INVOKEINTERFACE, "java/util/concurrent/locks/Condition", "await", "(JLjava/util/concurrent/TimeUnit;)Z", "WaitPatches#await"),
+            call(WAITS, INVOKEINTERFACE, "java/util/concurrent/locks/Condition", "awaitNanos", "(J)J", "WaitPatches#awaitNanos"),
+            call(WAITS, INVOKEINTERFACE, "java/util/concurrent/locks/Condition", "awaitUntil", "(Ljava/util/Date;)Z", "WaitPatches#awaitUntil"),
+            call(WAITS, INVOKEINTERFACE, "java/util/concurrent/locks/Condition", "awaitUninterruptibly", "()V", "WaitPatches#awaitUninterruptibly"),
+            onEach(WAITS, BLOCKING_QUEUES, "put", "(Ljava/lang/Object;)V", "WaitPatches#put"),
+            onEach(WAITS, BLOCKING_QUEUES, "take", "()Ljava/lang/Object;", "WaitPatches#take"),
+            onEach(WAITS, BLOCKING_QUEUES, "offer", "(Ljava/lang/Object;JLjava/util/concurrent/TimeUnit;)Z", "WaitPatches#offer"),
+            onEach(WAITS, BLOCKING_QUEUES, "poll", "(JLjava/util/concurrent/TimeUnit;)Ljava/lang/Object;", "WaitPatches#poll"),
+            call(WAITS, INVOKEVIRTUAL, "java/util/concurrent/Semaphore", "acquire", "()V", "WaitPatches#acquire"),
+            call(WAITS, INVOKEVIRTUAL, "java/util/concurrent/Semaphore", "acquire", "(I)V", "WaitPatches#acquire"),
+            call(WAITS, INVOKEVIRTUAL, "java/util/concurrent/Semaphore", "acquireUninterruptibly", "()V", "WaitPatches#acquireUninterruptibly"),
+            call(WAITS, INVOKEVIRTUAL, "java/util/concurrent/Semaphore", "acquireUninterruptibly", "(I)V", "WaitPatches#acquireUninterruptibly"),
+            call(WAITS, INVOKEVIRTUAL, "java/util/concurrent/Semaphore", "tryAcquire", "(JLjava/util/concurrent/TimeUnit;)Z", "WaitPatches#tryAcquire"),
+            call(WAITS, INVOKEVIRTUAL, "java/util/concurrent/Semaphore", "tryAcquire", "(IJLjava/util/concurrent/TimeUnit;)Z", "WaitPatches#tryAcquire"),
+            call(WAITS, INVOKEVIRTUAL, "java/util/concurrent/CountDownLatch", "await", "()V", "WaitPatches#await"),
+            call(WAITS, INVOKEVIRTUAL, "java/util/concurrent/CountDownLatch", "await", "(JLjava/util/concurrent/TimeUnit;)Z", "WaitPatches#await"),
+            call(WAITS, INVOKEVIRTUAL, "java/util/concurrent/CyclicBarrier", "await", "()I", "WaitPatches#await"),
+            call(WAITS, INVOKEVIRTUAL, "java/util/concurrent/CyclicBarrier", "await", "(JLjava/util/concurrent/TimeUnit;)I", "WaitPatches#await"),
+            call(WAITS, INVOKEVIRTUAL, "java/util/concurrent/Phaser", "awaitAdvance", "(I)I", "WaitPatches#awaitAdvance"),
+            call(WAITS, INVOKEVIRTUAL, "java/util/concurrent/Phaser", "awaitAdvanceInterruptibly", "(I)I", "WaitPatches#awaitAdvanceInterruptibly"),
+            call(WAITS, INVOKEVIRTUAL, "java/util/concurrent/Phaser", "awaitAdvanceInterruptibly", "(IJLjava/util/concurrent/TimeUnit;)I", "WaitPatches#awaitAdvanceInterruptibly"),
+            call(WAITS, INVOKEVIRTUAL, "java/util/concurrent/Phaser", "arriveAndAwaitAdvance", "()I", "WaitPatches#arriveAndAwaitAdvance"),
+            call(WAITS, INVOKEVIRTUAL, "java/util/concurrent/Exchanger", "exchange", "(Ljava/lang/Object;)Ljava/lang/Object;", "WaitPatches#exchange"),
+            call(WAITS, INVOKEVIRTUAL, "java/util/concurrent/Exchanger", "exchange", "(Ljava/lang/Object;JLjava/util/concurrent/TimeUnit;)Ljava/lang/Object;", "WaitPatches#exchange"),
+            onEach(WAITS, FUTURES, "get", "()Ljava/lang/Object;", "WaitPatches#get"),
+            onEach(WAITS, FUTURES, "get", "(JLjava/util/concurrent/TimeUnit;)Ljava/lang/Object;", "WaitPatches#get"),
+            call(WAITS, INVOKEVIRTUAL, "java/util/concurrent/CompletableFuture", "join", "()Ljava/lang/Object;", "WaitPatches#join"),
 
             // ---- file-io: io.greening.patch.FilePatches ----
             call(FILE_IO, INVOKEVIRTUAL, "java/io/FileInputStream", "read", "()I", "FilePatches#read"),
@@ -196,6 +268,21 @@ public final class Rewrites {
 
     private Rewrites() {}
 
+    /** The table: rows, and lists of rows ({@link #onEach}), flattened in order. */
+    private static List<Rewrite> rows(Object... rowsAndLists) {
+        List<Rewrite> all = new ArrayList<>();
+        for (Object entry : rowsAndLists) {
+            if (entry instanceof Rewrite row) {
+                all.add(row);
+            } else {
+                for (Object row : (List<?>) entry) {
+                    all.add((Rewrite) row);
+                }
+            }
+        }
+        return List.copyOf(all);
+    }
+
     /** Where a row changes bytecode, and how. */
     public enum Kind {
         /** In selected classes, an invoke instruction becomes an invokestatic of the patch method. */
@@ -205,7 +292,13 @@ public final class Rewrites {
         /** Inside the row's {@code java.base} classes, retransformed at start: as {@link #CALL}. */
         JDK_CALL,
         /** The start of the main class's {@code main}, with {@code main=green}. */
-        MAIN_PROLOGUE
+        MAIN_PROLOGUE,
+        /**
+         * In selected classes, right after a {@code synchronized} block has entered its monitor (inside the block's
+         * exception range, so the monitor is released if the patch throws) and at the start of a {@code synchronized}
+         * method: an invokestatic of the patch method, {@code ()V}.
+         */
+        MONITOR_ENTRY
     }
 
     /**
@@ -237,6 +330,7 @@ public final class Rewrites {
                 case CONSTRUCTOR -> descriptor.substring(0, descriptor.lastIndexOf(')') + 1) + "L" + owner + ";";
                 case CALL, JDK_CALL -> opcode == INVOKESTATIC ? descriptor : "(L" + receiver + ";" + descriptor.substring(1);
                 case MAIN_PROLOGUE -> descriptor.substring(0, descriptor.lastIndexOf(')')) + "Ljava/lang/Class;)Z";
+                case MONITOR_ENTRY -> descriptor;
             };
         }
 
@@ -261,6 +355,7 @@ public final class Rewrites {
                 case CALL -> simple + "." + name;
                 case JDK_CALL -> simple + "." + name + (jdkClasses.equals(List.of(owner)) ? "" : " in " + commonPackage(jdkClasses));
                 case MAIN_PROLOGUE -> "main prologue";
+                case MONITOR_ENTRY -> "synchronized entry";
             };
         }
 
@@ -305,6 +400,27 @@ public final class Rewrites {
 
     static Rewrite mainPrologue(String patch) {
         return row(MAIN, Kind.MAIN_PROLOGUE, INVOKESTATIC, "*", "main", "([Ljava/lang/String;)V", patch, List.of());
+    }
+
+    /** The key under which {@link #index} files the {@link Kind#MONITOR_ENTRY} row. */
+    public static final String MONITOR_ENTRY_KEY = "<monitorenter>()V";
+
+    static Rewrite monitorEntry(PatchGroup group, String patch) {
+        return row(group, Kind.MONITOR_ENTRY, INVOKESTATIC, "*", "<monitorenter>", "()V", patch, List.of());
+    }
+
+    /**
+     * The call row {@code name descriptor} on each of {@code owners}, the first an interface (invokeinterface) and the
+     * others JDK classes implementing it (invokevirtual), every patch method taking the interface as its receiver.
+     */
+    static List<Rewrite> onEach(PatchGroup group, List<String> owners, String name, String descriptor, String patch) {
+        String receiver = owners.getFirst();
+        List<Rewrite> rows = new ArrayList<>();
+        for (String owner : owners) {
+            rows.add(call(group, owner.equals(receiver) ? INVOKEINTERFACE : INVOKEVIRTUAL, owner, name, descriptor, patch)
+                    .receivedAs(receiver));
+        }
+        return rows;
     }
 
     private static Rewrite row(PatchGroup group, Kind kind, int opcode, String owner, String name, String descriptor,

@@ -178,6 +178,14 @@ class AgentOptionsTest {
     }
 
     @Test
+    void aSeededScheduleKeepsVirtualTimeUnlessTheClockIsGivenAsReal() {
+        assertEquals(new HubOptions(7L, true), parse("include=a.*,schedule=random:7").hubOptions());
+        assertEquals("schedule=pct:7:3:1000,clock=virtual", parse("include=a.*,schedule=pct:7:3").hubOptions().toString());
+        assertEquals(new HubOptions(7L, false), parse("include=a.*,schedule=random:7,clock=real").hubOptions());
+        assertEquals(HubOptions.DEFAULT, parse("include=a.*,schedule=fifo").hubOptions());
+    }
+
+    @Test
     void aPctScheduleKeepsItsDepthUnderTheVirtualClock() {
         assertEquals("schedule=pct:7:3:1000,clock=virtual", parse("include=a.*,schedule=pct:7:3,clock=virtual").hubOptions().toString());
         assertEquals("schedule=pct:7:3:1000,clock=virtual", AgentOptions.parse("include=a.*",

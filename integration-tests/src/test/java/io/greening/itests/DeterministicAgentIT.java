@@ -43,6 +43,18 @@ class DeterministicAgentIT {
     }
 
     @Test
+    void aSeedAloneReplaysTheRaceWithItsSleeps() throws Exception {
+        // The app's threads sleep between read and write: with a real clock the machine would decide which sleeper
+        // wakes first. A seeded schedule without clock= keeps virtual time, so the seed alone replays the run.
+        String first = run("schedule=random:7");
+        assertTrue(first.contains("counter="), first);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(first, run("schedule=random:7"), "replay " + i);
+        }
+        assertEquals(first, run("schedule=random:7,clock=virtual"), "the same run as with clock=virtual given");
+    }
+
+    @Test
     void anHourOfSleepPassesInVirtualTimeAndTheClocksAgree() throws Exception {
         // Sixty one-minute Thread.sleep calls and a 30-minute timed latch wait inside the JDK: under the class timeout
         // only because the clock is virtual; the app's own clocks (System.nanoTime, Instant.now) agree.

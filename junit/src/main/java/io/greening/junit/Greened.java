@@ -13,8 +13,8 @@ import java.lang.annotation.Target;
  * test method; on a method, overrides the class's settings.
  *
  * <pre>{@code
- * @Greened(schedule = Greened.Schedule.RANDOM, seed = 1, repeat = 100, virtualTime = true)
- * void counterIsRaceFree() { ... }   // runs under seeds 1..100; a failure names its seed
+ * @Greened(schedule = Greened.Schedule.RANDOM, seed = 1, repeat = 100)
+ * void counterIsRaceFree() { ... }   // runs under seeds 1..100, in virtual time; a failure names its seed
  * }</pre>
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
@@ -47,6 +47,16 @@ public @interface Greened {
     /** The PCT horizon: change points fall among the first this many scheduling steps (PCT schedule only). */
     int pctSteps() default 1000;
 
-    /** Whether the hub keeps virtual time, so sleeps and timeouts take no real time. */
-    boolean virtualTime() default false;
+    /** The hub's clock. */
+    enum Clock {
+        /** Virtual under a RANDOM or PCT schedule, so that a seed replays sleeps and timeouts too; real under FIFO. */
+        DEFAULT,
+        /** Real time; with a seeded schedule it warns once, since the machine's timing then decides which sleeper wakes first. */
+        REAL,
+        /** Virtual time: sleeps and timeouts take no real time. */
+        VIRTUAL
+    }
+
+    /** The clock; virtual exactly when the schedule is seeded by default. */
+    Clock clock() default Clock.DEFAULT;
 }

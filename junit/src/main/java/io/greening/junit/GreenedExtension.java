@@ -24,21 +24,32 @@ public final class GreenedExtension implements InvocationInterceptor {
         Greened greened = find(extension).orElseThrow();
         invocation.skip();   // the body runs below, on green threads, possibly many times
         for (int i = 0; i < Math.max(1, greened.repeat()); i++) {
-            HubOptions options = HubOptions.DEFAULT.withVirtualClock(greened.virtualTime());
-            switch (greened.schedule()) {
-                case RANDOM -> options = options.withRandomSchedule(greened.seed() + i);
-                case PCT -> options = options.withPctSchedule(greened.seed() + i, greened.pctDepth(), greened.pctSteps());
-                case FIFO -> { }
-            }
+            HubOptions options = options(greened, greened.seed() + i);
             try {
                 Green.run(options, () -> invoke(context));
             } catch (Throwable failure) {
                 throw new AssertionError("@Greened test failed under " + options + " (run " + (i + 1) + " of "
                         + greened.repeat() + "); replay with @Greened(schedule = " + greened.schedule()
                         + (options.isSeeded() ? ", seed = " + options.seed() : "")
-                        + ", virtualTime = " + greened.virtualTime() + "): " + failure, failure);
+                        + (greened.clock() == Greened.Clock.DEFAULT ? "" : ", clock = " + greened.clock()) + "): " + failure,
+                        failure);
             }
         }
+    }
+
+    /** The hub options of {@code greened} with {@code seed}: the schedule, and its clock as the settings give it. */
+    static HubOptions options(Greened greened, long seed) {
+        HubOptions schedule = switch (greened.schedule()) {
+            case RANDOM -> HubOptions.DEFAULT.withRandomSchedule(seed);
+            case PCT -> HubOptions.DEFAULT.withPctSchedule(seed, greened.pctDepth(), greened.pctSteps());
+            case FIFO -> HubOptions.DEFAULT;
+        };
+        Boolean virtual = switch (greened.clock()) {
+            case DEFAULT -> null;
+            case REAL -> false;
+            case VIRTUAL -> true;
+        };
+        return schedule.withClock(virtual);
     }
 
     private static Object invoke(ReflectiveInvocationContext<Method> context) throws Exception {

@@ -26,7 +26,7 @@ class GreenedExtensionTest {
     }
 
     @Test
-    @Greened(virtualTime = true)
+    @Greened(clock = Greened.Clock.VIRTUAL)
     void anHourOfVirtualSleepTakesNoRealHour() {
         long start = Hub.now();
         Green.sleep(Duration.ofHours(1));   // real time: bounded by the class's @Timeout(60), which fails a real hour
@@ -79,5 +79,151 @@ class GreenedExtensionTest {
         Throwable thrown = failed.getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
         assertTrue(thrown.getMessage().contains("schedule=random:"), thrown.getMessage());
         assertTrue(thrown.getMessage().contains("replay with @Greened(schedule = RANDOM, seed = "), thrown.getMessage());
+    }
+
+    /**
+     * A lost update that FIFO never shows: {@code a} reads, cedes, writes; {@code b} cedes twice, then increments. In
+     * FIFO order {@code a} writes before {@code b} increments; seed 7 (the first of 1, 2, ... that does) lets {@code b}
+     * in between. Seed 6 does not.
+     */
+    static void raceOnlyASeedExposes() {
+        int[] counter = new int[1];
+        GreenThread<Void> a = Green.spawn(() -> {
+            int read = counter[0];
+            Green.cede();
+            counter[0] = read + 1;
+        });
+        GreenThread<Void> b = Green.spawn(() -> {
+            Green.cede();
+            Green.cede();
+            counter[0]++;
+        });
+        a.join();
+        b.join();
+        assertEquals(2, counter[0]);
+    }
+
+    static final int FAILING_SEED = 7;
+
+    static class RaceUnderFifo {
+        @Test
+        @Greened(repeat = 20)
+        void counterIsExact() {
+            raceOnlyASeedExposes();
+        }
+    }
+
+    static class RaceUnderRandom {
+        @Test
+        @Greened(schedule = Greened.Schedule.RANDOM, seed = 1, repeat = 20)
+        void counterIsExact() {
+            raceOnlyASeedExposes();
+        }
+    }
+
+    static class RaceUnderFailingSeed {
+        @Test
+        @Greened(schedule = Greened.Schedule.RANDOM, seed = FAILING_SEED)
+        void counterIsExact() {
+            raceOnlyASeedExposes();
+        }
+    }
+
+    static class RaceUnderPassingSeed {
+        @Test
+        @Greened(schedule = Greened.Schedule.RANDOM, seed = FAILING_SEED - 1)
+        void counterIsExact() {
+            raceOnlyASeedExposes();
+        }
+    }
+
+    private static Events run(Class<?> tests) {
+        return EngineTestKit.engine("junit-jupiter").selectors(selectClass(tests)).execute().testEvents();
+    }
+
+    private static String failure(Events tests) {
+        return tests.failed().stream().findFirst().orElseThrow().getPayload(org.junit.platform.engine.TestExecutionResult.class)
+                .orElseThrow().getThrowable().orElseThrow().getMessage();
+    }
+
+    @Test
+    void theRaceFailsOnlyBecauseTheExtensionAppliedTheSchedule() {
+        run(RaceUnderFifo.class).assertStatistics(stats -> stats.started(1).succeeded(1));
+        Events random = run(RaceUnderRandom.class);
+        random.assertStatistics(stats -> stats.started(1).failed(1));
+        assertTrue(failure(random).contains("(run " + FAILING_SEED + " of 20); replay with @Greened(schedule = RANDOM, seed = "
+                + FAILING_SEED + ")"), failure(random));
+    }
+
+    @Test
+    void theExtensionAppliesTheSeed() {
+        run(RaceUnderPassingSeed.class).assertStatistics(stats -> stats.started(1).succeeded(1));
+        run(RaceUnderFailingSeed.class).assertStatistics(stats -> stats.started(1).failed(1));
+    }
+
+    @Test
+    void theSeedAFailureNamesReplaysIt() {
+        String message = failure(run(RaceUnderRandom.class));
+        java.util.regex.Matcher named = java.util.regex.Pattern.compile("replay with @Greened\\(schedule = RANDOM, seed = (\\d+)\\)")
+                .matcher(message);
+        assertTrue(named.find(), message);
+        long seed = Long.parseLong(named.group(1));
+        for (int replay = 0; replay < 5; replay++) {
+            assertThrows(org.opentest4j.AssertionFailedError.class,
+                    () -> Green.run(io.greening.HubOptions.DEFAULT.withRandomSchedule(seed).withClock(null), () -> {
+                        raceOnlyASeedExposes();
+                        return null;
+                    }), "replay " + replay + " of seed " + seed);
+        }
+        Events replayed = run(RaceUnderFailingSeed.class);
+        assertTrue(failure(replayed).contains("seed = " + seed), failure(replayed));
+    }
+
+    /** The app in small: eight threads race on a counter with a sleep of {@code id % 3} ms between read and write. */
+    static final List<List<String>> SLEEPY_TRACES = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static class SleepyRace {
+        @Test
+        @Greened(schedule = Greened.Schedule.RANDOM, seed = 7)
+        void traceOfWrites() {
+            assertTrue(Hub.current().options().virtualClock(), "a seeded schedule keeps virtual time by default");
+            int[] counter = new int[1];
+            List<String> trace = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<GreenThread<Void>> threads = new ArrayList<>();
+            for (int id = 0; id < 8; id++) {
+                int me = id;
+                threads.add(Green.spawn(() -> {
+                    int read = counter[0];
+                    Green.sleep(Duration.ofMillis(me % 3));
+                    counter[0] = read + 1;
+                    trace.add(me + ":" + counter[0]);
+                }));
+            }
+            threads.forEach(GreenThread::join);
+            SLEEPY_TRACES.add(trace);
+        }
+    }
+
+    @Test
+    void aSeedReplaysARaceWithSleepsBecauseItKeepsVirtualTime() {
+        SLEEPY_TRACES.clear();
+        for (int run = 0; run < 5; run++) {
+            run(SleepyRace.class).assertStatistics(stats -> stats.started(1).succeeded(1));
+        }
+        assertEquals(5, SLEEPY_TRACES.size());
+        assertEquals(1, new java.util.HashSet<>(SLEEPY_TRACES).size(), "one trace for one seed: " + SLEEPY_TRACES);
+    }
+
+    static class RealClockAskedFor {
+        @Test
+        @Greened(schedule = Greened.Schedule.RANDOM, seed = 7, clock = Greened.Clock.REAL)
+        void realClock() {
+            assertFalse(Hub.current().options().virtualClock());
+        }
+    }
+
+    @Test
+    void aRealClockGivenExplicitlyIsKept() {
+        run(RealClockAskedFor.class).assertStatistics(stats -> stats.started(1).succeeded(1));
     }
 }

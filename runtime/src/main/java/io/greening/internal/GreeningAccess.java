@@ -25,7 +25,7 @@ public interface GreeningAccess {
     /** The hub's selector and who waits on it. */
     IoWaiters io(Hub hub);
 
-    /** How many offloaded calls green threads of the hub wait for: virtual time does not jump meanwhile. */
+    /** How many offloaded calls green threads of the hub wait for: under a virtual clock, real work in flight. */
     AtomicInteger offloadsInFlight(Hub hub);
 
     /** How many tasks the hub's loop has run, for the stall monitor; from any thread. */

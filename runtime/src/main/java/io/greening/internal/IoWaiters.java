@@ -24,6 +24,7 @@ public final class IoWaiters {
     private final Selector selector;
     private final Consumer<SelectionKey> onReady = this::onChannelReady;
     private int waiting;
+    private int jdkWaiting;
 
     /** Who waits on a registered channel, and what it was found ready for. */
     private static final class ChannelWaiters {
@@ -127,6 +128,20 @@ public final class IoWaiters {
     /** How many green threads wait on a channel now. */
     public int waiting() {
         return waiting;
+    }
+
+    /**
+     * Says a green thread of the hub starts or ends a wait on real I/O in the JDK's own poller (a socket of code the
+     * agent did not select, such as the JDK's {@code HttpURLConnection}): the hub cannot see it on its selector, but a
+     * virtual clock must know that real I/O is in flight. Carrier only.
+     */
+    public void jdkWait(boolean starts) {
+        jdkWaiting += starts ? 1 : -1;
+    }
+
+    /** How many green threads wait on real I/O now: on the hub's selector or in the JDK's poller. */
+    public int waitingOnRealIo() {
+        return waiting + jdkWaiting;
     }
 
     /** Unparks the waiters of the channels ready now, without blocking. */

@@ -4,6 +4,7 @@ import io.greening.GreenInterruptedException;
 import io.greening.Hub;
 import io.greening.internal.TimerHeap.Timer;
 
+import java.nio.channels.SelectableChannel;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -49,7 +50,7 @@ public final class Parking {
         Timer timer = null;
         if (deadline != Deadlines.NO_DEADLINE) {
             timers = access.timers(hub);
-            timer = timers.add(deadline, me);
+            timer = timers.add(deadline, me, blocker instanceof SelectableChannel);   // a channel's wait: real I/O
         }
         if (record != null) {
             record.parkedAtBlockingPoint(true);

@@ -24,6 +24,13 @@ public enum PatchGroup {
     /** The timeouts of timed parks and waits of green threads, set on their hub's timers. */
     TIMED_WAITS("timed-waits", "timed parks and waits of green threads (wait(ms), tryLock, await, poll, parkNanos, ...) "
             + "time out on their hub's timers, not on the JDK's timer threads"),
+    /**
+     * {@code Object.wait}, the blocking calls of {@code java.util.concurrent} and {@code synchronized} entry, which
+     * raise a green thread's kill or {@code Timeout}.
+     */
+    WAITS("waits", "Object.wait, synchronized entry and the blocking calls of java.util.concurrent (locks, conditions, "
+            + "queues, semaphores, latches, barriers, phasers, exchangers, futures) raise a green thread's kill or Timeout "
+            + "(GreenletExit, GreenTimeout), as an interrupt raises InterruptedException"),
     /** File stream reads and writes, sent to the offload pool. */
     FILE_IO("file-io", "FileInputStream, FileOutputStream and RandomAccessFile reads and writes run on the offload pool"),
     /** Host name lookups, sent to the offload pool. */

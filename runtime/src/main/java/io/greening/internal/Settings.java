@@ -71,10 +71,14 @@ public final class Settings {
     public static final Setting<HubOptions> SCHEDULE = new Setting<>("schedule", "fifo|random:<seed>|pct:<seed>:<depth>[:<steps>]",
             "fifo", "how hubs pick among ready green threads; the same seed and inputs replay the same interleaving",
             true, Kind.SINGLE, HubOptions.DEFAULT, Grammar.SCHEDULE);
-    /** Whether hubs keep virtual time. */
-    public static final Setting<Boolean> CLOCK = new Setting<>("clock", "real|virtual", "real",
-            "`virtual`: hub time jumps to the next timer when nothing is ready, so sleeps and timed waits take no real time",
-            true, Kind.SINGLE, false, Grammar.REAL_OR_VIRTUAL);
+    /** Whether hubs keep virtual time; null when not given (then it follows the schedule: {@link HubOptions#withClock}). */
+    public static final Setting<Boolean> CLOCK = new Setting<>("clock", "real|virtual",
+            "`real`; `virtual` with a seeded `schedule`",
+            "`virtual`: hub time stands still while green threads run and jumps to the next timer when all are blocked, so "
+                    + "sleeps and timed waits take no real time; beside real I/O it follows real time for a short grace first "
+                    + "(docs/agent.md, virtual time and real I/O). `real` with a seeded `schedule` warns once: the machine's "
+                    + "timing then decides which sleeper wakes first, so a seed may not replay",
+            true, Kind.SINGLE, null, Grammar.REAL_OR_VIRTUAL);
     /** The size of the offload pool. */
     public static final Setting<Integer> OFFLOAD_THREADS = new Setting<>("offload.threads", "<n>", "20",
             "threads of the offload pool (1 to 10000) that runs `Green.offload`, file and DNS calls (eventlet's tpool)",

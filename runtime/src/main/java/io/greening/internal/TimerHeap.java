@@ -12,12 +12,19 @@ public final class TimerHeap {
         final long deadline;
         final long sequence;
         final Object action;
+        final boolean ioTimeout;
         int index = -1;
 
-        Timer(long deadline, long sequence, Object action) {
+        Timer(long deadline, long sequence, Object action, boolean ioTimeout) {
             this.deadline = deadline;
             this.sequence = sequence;
             this.action = action;
+            this.ioTimeout = ioTimeout;
+        }
+
+        /** Whether it is the timeout of a wait on real I/O, which a virtual clock never jumps to. */
+        public boolean isIoTimeout() {
+            return ioTimeout;
         }
 
         /** The time, on its hub's clock, at which it fires. */
@@ -42,7 +49,15 @@ public final class TimerHeap {
 
     /** Schedules {@code action} (a {@link Thread} to unpark or a {@link Runnable}) at {@code deadline}. */
     public Timer add(long deadline, Object action) {
-        Timer timer = new Timer(deadline, nextSequence++, action);
+        return add(deadline, action, false);
+    }
+
+    /**
+     * Schedules {@code action} at {@code deadline}, saying whether it is the timeout of a wait on real I/O (a socket,
+     * a channel), which a virtual clock follows in real time rather than jumps to.
+     */
+    public Timer add(long deadline, Object action, boolean ioTimeout) {
+        Timer timer = new Timer(deadline, nextSequence++, action, ioTimeout);
         if (size == heap.length) {
             heap = Arrays.copyOf(heap, size * 2);
         }

@@ -20,6 +20,13 @@ public sealed interface Wait {
     record JumpClock(long to) implements Wait { }
 
     /**
+     * Virtual clock, real I/O or offloaded work in flight: select up to {@code millis} of real time, while virtual time
+     * follows the real time waited (never past the next timer, {@code to}); then, if {@code thenJump} and nothing came
+     * (no channel ready, no work handed over), jump to {@code to}.
+     */
+    record FollowRealTime(long millis, boolean thenJump, long to) implements Wait { }
+
+    /**
      * Green threads are alive but none is ready and nothing (timer, channel, offloaded call) can wake them: select for
      * the grace period, and report the hub quiet if nothing came meanwhile.
      */
@@ -44,15 +51,19 @@ public sealed interface Wait {
      * @param now             the hub's time now (its clock: virtual or {@link System#nanoTime()})
      * @param nextTimer       the deadline of the earliest timer; ignored without one
      * @param hasTimer        whether a timer is pending
+     * @param nextTimerIsIo   whether the earliest timer is the timeout of a real I/O wait (never jumped to)
      * @param remoteWork      whether another thread handed the hub work not taken in yet
      * @param ioWaiters       how many green threads wait on the hub's selector
      * @param offloads        how many offloaded calls green threads of the hub wait for
      * @param liveThreads     how many green threads of the hub are alive
      * @param quietReported   whether this quiet spell (no task run since) was reported already
      * @param graceMillis     how long the hub stays quiet before it reports
+     * @param ioGraceMillis   under a virtual clock with real I/O in flight, how long the I/O has to become ready before
+     *                        time jumps to the next timer
      */
-    record Snapshot(boolean virtualClock, long now, long nextTimer, boolean hasTimer, boolean remoteWork, int ioWaiters,
-                    int offloads, int liveThreads, boolean quietReported, long graceMillis) { }
+    record Snapshot(boolean virtualClock, long now, long nextTimer, boolean hasTimer, boolean nextTimerIsIo,
+                    boolean remoteWork, int ioWaiters, int offloads, int liveThreads, boolean quietReported,
+                    long graceMillis, long ioGraceMillis) { }
 
     /** The decision for {@code s}. */
     static Wait decide(Snapshot s) {
@@ -61,11 +72,21 @@ public sealed interface Wait {
         }
         boolean outsideWorkPending = s.ioWaiters() > 0 || s.offloads() > 0;
         if (s.hasTimer()) {
-            if (s.virtualClock()) {
-                // real I/O and offloaded work stay real: virtual time waits for them
-                return outsideWorkPending ? SELECT_UNTIL_WOKEN : new JumpClock(s.nextTimer());
-            }
             long remaining = s.nextTimer() - s.now();
+            if (s.virtualClock()) {
+                if (!outsideWorkPending) {
+                    return new JumpClock(s.nextTimer());   // nothing outside the hub can happen first
+                }
+                if (remaining <= 0) {
+                    return RUN_NOW;
+                }
+                // Real I/O and offloaded work take real time: give them a short grace to become ready, following real
+                // time, then jump. A real I/O wait's own timeout is never jumped to: it bounds a wait on a real peer.
+                long untilTimer = Deadlines.selectMillis(remaining);
+                return s.nextTimerIsIo()
+                        ? new FollowRealTime(untilTimer, false, s.nextTimer())
+                        : new FollowRealTime(Math.min(untilTimer, s.ioGraceMillis()), true, s.nextTimer());
+            }
             if (remaining <= 0) {
                 return RUN_NOW;
             }

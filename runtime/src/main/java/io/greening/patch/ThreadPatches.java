@@ -47,31 +47,35 @@ public final class ThreadPatches {
     }
 
     /**
-     * {@code thread.join()}. A platform thread (a shutdown hook) joining a green thread stops waiting once the JVM is
-     * shutting down and the green thread's hub is held in a native call by another ({@link ShutdownJoins}).
+     * {@code thread.join()}; a blocking point of green threads, as the {@code waits} group's calls are. A platform
+     * thread (a shutdown hook) joining a green thread stops waiting once the JVM is shutting down and the green
+     * thread's hub is held in a native call by another ({@link ShutdownJoins}).
      */
     public static void join(Thread thread) throws InterruptedException {
         Thread running = target(thread);
         if (ShutdownJoins.applies(running)) {
             ShutdownJoins.join(running);
         } else {
-            running.join();
+            WaitPatches.interruptiblyVoid(running::join);
         }
     }
 
     /** {@code thread.join(millis)}. */
     public static void join(Thread thread, long millis) throws InterruptedException {
-        target(thread).join(millis);
+        Thread target = target(thread);
+        WaitPatches.interruptiblyVoid(() -> target.join(millis));
     }
 
     /** {@code thread.join(millis, nanos)}. */
     public static void join(Thread thread, long millis, int nanos) throws InterruptedException {
-        target(thread).join(millis, nanos);
+        Thread target = target(thread);
+        WaitPatches.interruptiblyVoid(() -> target.join(millis, nanos));
     }
 
     /** {@code thread.join(duration)}. */
     public static boolean join(Thread thread, Duration duration) throws InterruptedException {
-        return target(thread).join(duration);
+        Thread target = target(thread);
+        return WaitPatches.interruptibly(() -> target.join(duration));
     }
 
     /** {@code thread.isAlive()}. */

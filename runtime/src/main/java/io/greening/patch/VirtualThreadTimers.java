@@ -5,6 +5,7 @@ import io.greening.internal.Access;
 import io.greening.internal.Deadlines;
 import io.greening.internal.GreeningAccess;
 import io.greening.internal.TimerHeap.Timer;
+import io.greening.internal.ThreadRecord;
 import io.greening.internal.TimerHeap;
 
 import java.lang.invoke.MethodHandle;
@@ -46,7 +47,9 @@ public final class VirtualThreadTimers {
         GreeningAccess access = Access.greening();
         long deadline = Deadlines.after(access.clock(hub).now(), unit.toNanos(delay));   // the hub's own time, virtual or real
         TimerHeap timers = access.timers(hub);
-        return new HubTimeout(timers, timers.add(deadline, command));
+        ThreadRecord record = access.registry(hub).lookup(virtualThread);
+        boolean ioTimeout = record != null && record.isInJdkIo();   // a socket's timeout in the JDK's poller (IoParks)
+        return new HubTimeout(timers, timers.add(deadline, command, ioTimeout));
     }
 
     /** The JDK only cancels the timeout (from the thread, back on the carrier) when the thread continues earlier. */
