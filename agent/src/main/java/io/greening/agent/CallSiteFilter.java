@@ -2,6 +2,9 @@ package io.greening.agent;
 
 import io.greening.agent.Rewrites.Rewrite;
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,7 +18,8 @@ import java.util.Map;
  * that a row rewrites. Most classes name none of the rows' methods, and are then left alone without a parse of their
  * code. It may say yes for a class with nothing to rewrite (a name and descriptor that match but an owner that the
  * rewriter then finds is no subtype); it never says no for a class with something to rewrite, since every invoke
- * instruction and method handle goes through a method reference of the constant pool.
+ * instruction and method handle goes through a method reference of the constant pool. The monitor entry row names no
+ * method: while it is in force, a class the constant pool clears is still taken if it enters a monitor.
  */
 final class CallSiteFilter {
     private static final int METHODREF = 10;
@@ -25,6 +29,8 @@ final class CallSiteFilter {
     private final TypeHierarchy hierarchy;
     /** The rows' method names as bytes (all ASCII, so their modified UTF-8 form), by length. */
     private final byte[][][] namesByLength;
+    /** The monitor entry row is in force: it applies to code that names no method, so the constant pool cannot tell. */
+    private final boolean monitorEntries;
 
     /**
      * @param rows      the rows in force, by {@code name + descriptor} ({@link Rewrites#index})
@@ -42,6 +48,7 @@ final class CallSiteFilter {
             byLength.get(bytes.length).add(bytes);
         });
         namesByLength = byLength.stream().map(l -> l.toArray(byte[][]::new)).toArray(byte[][][]::new);
+        monitorEntries = rows.containsKey(Rewrites.MONITOR_ENTRY_KEY);
     }
 
     /** Whether the class may hold a call site or construction to rewrite; {@code b} is the array {@code reader} reads. */
@@ -82,7 +89,27 @@ final class CallSiteFilter {
                 }
             }
         }
-        return false;
+        return monitorEntries && entersMonitor(reader);
+    }
+
+    /** Whether the class has a synchronized method or block, which the monitor entry row applies to. */
+    private static boolean entersMonitor(ClassReader reader) {
+        boolean[] found = {false};
+        reader.accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                if ((access & Opcodes.ACC_SYNCHRONIZED) != 0) {
+                    found[0] = true;
+                }
+                return found[0] ? null : new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitInsn(int opcode) {
+                        found[0] |= opcode == Opcodes.MONITORENTER;
+                    }
+                };
+            }
+        }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        return found[0];
     }
 
     /** Whether the CONSTANT_Utf8 at {@code offset} (its length's offset) is one of the rows' method names. */
