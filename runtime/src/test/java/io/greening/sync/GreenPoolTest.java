@@ -171,7 +171,7 @@ class GreenPoolTest {
             assertFalse(group.contains(quick));
             assertFalse(group.join(Duration.ofMillis(10)));
             assertTrue(group.killAll(Duration.ofSeconds(10)));
-            assertInstanceOf(GreenletExit.class, forever.exception());
+            assertThrows(GreenletExit.class, forever::get);
             assertEquals(0, group.count());
 
             GreenThread<Integer> outsider = Green.spawn(() -> 2);

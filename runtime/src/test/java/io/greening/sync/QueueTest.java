@@ -120,7 +120,7 @@ class QueueTest {
             waitUntil(() -> q.getting() == 1);
             getter.kill();
             getter.join();
-            assertInstanceOf(GreenletExit.class, getter.exception());
+            assertThrows(GreenletExit.class, getter::get);
             assertEquals(0, q.getting());
             q.put(5);
             assertEquals(5, q.getNowait());
@@ -137,7 +137,7 @@ class QueueTest {
             q.put(7);          // handed to `first`, which has not run since
             first.kill();      // it wakes to a kill: the item must not be lost
             first.join();
-            assertInstanceOf(GreenletExit.class, first.exception());
+            assertThrows(GreenletExit.class, first::get);
             assertEquals(1, q.qsize());
             assertEquals(7, q.getNowait());
             return null;
@@ -297,7 +297,7 @@ class QueueTest {
             waitUntil(() -> q.getting() == 1);
             getter.kill();
             getter.join();
-            assertInstanceOf(GreenletExit.class, getter.exception());
+            assertThrows(GreenletExit.class, getter::get);
             assertEquals(0, q.getting());
             a.spawn(() -> q.put(9)).join();
             assertEquals(9, q.getNowait());

@@ -73,7 +73,7 @@ class SyncPrimitivesTest {
                     && kept.thread().getState() == Thread.State.WAITING);
             killed.kill();
             killed.join();
-            assertInstanceOf(GreenletExit.class, killed.exception());
+            assertThrows(GreenletExit.class, killed::get);
             assertFalse(event.await(Duration.ofMillis(20)), "a platform thread times out");
             event.set();
             assertTrue(kept.get());
