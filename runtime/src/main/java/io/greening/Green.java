@@ -4,9 +4,15 @@ import io.greening.internal.Callables;
 import io.greening.internal.Deadlines;
 import io.greening.internal.Offload;
 import io.greening.internal.Parking;
+import io.greening.internal.Rethrow;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * The entry points of greening's runtime: run a hub, spawn green threads, sleep and yield on the hub.
@@ -128,6 +134,108 @@ public final class Green {
         Thread.yield();
         if (me != null) {
             me.raisePending();
+        }
+    }
+
+    /**
+     * Waits until {@code count} of {@code threads} are dead, or {@code timeout} ({@code null}: no limit) passes, as
+     * gevent's {@code wait(objects, timeout, count)}; returns the dead ones in the order they died (those dead
+     * already first, in the order given), at most {@code count}. Any thread may call it.
+     */
+    public static List<GreenThread<?>> await(Collection<? extends GreenThread<?>> threads, Duration timeout, int count) {
+        return collect(threads, timeout, count, false);
+    }
+
+    /** Waits for every one of {@code threads} to die, or {@code timeout} ({@code null}: no limit); see {@link #await(Collection, Duration, int)}. */
+    public static List<GreenThread<?>> await(Collection<? extends GreenThread<?>> threads, Duration timeout) {
+        return collect(threads, timeout, threads.size(), false);
+    }
+
+    /** Waits for every one of {@code threads} to die, gevent's {@code joinall(greenlets)}; returns them in the order they died. */
+    public static List<GreenThread<?>> joinAll(Collection<? extends GreenThread<?>> threads) {
+        return collect(threads, null, threads.size(), false);
+    }
+
+    /**
+     * Waits at most {@code timeout} ({@code null}: no limit) for every one of {@code threads} to die, gevent's
+     * {@code joinall(greenlets, timeout)}; returns those that died, in the order they died.
+     */
+    public static List<GreenThread<?>> joinAll(Collection<? extends GreenThread<?>> threads, Duration timeout) {
+        return collect(threads, timeout, threads.size(), false);
+    }
+
+    /**
+     * As {@link #joinAll(Collection, Duration)}; with {@code raiseError}, gevent's {@code raise_error=True}, the
+     * first of them to die of an exception ends the wait and its exception is rethrown here, as
+     * {@link GreenThread#get()} does (a killed thread is no failure).
+     */
+    public static List<GreenThread<?>> joinAll(Collection<? extends GreenThread<?>> threads, Duration timeout,
+                                               boolean raiseError) {
+        return collect(threads, timeout, threads.size(), raiseError);
+    }
+
+    /**
+     * Kills every one of {@code threads} (see {@link GreenThread#kill()}) and waits until they are dead, gevent's
+     * {@code killall(greenlets)}.
+     */
+    public static void killAll(Collection<? extends GreenThread<?>> threads) {
+        killAll(threads, null);
+    }
+
+    /**
+     * Kills every one of {@code threads} and waits at most {@code timeout} ({@code null}: no limit;
+     * {@link Duration#ZERO}: no wait, gevent's {@code block=False}) for them to die; returns whether they all did.
+     * (gevent's {@code killall(timeout=...)} raises its {@code Timeout} instead.)
+     */
+    public static boolean killAll(Collection<? extends GreenThread<?>> threads, Duration timeout) {
+        for (GreenThread<?> thread : threads) {
+            thread.kill();
+        }
+        return collect(threads, timeout, threads.size(), false).size() == threads.size();
+    }
+
+    /** Waits until {@code count} of {@code threads} died (or one failed, with {@code raiseError}) or time is up. */
+    private static List<GreenThread<?>> collect(Collection<? extends GreenThread<?>> threads, Duration timeout,
+                                                int count, boolean raiseError) {
+        long deadline = timeout == null ? Deadlines.NO_DEADLINE : Deadlines.after(timeout);
+        Thread me = Thread.currentThread();
+        List<GreenThread<?>> dead = new ArrayList<>();   // guarded by itself: links run on the dying threads
+        Consumer<GreenThread<?>> onDeath = thread -> {
+            synchronized (dead) {
+                dead.add(thread);
+            }
+            LockSupport.unpark(me);
+        };
+        List<GreenThread<?>> linked = new ArrayList<>(threads);
+        try {
+            for (GreenThread<?> thread : linked) {
+                thread.link(onDeath);   // a dead one at once, here: those dead already come first, in order
+            }
+            int seen = 0;
+            while (true) {
+                synchronized (dead) {
+                    for (; seen < dead.size() && seen < count; seen++) {
+                        Throwable failure = dead.get(seen).exception();
+                        if (raiseError && failure != null) {
+                            throw Rethrow.unchecked(failure);
+                        }
+                    }
+                    if (seen >= count) {
+                        break;
+                    }
+                }
+                if (Deadlines.hasPassed(deadline)) {
+                    break;
+                }
+                Parking.parkUntil(deadline, threads);
+            }
+        } finally {
+            for (GreenThread<?> thread : linked) {
+                thread.unlink(onDeath);
+            }
+        }
+        synchronized (dead) {
+            return new ArrayList<>(dead.subList(0, Math.min(count, dead.size())));
         }
     }
 

@@ -43,11 +43,16 @@ public final class GreenThread<T> {
     /** Set when a caller will read the outcome (the root of {@link Green#run}), so a failure need not be logged. */
     boolean outcomeClaimed;
     /**
-     * Joiners (Threads) and links (Consumers) in arrival order; null once dead. Guarded by {@code this}. Starts as
-     * the shared empty {@link #NO_WAITERS} and gets a list of its own on the first join or link: most green threads
-     * are never joined, and a list per thread would cost 48 bytes of every parked thread and an allocation per spawn.
+     * Joiners (Threads) and links (Consumers, and {@link Filtered} links) in arrival order; once dead, those not
+     * notified yet, and null when all were. Guarded by {@code this}. Starts as the shared empty {@link #NO_WAITERS}
+     * and gets a list of its own on the first join or link: most green threads are never joined, and a list per
+     * thread would cost 48 bytes of every parked thread and an allocation per spawn.
      */
     private List<Object> waiters = NO_WAITERS;
+
+    /** A link that runs only if the thread ended successfully ({@link #linkValue}) or only if it failed ({@link #linkException}). */
+    private record Filtered(Consumer<?> link, boolean onSuccess) {
+    }
 
     GreenThread(Hub hub, Callable<T> body, ThreadFactory threads) {
         this.hub = hub;
@@ -77,7 +82,7 @@ public final class GreenThread<T> {
             if (what == KILL) {
                 return new GreenletExit();
             }
-            return what instanceof Timeout timeout ? new GreenTimeout(timeout) : (Throwable) what;
+            return what instanceof Timeout timeout ? timeout.toRaise() : (Throwable) what;
         }
     }
 
@@ -131,14 +136,21 @@ public final class GreenThread<T> {
     private void finish(T result, Throwable thrown) {
         value = result;
         failure = thrown;
-        List<Object> toWake;
         synchronized (this) {
             state = DEAD;
-            toWake = waiters;
-            waiters = null;
         }
         boolean observed = outcomeClaimed;
-        for (Object waiter : toWake) {
+        // One at a time, in order, each taken off under the lock: a link may unlink those after it (as in gevent),
+        // and a link added meanwhile is run here too.
+        while (true) {
+            Object waiter;
+            synchronized (this) {
+                if (waiters.isEmpty()) {
+                    waiters = null;
+                    break;
+                }
+                waiter = waiters.remove(0);
+            }
             if (waiter instanceof Thread joiner) {
                 LockSupport.unpark(joiner);
             } else {
@@ -153,8 +165,14 @@ public final class GreenThread<T> {
 
     @SuppressWarnings("unchecked")
     private void runLink(Object link) {
+        if (link instanceof Filtered filtered) {
+            if (filtered.onSuccess != isSuccessful()) {
+                return;
+            }
+            link = filtered.link;
+        }
         try {
-            ((Consumer<GreenThread<T>>) link).accept(this);
+            ((Consumer<? super GreenThread<T>>) link).accept(this);
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, "a link of green thread " + name() + " failed", t);
         }
@@ -260,8 +278,9 @@ public final class GreenThread<T> {
 
     /**
      * Waits for this thread to die and returns its value. If the body threw, rethrows it: a
-     * {@link RuntimeException} or {@link Error} as it is (a killed thread's {@link GreenletExit} too), a checked
-     * exception wrapped in a {@link CompletionException}.
+     * {@link RuntimeException} or {@link Error} as it is, a checked exception wrapped in a
+     * {@link CompletionException}. A killed thread has no value: its {@link GreenletExit} is rethrown too (eventlet's
+     * {@code wait()} does so; gevent's {@code get()} returns the {@code GreenletExit} as the value).
      */
     public T get() {
         join();
@@ -274,9 +293,26 @@ public final class GreenThread<T> {
 
     /**
      * Calls {@code link} with this thread once it is dead, exactly once: on the dying green thread right after its
-     * body ends, or at once on the caller if it is dead already.
+     * body ends, or at once on the caller if it is dead already. Links run in the order they were added.
      */
-    public void link(Consumer<GreenThread<T>> link) {
+    public void link(Consumer<? super GreenThread<T>> link) {
+        addLink(link);
+    }
+
+    /**
+     * Like {@link #link}, but calls {@code link} only if this thread ends {@linkplain #isSuccessful() successfully}
+     * (gevent's {@code link_value}); a killed thread is successful.
+     */
+    public void linkValue(Consumer<? super GreenThread<T>> link) {
+        addLink(new Filtered(link, true));
+    }
+
+    /** Like {@link #link}, but calls {@code link} only if this thread ends by an exception (gevent's {@code link_exception}). */
+    public void linkException(Consumer<? super GreenThread<T>> link) {
+        addLink(new Filtered(link, false));
+    }
+
+    private void addLink(Object link) {
         synchronized (this) {
             if (waiters != null) {
                 addWaiter(link);
@@ -284,6 +320,27 @@ public final class GreenThread<T> {
             }
         }
         runLink(link);
+    }
+
+    /**
+     * Removes {@code link} (the same object given to {@link #link}, {@link #linkValue} or {@link #linkException}) so
+     * that it is not called, as gevent's {@code unlink}: the first such link not called yet, also while this thread's
+     * links are being called. Returns whether one was removed.
+     */
+    public boolean unlink(Consumer<? super GreenThread<T>> link) {
+        synchronized (this) {
+            if (waiters == null) {
+                return false;
+            }
+            for (int i = 0; i < waiters.size(); i++) {
+                Object w = waiters.get(i);
+                if (w == link || w instanceof Filtered f && f.link == link) {
+                    waiters.remove(i);
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** Whether this thread has finished, by returning, throwing or being killed. */
@@ -296,14 +353,20 @@ public final class GreenThread<T> {
         return state == DEAD;
     }
 
-    /** Whether it ended by returning normally (eventlet's and gevent's {@code successful()}). */
+    /**
+     * Whether it ended without failing (eventlet's and gevent's {@code successful()}): by returning, or by a
+     * {@link GreenletExit} (a kill), which greenlet turns into a regular return.
+     */
     public boolean isSuccessful() {
-        return state == DEAD && failure == null;
+        return state == DEAD && (failure == null || failure instanceof GreenletExit);
     }
 
-    /** What the body threw, once dead; {@code null} if it returned. */
+    /**
+     * What the body failed with, once dead (gevent's {@code exception}); {@code null} if it returned or was killed
+     * (a {@link GreenletExit} is no failure).
+     */
     public Throwable exception() {
-        return state == DEAD ? failure : null;
+        return state == DEAD && !(failure instanceof GreenletExit) ? failure : null;
     }
 
     /** The name of its virtual thread. */

@@ -22,12 +22,15 @@ import java.time.Duration;
 public final class Timeout implements AutoCloseable {
     private final Duration duration;
     private final GreenThread<?> owner;
+    /** What to raise instead of a {@link GreenTimeout}, or {@code null}. */
+    private final RuntimeException exception;
     private Timer timer;
     private boolean expired;   // written and read on the owner's hub carrier only
 
-    private Timeout(Duration duration, GreenThread<?> owner) {
+    private Timeout(Duration duration, GreenThread<?> owner, RuntimeException exception) {
         this.duration = duration;
         this.owner = owner;
+        this.exception = exception;
     }
 
     /**
@@ -36,11 +39,25 @@ public final class Timeout implements AutoCloseable {
      * @throws IllegalStateException if the current thread is not a green thread spawned by greening
      */
     public static Timeout of(Duration duration) {
+        return start(duration, null);
+    }
+
+    /**
+     * Starts a timeout of {@code duration} for the current green thread that raises {@code exception} instead of a
+     * {@link GreenTimeout}, as gevent's {@code Timeout(seconds, exception)}: catch your own exception to handle it.
+     *
+     * @throws IllegalStateException if the current thread is not a green thread spawned by greening
+     */
+    public static Timeout of(Duration duration, RuntimeException exception) {
+        return start(duration, java.util.Objects.requireNonNull(exception, "exception"));
+    }
+
+    private static Timeout start(Duration duration, RuntimeException exception) {
         GreenThread<?> owner = GreenThread.current();
         if (owner == null) {
             throw new IllegalStateException("Timeout works on green threads only; " + Thread.currentThread() + " is not one");
         }
-        Timeout timeout = new Timeout(duration, owner);
+        Timeout timeout = new Timeout(duration, owner, exception);
         timeout.timer = owner.hub().timers.add(Deadlines.after(duration), (Runnable) timeout::expire);
         return timeout;
     }
@@ -53,6 +70,11 @@ public final class Timeout implements AutoCloseable {
     private void expire() {
         expired = true;
         owner.timeoutExpired(this);
+    }
+
+    /** What it raises once expired: the caller's exception given to {@link #of(Duration, RuntimeException)}, else a new {@link GreenTimeout}. */
+    Throwable toRaise() {
+        return exception != null ? exception : new GreenTimeout(this);
     }
 
     /** Whether it expired before it was closed (whether or not its {@link GreenTimeout} was raised yet). */

@@ -3,6 +3,7 @@ package io.greening;
 import io.greening.internal.Deadlines;
 
 import io.greening.internal.Access;
+import io.greening.sync.Event;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -165,7 +166,6 @@ class GreenThreadTest {
             sleeper.kill();
             assertThrows(GreenletExit.class, sleeper::get);
             assertTrue(sleeper.isDead());
-            assertFalse(sleeper.isSuccessful());
             assertEquals(List.of("sleeping", "finally"), log);
             return null;
         });
@@ -435,5 +435,100 @@ class GreenThreadTest {
         assertEquals(count, woke);
         assertTrue(platformWhileAllSleep[0] - platformBefore <= 4,
                 "platform threads went from " + platformBefore + " to " + platformWhileAllSleep[0]);
+    }
+
+    @Test
+    void aKilledThreadIsDeadNotFailed() {
+        Green.run(() -> {
+            GreenThread<Void> sleeper = Green.spawn(() -> Green.sleep(Duration.ofHours(1)));
+            Green.cede();
+            sleeper.kill();
+            sleeper.join();
+            assertTrue(sleeper.isSuccessful(), "gevent: successful() is True after a kill");
+            assertNull(sleeper.exception(), "gevent: exception is None after a kill");
+            assertThrows(GreenletExit.class, sleeper::get, "it has no value: get() rethrows the GreenletExit");
+
+            GreenThread<Void> failed = Green.spawn(() -> { throw new IllegalStateException("boom"); });
+            failed.join();
+            assertFalse(failed.isSuccessful());
+            assertInstanceOf(IllegalStateException.class, failed.exception());
+            return null;
+        });
+    }
+
+    @Test
+    void linkValueAndLinkExceptionRunOnlyForTheirOutcome() {
+        Green.run(() -> {
+            List<String> calls = new ArrayList<>();
+            GreenThread<Integer> returns = Green.spawn(() -> 1);
+            GreenThread<Integer> fails = Green.spawn(() -> { throw new IllegalStateException("boom"); });
+            GreenThread<Void> killed = Green.spawn(() -> Green.sleep(Duration.ofHours(1)));
+            for (GreenThread<?> t : List.of(returns, fails, killed)) {
+                t.linkValue(done -> calls.add("value " + done.name()));
+                t.linkException(done -> calls.add("exception " + done.name()));
+            }
+            killed.kill();
+            Green.joinAll(List.of(returns, fails, killed));
+            assertEquals(List.of("value " + returns.name(), "exception " + fails.name(), "value " + killed.name()),
+                    calls);
+
+            calls.clear();
+            returns.linkValue(done -> calls.add("at once"));   // dead already: runs on the caller
+            returns.linkException(done -> calls.add("never"));
+            assertEquals(List.of("at once"), calls);
+            return null;
+        });
+    }
+
+    @Test
+    void unlinkRemovesALinkAlsoWhileTheLinksRun() {
+        Green.run(() -> {
+            List<String> calls = new ArrayList<>();
+            Event release = new Event();
+            GreenThread<Void> thread = Green.spawn(() -> release.await());
+            java.util.function.Consumer<GreenThread<?>> second = done -> calls.add("second");
+            java.util.function.Consumer<GreenThread<?>> removed = done -> calls.add("removed");
+            thread.link(done -> {
+                calls.add("first");
+                assertTrue(done.unlink(second), "gevent lets a link unlink those after it");
+            });
+            thread.link(second);
+            thread.linkValue(removed);
+            assertTrue(thread.unlink(removed));
+            assertFalse(thread.unlink(removed), "once only");
+            release.set();
+            thread.join();
+            assertEquals(List.of("first"), calls);
+            assertFalse(thread.unlink(second), "nothing to unlink once dead");
+            return null;
+        });
+    }
+
+    @Test
+    void joinAllReturnsThreadsInTheOrderTheyDiedAndAwaitStopsAtCount() {
+        Green.run(() -> {
+            Event first = new Event();
+            Event second = new Event();
+            GreenThread<Void> late = Green.spawn(() -> second.await());
+            GreenThread<Void> early = Green.spawn(() -> first.await());
+            GreenThread<Void> forever = Green.spawn(() -> Green.sleep(Duration.ofHours(1)));
+            first.set();
+            assertEquals(List.of(early), Green.await(List.of(late, early, forever), null, 1));
+            second.set();
+            assertEquals(List.of(early, late), Green.joinAll(List.of(late, early, forever), Duration.ofMillis(50)));
+            assertEquals(List.of(late, early), Green.await(List.of(late, early, forever), Duration.ofMillis(20)),
+                    "those dead already come in the order given");
+            assertTrue(Green.killAll(List.of(forever), Duration.ofSeconds(10)));
+            assertTrue(forever.isDead());
+
+            GreenThread<Void> failing = Green.spawn(() -> { throw new IllegalStateException("boom"); });
+            GreenThread<Void> sleeping = Green.spawn(() -> Green.sleep(Duration.ofHours(1)));
+            assertThrows(IllegalStateException.class,
+                    () -> Green.joinAll(List.of(sleeping, failing), null, true), "raise_error=True");
+            assertFalse(sleeping.isDead(), "the first failure ends the wait");
+            Green.killAll(List.of(sleeping));
+            assertTrue(sleeping.isDead(), "killAll waits");
+            return null;
+        });
     }
 }

@@ -89,4 +89,24 @@ class TimeoutTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Timeout.of(Duration.ofSeconds(1)));
         assertTrue(e.getMessage().contains("green threads only"));
     }
+
+    @Test
+    void raisesTheCallersOwnException() {
+        Green.run(() -> {
+            IllegalStateException mine = new IllegalStateException("too slow");
+            Timeout t = Timeout.of(Duration.ofMillis(10), mine);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
+                try (t) {
+                    Green.sleep(Duration.ofHours(1));
+                }
+            });
+            assertSame(mine, e, "gevent's Timeout(seconds, exception) raises that exception");
+            assertTrue(t.isExpired());
+
+            try (Timeout quiet = Timeout.of(Duration.ofHours(1), new IllegalStateException("never"))) {
+                Green.sleep(1);
+            }
+            return null;
+        });
+    }
 }

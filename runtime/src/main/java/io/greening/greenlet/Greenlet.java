@@ -59,17 +59,23 @@ public final class Greenlet {
     @FunctionalInterface
     public interface Tracer {
         /**
-         * Called just before control moves.
+         * Called in the greenlet that receives control, as greenlet does: right after the switch, before its
+         * pending {@code switchTo} returns (or, for a greenlet that starts, before its run function is called).
+         * If it throws, the hook is removed (as {@code settrace(null)}) and its exception is raised in that
+         * greenlet instead of what the switch delivered.
          *
-         * @param event {@code "switch"} for a switch (also the implicit one when a greenlet ends), {@code "throw"}
-         *        for {@link #throwInto}
-         * @param origin the greenlet that gives control away
-         * @param target the greenlet that receives it
+         * @param event {@code "throw"} when the switch raises an exception in the target ({@link #throwInto}, and
+         *        the implicit switch of a greenlet that ends by throwing), else {@code "switch"} (also the implicit
+         *        switch of a greenlet that returns)
+         * @param origin the greenlet that gave control away
+         * @param target the greenlet that receives it, now {@link #current()}
          */
         void trace(String event, Greenlet origin, Greenlet target);
     }
 
     private final Core core;
+    /** What the cleaner runs when this object is collected; armed with the core once the greenlet starts. */
+    private final Collected collected;
 
     /**
      * Creates a greenlet that will call {@code run} on the first switch into it; its parent is the current greenlet.
@@ -91,12 +97,20 @@ public final class Greenlet {
         }
         tree.reapCollected();
         this.core = new Core(tree, run, parent);
-        // The action holds the core only, never this object, so the object can become unreachable.
-        CLEANER.register(this, new Collected(core));
+        // The action never holds this object, so the object can become unreachable; and until the greenlet starts
+        // it holds nothing at all, so a run function or parent that refers back to this object cannot keep it alive.
+        this.collected = new Collected();
+        CLEANER.register(this, collected);
     }
 
-    private Greenlet(Core core) {
+    /** A main greenlet (never collected), or another object for a suspended greenlet's core (see reapCollected). */
+    private Greenlet(Core core, boolean collectable) {
         this.core = core;
+        this.collected = collectable ? new Collected() : null;
+        if (collectable) {
+            collected.arm(core);
+            CLEANER.register(this, collected);
+        }
     }
 
     /**
@@ -144,13 +158,20 @@ public final class Greenlet {
 
     /**
      * Switches to this greenlet and raises {@code exception} in it at once, where it is suspended (an unstarted
-     * greenlet dies without running; a dead one passes it to its parent). What follows the usual rules: if the
+     * greenlet dies without running; a dead one passes it to its parent, except a {@link GreenletExit}, which a dead
+     * greenlet turns into a value for its parent, as if it had returned it). What follows the usual rules: if the
      * greenlet does not catch it, it dies and the exception goes to its parent, a {@link GreenletExit} as a value.
      *
      * @return what is sent back when some greenlet switches to the caller again
      */
     public Object throwInto(Throwable exception) {
-        return transfer("throw", null, exception == null ? new GreenletExit() : exception);
+        Throwable toRaise = exception == null ? new GreenletExit() : exception;
+        if (core.status == Core.DEAD && toRaise instanceof GreenletExit) {
+            // A dead greenlet turns GreenletExit into a regular return, as greenlet does: its live ancestor gets it
+            // as a value (the caller's own throwInto returns it when that ancestor is the caller).
+            return transfer("switch", new Object[] {toRaise}, null);
+        }
+        return transfer("throw", null, toRaise);
     }
 
     /** Throws a fresh {@link GreenletExit} into this greenlet: greenlet's {@code throw()} without arguments. */
@@ -246,18 +267,16 @@ public final class Greenlet {
         while (target.core.status == Core.DEAD) {
             target = target.core.parent;
         }
-        Message message = new Message(args == null ? null : valueOf(args), exception);
         // No local may hold the current Greenlet object while it waits below: its suspended stack must not keep
-        // it reachable, or a dropped greenlet would never be collected.
+        // it reachable, or a dropped greenlet would never be collected. The message holds it (as the origin the
+        // trace hook sees) only until the target takes it.
         Core me = tree.current.core;
         if (target.core == me) {
-            return message.deliver();
+            return new Message(args == null ? null : valueOf(args), exception, null, null).deliver();
         }
-        if (tree.tracer != null) {
-            tree.tracer.trace(event, tree.current, target);
-        }
-        handOff(tree, target, message, args);
-        return me.await().deliver();
+        // Made in the call's argument, not a local, so that no slot of this frame keeps the origin while it waits.
+        handOff(tree, target, new Message(args == null ? null : valueOf(args), exception, event, tree.current), args);
+        return tree.traced(me.await()).deliver();
     }
 
     private static Object valueOf(Object[] args) {
@@ -270,6 +289,7 @@ public final class Greenlet {
         tree.current = target;
         if (to.status == Core.NEW) {
             to.startArgs = args == null ? new Object[0] : args;
+            target.collected.arm(to);   // from now on a suspended stack exists that the collector must kill
         }
         to.inbox = message;
         if (to.status == Core.NEW) {
@@ -286,7 +306,7 @@ public final class Greenlet {
     /** The body of a greenlet's virtual thread. */
     private static void runGreenlet(Core self) {
         TREE.set(self.tree);
-        Message first = self.await();
+        Message first = self.tree.traced(self.await());
         Object result = null;
         Throwable failure = null;
         try {
@@ -309,11 +329,9 @@ public final class Greenlet {
         while (parent.core.status == Core.DEAD) {
             parent = parent.core.parent;
         }
-        if (tree.tracer != null) {
-            tree.tracer.trace("switch", tree.current, parent);
-        }
         // An unstarted parent (possible after setParent) starts with the result as its argument.
-        handOff(tree, parent, new Message(result, failure), result == null ? null : new Object[] {result});
+        handOff(tree, parent, new Message(result, failure, failure == null ? "switch" : "throw", tree.current),
+                result == null ? null : new Object[] {result});
     }
 
     // ---- the per-thread tree ----
@@ -327,8 +345,11 @@ public final class Greenlet {
         return tree;
     }
 
-    /** What a switch delivers: a value, or an exception to raise in the receiver. */
-    private record Message(Object value, Throwable exception) {
+    /**
+     * What a switch delivers: a value, or an exception to raise in the receiver; and, for the trace hook, the
+     * switch's event and the greenlet that made it ({@code null} when nothing is traced).
+     */
+    private record Message(Object value, Throwable exception, String event, Greenlet origin) {
         Object deliver() {
             if (exception == null) {
                 return value;
@@ -364,8 +385,26 @@ public final class Greenlet {
             Core mainCore = new Core(this, null, null);
             mainCore.status = Core.ACTIVE;
             mainCore.thread = owner;
-            main = new Greenlet(mainCore);
+            main = new Greenlet(mainCore, false);
             current = main;
+        }
+
+        /**
+         * Calls the trace hook, if any, in the greenlet that just received {@code message}; a hook that throws is
+         * removed and its exception replaces what the switch delivered.
+         */
+        Message traced(Message message) {
+            Tracer hook = tracer;
+            if (hook == null || message.event == null) {
+                return message;
+            }
+            try {
+                hook.trace(message.event, message.origin, current);
+                return message;
+            } catch (Throwable failure) {
+                tracer = null;
+                return new Message(null, failure, null, null);
+            }
         }
 
         Thread newThread(Core core) {
@@ -399,12 +438,17 @@ public final class Greenlet {
                     if (dying.status != Core.ACTIVE) {
                         continue;
                     }
-                    Greenlet resurrected = new Greenlet(dying);
-                    resurrected.core.parent = current;
+                    // As greenlet does: the parent is the reaping greenlet while the kill runs (its exit comes back
+                    // here), and the original one again afterwards, should the greenlet have survived it.
+                    Greenlet resurrected = new Greenlet(dying, true);
+                    Greenlet originalParent = dying.parent;
+                    dying.parent = current;
                     try {
                         resurrected.throwInto(new GreenletExit("greenlet collected"));
                     } catch (RuntimeException | Error e) {
                         LOG.log(System.Logger.Level.WARNING, "a collected greenlet failed while dying", e);
+                    } finally {
+                        dying.parent = originalParent;
                     }
                 }
             } finally {
@@ -457,12 +501,24 @@ public final class Greenlet {
         }
     }
 
-    /** The cleaner's action: hands the unreachable greenlet's core to its thread, which kills it. */
-    private record Collected(Core core) implements Runnable {
+    /**
+     * The cleaner's action: hands the unreachable greenlet's core to its thread, which kills it. It holds the core
+     * only once the greenlet started ({@link #arm}): an unstarted greenlet has no stack to unwind, and its run
+     * function and parent must not be reachable from the cleaner, or a run function that refers to its own
+     * greenlet would keep it alive for ever.
+     */
+    private static final class Collected implements Runnable {
+        private volatile Core core;
+
+        void arm(Core started) {
+            core = started;
+        }
+
         @Override
         public void run() {
-            if (core.status == Core.ACTIVE) {
-                core.tree.collected.add(core);   // the owner reaps it at its next greenlet operation
+            Core c = core;
+            if (c != null && c.status == Core.ACTIVE) {
+                c.tree.collected.add(c);   // the owner reaps it at its next greenlet operation
             }
         }
     }

@@ -189,7 +189,12 @@ public final class GreenServer implements AutoCloseable {
                 }
             }
         } finally {
-            channel.close();
+            try {
+                // A channel's socket stays open, and accepting, while a selector still holds its cancelled key.
+                Access.greening().io(hub).forget(channel);
+            } finally {
+                channel.close();
+            }
         }
     }
 

@@ -41,7 +41,8 @@ public final class Channel<T> implements Iterable<T> {
      * Sends {@code value}: hands it to a waiting receiver, or blocks the current tasklet until one comes.
      *
      * @throws ChannelClosedException if the channel is closing and no receiver waits
-     * @throws IllegalStateException if blocking would leave no tasklet runnable (a deadlock)
+     * @throws IllegalStateException if blocking would leave no tasklet runnable (a deadlock), or, in the main
+     *         tasklet, if the last other runnable tasklet ended while it waited
      */
     public void send(T value) {
         transfer(SEND, value, null);
@@ -59,7 +60,8 @@ public final class Channel<T> implements Iterable<T> {
      * Receives a value: takes it from a waiting sender, or blocks the current tasklet until one comes.
      *
      * @throws ChannelClosedException if the channel is closing and no sender waits
-     * @throws IllegalStateException if blocking would leave no tasklet runnable (a deadlock)
+     * @throws IllegalStateException if blocking would leave no tasklet runnable (a deadlock), or, in the main
+     *         tasklet, if the last other runnable tasklet ended while it waited
      */
     @SuppressWarnings("unchecked")
     public T receive() {

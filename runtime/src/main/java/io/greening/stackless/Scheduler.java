@@ -12,6 +12,9 @@ import java.util.ArrayDeque;
  */
 final class Scheduler {
     static final String DEADLOCK = "Deadlock: the last runnable tasklet cannot be blocked.";
+    /** Stackless's error for a main tasklet left waiting on a channel when the last other tasklet ends. */
+    static final String MAIN_RECEIVING = "the main tasklet is receiving without a sender available.";
+    static final String MAIN_SENDING = "the main tasklet is sending without a receiver available.";
     private static final ThreadLocal<Scheduler> CURRENT = new ThreadLocal<>();
 
     final ArrayDeque<Tasklet> runQueue = new ArrayDeque<>();
@@ -42,8 +45,22 @@ final class Scheduler {
         CURRENT.set(scheduler);
     }
 
+    /** The runnable tasklets; the main tasklet is not one while it waits in {@link #run()}, as in Stackless. */
     int runCount() {
-        return runQueue.size() + (mainInRun ? 1 : 0);
+        return runQueue.size();
+    }
+
+    /**
+     * Makes {@code tasklet} runnable at the end of the queue unless it is queued already; the main tasklet waiting in
+     * {@link #run()} so becomes an ordinary runnable tasklet again, and its {@code run()} returns when its turn comes.
+     */
+    void makeRunnable(Tasklet tasklet) {
+        if (tasklet == main && mainInRun) {
+            mainInRun = false;
+        }
+        if (!runQueue.contains(tasklet)) {
+            runQueue.addLast(tasklet);
+        }
     }
 
     // ---- the operations of the running tasklet ----
@@ -69,8 +86,10 @@ final class Scheduler {
     }
 
     /**
-     * Blocks the running tasklet, which its channel has queued already: the next runnable one runs. If none is
-     * left, the deadlock is raised in the main tasklet (here, if the main tasklet is the one blocking).
+     * Blocks the running tasklet, which its channel has queued already: the next runnable one runs (the main
+     * tasklet, if it waits in {@link #run()} and no other is runnable: the blocked one stays blocked). If none is
+     * left, as in Stackless the deadlock is raised here, in the tasklet that wanted to block, which is taken off
+     * the channel again; a main tasklet waiting on a channel meanwhile stays there.
      */
     void block(Tasklet me, Channel<?> channel) {
         runQueue.pollFirst();
@@ -79,13 +98,9 @@ final class Scheduler {
             switchTo(next, null);
             return;
         }
-        if (me == main) {
-            channel.removeWaiter(me);
-            runQueue.addFirst(me);
-            throw new IllegalStateException(DEADLOCK);
-        }
-        bringMainForward();
-        switchTo(main, new IllegalStateException(DEADLOCK));
+        channel.removeWaiter(me);
+        runQueue.addFirst(me);
+        throw new IllegalStateException(DEADLOCK);
     }
 
     /**
@@ -106,9 +121,7 @@ final class Scheduler {
 
     /** Makes {@code target} (alive, not blocked) the running tasklet; the tasklets before it go to the end. */
     void runNow(Tasklet target, Throwable toRaise) {
-        if (!runQueue.contains(target)) {
-            runQueue.addLast(target);
-        }
+        makeRunnable(target);
         while (runQueue.peekFirst() != target) {
             runQueue.addLast(runQueue.pollFirst());
         }
@@ -116,16 +129,17 @@ final class Scheduler {
     }
 
     /**
-     * Called on a tasklet's thread when its body ended: picks who runs next (the main tasklet if it failed) and
-     * makes that tasklet's greenlet the parent, so the greenlet's end switches there. Returns the exception the
-     * main tasklet must receive, or {@code null}.
+     * Called on a tasklet's thread when its body ended: picks who runs next (the main tasklet if it failed, or if
+     * no tasklet is runnable) and makes that tasklet's greenlet the parent, so the greenlet's end switches there.
+     * Returns the exception the main tasklet must receive, or {@code null}: the failure, else, if the main tasklet
+     * is left waiting on a channel that nobody can serve any more, Stackless's error saying so.
      */
     Throwable ended(Tasklet dead, Throwable failure) {
         runQueue.remove(dead);
         Tasklet next = failure == null ? nextRunnable() : null;
         if (next == null) {
-            if (failure == null) {
-                failure = new IllegalStateException(DEADLOCK);
+            if (failure == null && main.blockedOn != null) {
+                failure = new IllegalStateException(main.blockedOn.balance() < 0 ? MAIN_RECEIVING : MAIN_SENDING);
             }
             bringMainForward();
             next = main;

@@ -34,7 +34,10 @@ public final class Stackless {
         return Scheduler.current().main;
     }
 
-    /** How many tasklets are runnable, the current one and the main one included. */
+    /**
+     * How many tasklets are runnable, the current one included: the main tasklet too, except while it waits in
+     * {@link #run()} (it is out of the run queue then, as in Stackless).
+     */
     public static int getRunCount() {
         return Scheduler.current().runCount();
     }

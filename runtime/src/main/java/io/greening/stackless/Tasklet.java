@@ -32,6 +32,8 @@ public final class Tasklet {
     boolean dead;
     /** The channel this tasklet waits on, or {@code null}. */
     Channel<?> blockedOn;
+    /** An exception raised into this tasklet before it started: its body raises it instead of running. */
+    private Throwable raisedBeforeStart;
     /** What a channel hands over: the value sent, or an exception to raise in the receiver. */
     Object transferValue;
     Throwable transferException;
@@ -71,6 +73,11 @@ public final class Tasklet {
             Object[] a = args;
             body = null;
             args = null;
+            Throwable raised = raisedBeforeStart;
+            if (raised != null) {
+                raisedBeforeStart = null;
+                throw raised;
+            }
             b.run(a);
         } catch (TaskletExit exit) {
             // killed: dies silently
@@ -107,15 +114,17 @@ public final class Tasklet {
         }
     }
 
-    /** Inserts this tasklet at the end of the run queue if it is alive, not blocked and not queued already. */
+    /**
+     * Inserts this tasklet at the end of the run queue if it is alive, not blocked and not queued already. The main
+     * tasklet waiting in {@link Stackless#run()} so becomes runnable again: its {@code run()} returns when its turn
+     * comes.
+     */
     public void insert() {
         checkCallerThread();
         if (dead || blockedOn != null) {
             throw new IllegalStateException("cannot insert a " + (dead ? "dead" : "blocked") + " tasklet: " + this);
         }
-        if (!scheduler.runQueue.contains(this) && !(isMain && scheduler.mainInRun)) {
-            scheduler.runQueue.addLast(this);
-        }
+        scheduler.makeRunnable(this);
     }
 
     /** Takes this tasklet out of the run queue without killing it; it runs again once {@link #insert}ed. */
@@ -130,7 +139,7 @@ public final class Tasklet {
     /**
      * Kills this tasklet: {@link TaskletExit} is raised in it right away, where it is suspended, so its
      * {@code finally} blocks run; it dies silently unless it catches the exception. A tasklet that has not started
-     * just dies. Does nothing to a dead tasklet.
+     * just dies, without a switch. Does nothing to a dead tasklet.
      */
     public void kill() {
         if (!dead) {
@@ -141,7 +150,9 @@ public final class Tasklet {
     /**
      * Raises {@code exception} in this tasklet right away, where it is suspended (it is taken off its channel if
      * blocked), running it now as {@link #run()} does. If it does not catch it, it dies and the exception goes to
-     * the main tasklet (a {@link TaskletExit} dies silently). A tasklet that has not started dies without running.
+     * the main tasklet (a {@link TaskletExit} dies silently). A tasklet that has not started dies of it without
+     * running its function, as in Stackless: a {@link TaskletExit} silently and at once, any other exception by
+     * running now and passing it on to the main tasklet (to the caller, if that is the main tasklet).
      *
      * @throws IllegalStateException if it is dead
      */
@@ -156,11 +167,16 @@ public final class Tasklet {
         if (scheduler.current == this) {
             throw Rethrow.unchecked(exception);
         }
-        if (!started) {
+        if (!started && exception instanceof TaskletExit) {
             dead = true;
             body = null;
             args = null;
             scheduler.runQueue.remove(this);
+            return;
+        }
+        if (!started) {
+            raisedBeforeStart = exception;   // its body raises it first thing, so it dies as any tasklet would
+            scheduler.runNow(this, null);
             return;
         }
         if (blockedOn != null) {
@@ -179,9 +195,12 @@ public final class Tasklet {
         return blockedOn != null;
     }
 
-    /** Whether it is in the run queue or waits on a channel (Stackless's {@code scheduled}). */
+    /**
+     * Whether it is in the run queue or waits on a channel (Stackless's {@code scheduled}); the main tasklet waiting in
+     * {@link Stackless#run()} is neither.
+     */
     public boolean isScheduled() {
-        return blockedOn != null || scheduler.runQueue.contains(this) || isMain && scheduler.mainInRun;
+        return blockedOn != null || scheduler.runQueue.contains(this);
     }
 
     /** Whether this is the main tasklet, the one that calls {@link Stackless#run()}. */

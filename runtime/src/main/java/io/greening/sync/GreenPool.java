@@ -1,6 +1,8 @@
 package io.greening.sync;
 
+import io.greening.Green;
 import io.greening.GreenThread;
+import io.greening.GreenletExit;
 import io.greening.Hub;
 import io.greening.internal.Deadlines;
 
@@ -103,9 +105,28 @@ public class GreenPool extends Group {
         freeSlot();
     }
 
-    /** Waits until every thread of the pool has ended; eventlet's {@code waitall}. */
+    /**
+     * Waits until every thread of the pool has ended; eventlet's {@code waitall}.
+     *
+     * @throws IllegalStateException if called from one of the pool's own threads, which would wait for itself
+     *         forever (eventlet raises an {@code AssertionError})
+     */
     public void waitAll() {
+        refuseOwnThread();
         join();
+    }
+
+    private void refuseOwnThread() {
+        GreenThread<?> me = Green.current();
+        if (me != null && contains(me)) {
+            throw new IllegalStateException("waitAll() called from " + me.name() + ", one of the pool's own green "
+                    + "threads, would wait for itself forever");
+        }
+    }
+
+    @Override
+    boolean wouldWait() {
+        return guarded(() -> taken >= size);
     }
 
     /** How many threads run in the pool now (counting spawns under way). */
@@ -145,12 +166,28 @@ public class GreenPool extends Group {
 
     /**
      * Applies {@code function} to each of {@code arguments} in its own pool thread and returns the results in the
-     * order of the arguments, as eventlet's {@code imap}: the threads are spawned by a feeder green thread (so no
-     * more than the pool's size run at once) while the caller iterates. Iterating rethrows a failure as
-     * {@link GreenThread#get()} does.
+     * order of the arguments, as eventlet's and gevent's {@code imap}: the threads are spawned by a feeder green
+     * thread (so no more than the pool's size run at once) while the caller iterates. Iterating rethrows a failure as
+     * {@link GreenThread#get()} does, and goes on with the next result. If iterating {@code arguments} throws, that
+     * is rethrown after the results of the arguments before it, as gevent does.
      */
     public <A, R> Iterator<R> imap(Function<? super A, ? extends R> function, Iterable<? extends A> arguments) {
-        GreenPile<R> pile = new GreenPile<>(this);
+        return map(function, arguments, false);
+    }
+
+    /**
+     * As {@link #imap}, but returns each result as soon as its thread ends, gevent's {@code imap_unordered}. If
+     * iterating {@code arguments} throws, that is rethrown in its place among the results: after those that ended
+     * before it failed.
+     */
+    public <A, R> Iterator<R> imapUnordered(Function<? super A, ? extends R> function,
+                                            Iterable<? extends A> arguments) {
+        return map(function, arguments, true);
+    }
+
+    private <A, R> Iterator<R> map(Function<? super A, ? extends R> function, Iterable<? extends A> arguments,
+                                   boolean inCompletionOrder) {
+        GreenPile<R> pile = new GreenPile<>(this, inCompletionOrder);
         pile.feeding(true);
         Hub hub = spawnHub();
         hub.spawn(() -> {
@@ -158,6 +195,10 @@ public class GreenPool extends Group {
                 for (A argument : arguments) {
                     pile.spawn(() -> function.apply(argument));
                 }
+            } catch (GreenletExit killed) {
+                throw killed;
+            } catch (RuntimeException | Error e) {
+                pile.feederFailed(e);   // the reader gets it; the feeder itself ends quietly
             } finally {
                 pile.feeding(false);
             }
@@ -170,8 +211,13 @@ public class GreenPool extends Group {
         return "GreenPool[size=" + size + "]";
     }
 
-    /** Waits at most {@code timeout} for every thread to end; returns whether they did. */
+    /**
+     * Waits at most {@code timeout} for every thread to end; returns whether they did.
+     *
+     * @throws IllegalStateException if called from one of the pool's own threads (see {@link #waitAll()})
+     */
     public boolean waitAll(Duration timeout) {
+        refuseOwnThread();
         return join(timeout);
     }
 }

@@ -2,6 +2,7 @@ package io.greening.sync;
 
 import io.greening.Green;
 import io.greening.GreenThread;
+import io.greening.GreenletExit;
 import io.greening.Hub;
 import io.greening.internal.Access;
 import io.greening.internal.Callables;
@@ -12,20 +13,26 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /**
  * A set of green threads that leave it when they die, gevent's {@code Group}: spawn into it, {@link #join()} them
  * all, {@link #killAll()} them. {@link GreenPool} is a group with a size limit. The static {@link #joinAll} and
- * {@link #killAll(Collection, Duration)} are gevent's {@code joinall} and {@code killall} for any threads.
+ * {@link #killAll(Collection, Duration)} are {@link Green#joinAll(Collection, Duration)} and
+ * {@link Green#killAll(Collection, Duration)}, gevent's {@code joinall} and {@code killall} for any threads.
  * Same-hub use has no atomic or lock; other threads use a slower path.
  */
 public class Group extends GreenSync {
     private static final Object EMPTY = Boolean.TRUE;
     private final LinkedHashSet<GreenThread<?>> members = new LinkedHashSet<>();
     private final ArrayDeque<Waiter> joiners = new ArrayDeque<>();
+    /** Members this group killed, not dead yet (gevent's {@code dying}): a later kill of the group skips them. */
+    private final Set<GreenThread<?>> dying = new HashSet<>();
 
     /** An empty group. */
     public Group() {
@@ -81,6 +88,7 @@ public class Group extends GreenSync {
     }
 
     private boolean removeMember(GreenThread<?> thread) {
+        dying.remove(thread);
         boolean removed = members.remove(thread);
         if (members.isEmpty()) {
             wakeAll(joiners, EMPTY);
@@ -121,49 +129,95 @@ public class Group extends GreenSync {
         return members.isEmpty() ? EMPTY : NOT_YET;
     }
 
-    /** Kills every member (see {@link GreenThread#kill()}) without waiting. */
+    /**
+     * Kills every member (see {@link GreenThread#kill()}) without waiting, as gevent's {@code kill(block=False)}: a
+     * member this group killed already and that is still dying is not killed again.
+     */
     public void killAll() {
         for (GreenThread<?> thread : threads()) {
-            thread.kill();
+            killOnce(thread);
         }
     }
 
-    /** Kills every member and waits at most {@code timeout} for them to die; returns whether they did. */
+    /** Kills every member (once, see {@link #killAll()}) and waits at most {@code timeout} for them to die; returns whether they did. */
     public boolean killAll(Duration timeout) {
         killAll();
         return join(timeout);
     }
 
     /**
-     * Waits at most {@code timeout} ({@code null}: no limit) for every thread of {@code threads} to die, gevent's
-     * {@code joinall}; returns those that did, in the order given.
+     * Kills {@code thread}, a member, without waiting, gevent's {@code killone(block=False)}: not again if this group
+     * killed it already and it is still dying; nothing if it is not a member.
      */
-    public static List<GreenThread<?>> joinAll(Collection<? extends GreenThread<?>> threads, Duration timeout) {
-        long deadline = timeout == null ? Deadlines.NO_DEADLINE : deadline(timeout);
-        for (GreenThread<?> thread : threads) {
-            if (deadline == Deadlines.NO_DEADLINE) {
-                thread.join();
-            } else if (!thread.join(Duration.ofNanos(Deadlines.nanosLeft(deadline)))) {
-                break;
-            }
+    public void killOne(GreenThread<?> thread) {
+        if (contains(thread)) {
+            killOnce(thread);
         }
-        List<GreenThread<?>> dead = new ArrayList<>();
-        for (GreenThread<?> thread : threads) {
-            if (thread.isDead()) {
-                dead.add(thread);
-            }
+    }
+
+    /** Kills {@code thread} as {@link #killOne(GreenThread)} and waits at most {@code timeout} for it to die; returns whether it did. */
+    public boolean killOne(GreenThread<?> thread, Duration timeout) {
+        killOne(thread);
+        return thread.join(timeout);
+    }
+
+    private void killOnce(GreenThread<?> thread) {
+        boolean first = guarded(() -> members.contains(thread) && dying.add(thread));
+        if (first) {
+            thread.kill();
         }
-        return dead;
     }
 
     /**
-     * Kills every thread of {@code threads} and waits at most {@code timeout} ({@code null}: no limit) for them to
-     * die, gevent's {@code killall}; returns whether they all did.
+     * Runs {@code body} in a green thread of this group and returns the thread, without ever waiting, gevent's
+     * {@code apply_async}: when the group cannot take a thread now (a full {@link GreenPool}), a green thread outside
+     * it waits for the slot and runs {@code body} there, and is what is returned (its value is {@code body}'s).
      */
-    public static boolean killAll(Collection<? extends GreenThread<?>> threads, Duration timeout) {
-        for (GreenThread<?> thread : threads) {
-            thread.kill();
+    public <T> GreenThread<T> applyAsync(Callable<T> body) {
+        return applyAsync(body, null);
+    }
+
+    /**
+     * As {@link #applyAsync(Callable)}, and once {@code body} has returned, calls {@code callback} with its value
+     * (not if it failed), gevent's {@code apply_async(func, callback=...)}.
+     */
+    public <T> GreenThread<T> applyAsync(Callable<T> body, Consumer<? super T> callback) {
+        if (wouldWait()) {
+            return Green.spawn(() -> {
+                T value = spawn(body).get();
+                if (callback != null) {
+                    callback.accept(value);
+                }
+                return value;
+            });
         }
-        return joinAll(threads, timeout).size() == threads.size();
+        GreenThread<T> thread = spawn(body);
+        if (callback != null) {
+            thread.linkValue(done -> {
+                T value;
+                try {
+                    value = done.get();
+                } catch (GreenletExit killed) {
+                    return;   // killed: successful, but with no value to pass on
+                }
+                callback.accept(value);
+            });
+        }
+        return thread;
+    }
+
+    /** Whether {@link #spawn} would wait now; a group never does. */
+    boolean wouldWait() {
+        return false;
+    }
+
+    /** Same as {@link Green#joinAll(Collection, Duration)}: returns those that died in time, in the order they died. */
+    public static List<GreenThread<?>> joinAll(Collection<? extends GreenThread<?>> threads, Duration timeout) {
+        return Green.joinAll(threads, timeout);
+    }
+
+    /** Same as {@link Green#killAll(Collection, Duration)}. */
+    public static boolean killAll(Collection<? extends GreenThread<?>> threads, Duration timeout) {
+        return Green.killAll(threads, timeout);
     }
 }

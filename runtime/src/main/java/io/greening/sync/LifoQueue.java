@@ -31,8 +31,8 @@ public class LifoQueue<T> extends Queue<T> {
     }
 
     @Override
-    void restore(T item) {
-        stack.addLast(item);
+    T peekNext() {
+        return stack.peekLast();
     }
 
     @Override

@@ -41,8 +41,8 @@ public class PriorityQueue<T> extends Queue<T> {
     }
 
     @Override
-    void restore(T item) {
-        heap.add(item);
+    T peekNext() {
+        return heap.peek();
     }
 
     @Override

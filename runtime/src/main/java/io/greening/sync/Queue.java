@@ -15,11 +15,16 @@ import java.util.Objects;
  * arrival order. {@code maxsize} below zero (the default) is unbounded; zero is a rendezvous channel, where
  * {@code put} waits until a getter has taken the item (eventlet's {@code Queue(0)}, gevent's {@code Channel}).
  *
+ * <p>An item put while getters wait stays in the queue, kept for the first of them, until that getter runs and
+ * takes it (as in gevent): a newcomer cannot take it first, and if that getter is killed meanwhile the item is
+ * simply still there, in its place, for the next. On a channel, {@code put} hands its item to a waiting getter
+ * and returns only once that getter has run, as both peers switch to the getter first.
+ *
  * <p>Green threads of the hub that created the queue use it without any atomic or lock; other threads (platform
  * threads, other hubs) may use it too, under its lock. A waiter stopped by a kill, a {@link Timeout} or an
- * interrupt leaves the queue as if it never waited: a getter that was already handed an item gives it back to
- * the front; a putter whose item was already taken in leaves it there. {@code null} items are refused. Also
- * counts unfinished tasks ({@link #taskDone()}, {@link #join()}).
+ * interrupt leaves the queue as if it never waited: what was kept for a getter stays for the next one; a putter
+ * whose item was already taken in leaves it there. {@code null} items are refused. Also counts unfinished tasks
+ * ({@link #taskDone()}, {@link #join()}).
  *
  * @param <T> the type of the items
  * @see LifoQueue
@@ -49,13 +54,37 @@ public class Queue<T> extends GreenSync {
     }
 
     private static final Object ACCEPTED = new Object();
+    /** Handed to a getter: an item in the queue is kept for it, to take when it runs. */
+    private static final Object KEPT = new Object();
+    /** Handed to a channel's putter whose getter left before it took the item: put again. */
+    private static final Object RETURNED = new Object();
 
     private final ArrayDeque<Waiter> getters = new ArrayDeque<>();
     private final ArrayDeque<Waiter> putters = new ArrayDeque<>();
+    private final ArrayDeque<Waiter> peekers = new ArrayDeque<>();
     private final ArrayDeque<Waiter> joiners = new ArrayDeque<>();
     private final ArrayDeque<T> items = new ArrayDeque<>();
     private int maxsize;
     private int unfinished;
+    /** How many of the items held are kept for getters that were woken and have not taken theirs yet. */
+    private int kept;
+
+    /** A channel's item handed to a getter; its putter waits here until the getter has run and taken it. */
+    private static final class Handoff {
+        final Object item;
+        final ArrayDeque<Waiter> putter = new ArrayDeque<>(1);
+        Object outcome = NOT_YET;   // ACCEPTED once taken, RETURNED if the getter left without it
+
+        Handoff(Object item) {
+            this.item = item;
+        }
+
+        /** Tells the putter, on the state. */
+        void settle(Object how) {
+            outcome = how;
+            wakeAll(putter, how);
+        }
+    }
 
     /** An unbounded queue. */
     public Queue() {
@@ -77,9 +106,9 @@ public class Queue<T> extends GreenSync {
         return items.pollFirst();
     }
 
-    /** Puts back an item that was taken by a getter that then left (killed, timed out): it is next again. */
-    void restore(T item) {
-        items.addFirst(item);
+    /** The item {@link #takeNext()} would return, left in place; {@code null} if none. */
+    T peekNext() {
+        return items.peekFirst();
     }
 
     int stored() {
@@ -113,21 +142,36 @@ public class Queue<T> extends GreenSync {
 
     private void put(T item, long deadline, String after) {
         Objects.requireNonNull(item, "item");
-        Object outcome = await(putters, deadline, item, () -> offer(item), null);
-        if (outcome == NOT_YET) {
-            throw new Full("queue full" + (after.isEmpty() ? "" : " " + after));
+        while (true) {
+            Object outcome = await(putters, deadline, item, () -> offer(item), null);
+            if (outcome == NOT_YET) {
+                throw new Full("queue full" + (after.isEmpty() ? "" : " " + after));
+            }
+            if (!(outcome instanceof Handoff handoff)) {
+                return;
+            }
+            // A channel's getter took the item: return once it has run, as both peers switch to it first.
+            if (await(handoff.putter, Deadlines.NO_DEADLINE, null, () -> handoff.outcome, null) != RETURNED) {
+                return;
+            }
         }
     }
 
     private Object offer(T item) {
-        if (!getters.isEmpty()) {
-            unfinished++;
-            wakeFirst(getters, item);
-            return ACCEPTED;
+        if (maxsize == 0) {
+            if (!getters.isEmpty()) {
+                unfinished++;
+                Handoff handoff = new Handoff(item);
+                wakeFirst(getters, handoff);
+                return handoff;
+            }
+            wakeAll(peekers, item);   // it waits as a putter now; peekers wait only while no putter did
+            return NOT_YET;
         }
         if (hasRoom()) {
             unfinished++;
             store(item);
+            itemsArrived();
             return ACCEPTED;
         }
         return NOT_YET;
@@ -135,6 +179,17 @@ public class Queue<T> extends GreenSync {
 
     private boolean hasRoom() {
         return maxsize < 0 || stored() < maxsize;
+    }
+
+    /** Keeps an item for each waiting getter while there are items not kept yet, and shows peekers the next. */
+    private void itemsArrived() {
+        while (stored() > kept && !getters.isEmpty()) {
+            kept++;
+            wakeFirst(getters, KEPT);
+        }
+        if (stored() > 0 && !peekers.isEmpty()) {
+            wakeAll(peekers, peekNext());
+        }
     }
 
     // ---- get ----
@@ -164,21 +219,34 @@ public class Queue<T> extends GreenSync {
 
     @SuppressWarnings("unchecked")
     private T get(long deadline, String after) {
-        Object outcome = await(getters, deadline, null, this::poll, this::giveBack);
+        Object outcome = await(getters, deadline, null, this::poll, this::leftUnserved);
         if (outcome == NOT_YET) {
             throw new Empty("queue empty" + (after.isEmpty() ? "" : " " + after));
+        }
+        if (outcome == KEPT) {
+            return guarded(this::takeKept);
+        }
+        if (outcome instanceof Handoff handoff) {
+            guarded(() -> {
+                handoff.settle(ACCEPTED);
+                return null;
+            });
+            return (T) handoff.item;
         }
         return (T) outcome;
     }
 
     @SuppressWarnings("unchecked")
     private Object poll() {
-        if (stored() > 0) {
+        if (stored() > kept) {
             T item = takeNext();
             admitPutters();
             return item;
         }
-        Waiter putter = putters.pollFirst();   // a full channel: take straight from the putter
+        if (maxsize != 0) {
+            return NOT_YET;
+        }
+        Waiter putter = putters.pollFirst();   // a channel: take straight from the putter
         if (putter == null) {
             return NOT_YET;
         }
@@ -188,11 +256,24 @@ public class Queue<T> extends GreenSync {
         return item;
     }
 
-    @SuppressWarnings("unchecked")
-    private void giveBack(Object item) {
-        restore((T) item);
-        if (!getters.isEmpty()) {
-            wakeFirst(getters, takeNext());
+    /** A woken getter takes the item kept for it: the next one, when it runs (as in gevent). */
+    private T takeKept() {
+        kept--;
+        T item = takeNext();
+        admitPutters();
+        return item;
+    }
+
+    /** A getter that was served leaves by an exception without its item: the item goes to the next getter. */
+    private void leftUnserved(Object served) {
+        if (served == KEPT) {
+            kept--;
+            itemsArrived();
+        } else if (served instanceof Handoff handoff) {
+            if (!wakeFirst(getters, handoff)) {
+                unfinished--;
+                handoff.settle(RETURNED);   // its putter puts it again
+            }
         }
     }
 
@@ -204,11 +285,54 @@ public class Queue<T> extends GreenSync {
             store((T) putter.value);
             wake(putter, ACCEPTED);
         }
+        itemsArrived();
+    }
+
+    // ---- peek ----
+
+    /** Returns the next item without removing it, waiting while the queue is empty (gevent's {@code peek}). */
+    public T peek() {
+        return peek(Deadlines.NO_DEADLINE, "");
+    }
+
+    /**
+     * Returns the next item without removing it, waiting at most {@code timeout} while the queue is empty.
+     *
+     * @throws Empty if it is still empty after {@code timeout}
+     */
+    public T peek(Duration timeout) {
+        return peek(deadline(timeout), "after " + timeout);
+    }
+
+    /**
+     * Returns the next item without removing it (for a channel: the first waiting putter's).
+     *
+     * @throws Empty if there is none
+     */
+    public T peekNowait() {
+        return peek(NO_WAIT, "");
+    }
+
+    @SuppressWarnings("unchecked")
+    private T peek(long deadline, String after) {
+        Object outcome = await(peekers, deadline, null, this::peekNow, null);
+        if (outcome == NOT_YET) {
+            throw new Empty("queue empty" + (after.isEmpty() ? "" : " " + after));
+        }
+        return (T) outcome;
+    }
+
+    private Object peekNow() {
+        if (stored() > 0) {
+            return peekNext();
+        }
+        Waiter putter = maxsize == 0 ? putters.peekFirst() : null;
+        return putter != null ? putter.value : NOT_YET;
     }
 
     // ---- size ----
 
-    /** How many items it holds (a channel holds none). */
+    /** How many items it holds (a channel holds none), counting those kept for getters that have not run yet. */
     public int qsize() {
         return guarded(this::stored);
     }
@@ -218,9 +342,13 @@ public class Queue<T> extends GreenSync {
         return qsize() == 0;
     }
 
-    /** Whether a {@code put} would wait now (for a channel: no getter waits). */
+    /**
+     * Whether it holds {@link #maxsize()} items. A channel is always full, as in eventlet and gevent: its
+     * {@code put} waits for a getter, and with one waiting completes once the getter ran ({@link #getting()}
+     * tells whether one waits).
+     */
     public boolean isFull() {
-        return guarded(() -> getters.isEmpty() && !hasRoom());
+        return guarded(() -> !hasRoom());
     }
 
     /** Its capacity: negative when unbounded, zero for a channel. */

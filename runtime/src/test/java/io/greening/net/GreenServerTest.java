@@ -177,4 +177,19 @@ class GreenServerTest {
             return null;
         });
     }
+
+    @Test
+    void aConnectRightAfterStopIsRefused() {
+        Green.run(() -> {
+            GreenServer server = new GreenServer(ANY_LOOPBACK, c -> c.write("hi".getBytes(StandardCharsets.UTF_8)))
+                    .start();
+            try (GreenConnection c = GreenConnection.connect(server.address())) {
+                assertEquals("hi", readAll(c));   // the accept loop has waited on the hub's selector
+            }
+            assertTrue(server.stop(Duration.ofSeconds(5)));
+            assertThrows(java.net.ConnectException.class, () -> new Socket(server.address().getAddress(),
+                    server.address().getPort()).close(), "gevent's stop() closes the listening socket at once");
+            return null;
+        });
+    }
 }

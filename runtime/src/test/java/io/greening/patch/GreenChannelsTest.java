@@ -154,7 +154,7 @@ class GreenChannelsTest {
                 Green.cede();
                 reader.kill();
                 reader.join();
-                assertInstanceOf(GreenletExit.class, reader.exception());
+                assertThrows(GreenletExit.class, reader::get);
                 Timeout timeout = Timeout.of(Duration.ofMillis(20));
                 GreenTimeout raised = assertThrows(GreenTimeout.class, () -> {
                     try (timeout) {

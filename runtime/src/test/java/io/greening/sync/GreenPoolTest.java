@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 import static io.greening.testing.Conditions.waitUntil;
@@ -171,7 +172,7 @@ class GreenPoolTest {
             assertFalse(group.contains(quick));
             assertFalse(group.join(Duration.ofMillis(10)));
             assertTrue(group.killAll(Duration.ofSeconds(10)));
-            assertInstanceOf(GreenletExit.class, forever.exception());
+            assertThrows(GreenletExit.class, forever::get);
             assertEquals(0, group.count());
 
             GreenThread<Integer> outsider = Green.spawn(() -> 2);
@@ -217,5 +218,149 @@ class GreenPoolTest {
         } finally {
             hub.close();
         }
+    }
+
+    @Test
+    void aPileCountsASpawnStillWaitingForASlot() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(1);
+            GreenPile<Integer> pile = new GreenPile<>(pool);
+            Event release = new Event();
+            pool.spawn(() -> release.await());   // holds the only slot; not in the pile
+            GreenThread<?> spawner = Green.spawn(() -> pile.spawn(() -> 2));
+            waitUntil(() -> pool.waiting() == 1);
+            Green.spawn(release::set);
+            Iterator<Integer> results = pile.iterator();
+            assertTrue(results.hasNext(), "eventlet counts the spawn before it waits for a slot");
+            assertEquals(2, results.next());
+            assertFalse(results.hasNext());
+            spawner.join();
+            return null;
+        });
+    }
+
+    @Test
+    void imapRethrowsWhatTheArgumentsThrewAfterTheResultsBeforeIt() {
+        Green.run(() -> {
+            Iterable<Integer> failingAfterTwo = () -> new Iterator<>() {
+                int next = 1;
+
+                @Override
+                public boolean hasNext() {
+                    return true;
+                }
+
+                @Override
+                public Integer next() {
+                    if (next > 2) {
+                        throw new IllegalStateException("arguments failed");
+                    }
+                    return next++;
+                }
+            };
+            Iterator<Integer> results = new GreenPool(4).imap(a -> a * 10, failingAfterTwo);
+            assertEquals(10, results.next());
+            assertEquals(20, results.next());
+            assertTrue(results.hasNext(), "gevent re-raises the iterable's exception to the consumer");
+            IllegalStateException e = assertThrows(IllegalStateException.class, results::next);
+            assertEquals("arguments failed", e.getMessage());
+            assertFalse(results.hasNext());
+            return null;
+        });
+    }
+
+    @Test
+    void imapUnorderedReturnsEachResultAsItsThreadEnds() {
+        Green.run(() -> {
+            Event firstMayEnd = new Event();
+            Function<Integer, Integer> work = a -> {
+                if (a == 1) {
+                    firstMayEnd.await();
+                } else {
+                    firstMayEnd.set();
+                }
+                return a;
+            };
+            List<Integer> unordered = new ArrayList<>();
+            new GreenPool(2).imapUnordered(work, List.of(1, 2)).forEachRemaining(unordered::add);
+            assertEquals(List.of(2, 1), unordered);
+
+            firstMayEnd.clear();
+            List<Integer> ordered = new ArrayList<>();
+            new GreenPool(2).imap(work, List.of(1, 2)).forEachRemaining(ordered::add);
+            assertEquals(List.of(1, 2), ordered);
+            return null;
+        });
+    }
+
+    @Test
+    void killAllKillsAMemberOnlyOnce() {
+        Green.run(() -> {
+            Group group = new Group();
+            Event dying = new Event();
+            Event mayFinishDying = new Event();
+            List<String> log = new ArrayList<>();
+            GreenThread<Void> member = group.spawn(() -> {
+                try {
+                    Green.sleep(Duration.ofHours(1));
+                } catch (GreenletExit killed) {
+                    dying.set();
+                    mayFinishDying.await();   // cleanup that blocks: a second kill would cut it short
+                    log.add("cleaned up");
+                    throw killed;
+                }
+            });
+            Green.cede();
+            group.killAll();
+            dying.await();
+            group.killAll();
+            group.killOne(member);
+            mayFinishDying.set();
+            member.join();
+            assertEquals(List.of("cleaned up"), log, "gevent kills each member once");
+            assertEquals(0, group.count());
+            return null;
+        });
+    }
+
+    @Test
+    void waitAllFromOneOfThePoolsOwnThreadsIsRefused() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(2);
+            GreenThread<Boolean> inside = pool.spawn(() -> pool.waitAll(Duration.ofSeconds(5)));
+            IllegalStateException e = assertThrows(IllegalStateException.class, inside::get);
+            assertTrue(e.getMessage().contains("wait for itself"), e.getMessage());
+            GreenThread<Void> forever = pool.spawn(() -> pool.waitAll());
+            assertThrows(IllegalStateException.class, forever::get);
+            return null;
+        });
+    }
+
+    @Test
+    void applyAsyncNeverWaitsForASlot() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(1);
+            Event release = new Event();
+            pool.spawn(() -> release.await());
+            List<Integer> called = new ArrayList<>();
+            GreenThread<Integer> queued = pool.applyAsync(() -> 5, called::add);   // the pool is full: returns at once
+            assertFalse(queued.isDead());
+            assertEquals(1, pool.running());
+            release.set();
+            assertEquals(5, queued.get());
+            assertEquals(List.of(5), called);
+
+            GreenThread<Integer> direct = pool.applyAsync(() -> 6, called::add);
+            assertTrue(pool.contains(direct), "with a free slot it runs in the pool");
+            assertEquals(6, direct.get());
+            waitUntil(() -> called.size() == 2);
+            assertEquals(List.of(5, 6), called);
+
+            GreenThread<Integer> failing = pool.applyAsync(() -> { throw new IllegalStateException("no"); },
+                    called::add);
+            failing.join();
+            assertEquals(List.of(5, 6), called, "the callback gets values only");
+            return null;
+        });
     }
 }

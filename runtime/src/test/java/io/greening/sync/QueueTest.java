@@ -120,7 +120,7 @@ class QueueTest {
             waitUntil(() -> q.getting() == 1);
             getter.kill();
             getter.join();
-            assertInstanceOf(GreenletExit.class, getter.exception());
+            assertThrows(GreenletExit.class, getter::get);
             assertEquals(0, q.getting());
             q.put(5);
             assertEquals(5, q.getNowait());
@@ -137,7 +137,7 @@ class QueueTest {
             q.put(7);          // handed to `first`, which has not run since
             first.kill();      // it wakes to a kill: the item must not be lost
             first.join();
-            assertInstanceOf(GreenletExit.class, first.exception());
+            assertThrows(GreenletExit.class, first::get);
             assertEquals(1, q.qsize());
             assertEquals(7, q.getNowait());
             return null;
@@ -297,7 +297,7 @@ class QueueTest {
             waitUntil(() -> q.getting() == 1);
             getter.kill();
             getter.join();
-            assertInstanceOf(GreenletExit.class, getter.exception());
+            assertThrows(GreenletExit.class, getter::get);
             assertEquals(0, q.getting());
             a.spawn(() -> q.put(9)).join();
             assertEquals(9, q.getNowait());
@@ -366,5 +366,132 @@ class QueueTest {
         assertEquals(1, q.get());
         assertEquals(2, q.get());
         assertThrows(Queue.Empty.class, () -> q.get(Duration.ofMillis(5)));
+    }
+
+    @Test
+    void aChannelPutLetsTheWaitingGetterRunFirst() {
+        List<String> events = Green.run(() -> {
+            Queue<String> channel = new Queue<>(0);
+            List<String> log = new ArrayList<>();
+            GreenThread<Void> getter = Green.spawn(() -> {
+                log.add(channel.get());
+                log.add(channel.get());
+            });
+            log.add("sending");
+            channel.put("hello");
+            log.add("sent hello");
+            channel.put("world");   // the getter waits now: it runs before put returns
+            log.add("sent world");
+            getter.join();
+            return log;
+        });
+        assertEquals(List.of("sending", "hello", "sent hello", "world", "sent world"), events,
+                "eventlet test_channel_send, gevent TestChannel.test_send");
+    }
+
+    @Test
+    void aChannelItemWhoseGetterIsKilledGoesToTheNextGetterOrBackToItsPutter() {
+        Green.run(() -> {
+            Queue<String> channel = new Queue<>(0);
+            GreenThread<String> doomed = Green.spawn(() -> channel.get());
+            waitUntil(() -> channel.getting() == 1);
+            GreenThread<Void> putter = Green.spawn(() -> channel.put("x"));
+            Green.cede();   // the putter runs and hands "x" to `doomed`, which runs only after this thread
+            assertEquals(0, channel.getting());
+            doomed.kill();
+            assertThrows(GreenletExit.class, doomed::get, "killed before it took the item");
+            waitUntil(() -> channel.putting() == 1);    // back to waiting as a putter
+            assertFalse(putter.isDead());
+            assertEquals("x", channel.get());
+            putter.join();
+            return null;
+        });
+    }
+
+    @Test
+    void itemsKeptForGettersThatAreKilledStayInTheirOrder() {
+        for (boolean killInReverse : new boolean[] {false, true}) {
+            List<Integer> drained = Green.run(() -> {
+                Queue<Integer> q = new Queue<>();
+                List<GreenThread<Integer>> getters = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    getters.add(Green.spawn(() -> q.get()));
+                }
+                waitUntil(() -> q.getting() == 3);
+                for (int i = 0; i < 3; i++) {
+                    q.put(i);
+                }
+                List<GreenThread<Integer>> killOrder = new ArrayList<>(getters);
+                if (killInReverse) {
+                    java.util.Collections.reverse(killOrder);
+                }
+                for (GreenThread<Integer> g : killOrder) {
+                    g.kill();   // before any of them ran: each wakes to the kill
+                }
+                for (GreenThread<Integer> g : getters) {
+                    assertThrows(GreenletExit.class, g::get);
+                }
+                List<Integer> out = new ArrayList<>();
+                while (!q.isEmpty()) {
+                    out.add(q.getNowait());
+                }
+                return out;
+            });
+            assertEquals(List.of(0, 1, 2), drained, "killed in reverse: " + killInReverse);
+        }
+    }
+
+    @Test
+    void aChannelIsAlwaysFull() {
+        Green.run(() -> {
+            Queue<Integer> channel = new Queue<>(0);
+            assertTrue(channel.isFull());
+            GreenThread<Integer> getter = Green.spawn(() -> channel.get());
+            waitUntil(() -> channel.getting() == 1);
+            assertTrue(channel.isFull(), "eventlet and gevent: full() is True for a channel, getter or not");
+            channel.putNowait(1);
+            assertEquals(1, getter.get());
+            Queue<Integer> bounded = new Queue<>(1);
+            assertFalse(bounded.isFull());
+            bounded.put(1);
+            assertTrue(bounded.isFull());
+            return null;
+        });
+    }
+
+    @Test
+    void peekReturnsTheNextItemWithoutTakingIt() {
+        Green.run(() -> {
+            Queue<Integer> q = new Queue<>();
+            assertThrows(Queue.Empty.class, q::peekNowait);
+            assertThrows(Queue.Empty.class, () -> q.peek(Duration.ofMillis(5)));
+            GreenThread<Integer> peeker = Green.spawn(() -> q.peek());
+            waitUntil(() -> peeker.thread().getState() == Thread.State.WAITING);
+            q.put(5);
+            q.put(6);
+            assertEquals(5, peeker.get());
+            assertEquals(2, q.qsize());
+            assertEquals(5, q.get());
+
+            LifoQueue<Integer> lifo = new LifoQueue<>();
+            lifo.put(1);
+            lifo.put(2);
+            assertEquals(2, lifo.peekNowait());
+            PriorityQueue<Integer> priority = new PriorityQueue<>();
+            priority.put(3);
+            priority.put(1);
+            assertEquals(1, priority.peekNowait());
+
+            Queue<String> channel = new Queue<>(0);
+            GreenThread<String> channelPeeker = Green.spawn(() -> channel.peek());
+            waitUntil(() -> channelPeeker.thread().getState() == Thread.State.WAITING);
+            GreenThread<Void> putter = Green.spawn(() -> channel.put("x"));
+            assertEquals("x", channelPeeker.get());
+            assertEquals("x", channel.peekNowait());
+            assertEquals(1, channel.putting(), "peeking takes nothing from the putter");
+            assertEquals("x", channel.get());
+            putter.join();
+            return null;
+        });
     }
 }

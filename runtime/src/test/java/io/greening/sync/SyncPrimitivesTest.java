@@ -50,6 +50,41 @@ class SyncPrimitivesTest {
     }
 
     @Test
+    void aWaitOnASetEventDoesNotRunAheadOfTheWaitersSetWoke() {
+        Green.run(() -> {
+            Event event = new Event();
+            List<Integer> order = new ArrayList<>();
+            List<GreenThread<Void>> waiters = new ArrayList<>();
+            for (int n : new int[] {1, 2}) {
+                waiters.add(Green.spawn(() -> {
+                    event.await();
+                    order.add(n);
+                }));
+            }
+            waitUntil(() -> waiters.stream().allMatch(w -> w.thread().getState() == Thread.State.WAITING));
+            event.set();
+            event.await();
+            order.add(3);
+            assertEquals(List.of(1, 2, 3), order, "gevent #1520: a newcomer cannot barge in");
+            return null;
+        });
+    }
+
+    @Test
+    void clearAfterSetStillReleasesTheWaitersSetWoke() {
+        Green.run(() -> {
+            Event event = new Event();
+            GreenThread<Boolean> waiter = Green.spawn(() -> event.await(Duration.ofSeconds(30)));
+            waitUntil(() -> waiter.thread().getState() == Thread.State.WAITING);
+            event.set();
+            event.clear();   // before the waiter ran
+            assertTrue(waiter.get(), "it was woken while the event was set");
+            assertFalse(event.await(Duration.ofMillis(10)), "a later wait waits for the next set()");
+            return null;
+        });
+    }
+
+    @Test
     void eventSetByAPlatformThreadWakesGreenWaiters() throws Exception {
         Hub hub = Hub.start("event-hub");
         try {
@@ -73,7 +108,7 @@ class SyncPrimitivesTest {
                     && kept.thread().getState() == Thread.State.WAITING);
             killed.kill();
             killed.join();
-            assertInstanceOf(GreenletExit.class, killed.exception());
+            assertThrows(GreenletExit.class, killed::get);
             assertFalse(event.await(Duration.ofMillis(20)), "a platform thread times out");
             event.set();
             assertTrue(kept.get());
