@@ -23,7 +23,7 @@ public final class Timeout implements AutoCloseable {
     private final Duration duration;
     private final GreenThread<?> owner;
     private Timer timer;
-    private boolean expired;   // written and read on the owner's hub carrier only
+    private volatile boolean expired;   // written where its timer fires (in a group, maybe another carrier)
 
     private Timeout(Duration duration, GreenThread<?> owner) {
         this.duration = duration;

@@ -1,10 +1,14 @@
 package io.greening.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
  * A hub's timers: a binary min-heap of {@link Timer}s by deadline (ties in scheduling order), each timer knowing its
- * index so cancellation is O(log n). Single-threaded: only the hub's carrier touches it.
+ * index so cancellation is O(log n). Its own lock guards it, as Go guards each P's timers: its hub's carrier adds,
+ * fires and cancels nearly all of them, uncontended; in a group of hubs a thread that parked on one hub may cancel
+ * its timer from another, and a stuck hub's due timers are fired by another thread.
  */
 public final class TimerHeap {
     /** A scheduled action: unparks a thread or runs a runnable on the hub's carrier. */
@@ -36,30 +40,34 @@ public final class TimerHeap {
         }
     }
 
+    private static final VarHandle SIZE = VarHandles.field(MethodHandles.lookup(), TimerHeap.class, "size", int.class);
+
     private Timer[] heap = new Timer[64];
-    private int size;
+    private int size;   // written under the lock (release), read by size() without it
     private long nextSequence;
 
     /** Schedules {@code action} (a {@link Thread} to unpark or a {@link Runnable}) at {@code deadline}. */
-    public Timer add(long deadline, Object action) {
+    public synchronized Timer add(long deadline, Object action) {
         Timer timer = new Timer(deadline, nextSequence++, action);
         if (size == heap.length) {
             heap = Arrays.copyOf(heap, size * 2);
         }
         timer.index = size;
-        heap[size++] = timer;
+        heap[size] = timer;
+        SIZE.setRelease(this, size + 1);
         siftUp(timer.index);
         return timer;
     }
 
     /** Removes a pending timer; does nothing if it already fired or was cancelled. */
-    public void cancel(Timer timer) {
+    public synchronized void cancel(Timer timer) {
         int i = timer.index;
         if (i < 0) {
             return;
         }
         timer.index = -1;
-        Timer last = heap[--size];
+        SIZE.setRelease(this, size - 1);
+        Timer last = heap[size];
         heap[size] = null;
         if (i < size) {
             heap[i] = last;
@@ -70,12 +78,12 @@ public final class TimerHeap {
     }
 
     /** The earliest timer, or {@code null}. */
-    public Timer peek() {
+    public synchronized Timer peek() {
         return size == 0 ? null : heap[0];
     }
 
     /** Removes and returns the earliest timer if it is due at {@code now}, else {@code null}. */
-    public Timer pollDue(long now) {
+    public synchronized Timer pollDue(long now) {
         if (size == 0 || heap[0].deadline - now > 0) {
             return null;
         }
@@ -84,9 +92,9 @@ public final class TimerHeap {
         return first;
     }
 
-    /** How many timers are pending. */
+    /** How many timers are pending; without the lock, a moment's view. */
     public int size() {
-        return size;
+        return (int) SIZE.getAcquire(this);
     }
 
     private boolean less(Timer a, Timer b) {
