@@ -62,7 +62,7 @@ public final class HubGroup implements Executor, AutoCloseable {
     private final String name;
     /** Hubs that run green threads all the time: one per core by default. */
     final int cores;
-    /** The core hubs, then the spares, started by the monitor when a hub is stuck. */
+    /** The core hubs, then at most as many spares, started by the monitor when hubs are stuck. */
     private final Hub[] hubs;
     private volatile int started;
     final ThreadRegistry registry;
@@ -80,7 +80,7 @@ public final class HubGroup implements Executor, AutoCloseable {
         VirtualThreads.ensureAvailable();
         this.name = name;
         this.cores = size;
-        this.hubs = new Hub[size + Math.max(size, 8)];
+        this.hubs = new Hub[size * 2];   // at most one spare per core hub: a small bound on extra carriers
         this.registry = ThreadRegistry.shared(name, size);
         this.greenThreads = VirtualThreads.builder(this).name(name + "-green-", 1).factory();
     }

@@ -1,6 +1,7 @@
 package io.greening;
 
 import io.greening.internal.Deadlines;
+import io.greening.internal.TimerHeap;
 import io.greening.internal.TimerHeap.Timer;
 
 import java.time.Duration;
@@ -22,6 +23,8 @@ import java.time.Duration;
 public final class Timeout implements AutoCloseable {
     private final Duration duration;
     private final GreenThread<?> owner;
+    /** The timers of the hub it was opened on (in a group, the hub the owner ran on then), which wakes the owner. */
+    private TimerHeap timers;
     private Timer timer;
     private volatile boolean expired;   // written where its timer fires (in a group, maybe another carrier)
 
@@ -41,7 +44,8 @@ public final class Timeout implements AutoCloseable {
             throw new IllegalStateException("Timeout works on green threads only; " + Thread.currentThread() + " is not one");
         }
         Timeout timeout = new Timeout(duration, owner);
-        timeout.timer = owner.hub().timers.add(Deadlines.after(duration), (Runnable) timeout::expire);
+        timeout.timers = Hub.current().timers;   // the running hub's loop sees the new deadline before it next waits
+        timeout.timer = timeout.timers.add(Deadlines.after(duration), (Runnable) timeout::expire);
         return timeout;
     }
 
@@ -73,7 +77,7 @@ public final class Timeout implements AutoCloseable {
         if (Thread.currentThread() != owner.thread()) {
             throw new IllegalStateException("a Timeout is closed by the green thread that opened it");
         }
-        owner.hub().timers.cancel(timer);
+        timers.cancel(timer);
         owner.withdrawTimeout(this);
         timer = null;
     }

@@ -27,18 +27,23 @@ public final class Hubs {
 
     private static synchronized Executor start() {
         if (scheduler == null) {
-            HubOptions options = HubOptions.configured();
-            int hubs = Settings.get(Settings.HUBS);
-            if (options.isSeeded() || options.virtualClock()) {
-                if (hubs > 1 && Settings.isGiven(Settings.HUBS)) {
-                    LOG.log(System.Logger.Level.WARNING, "greening: " + options + " runs on one hub so that it replays;"
-                            + " hubs=" + hubs + " is not used");
-                }
-                scheduler = Hub.shared();
-            } else {
-                scheduler = hubs == 1 ? Hub.shared() : HubGroup.start("greening-hub", hubs);
-            }
+            scheduler = choose(HubOptions.configured(), Settings.get(Settings.HUBS), Settings.isGiven(Settings.HUBS));
         }
         return scheduler;
+    }
+
+    /**
+     * The scheduler for {@code options} and {@code hubs}: the shared hub for a seeded schedule, a virtual clock or one
+     * hub (warning once if {@code hubs} was asked for and cannot be had), else a new group of {@code hubs} hubs.
+     */
+    static Executor choose(HubOptions options, int hubs, boolean hubsGiven) {
+        if (options.isSeeded() || options.virtualClock()) {
+            if (hubs > 1 && hubsGiven) {
+                LOG.log(System.Logger.Level.WARNING, "greening: " + options + " runs on one hub so that it replays;"
+                        + " hubs=" + hubs + " is not used");
+            }
+            return Hub.shared();
+        }
+        return hubs == 1 ? Hub.shared() : HubGroup.start("greening-hub", hubs);
     }
 }
