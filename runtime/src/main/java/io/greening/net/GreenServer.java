@@ -124,12 +124,12 @@ public final class GreenServer implements AutoCloseable {
     private void acceptLoop(ServerSocketChannel channel, AsyncResult<Group> ready) throws IOException {
         Group group = pool != null ? pool : new Group();   // made here so that this hub owns it
         ready.set(group);
-        Hub hub = Hub.current();
         try {
             while (true) {
                 SocketChannel accepted = channel.accept();
                 if (accepted == null) {
-                    Access.greening().io(hub).awaitReady(channel, SelectionKey.OP_ACCEPT, Deadlines.NO_DEADLINE);
+                    // the hub it runs on now: in a group of hubs it may move
+                    Access.greening().io(Hub.current()).awaitReady(channel, SelectionKey.OP_ACCEPT, Deadlines.NO_DEADLINE);
                     continue;
                 }
                 try {
