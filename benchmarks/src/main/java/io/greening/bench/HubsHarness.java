@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * loop) and greened with the agent's default ({@code hubs=auto}, a work-stealing group of one hub per core), plus any
  * {@code --system name=<agent jar>|<agent options>} (e.g. an older build). Every round launches each system once in a
  * shuffled order, so that the systems of one round see the same load. The figure is the time the app measures itself
- * ({@code # elapsed-ms=}), without JVM start-up; the app's CPU time ({@code cpu-ms=}) is noted. Prints every launch,
+ * ({@code # elapsed-ms=}, on stdout; stderr is dropped), without JVM start-up; the app's CPU time ({@code cpu-ms=}) is
+ * noted. Prints every launch,
  * the medians and each system's median ratio to {@code hubs=1}, and the load average before and after; with
  * {@code --out <file>} writes the same to that file.
  *
@@ -140,7 +141,8 @@ public final class HubsHarness {
     }
 
     private static Launch launch(int round, String name, List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // stdout only: the JVM's warning about the agent's boot class path and stall reports go to stderr
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
             throw new IllegalStateException(name + " failed (exit " + p.exitValue() + "):\n" + output);

@@ -57,24 +57,7 @@ public final class RunQueue {
      * how many it moved. Owner only.
      */
     public int spillHalf(Consumer<Runnable> overflow) {
-        int t = (int) TAIL.getOpaque(this);
-        while (true) {
-            int h = (int) HEAD.getAcquire(this);
-            int n = (t - h) / 2;
-            if (n <= 0) {
-                return 0;
-            }
-            Runnable[] batch = new Runnable[n];
-            for (int i = 0; i < n; i++) {
-                batch[i] = (Runnable) SLOT.getOpaque(ring, (h + i) & MASK);
-            }
-            if (HEAD.compareAndSet(this, h, h + n)) {
-                for (Runnable task : batch) {
-                    overflow.accept(task);
-                }
-                return n;
-            }
-        }
+        return takeOldest(overflow, true);
     }
 
     /**
@@ -113,15 +96,23 @@ public final class RunQueue {
 
     /** Takes every task (for a hub that is stuck or leaving), in order, into {@code into}; any thread. */
     public void drainTo(Consumer<Runnable> into) {
+        takeOldest(into, false);
+    }
+
+    /** Claims the oldest half of the tasks, or all, by one CAS, and hands them to {@code into} in order. */
+    private int takeOldest(Consumer<Runnable> into, boolean half) {
         while (true) {
             int h = (int) HEAD.getAcquire(this);
             int t = (int) TAIL.getAcquire(this);
             int n = t - h;
-            if (n <= 0) {
-                return;
-            }
             if (n > CAPACITY) {
-                continue;
+                continue;   // read head and tail at different moments: read again
+            }
+            if (half) {
+                n /= 2;
+            }
+            if (n <= 0) {
+                return 0;
             }
             Runnable[] batch = new Runnable[n];
             for (int i = 0; i < n; i++) {
@@ -131,7 +122,7 @@ public final class RunQueue {
                 for (Runnable task : batch) {
                     into.accept(task);
                 }
-                return;
+                return n;
             }
         }
     }
