@@ -3,10 +3,11 @@ package io.greening.internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A hub's timers: a binary min-heap of {@link Timer}s by deadline (ties in scheduling order), each timer knowing its
- * index so cancellation is O(log n). Its own lock guards it, as Go guards each P's timers: its hub's carrier adds,
+ * index so cancellation is O(log n). Its own lock (a {@code ReentrantLock}) guards it, as Go guards each P's timers: its hub's carrier adds,
  * fires and cancels nearly all of them, uncontended; in a group of hubs a thread that parked on one hub may cancel
  * its timer from another, and a stuck hub's due timers are fired by another thread.
  */
@@ -42,25 +43,45 @@ public final class TimerHeap {
 
     private static final VarHandle SIZE = VarHandles.field(MethodHandles.lookup(), TimerHeap.class, "size", int.class);
 
+    /**
+     * Not a monitor: a green thread that finds a monitor taken is unmounted and rescheduled by the JDK's unblocker,
+     * and a hub's carrier blocked on the same monitor then waited for ever in the soak test; a j.u.c lock parks a
+     * green thread through its scheduler like any other park.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
     private Timer[] heap = new Timer[64];
     private int size;   // written under the lock (release), read by size() without it
     private long nextSequence;
 
     /** Schedules {@code action} (a {@link Thread} to unpark or a {@link Runnable}) at {@code deadline}. */
-    public synchronized Timer add(long deadline, Object action) {
-        Timer timer = new Timer(deadline, nextSequence++, action);
-        if (size == heap.length) {
-            heap = Arrays.copyOf(heap, size * 2);
+    public Timer add(long deadline, Object action) {
+        lock.lock();
+        try {
+            Timer timer = new Timer(deadline, nextSequence++, action);
+            if (size == heap.length) {
+                heap = Arrays.copyOf(heap, size * 2);
+            }
+            timer.index = size;
+            heap[size] = timer;
+            SIZE.setRelease(this, size + 1);
+            siftUp(timer.index);
+            return timer;
+        } finally {
+            lock.unlock();
         }
-        timer.index = size;
-        heap[size] = timer;
-        SIZE.setRelease(this, size + 1);
-        siftUp(timer.index);
-        return timer;
     }
 
     /** Removes a pending timer; does nothing if it already fired or was cancelled. */
-    public synchronized void cancel(Timer timer) {
+    public void cancel(Timer timer) {
+        lock.lock();
+        try {
+            remove(timer);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void remove(Timer timer) {
         int i = timer.index;
         if (i < 0) {
             return;
@@ -78,18 +99,28 @@ public final class TimerHeap {
     }
 
     /** The earliest timer, or {@code null}. */
-    public synchronized Timer peek() {
-        return size == 0 ? null : heap[0];
+    public Timer peek() {
+        lock.lock();
+        try {
+            return size == 0 ? null : heap[0];
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Removes and returns the earliest timer if it is due at {@code now}, else {@code null}. */
-    public synchronized Timer pollDue(long now) {
-        if (size == 0 || heap[0].deadline - now > 0) {
-            return null;
+    public Timer pollDue(long now) {
+        lock.lock();
+        try {
+            if (size == 0 || heap[0].deadline - now > 0) {
+                return null;
+            }
+            Timer first = heap[0];
+            remove(first);
+            return first;
+        } finally {
+            lock.unlock();
         }
-        Timer first = heap[0];
-        cancel(first);
-        return first;
     }
 
     /** How many timers are pending; without the lock, a moment's view. */
