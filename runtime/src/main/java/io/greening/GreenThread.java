@@ -379,7 +379,10 @@ public final class GreenThread<T> {
         return thread;
     }
 
-    /** The hub it runs on. */
+    /**
+     * The hub it was spawned on, which it runs on; a green thread of a {@link HubGroup} may run on any hub of its group
+     * ({@link Hub#of} names the one carrying it now).
+     */
     public Hub hub() {
         return hub;
     }

@@ -5,9 +5,11 @@ import io.greening.internal.Access;
 import io.greening.internal.Callables;
 import io.greening.internal.Deadlines;
 import io.greening.internal.GreeningAccess;
+import io.greening.internal.HubCarrier;
 import io.greening.internal.HubClock;
 import io.greening.internal.IoWaiters;
 import io.greening.internal.MpscQueue;
+import io.greening.internal.RunQueue;
 import io.greening.internal.Settings;
 import io.greening.internal.Schedule;
 import io.greening.internal.ThreadRegistry;
@@ -22,7 +24,10 @@ import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.nio.channels.SelectableChannel;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -34,11 +39,14 @@ import java.util.function.BooleanSupplier;
 
 /**
  * An event loop on one carrier thread that schedules green threads: a ready queue, timers and a NIO selector, as
- * eventlet's hub on epoll. Green threads are virtual threads whose scheduler is a hub: the JDK hands the hub a task
- * ({@link #execute}) each time one of them starts, is unparked or yields, and the loop runs it on the carrier. A
- * green thread always runs on the hub that spawned it, and so do the virtual threads it starts with
- * {@code Thread.ofVirtual()}. A hub is driven by a carrier of its own ({@link #start(String)}, {@link #shared()}) or
- * by the caller of {@link Green#run}.
+ * eventlet's hub on epoll. Green threads are virtual threads whose scheduler is a hub or a {@link HubGroup}: the JDK
+ * hands the scheduler a task ({@link #execute}) each time one of them starts, is unparked or yields, and a loop runs
+ * it on its carrier.
+ *
+ * <p>A hub on its own ({@link #start(String)}, {@link #shared()}, the hub of {@link Green#run}) keeps gevent's promise:
+ * its green threads, and the virtual threads they start with {@code Thread.ofVirtual()}, always run on it, one at a
+ * time. A hub of a {@link HubGroup} runs the group's green threads, which move between the group's hubs: see there.
+ * A hub is driven by a carrier of its own or by the caller of {@link Green#run}.
  *
  * <pre>
  * The loop (drive), one turn:
@@ -46,9 +54,13 @@ import java.util.function.BooleanSupplier;
  *   +-> take in remote work      tasks other threads handed over (execute off the carrier: a lock-free queue)
  *   |   fire due timers          unpark timed-out sleepers, run timer tasks
  *   |   run ready tasks          FIFO: the whole batch ready now; random or PCT: one pick (internal.Schedule)
+ *   |                            in a group, then: the LIFO slot's thread (at most 3 in a row), the run queue's
+ *   |                            batch ready now, and every 61st task one from the group's shared queue
  *   |   poll channels            if a green thread waits on one: select without blocking
  *   |   done? -----------------------------------------------------------------------------> return
- *   |   nothing ready? -> waitForWork: Wait.decide(snapshot of the hub) names what to do:
+ *   |   nothing ready?           in a group: look for work first (HubGroup.findWork: the shared queue, then steal
+ *   |                            half of another hub's run queue); if none:
+ *   |                        -> waitForWork: Wait.decide(snapshot of the hub) names what to do:
  *   |        RunNow            remote work came, or the next timer is due: no wait
  *   |        JumpClock(t)      virtual clock, nothing else can happen first: time := t
  *   |        FollowRealTime    virtual clock, real I/O in flight: select a grace (or until an I/O timeout) as time
@@ -63,9 +75,13 @@ import java.util.function.BooleanSupplier;
  *
  *   NEW      -> RUNNING    start(): its own carrier thread starts the loop; a driven hub (Green.run, a greenlet
  *                          tree): whenever its carrier, the thread that made it, calls drive
- *   RUNNING  -> SLEEPING   waitForWork: announces sleeping (volatile), re-checks remote work, selects or parks
+ *   RUNNING  -> SLEEPING   waitForWork: announces sleeping (volatile; in a group also idle, so that a hub with
+ *                          work to spare can wake it), re-checks remote work (and the group's), selects or parks
  *   SLEEPING -> RUNNING    a channel is ready, the timeout passes, or execute() from another thread wakes it:
  *                          whoever clears sleeping first (CAS) calls selector.wakeup() or unparks the carrier
+ *   RUNNING  -> STUCK      in a group, when one task has run longer than the handoff setting: the monitor marks
+ *                          it, and hands its ready threads, due timers and ready I/O to the group (HubGroup)
+ *   STUCK    -> RUNNING    the task returns: the loop clears the mark
  *   RUNNING  -> CLOSING    close(), or the root of Green.run ends: green threads are killed, the loop runs on
  *                          until every one has ended
  *   CLOSING  -> CLOSED     execute() refuses work; the selector is closed
@@ -90,6 +106,13 @@ public final class Hub implements Executor, AutoCloseable {
     private static final VarHandle TASKS_RUN =
             VarHandles.field(MethodHandles.lookup(), Hub.class, "tasksRun", long.class);
     private static final VarHandle BUSY = VarHandles.field(MethodHandles.lookup(), Hub.class, "busy", boolean.class);
+    private static final VarHandle LIFO = VarHandles.field(MethodHandles.lookup(), Hub.class, "lifo", Runnable.class);
+    private static final VarHandle STUCK = VarHandles.field(MethodHandles.lookup(), Hub.class, "stuck", boolean.class);
+    static final VarHandle IDLE = VarHandles.field(MethodHandles.lookup(), Hub.class, "idle", boolean.class);
+    /** Tasks run from the LIFO slot in a row before the run queue gets a turn: Tokio's MAX_LIFO_POLLS_PER_TICK. */
+    private static final int MAX_LIFO_RUNS = 3;
+    /** Every this many tasks a hub of a group takes one from the group's shared queue first: Go's 61 schedticks. */
+    private static final int SHARED_QUEUE_INTERVAL = 61;
 
     static {
         Access.setGreening(new Internals());
@@ -106,8 +129,30 @@ public final class Hub implements Executor, AutoCloseable {
     /** Offloaded calls in flight for green threads of this hub: real work in flight, for a virtual clock. */
     private final AtomicInteger offloadsInFlight = new AtomicInteger();
     private final ThreadFactory greenThreads;
+    /** Tasks for this hub's carrier: every task of a hub on its own; a group hub's own tasks (not green threads). */
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
     private final MpscQueue<Runnable> remote = new MpscQueue<>();
+    /** The group this hub is one of, or {@code null} for a hub on its own. */
+    final HubGroup group;
+    /** Its place in its group: the group's first hubs, one per core, then its spares. */
+    final int index;
+    /** In a group: the green threads ready to run here, which idle hubs steal from. */
+    final RunQueue runq;
+    /** In a group: the green thread woken last by a green thread of this hub, run next (Tokio's LIFO slot). */
+    @SuppressWarnings("unused")
+    private volatile Runnable lifo;
+    /** Whether wake-ups by this hub's green threads go to the LIFO slot now. Carrier only. */
+    private boolean lifoEnabled = true;
+    private int lifoRuns;      // carrier only
+    private int greenTicks;    // carrier only
+    /** In a group: set by the monitor while one task has kept the carrier longer than the handoff setting. */
+    @SuppressWarnings("unused")
+    private volatile boolean stuck;
+    /** In a group: announced idle, so that the group may wake it to look for work; cleared by who wakes it. */
+    @SuppressWarnings("unused")
+    volatile boolean idle;
+    /** In a group: woken to look for work (Go's spinning M); counted in the group until it finds some or gives up. */
+    private boolean searching;   // carrier only
     private volatile Thread carrier;
     private volatile boolean sleeping;
     /** Whether the loop, while {@link #sleeping}, parks for a timer instead of selecting: how to wake it. */
@@ -137,6 +182,31 @@ public final class Hub implements Executor, AutoCloseable {
         this.io = new IoWaiters(this, clock);
         this.registry = new ThreadRegistry(this);
         this.greenThreads = VirtualThreads.builder(this).name(name + "-green-", 1).factory();
+        this.group = null;
+        this.index = 0;
+        this.runq = null;
+    }
+
+    /** A hub of {@code group}: FIFO with a real clock, its green threads made by and scheduled by the group. */
+    Hub(String name, HubGroup group, int index) {
+        this.name = name;
+        this.options = HubOptions.DEFAULT;
+        this.schedule = Schedule.of(options);
+        this.clock = new HubClock(false);
+        this.io = new IoWaiters(this, clock);
+        this.registry = group.registry;
+        this.greenThreads = group.greenThreads;
+        this.group = group;
+        this.index = index;
+        this.runq = new RunQueue();
+    }
+
+    /** Starts this group hub's loop on a carrier of its own. */
+    void startGroupCarrier() {
+        HubCarrier c = new HubCarrier(this, name, this::runGroupCarrier);
+        carrier = c;
+        c.start();
+        Access.diagnostics().watch(this);
     }
 
     /** Starts a hub on a daemon carrier thread of its own, named {@code name}, with the default {@link HubOptions}. */
@@ -147,7 +217,7 @@ public final class Hub implements Executor, AutoCloseable {
     /** Starts a hub on a daemon carrier thread of its own, named {@code name}. */
     public static Hub start(String name, HubOptions options) {
         Hub hub = new Hub(name, options);
-        Thread carrier = Thread.ofPlatform().daemon().name(name).unstarted(hub::runOwnCarrier);
+        Thread carrier = new HubCarrier(hub, name, hub::runOwnCarrier);
         hub.carrier = carrier;
         carrier.start();
         Access.diagnostics().watch(hub);
@@ -171,14 +241,27 @@ public final class Hub implements Executor, AutoCloseable {
         return Shared.HUB;
     }
 
-    /** The hub of the current thread if it is green, else {@code null}. */
+    /** The hub the current thread runs on if it is green, else {@code null}. */
     public static Hub current() {
         return of(Thread.currentThread());
     }
 
-    /** The hub that schedules {@code thread}, or {@code null} if it is not green. */
+    /**
+     * The hub that runs {@code thread}, or {@code null} if it is not green. For a green thread of a {@link HubGroup}:
+     * the hub it runs on now, for the current thread; for another, the hub that carries it now, or while it does not
+     * run, the group's first hub.
+     */
     public static Hub of(Thread thread) {
-        return VirtualThreads.schedulerOf(thread) instanceof Hub hub ? hub : null;
+        Executor scheduler = VirtualThreads.schedulerOf(thread);
+        if (scheduler instanceof Hub hub) {
+            return hub;
+        }
+        return scheduler instanceof HubGroup g ? g.hubOf(thread) : null;
+    }
+
+    /** The group this hub is one of, or {@code null} for a hub on its own. */
+    public HubGroup group() {
+        return group;
     }
 
     /** How this hub schedules and keeps time. */
@@ -205,7 +288,7 @@ public final class Hub implements Executor, AutoCloseable {
         return carrier;
     }
 
-    /** Whether {@link #close()} was called (or its {@link Green#run} root finished). */
+    /** Whether {@link #close()} was called (or its {@link Green#run} root finished, or its group closes). */
     public boolean isClosing() {
         return closing;
     }
@@ -267,13 +350,7 @@ public final class Hub implements Executor, AutoCloseable {
             reportOutsideWork();
         }
         remote.offer(task);
-        if (sleeping && SLEEPING.compareAndSet(this, true, false)) {
-            if (parkingForTimer) {
-                LockSupport.unpark(carrier);
-            } else {
-                io.wakeup();
-            }
-        }
+        wakeUp();
     }
 
     /**
@@ -307,10 +384,15 @@ public final class Hub implements Executor, AutoCloseable {
 
     /**
      * Closes the hub: its green threads are killed, and once they have ended its carrier stops. Waits for that
-     * unless called from the hub's own carrier; an interrupt ends the wait (with the interrupt status set).
+     * unless called from the hub's own carrier; an interrupt ends the wait (with the interrupt status set). On a hub
+     * of a group it closes the group.
      */
     @Override
     public void close() {
+        if (group != null) {
+            group.close();
+            return;
+        }
         closing = true;
         if (closed || onCarrier()) {
             return;
@@ -334,6 +416,12 @@ public final class Hub implements Executor, AutoCloseable {
         shutDown();
     }
 
+    private void runGroupCarrier() {
+        drive(group::isClosing);
+        drive(() -> group.hasEnded(this));
+        closeGroupHub();
+    }
+
     // ---- the loop ----
 
     /** Runs the loop on the calling thread, the carrier, until {@code done} holds between batches. */
@@ -343,8 +431,12 @@ public final class Hub implements Executor, AutoCloseable {
             while (true) {
                 moveRemoteToReady();
                 fireDueTimers();
-                for (int batch = schedule.batch(ready); batch > 0; batch--) {
-                    runTask(schedule.next(ready));
+                if (group == null) {
+                    for (int batch = schedule.batch(ready); batch > 0; batch--) {
+                        runTask(schedule.next(ready));
+                    }
+                } else {
+                    runGroupBatch();
                 }
                 if (io.waiting() > 0) {
                     io.selectNow();
@@ -352,7 +444,7 @@ public final class Hub implements Executor, AutoCloseable {
                 if (done.getAsBoolean()) {
                     return;
                 }
-                if (ready.isEmpty()) {
+                if (ready.isEmpty() && (group == null || !lookForGreenWork())) {
                     waitForWork();
                 }
             }
@@ -371,16 +463,22 @@ public final class Hub implements Executor, AutoCloseable {
     }
 
     private void fireDueTimers() {
-        if (timers.size() == 0) {
-            return;
+        if (timers.size() != 0) {
+            fireDue(timers, clock.now(), this::runTask);
         }
-        long now = clock.now();
+    }
+
+    /**
+     * Fires the timers of {@code heap} due at {@code now}: unparks a timed-out thread, hands a timer task to
+     * {@code run}. The hub's own loop, or the monitor for a stuck hub of a group.
+     */
+    static void fireDue(TimerHeap heap, long now, java.util.function.Consumer<Runnable> run) {
         Timer timer;
-        while ((timer = timers.pollDue(now)) != null) {
+        while ((timer = heap.pollDue(now)) != null) {
             if (timer.action() instanceof Thread thread) {
                 LockSupport.unpark(thread);
             } else {
-                runTask((Runnable) timer.action());
+                run.accept((Runnable) timer.action());
             }
         }
     }
@@ -392,10 +490,151 @@ public final class Hub implements Executor, AutoCloseable {
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, "hub " + name + ": a task failed on the carrier", t);
         }
+        if (group != null && stuck) {
+            unstick();
+        }
+    }
+
+    // ---- in a group: the run queue, the LIFO slot, stuck ----
+
+    /**
+     * Makes the green thread {@code task} ready here, on this hub's carrier: a thread woken by a green thread of this
+     * hub (a lock released, a queue handed over, a spawn) goes to the LIFO slot and runs next, so that such pairs
+     * stay on one core; the one it displaces, and every other, to the run queue, where idle hubs may steal it. A
+     * spare hub that is not needed any more hands everything to the group.
+     */
+    void scheduleHere(Runnable task, boolean byGreenThread) {
+        if (isSurplus()) {
+            group.share(task);
+            return;
+        }
+        if (byGreenThread && lifoEnabled) {
+            Runnable displaced = (Runnable) LIFO.getAndSet(this, task);
+            if (displaced == null) {
+                return;
+            }
+            task = displaced;
+        }
+        if (!runq.offer(task)) {
+            runq.spillHalf(group::inject);
+            runq.offer(task);
+        }
+        if (runq.size() > 1) {
+            // more than the carrier takes next: worth a thief's while (the fence orders the offer before the look)
+            VarHandle.fullFence();
+            group.notifyWork();
+        }
+    }
+
+    /**
+     * Runs this hub's own tasks, then a batch of green threads: the LIFO slot's, the run queue's, the group's. A hub
+     * woken to look for work looks first.
+     */
+    private void runGroupBatch() {
+        if (searching) {
+            searching = false;
+            group.stopSearching(!isSurplus() && group.findWork(this));
+        }
+        for (int batch = ready.size(); batch > 0; batch--) {
+            runTask(ready.pollFirst());
+        }
+        if (isSurplus()) {
+            shareAll();
+            return;
+        }
+        for (int budget = runq.size() + 1; budget > 0; budget--) {
+            Runnable task = nextGreenTask();
+            if (task == null) {
+                return;
+            }
+            runTask(task);
+        }
+    }
+
+    private Runnable nextGreenTask() {
+        Runnable task = lifo;
+        if (task != null && LIFO.compareAndSet(this, task, null)) {
+            if (++lifoRuns >= MAX_LIFO_RUNS) {
+                lifoEnabled = false;   // two threads waking each other must not starve the run queue
+            }
+            return task;
+        }
+        lifoRuns = 0;
+        lifoEnabled = true;
+        if (++greenTicks % SHARED_QUEUE_INTERVAL == 0 && (task = group.pollShared()) != null) {
+            return task;
+        }
+        return runq.poll();
+    }
+
+    /** Nothing of its own is ready: looks for work in the group (shared queue, other hubs); true if it found some. */
+    private boolean lookForGreenWork() {
+        return hasReadyGreenThreads() || (!isSurplus() && group.findWork(this));
+    }
+
+    /** Whether this is a spare hub while no hub of the group is stuck: it takes no new work and hands its own on. */
+    boolean isSurplus() {
+        return index >= group.cores && index - group.cores >= group.stuckCount();
+    }
+
+    private void shareAll() {
+        Runnable task = (Runnable) LIFO.getAndSet(this, null);
+        if (task != null) {
+            group.share(task);
+        }
+        runq.drainTo(group::share);
+    }
+
+    /** Takes what waits in the LIFO slot, from any thread (the monitor, for a stuck hub). */
+    Runnable takeLifo() {
+        return (Runnable) LIFO.getAndSet(this, null);
+    }
+
+    /** Whether a green thread waits in the LIFO slot or the run queue (a moment's view). */
+    boolean hasReadyGreenThreads() {
+        return lifo != null || !runq.isEmpty();
+    }
+
+    /** The monitor marks this hub stuck; true if it was not already. */
+    boolean markStuck() {
+        if (STUCK.compareAndSet(this, false, true)) {
+            group.stuckChanged(1);
+            return true;
+        }
+        return false;
+    }
+
+    boolean isStuck() {
+        return stuck;
+    }
+
+    private void unstick() {
+        if (STUCK.compareAndSet(this, true, false)) {
+            group.stuckChanged(-1);
+        }
+    }
+
+    /** Called by the group when it claimed this idle hub to look for work. */
+    void claimedToSearch() {
+        searching = true;
+    }
+
+    /** Wakes the loop if it sleeps (any thread). */
+    void wakeUp() {
+        if (sleeping && SLEEPING.compareAndSet(this, true, false)) {
+            if (parkingForTimer) {
+                LockSupport.unpark(carrier);
+            } else {
+                io.wakeup();
+            }
+        }
     }
 
     /** Nothing is ready: decides how to wait ({@link Wait#decide}) and does it. */
     private void waitForWork() throws IOException {
+        if (group != null && stuck) {
+            unstick();
+        }
         switch (Wait.decide(snapshot())) {
             case Wait.RunNow _ -> { }
             case Wait.JumpClock(long to) -> clock.advanceTo(to);
@@ -431,21 +670,28 @@ public final class Hub implements Executor, AutoCloseable {
 
     private Wait.Snapshot snapshot() {
         Timer next = timers.peek();
+        // in a group a hub's threads may wait on any hub: only the first hub reports, and only when all are quiet
+        int live = group == null || group.isQuiet(this) ? registry.size() : 0;
         return new Wait.Snapshot(clock.isVirtual(), clock.now(), next == null ? 0 : next.deadline(), next != null,
                 next != null && next.isIoTimeout(), !remote.isEmpty(), io.waitingOnRealIo(), offloadsInFlight.get(),
-                registry.size(), quietReportedAt == tasksRun(), QUIET_GRACE_MILLIS, IO_GRACE_MILLIS);
+                live, quietReportedAt == tasksRun(), QUIET_GRACE_MILLIS, IO_GRACE_MILLIS);
     }
 
     /**
-     * RUNNING -> SLEEPING -> RUNNING: announces sleeping, then parks {@code parkNanos} or selects at most
-     * {@code selectMillis} (0: until woken) unless work came in first. Returns how many channels were ready, or -1
-     * if it did not sleep.
+     * RUNNING -> SLEEPING -> RUNNING: announces sleeping (in a group, idle too), then parks {@code parkNanos} or
+     * selects at most {@code selectMillis} (0: until woken) unless work came in first. Returns how many channels were
+     * ready, or -1 if it did not sleep.
      */
     private int sleep(boolean park, long parkNanos, long selectMillis) throws IOException {
         parkingForTimer = park;   // before sleeping: a producer that sees us sleep sees how to wake us
         SLEEPING.setVolatile(this, true);
-        if (!remote.isEmpty()) {   // an offer that came before we said we sleep
+        boolean announced = group != null && group.enterIdle(this);
+        // an offer that came before we said we sleep; in a group also work another hub could spare, or a claim
+        if (!remote.isEmpty() || (announced && (!idle || group.hasWorkToSpare(this)))) {
             sleeping = false;
+            if (announced) {
+                group.leaveIdle(this);
+            }
             return -1;
         }
         BUSY.setOpaque(this, false);
@@ -458,6 +704,9 @@ public final class Hub implements Executor, AutoCloseable {
         } finally {
             sleeping = false;
             BUSY.setOpaque(this, true);
+            if (announced) {
+                group.leaveIdle(this);
+            }
         }
     }
 
@@ -472,24 +721,66 @@ public final class Hub implements Executor, AutoCloseable {
     /** Kills the remaining green threads, runs until they have ended, and closes. Carrier only. */
     void shutDown() {
         closing = true;
+        killAll();
+        drive(() -> registry.size() == 0 && ready.isEmpty() && remote.isEmpty());
+        closed = true;
+        Access.diagnostics().unwatch(this);
+        registry.close();
+        runLeftovers();
+        closeSelector();
+    }
+
+    /** Kills every green thread in this hub's registry (its group's, for a group hub). */
+    void killAll() {
         for (var record : registry.snapshot()) {
             if (record instanceof GreenThread.Record green) {
                 green.green().kill();
             }
         }
-        drive(() -> registry.size() == 0 && ready.isEmpty() && remote.isEmpty());
+    }
+
+    /** A group hub's end, once its group has closed and every green thread of the group has ended. Carrier only. */
+    private void closeGroupHub() {
         closed = true;
         Access.diagnostics().unwatch(this);
-        registry.close();
+        runLeftovers();
+        closeSelector();
+        group.hubEnded();
+    }
+
+    private void runLeftovers() {
         moveRemoteToReady();   // work that raced with closing: run it rather than lose it
         while (!ready.isEmpty()) {
             runTask(ready.pollFirst());
         }
+    }
+
+    private void closeSelector() {
         try {
             io.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "closing the selector of hub " + name, e);
         }
+    }
+
+    IoWaiters io() {
+        return io;
+    }
+
+    /** Whether nothing is ready, timed, watched or offloaded here (a moment's view from other threads). */
+    boolean isIdleHere() {
+        return timers.size() == 0 && io.waiting() == 0 && offloadsInFlight.get() == 0 && isDrained();
+    }
+
+    /** Whether this hub's own queues are empty (its affine tasks and, in a group, its green threads). */
+    boolean isDrained() {
+        return ready.isEmpty() && remote.isEmpty() && (group == null || !hasReadyGreenThreads());
+    }
+
+    /** Marks this group hub closing (its group closes) and wakes it. */
+    void closeForGroup() {
+        closing = true;
+        wakeUp();
     }
 
     /**
@@ -584,6 +875,29 @@ public final class Hub implements Executor, AutoCloseable {
                 throw new IllegalStateException("hub " + hub.name + " can only be driven by its carrier " + hub.carrier.getName());
             }
             hub.drive(done);
+        }
+
+        @Override
+        public long handOff(Hub hub) {
+            return hub.group == null ? Long.MAX_VALUE : hub.group.handOff(hub);
+        }
+
+        @Override
+        public Hub ioDomain(Hub hub) {
+            return hub.group == null ? hub : hub.group.hubs().getFirst();
+        }
+
+        @Override
+        public void forget(SelectableChannel channel) throws IOException {
+            Hub hub = current();
+            if (hub == null) {
+                throw new IllegalStateException("forget from a thread that is not green");
+            }
+            List<IoWaiters> siblings = new ArrayList<>();
+            for (Hub sibling : hub.group == null ? List.of(hub) : hub.group.hubs()) {
+                siblings.add(sibling.io);
+            }
+            hub.io.forget(channel, siblings);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.greening;
 
 import io.greening.internal.Deadlines;
+import io.greening.internal.TimerHeap;
 import io.greening.internal.TimerHeap.Timer;
 
 import java.time.Duration;
@@ -24,8 +25,10 @@ public final class Timeout implements AutoCloseable {
     private final GreenThread<?> owner;
     /** What to raise instead of a {@link GreenTimeout}, or {@code null}. */
     private final RuntimeException exception;
+    /** The timers of the hub it was opened on (in a group, the hub the owner ran on then), which wakes the owner. */
+    private TimerHeap timers;
     private Timer timer;
-    private boolean expired;   // written and read on the owner's hub carrier only
+    private volatile boolean expired;   // written where its timer fires (in a group, maybe another carrier)
 
     private Timeout(Duration duration, GreenThread<?> owner, RuntimeException exception) {
         this.duration = duration;
@@ -58,7 +61,8 @@ public final class Timeout implements AutoCloseable {
             throw new IllegalStateException("Timeout works on green threads only; " + Thread.currentThread() + " is not one");
         }
         Timeout timeout = new Timeout(duration, owner, exception);
-        timeout.timer = owner.hub().timers.add(Deadlines.after(duration), (Runnable) timeout::expire);
+        timeout.timers = Hub.current().timers;   // the running hub's loop sees the new deadline before it next waits
+        timeout.timer = timeout.timers.add(Deadlines.after(duration), (Runnable) timeout::expire);
         return timeout;
     }
 
@@ -95,7 +99,7 @@ public final class Timeout implements AutoCloseable {
         if (Thread.currentThread() != owner.thread()) {
             throw new IllegalStateException("a Timeout is closed by the green thread that opened it");
         }
-        owner.hub().timers.cancel(timer);
+        timers.cancel(timer);
         owner.withdrawTimeout(this);
         timer = null;
     }

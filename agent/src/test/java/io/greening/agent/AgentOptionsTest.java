@@ -35,6 +35,7 @@ class AgentOptionsTest {
         assertEquals(PatchGroup.patchValues(), o.groups());
         assertFalse(o.greenMain());
         assertEquals(1, o.settings().get(Settings.HUBS));
+        assertEquals(Duration.ofMillis(5), o.settings().get(Settings.HANDOFF));
         assertEquals(Duration.ofMillis(100), o.settings().get(Settings.STALL));
         assertEquals("off", o.report());
         assertFalse(o.verbose());
@@ -52,6 +53,7 @@ class AgentOptionsTest {
         assertEquals(EnumSet.of(PatchGroup.THREADS, PatchGroup.SLEEPS, PatchGroup.MAIN), o.groups());
         assertTrue(o.greenMain());
         assertEquals(4, o.settings().get(Settings.HUBS));
+        assertEquals(Runtime.getRuntime().availableProcessors(), parse("include=a.**,hubs=auto").settings().get(Settings.HUBS));
         assertEquals(Duration.ofMillis(250), o.settings().get(Settings.STALL));
         assertEquals("/tmp/r.txt", o.report());
         assertTrue(o.verbose());
@@ -101,7 +103,7 @@ class AgentOptionsTest {
     void unknownKeyIsNamed() {
         BadSettingException e = assertThrows(BadSettingException.class, () -> parse("include=a.**,hub=2"));
         assertTrue(e.getMessage().startsWith("greening: unknown option 'hub'"), e.getMessage());
-        assertTrue(e.getMessage().contains("hubs=<n>"), e.getMessage());
+        assertTrue(e.getMessage().contains("hubs=auto|<n>"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
     }
 
@@ -109,6 +111,8 @@ class AgentOptionsTest {
     void malformedValuesAreNamed() {
         assertMessage("include=a.**,hubs=zero", "bad value hubs=zero");
         assertMessage("include=a.**,hubs=0", "bad value hubs=0");
+        assertMessage("include=a.**,hubs=automatic", "bad value hubs=automatic");
+        assertMessage("include=a.**,handoff=soon", "bad value handoff=soon");
         assertMessage("include=a.**,patch=network", "bad value patch=network");
         assertMessage("include=a.**,main=fast", "bad value main=fast");
         assertMessage("include=a.**,stall=soon", "bad value stall=soon");

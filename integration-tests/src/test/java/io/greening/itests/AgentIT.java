@@ -35,7 +35,7 @@ class AgentIT {
     private static final Duration APP_TIMEOUT = Duration.ofMinutes(2);
     private static final String APPS = "com.acme.agentapps.";
     /** Peak OS threads a greened app of this class stays under, and its plain run (a thread per task) exceeds. */
-    private static final int OS_THREAD_CEILING = 32;
+    private static final int OS_THREAD_CEILING = 32 + Built.GROUP_CARRIERS;
     /** The same with the offload pool's threads on top ({@code greening.offload.threads}, 20), for the files group. */
     private static final int OS_THREAD_CEILING_WITH_OFFLOAD = OS_THREAD_CEILING + 32;
 

@@ -8,6 +8,12 @@ import java.nio.file.Path;
 final class Built {
     private Built() {}
 
+    /**
+     * OS threads the agent's group of hubs ({@code hubs=auto} or {@code hubs=N} above one; the apps that ask for it) may
+     * add to what one hub has: a carrier per core hub beyond the first, and at most one spare per core hub.
+     */
+    static final int GROUP_CARRIERS = 2 * Runtime.getRuntime().availableProcessors() - 1;
+
     /** The directory holding the compiled {@code com.acme.apps}. */
     static Path appClasses() {
         return Path.of(System.getProperty("greening.apps.classes"));

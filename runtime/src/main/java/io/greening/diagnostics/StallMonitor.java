@@ -20,11 +20,20 @@ import java.util.concurrent.locks.LockSupport;
  * WARNING, naming the stalling green thread (however it was made: spawned, or started by code the agent greened)
  * with its stack, as gevent's monitor thread does. The threshold is 100 ms unless the setting
  * {@code stall} says otherwise ({@code -Dgreening.stall=250ms}, {@code 1s}, {@code off}).
+ *
+ * <p>For the hubs of a {@link io.greening.HubGroup} the same thread is the group's sysmon: once one task has kept a
+ * hub's carrier longer than the {@code handoff} setting (5 ms unless set), it marks the hub stuck and hands its ready
+ * threads, due timers and ready I/O to the group, and keeps doing so, at the stuck hub's timers and every millisecond
+ * while threads wait on its selector, until the task returns. It looks every half handoff while a group hub is busy,
+ * backing off to 25 ms while none is, as Go's sysmon backs off from 20 us to 10 ms.
  */
 public final class StallMonitor {
     private static final System.Logger LOG = System.getLogger("io.greening.stall");
     private static final Map<Hub, Watch> HUBS = new ConcurrentHashMap<>();
     private static volatile long thresholdNanos = Settings.get(Settings.STALL).toNanos();
+    private static final long HANDOFF_NANOS = Settings.get(Settings.HANDOFF).toNanos();
+    private static final long MIN_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+    private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
     private static Thread monitor;   // guarded by StallMonitor.class
 
     static {
@@ -71,30 +80,48 @@ public final class StallMonitor {
     }
 
     private static void monitorLoop() {
+        long quietPark = 0;   // grows while no group hub is busy
         while (true) {
             long threshold = thresholdNanos;
-            if (threshold <= 0) {
-                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
-                continue;
-            }
-            LockSupport.parkNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(2), threshold / 4));
+            long stallPeriod = threshold > 0 ? Math.max(TimeUnit.MILLISECONDS.toNanos(2), threshold / 4) : Long.MAX_VALUE;
+            long handOffPeriod = HANDOFF_NANOS > 0 ? Math.max(MIN_PARK_NANOS, HANDOFF_NANOS / 2) : Long.MAX_VALUE;
             long now = System.nanoTime();
-            HUBS.forEach((hub, watch) -> check(hub, watch, now, threshold));
+            long next = Long.MAX_VALUE;
+            boolean groupBusy = false;
+            for (Map.Entry<Hub, Watch> e : HUBS.entrySet()) {
+                Hub hub = e.getKey();
+                next = Math.min(next, check(hub, e.getValue(), now, threshold));
+                groupBusy |= hub.group() != null && Access.greening().isBusy(hub);
+            }
+            long period = stallPeriod;
+            if (handOffPeriod != Long.MAX_VALUE) {
+                quietPark = groupBusy ? handOffPeriod : Math.min(MAX_PARK_NANOS, Math.max(handOffPeriod, quietPark * 2));
+                period = Math.min(period, quietPark);
+            }
+            period = Math.min(period, Math.max(MIN_PARK_NANOS, next));
+            LockSupport.parkNanos(period == Long.MAX_VALUE ? TimeUnit.SECONDS.toNanos(1) : period);
         }
     }
 
-    private static void check(Hub hub, Watch watch, long now, long threshold) {
+    /** Looks at one hub; returns how many nanoseconds until it wants another look (Long.MAX_VALUE: no hurry). */
+    private static long check(Hub hub, Watch watch, long now, long threshold) {
         GreeningAccess access = Access.greening();
         long tasks = access.tasksRun(hub);
         if (!access.isBusy(hub) || tasks != watch.tasksSeen) {
             watch.tasksSeen = tasks;
             watch.unchangedSince = now;
-            return;
+            return Long.MAX_VALUE;
         }
-        if (now - watch.unchangedSince >= threshold && watch.reportedAt != tasks) {
+        long stalled = now - watch.unchangedSince;
+        long next = Long.MAX_VALUE;
+        if (HANDOFF_NANOS > 0 && hub.group() != null && stalled >= HANDOFF_NANOS) {
+            next = access.handOff(hub);
+        }
+        if (threshold > 0 && stalled >= threshold && watch.reportedAt != tasks) {
             watch.reportedAt = tasks;
-            report(hub, now - watch.unchangedSince);
+            report(hub, stalled);
         }
+        return next;
     }
 
     /** Carries the stalling thread's stack into the log record. */
@@ -117,9 +144,11 @@ public final class StallMonitor {
             culprit = record.thread();
             what = "green thread " + culprit.getName() + " (" + record.kind() + ")";
         }
+        String others = hub.group() == null ? "every other green thread of the hub waits"
+                : "the hub's other work was handed to the rest of its group, but its carrier is lost to them meanwhile";
         String message = "hub " + hub.name() + ": " + what
                 + " has run " + TimeUnit.NANOSECONDS.toMillis(stalledNanos)
-                + " ms without yielding; every other green thread of the hub waits. Move blocking or CPU-heavy work to"
+                + " ms without yielding; " + others + ". Move blocking or CPU-heavy work to"
                 + " Green.offload or add Green.cede() points.";
         LOG.log(System.Logger.Level.WARNING, message, new StalledHere("stack of " + culprit.getName(), culprit.getStackTrace()));
     }

@@ -3,6 +3,8 @@ package io.greening.internal;
 import io.greening.GreenThread;
 import io.greening.Hub;
 
+import java.io.IOException;
+import java.nio.channels.SelectableChannel;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -51,6 +53,28 @@ public interface GreeningAccess {
      * @throws IllegalStateException if the caller is not the hub's carrier
      */
     void driveUntil(Hub hub, BooleanSupplier done);
+
+    /**
+     * The monitor found {@code hub}, a hub of a group, running one task past the handoff setting: marks it stuck and
+     * hands its ready threads, due timers and ready I/O to its group. Returns how many nanoseconds until the monitor
+     * should call again while the hub stays stuck ({@link Long#MAX_VALUE}: no sooner than its usual look); does nothing
+     * for a hub on its own.
+     */
+    long handOff(Hub hub);
+
+    /**
+     * The hub that stands for every selector a channel used by green threads of {@code hub} may be registered with:
+     * {@code hub} itself, or the first hub of its group (whose threads wait on any of its hubs).
+     */
+    Hub ioDomain(Hub hub);
+
+    /**
+     * Drops {@code channel}'s registrations with the selector of the current green thread's hub, and its group's, so
+     * that the channel can go back to blocking mode.
+     *
+     * @throws IllegalStateException if the caller is not a green thread
+     */
+    void forget(SelectableChannel channel) throws IOException;
 
     /** A green thread of the hub, not started yet: what {@code Hub.spawn} makes before it starts it. */
     <T> GreenThread<T> newGreenThread(Hub hub, Callable<T> body);

@@ -3,18 +3,26 @@ package io.greening.internal;
 import io.greening.Hub;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.CancelledKeyException;
 import java.io.UncheckedIOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
  * A hub's NIO {@link Selector} and the green threads waiting on it: at most one reader (read, accept) and one writer
- * (write, connect) per channel. A green thread registers its interest and parks; the hub's loop selects and unparks
- * the waiters of the channels that became ready. Carrier only, except {@link #wakeup()}.
+ * (write, connect) per channel. A green thread registers its interest on the selector of the hub it runs on and
+ * parks; the hub's loop selects and unparks the waiters of the channels that became ready. Registering and selecting
+ * happen on the hub's carrier; in a group of hubs the woken thread may go on on another hub, so what it changes when
+ * it stops waiting (the count of waiters, the key's interest, its slot) is atomic, and a stuck hub's selector may be
+ * polled by the group's monitor ({@link #tryPollNow}).
  */
 public final class IoWaiters {
     private static final int READ_SIDE = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
@@ -23,14 +31,32 @@ public final class IoWaiters {
     private final HubClock clock;
     private final Selector selector;
     private final Consumer<SelectionKey> onReady = this::onChannelReady;
-    private int waiting;
+    private final AtomicInteger waiting = new AtomicInteger();
+    /** Held by whoever selects: the carrier, or the group's monitor polling a stuck hub (never blocking on it). */
+    private final AtomicBoolean selecting = new AtomicBoolean();
+    /** Green threads of the hub waiting in the JDK's own poller (carrier only: only a single hub keeps a virtual clock). */
     private int jdkWaiting;
 
     /** Who waits on a registered channel, and what it was found ready for. */
     private static final class ChannelWaiters {
-        Thread reader;
-        Thread writer;
-        int readyOps;
+        private static final VarHandle READY_OPS =
+                VarHandles.field(MethodHandles.lookup(), ChannelWaiters.class, "readyOps", int.class);
+        volatile Thread reader;
+        volatile Thread writer;
+        @SuppressWarnings("unused")
+        private volatile int readyOps;
+
+        boolean isReady(int ops) {
+            return ((int) READY_OPS.getVolatile(this) & ops) != 0;
+        }
+
+        void markReady(int ops) {
+            READY_OPS.getAndBitwiseOr(this, ops);
+        }
+
+        void clearReady(int ops) {
+            READY_OPS.getAndBitwiseAnd(this, ~ops);
+        }
     }
 
     /**
@@ -62,13 +88,17 @@ public final class IoWaiters {
             throw new IllegalStateException("awaitReady on hub " + hub.name() + " from a thread that is not its green thread");
         }
         SelectionKey key = channel.keyFor(selector);
+        if (key != null && !key.isValid() && channel.isOpen()) {
+            // cancelled by forget on another hub of the group: let the selector drop it, so the channel can register anew
+            selectNow();
+            key = channel.keyFor(selector);
+        }
         ChannelWaiters waiters;
         if (key == null) {
             waiters = new ChannelWaiters();
             key = channel.register(selector, ops, waiters);
         } else {
             waiters = (ChannelWaiters) key.attachment();
-            key.interestOps(key.interestOps() | ops);
         }
         boolean readSide = (ops & READ_SIDE) != 0;
         Thread previous = readSide ? waiters.reader : waiters.writer;
@@ -81,10 +111,11 @@ public final class IoWaiters {
         } else {
             waiters.writer = me;
         }
-        waiters.readyOps &= ~ops;
-        waiting++;
+        waiters.clearReady(ops);
+        key.interestOpsOr(ops);   // atomic: the other side may change it from another carrier meanwhile
+        waiting.incrementAndGet();
         try {
-            while ((waiters.readyOps & ops) == 0) {
+            while (!waiters.isReady(ops)) {
                 if (deadline != Deadlines.NO_DEADLINE && deadline - clock.now() <= 0) {
                     return false;
                 }
@@ -95,14 +126,16 @@ public final class IoWaiters {
             }
             return true;
         } finally {
-            waiting--;
+            waiting.decrementAndGet();
             if (readSide) {
                 waiters.reader = null;
             } else {
                 waiters.writer = null;
             }
-            if (key.isValid()) {
-                key.interestOps(key.interestOps() & ~ops);
+            try {
+                key.interestOpsAnd(~ops);
+            } catch (CancelledKeyException closedMeanwhile) {
+                // nothing left to undo
             }
         }
     }
@@ -110,24 +143,33 @@ public final class IoWaiters {
     /**
      * Drops {@code channel}'s registration at once (a cancelled key otherwise lingers until the next select), so that
      * the channel can go back to blocking mode. Call it from a green thread of the hub when none of them waits on the
-     * channel any more.
+     * channel any more. In a group of hubs the channel may be registered with the selector of every hub its threads
+     * waited on: {@code siblings} are those hubs' waiters, whose keys are cancelled too and dropped at their next
+     * select.
      *
-     * @throws IllegalStateException if the caller is not a green thread of the hub
+     * @throws IllegalStateException if the caller is not a green thread running on the hub
      */
-    public void forget(SelectableChannel channel) throws IOException {
+    public void forget(SelectableChannel channel, Iterable<IoWaiters> siblings) throws IOException {
         if (Hub.of(Thread.currentThread()) != hub) {
             throw new IllegalStateException("forget on hub " + hub.name() + " from a thread that is not its green thread");
+        }
+        for (IoWaiters other : siblings) {
+            SelectionKey key = other != this ? channel.keyFor(other.selector) : null;
+            if (key != null) {
+                key.cancel();
+                other.wakeup();
+            }
         }
         SelectionKey key = channel.keyFor(selector);
         if (key != null) {
             key.cancel();
-            selector.selectNow(onReady);
+            selectNow();
         }
     }
 
     /** How many green threads wait on a channel now. */
     public int waiting() {
-        return waiting;
+        return waiting.get();
     }
 
     /**
@@ -141,20 +183,54 @@ public final class IoWaiters {
 
     /** How many green threads wait on real I/O now: on the hub's selector or in the JDK's poller. */
     public int waitingOnRealIo() {
-        return waiting + jdkWaiting;
+        return waiting.get() + jdkWaiting;
     }
 
-    /** Unparks the waiters of the channels ready now, without blocking. */
+    /** Unparks the waiters of the channels ready now, without blocking. Carrier only. */
     public void selectNow() throws IOException {
-        selector.selectNow(onReady);
+        acquireSelecting();
+        try {
+            selector.selectNow(onReady);
+        } finally {
+            selecting.set(false);
+        }
     }
 
     /**
      * Waits until a channel is ready, {@link #wakeup()} is called, or {@code timeoutMillis} pass (0: no limit), and
-     * unparks the waiters of the ready channels; returns how many channels were ready.
+     * unparks the waiters of the ready channels; returns how many channels were ready. Carrier only.
      */
     public int select(long timeoutMillis) throws IOException {
-        return selector.select(onReady, timeoutMillis);
+        acquireSelecting();
+        try {
+            return selector.select(onReady, timeoutMillis);
+        } finally {
+            selecting.set(false);
+        }
+    }
+
+    /**
+     * Polls the selector without blocking, from a thread other than the carrier (the monitor of a group, for a hub
+     * whose carrier is stuck), unless the carrier is selecting itself; the woken waiters go wherever their group
+     * schedules work from that thread. Returns whether it polled.
+     */
+    public boolean tryPollNow() throws IOException {
+        if (waiting.get() == 0 || !selecting.compareAndSet(false, true)) {
+            return false;
+        }
+        try {
+            selector.selectNow(onReady);
+            return true;
+        } finally {
+            selecting.set(false);
+        }
+    }
+
+    /** The carrier takes the selector; a monitor's poll holds it only for a selectNow. */
+    private void acquireSelecting() {
+        while (!selecting.compareAndSet(false, true)) {
+            Thread.onSpinWait();
+        }
     }
 
     /** Ends a {@link #select} under way, or makes the next one return at once. Any thread. */
@@ -170,13 +246,15 @@ public final class IoWaiters {
     private void onChannelReady(SelectionKey key) {
         ChannelWaiters waiters = (ChannelWaiters) key.attachment();
         int readyOps = key.readyOps();
-        waiters.readyOps |= readyOps;
-        key.interestOps(key.interestOps() & ~readyOps);
-        if ((readyOps & READ_SIDE) != 0 && waiters.reader != null) {
-            LockSupport.unpark(waiters.reader);
+        waiters.markReady(readyOps);
+        key.interestOpsAnd(~readyOps);
+        Thread reader = waiters.reader;
+        if ((readyOps & READ_SIDE) != 0 && reader != null) {
+            LockSupport.unpark(reader);
         }
-        if ((readyOps & ~READ_SIDE) != 0 && waiters.writer != null) {
-            LockSupport.unpark(waiters.writer);
+        Thread writer = waiters.writer;
+        if ((readyOps & ~READ_SIDE) != 0 && writer != null) {
+            LockSupport.unpark(writer);
         }
     }
 }

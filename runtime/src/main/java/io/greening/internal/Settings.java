@@ -50,15 +50,23 @@ public final class Settings {
             "`platform`; `green` with a seeded `schedule` or `clock=virtual`",
             "`green` runs the app's `main` itself as a green thread (eventlet's main greenlet)",
             false, Kind.SINGLE, null, Grammar.GREEN_OR_PLATFORM);
-    /** How many hubs the agent spreads green threads over. */
-    public static final Setting<Integer> HUBS = new Setting<>("hubs", "<n>", "1",
-            "number of hubs (1 to 1024); new green threads are spread over them in turn",
-            false, Kind.SINGLE, 1, Grammar.WHOLE_NUMBER_1_TO_1024);
+    /** How many hubs run the agent's green threads: 1, the shared hub; more, a work-stealing group; {@code auto}, one per processor. */
+    public static final Setting<Integer> HUBS = new Setting<>("hubs", "auto|<n>", "1",
+            "`1`: the shared hub alone, one loop; `auto` (one per available processor) or 2 to 1024: a work-stealing group "
+                    + "of hubs (`HubGroup`, docs/hubs.md); a seeded `schedule` or `clock=virtual` always runs on one hub, so "
+                    + "that it replays",
+            false, Kind.SINGLE, 1, Grammar.HUB_COUNT);
     /** The stall monitor's threshold; {@link Duration#ZERO} is off. */
     public static final Setting<Duration> STALL = new Setting<>("stall", "<duration>|off", "100ms",
             "threshold of the stall monitor, which logs a green thread that keeps its hub's carrier too long; a duration "
                     + "is `100ms`, `2s`, `500us`, `1m` or a bare number of milliseconds",
             true, Kind.SINGLE, Duration.ofMillis(100), Grammar.DURATION);
+    /** How long a green thread may keep a hub of a group before the hub's other work is handed on; ZERO is off. */
+    public static final Setting<Duration> HANDOFF = new Setting<>("handoff", "<duration>|off", "5ms",
+            "in a group of hubs (the agent's, or a `HubGroup`): once a green thread has kept its hub's carrier this long, "
+                    + "the hub's ready threads, due timers and ready I/O go to the other hubs or a spare carrier, as Go's "
+                    + "sysmon hands off a P stuck in a system call",
+            true, Kind.SINGLE, Duration.ofMillis(5), Grammar.DURATION);
     /** Where the agent's exit report goes. */
     public static final Setting<String> REPORT = new Setting<>("report", "off|stderr|<file>", "off",
             "a summary written at JVM exit; a file's directory must exist",
@@ -97,7 +105,7 @@ public final class Settings {
             false, Kind.SINGLE, null, Grammar.TRUE_OR_FALSE);
 
     /** Every setting, in the order the docs list them. */
-    public static final List<Setting<?>> ALL = List.of(INCLUDE, EXCLUDE, PATCH, MAIN, HUBS, STALL, REPORT, VERBOSE, SCHEDULE,
+    public static final List<Setting<?>> ALL = List.of(INCLUDE, EXCLUDE, PATCH, MAIN, HUBS, HANDOFF, STALL, REPORT, VERBOSE, SCHEDULE,
             CLOCK, OFFLOAD_THREADS, DEADLOCK_GRACE_MS, CHECK, JMX);
 
     private static volatile Values installed;
@@ -382,6 +390,12 @@ public final class Settings {
         }
     }
 
+    /** Whether {@code setting} was given: to the agent (option or property), or else as a system property. */
+    public static boolean isGiven(Setting<?> setting) {
+        Values values = installed;
+        return values != null ? values.isGiven(setting) : System.getProperty(setting.property()) != null;
+    }
+
     /**
      * The grammars of the settings' values, each parsing one value or throwing {@link IllegalArgumentException} that
      * says what it expects. (An enum rather than lambdas: the agent parses the settings before {@code main}, where
@@ -389,7 +403,7 @@ public final class Settings {
      */
     private enum Grammar {
         CLASS_PATTERN, PATCH_GROUPS, GREEN_OR_PLATFORM, TRUE_OR_FALSE, REAL_OR_VIRTUAL, DURATION, REPORT_TARGET, SCHEDULE,
-        WHOLE_NUMBER_1_TO_1024, WHOLE_NUMBER_1_TO_10000, WHOLE_NUMBER_1_UP;
+        HUB_COUNT, WHOLE_NUMBER_1_TO_10000, WHOLE_NUMBER_1_UP;
 
         Object parse(String text) {
             return switch (this) {
@@ -401,7 +415,8 @@ public final class Settings {
                 case DURATION -> Durations.parse(text);
                 case REPORT_TARGET -> reportTarget(text);
                 case SCHEDULE -> HubOptions.parseSchedule(text);
-                case WHOLE_NUMBER_1_TO_1024 -> (int) wholeNumber(text, 1, 1024);
+                case HUB_COUNT -> text.trim().equalsIgnoreCase("auto") ? HubCounts.auto()
+                        : (int) wholeNumberOr(text, 1, HubCounts.MAX, "auto or ");
                 case WHOLE_NUMBER_1_TO_10000 -> (int) wholeNumber(text, 1, 10_000);
                 case WHOLE_NUMBER_1_UP -> wholeNumber(text, 1, Long.MAX_VALUE);
             };
@@ -422,6 +437,16 @@ public final class Settings {
                 }
                 default -> elements.getFirst();
             };
+        }
+    }
+
+    /** The grammar's {@code hubs} values. */
+    private static final class HubCounts {
+        static final int MAX = 1024;
+
+        /** {@code auto}: one hub per processor available to the JVM. */
+        static int auto() {
+            return Math.min(MAX, Runtime.getRuntime().availableProcessors());
         }
     }
 
@@ -446,6 +471,11 @@ public final class Settings {
     }
 
     private static long wholeNumber(String text, long min, long max) {
+        return wholeNumberOr(text, min, max, "");
+    }
+
+    /** A whole number in [min, max]; {@code alternatives} names what else the grammar takes, as the message says it. */
+    private static long wholeNumberOr(String text, long min, long max, String alternatives) {
         try {
             long n = Long.parseLong(text.trim());
             if (n >= min && n <= max) {
@@ -454,7 +484,8 @@ public final class Settings {
         } catch (NumberFormatException e) {
             // said below
         }
-        throw new IllegalArgumentException("expected a whole number from " + min + (max == Long.MAX_VALUE ? " up" : " to " + max));
+        throw new IllegalArgumentException("expected " + alternatives + "a whole number from " + min
+                + (max == Long.MAX_VALUE ? " up" : " to " + max));
     }
 
     /** {@code off}, {@code stderr}, or a file whose directory exists: checked now, so that no report is lost at exit. */

@@ -10,20 +10,20 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The one registry of a hub's live green threads, however they were made (see {@link ThreadRecord}): the hub's quiet
- * and deadlock detection, the stall monitor and the thread dump all read it, and greening's blocking point looks the
- * current thread up in it.
+ * The one registry of live green threads, however they were made (see {@link ThreadRecord}): the hub's quiet and
+ * deadlock detection, the stall monitor and the thread dump all read it, and greening's blocking point looks the
+ * current thread up in it. A hub on its own has a registry of its own; the hubs of a group share one, since their
+ * threads move between them.
  *
- * <p>An identity hash table with open addressing, written only on the hub's carrier (a green thread registers itself
- * when it starts and leaves when it ends, both on the carrier), so the hot paths take no lock and no atomic: a
- * lookup is a hash and a probe, as {@code IdentityHashMap}'s. Other threads read it safely: a removed slot keeps a
- * tombstone instead of moving its neighbours, and a resize publishes a new table, so a reader scanning one table sees
- * every record at most once and never fails; it may miss a record registered meanwhile, and it skips records that
- * have ended ({@link #snapshot()}).
- *
- * <p>A thread may end on another carrier than its hub's (a future group of hubs moves threads between them): it is
- * then marked ended at once and its slot freed by the owning carrier at its next write, so the registry never
- * assumes a thread stays where it started.
+ * <p>Identity hash tables with open addressing, so that a lookup takes no lock and no atomic: a hash and a probe, as
+ * {@code IdentityHashMap}'s. A hub's own registry is one table written only on the hub's carrier (a green thread
+ * registers itself when it starts and leaves when it ends, both on the carrier), with no lock at all; a thread that
+ * ends on another carrier is marked ended at once and its slot freed by the carrier at its next write. A group's
+ * registry is split into tables by the threads' identity hash, each written under its own lock, so that carriers
+ * registering threads at once rarely meet. Other threads read either safely: a removed slot keeps a tombstone instead
+ * of moving its neighbours, and a resize publishes a new table, so a reader scanning one table sees every record at
+ * most once and never fails; it may miss a record registered meanwhile, and it skips records that have ended
+ * ({@link #snapshot()}).
  */
 public final class ThreadRegistry {
     private static final Set<ThreadRegistry> OPEN = ConcurrentHashMap.newKeySet();
@@ -31,25 +31,43 @@ public final class ThreadRegistry {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(ThreadRecord[].class);
     private static final int MIN_CAPACITY = 16;
 
+    private final String name;
+    /** The hub whose carrier alone writes it, or {@code null} for a group's registry (written under the tables' locks). */
     private final Hub hub;
-    /** Slots: null (never used), a record, or {@link #TOMBSTONE}. Replaced whole on resize. */
-    private volatile ThreadRecord[] table = new ThreadRecord[MIN_CAPACITY];
-    private int size;       // carrier only
-    private int occupied;   // records and tombstones; carrier only
+    private final Table[] tables;
+    private final int shardShift;
     private final MpscQueue<ThreadRecord> endedElsewhere = new MpscQueue<>();
 
     /** An empty registry for {@code hub}, listed among the {@linkplain #all() open registries} until {@link #close()}. */
     public ThreadRegistry(Hub hub) {
+        this(hub.name(), hub, 1);
+    }
+
+    private ThreadRegistry(String name, Hub hub, int shards) {
+        this.name = name;
         this.hub = hub;
+        this.tables = new Table[shards];
+        for (int i = 0; i < shards; i++) {
+            tables[i] = new Table();
+        }
+        this.shardShift = 32 - Integer.numberOfTrailingZeros(shards);
         OPEN.add(this);
     }
 
-    /** The registries of every hub not closed yet. */
+    /**
+     * An empty registry shared by the hubs of a group named {@code name}, written from any of their carriers; split
+     * into enough tables for {@code writers} carriers to register threads at once without waiting on each other.
+     */
+    public static ThreadRegistry shared(String name, int writers) {
+        return new ThreadRegistry(name, null, Integer.highestOneBit(Math.max(1, writers) * 4 - 1) << 1);
+    }
+
+    /** The registries of every hub and group not closed yet. */
     public static List<ThreadRegistry> all() {
         return List.copyOf(OPEN);
     }
 
-    /** Drops it from {@link #all()}; the hub's carrier calls it once the hub is closed. */
+    /** Drops it from {@link #all()}; called once its hub or group is closed. */
     public void close() {
         OPEN.remove(this);
     }
@@ -92,116 +110,76 @@ public final class ThreadRegistry {
         return hub == null ? null : Access.greening().registry(hub).lookup(me);
     }
 
-    // ---- the table ----
+    // ---- the tables ----
 
-    /** Adds {@code record}, whose thread is the caller. Carrier only. */
+    private Table tableOf(Thread thread) {
+        // the high bits of a multiplicative hash pick the table; a table's probe starts from the low bits
+        return tables.length == 1 ? tables[0] : tables[(System.identityHashCode(thread) * 0x9E3779B9) >>> shardShift];
+    }
+
+    /** Adds {@code record}, whose thread is the caller. On a hub's own registry: its carrier only. */
     public void register(ThreadRecord record) {
-        dropEndedElsewhere();
-        if (occupied + 1 > table.length / 3 * 2) {
-            rebuild();
-        }
-        ThreadRecord[] t = table;
-        int mask = t.length - 1;
-        int i = indexFor(record.thread(), mask);
-        while (true) {
-            ThreadRecord slot = t[i];
-            if (slot == null || slot == TOMBSTONE) {
-                if (slot == null) {
-                    occupied++;
-                }
-                record.registry = this;
-                SLOT.setRelease(t, i, record);
-                size++;
-                return;
+        record.registry = this;
+        Table table = tableOf(record.thread());
+        if (hub == null) {
+            synchronized (table) {
+                table.add(record);
             }
-            i = (i + 1) & mask;
+            return;
         }
+        dropEndedElsewhere();
+        table.add(record);
     }
 
     /**
-     * Removes {@code record}. On the hub's carrier its slot is freed now; on any other thread it is marked ended now
-     * (readers skip it) and its slot freed by the carrier later.
+     * Removes {@code record}. A group's registry frees its slot now, from any carrier; a hub's own registry does so on
+     * the hub's carrier, and on any other thread marks it ended now (readers skip it) and leaves its slot to the
+     * carrier.
      */
     public void unregister(ThreadRecord record) {
         if (record.registry != this) {
             return;
         }
         record.registry = null;
+        Table table = tableOf(record.thread());
+        if (hub == null) {
+            synchronized (table) {
+                table.free(record);
+            }
+            return;
+        }
         if (VirtualThreads.currentCarrierThread() != hub.carrier()) {
             endedElsewhere.offer(record);
             return;
         }
         dropEndedElsewhere();
-        free(record);
-    }
-
-    private void free(ThreadRecord record) {
-        ThreadRecord[] t = table;
-        int mask = t.length - 1;
-        int i = indexFor(record.thread(), mask);
-        ThreadRecord slot;
-        while ((slot = t[i]) != null) {
-            if (slot == record) {
-                if (t[(i + 1) & mask] == null) {
-                    SLOT.setRelease(t, i, (ThreadRecord) null);   // the end of its probe chain: no tombstone needed
-                    occupied--;
-                } else {
-                    SLOT.setRelease(t, i, TOMBSTONE);
-                }
-                size--;
-                return;
-            }
-            i = (i + 1) & mask;
-        }
+        table.free(record);
     }
 
     private void dropEndedElsewhere() {
         ThreadRecord ended;
         while ((ended = endedElsewhere.poll()) != null) {
-            free(ended);
+            tables[0].free(ended);
         }
     }
 
-    /** Copies the records into a new table sized for them, dropping tombstones, and publishes it. */
-    private void rebuild() {
-        ThreadRecord[] old = table;
-        int capacity = MIN_CAPACITY;
-        while (capacity < (size + 1) * 2) {
-            capacity <<= 1;
-        }
-        ThreadRecord[] t = new ThreadRecord[capacity];
-        int mask = capacity - 1;
-        for (ThreadRecord record : old) {
-            if (record != null && record != TOMBSTONE) {
-                int i = indexFor(record.thread(), mask);
-                while (t[i] != null) {
-                    i = (i + 1) & mask;
-                }
-                t[i] = record;
-            }
-        }
-        occupied = size;
-        table = t;   // volatile: readers see a complete table
-    }
-
-    /** The record of {@code thread}, or {@code null}. Exact on the hub's carrier; best effort elsewhere. */
+    /** The record of {@code thread}, or {@code null}. Exact for the current thread; best effort for others. */
     public ThreadRecord lookup(Thread thread) {
-        ThreadRecord[] t = table;
-        int mask = t.length - 1;
-        int i = indexFor(thread, mask);
-        ThreadRecord slot;
-        while ((slot = t[i]) != null) {
-            if (slot.thread() == thread) {
-                return slot;
-            }
-            i = (i + 1) & mask;
-        }
-        return null;
+        return tableOf(thread).lookup(thread);
     }
 
-    /** How many green threads are registered. Carrier only. */
+    /** How many green threads are registered. On a hub's own registry: exact on its carrier; else a moment's view. */
     public int size() {
-        dropEndedElsewhere();
+        if (hub != null) {
+            if (VirtualThreads.currentCarrierThread() == hub.carrier()) {
+                dropEndedElsewhere();
+            }
+            return tables[0].size();
+        }
+        int size = 0;
+        for (Table table : tables) {
+            size += table.size();
+        }
         return size;
     }
 
@@ -220,13 +198,9 @@ public final class ThreadRegistry {
      * one registered or ended during the call may or may not be.
      */
     public List<ThreadRecord> snapshot() {
-        ThreadRecord[] t = table;
         List<ThreadRecord> records = new ArrayList<>();
-        for (int i = 0; i < t.length; i++) {
-            ThreadRecord record = (ThreadRecord) SLOT.getAcquire(t, i);
-            if (record != null && record != TOMBSTONE && record.registry == this) {
-                records.add(record);
-            }
+        for (Table table : tables) {
+            table.addLiveTo(records, this);
         }
         return records;
     }
@@ -238,6 +212,107 @@ public final class ThreadRegistry {
 
     @Override
     public String toString() {
-        return "ThreadRegistry[" + hub.name() + "]";
+        return "ThreadRegistry[" + name + "]";
+    }
+
+    /** One open-addressing table, written by one thread at a time. */
+    private static final class Table {
+        /** Slots: null (never used), a record, or {@link #TOMBSTONE}. Replaced whole on resize. */
+        private static final VarHandle SIZE = VarHandles.field(MethodHandles.lookup(), Table.class, "size", int.class);
+
+        private volatile ThreadRecord[] slots = new ThreadRecord[MIN_CAPACITY];
+        private int size;       // written by the table's one writer at a time (release), read by anyone (size())
+        private int occupied;   // records and tombstones
+
+        void add(ThreadRecord record) {
+            if (occupied + 1 > slots.length / 3 * 2) {
+                rebuild();
+            }
+            ThreadRecord[] t = slots;
+            int mask = t.length - 1;
+            int i = indexFor(record.thread(), mask);
+            while (true) {
+                ThreadRecord slot = t[i];
+                if (slot == null || slot == TOMBSTONE) {
+                    if (slot == null) {
+                        occupied++;
+                    }
+                    SLOT.setRelease(t, i, record);
+                    SIZE.setRelease(this, size + 1);
+                    return;
+                }
+                i = (i + 1) & mask;
+            }
+        }
+
+        void free(ThreadRecord record) {
+            ThreadRecord[] t = slots;
+            int mask = t.length - 1;
+            int i = indexFor(record.thread(), mask);
+            ThreadRecord slot;
+            while ((slot = t[i]) != null) {
+                if (slot == record) {
+                    if (t[(i + 1) & mask] == null) {
+                        SLOT.setRelease(t, i, (ThreadRecord) null);   // the end of its probe chain: no tombstone needed
+                        occupied--;
+                    } else {
+                        SLOT.setRelease(t, i, TOMBSTONE);
+                    }
+                    SIZE.setRelease(this, size - 1);
+                    return;
+                }
+                i = (i + 1) & mask;
+            }
+        }
+
+        /** Copies the records into a new table sized for them, dropping tombstones, and publishes it. */
+        private void rebuild() {
+            ThreadRecord[] old = slots;
+            int capacity = MIN_CAPACITY;
+            while (capacity < (size + 1) * 2) {
+                capacity <<= 1;
+            }
+            ThreadRecord[] t = new ThreadRecord[capacity];
+            int mask = capacity - 1;
+            for (ThreadRecord record : old) {
+                if (record != null && record != TOMBSTONE) {
+                    int i = indexFor(record.thread(), mask);
+                    while (t[i] != null) {
+                        i = (i + 1) & mask;
+                    }
+                    t[i] = record;
+                }
+            }
+            occupied = size;
+            slots = t;   // volatile: readers see a complete table
+        }
+
+        int size() {
+            return (int) SIZE.getAcquire(this);
+        }
+
+        ThreadRecord lookup(Thread thread) {
+            ThreadRecord[] t = slots;
+            int mask = t.length - 1;
+            int i = indexFor(thread, mask);
+            ThreadRecord slot;
+            while ((slot = t[i]) != null) {
+                if (slot.thread() == thread) {
+                    return slot;
+                }
+                i = (i + 1) & mask;
+            }
+            return null;
+        }
+
+        void addLiveTo(List<ThreadRecord> records, ThreadRegistry owner) {
+            ThreadRecord[] t = slots;
+            for (int i = 0; i < t.length; i++) {
+                ThreadRecord record = (ThreadRecord) SLOT.getAcquire(t, i);
+                if (record != null && record != TOMBSTONE && record.registry == owner) {
+                    records.add(record);
+                }
+            }
+        }
     }
 }

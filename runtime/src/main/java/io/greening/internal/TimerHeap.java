@@ -1,10 +1,15 @@
 package io.greening.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A hub's timers: a binary min-heap of {@link Timer}s by deadline (ties in scheduling order), each timer knowing its
- * index so cancellation is O(log n). Single-threaded: only the hub's carrier touches it.
+ * index so cancellation is O(log n). Its own lock (a {@code ReentrantLock}) guards it, as Go guards each P's timers: its hub's carrier adds,
+ * fires and cancels nearly all of them, uncontended; in a group of hubs a thread that parked on one hub may cancel
+ * its timer from another, and a stuck hub's due timers are fired by another thread.
  */
 public final class TimerHeap {
     /** A scheduled action: unparks a thread or runs a runnable on the hub's carrier. */
@@ -43,8 +48,16 @@ public final class TimerHeap {
         }
     }
 
+    private static final VarHandle SIZE = VarHandles.field(MethodHandles.lookup(), TimerHeap.class, "size", int.class);
+
+    /**
+     * Not a monitor: a green thread that finds a monitor taken is unmounted and rescheduled by the JDK's unblocker,
+     * and a hub's carrier blocked on the same monitor then waited for ever in the soak test; a j.u.c lock parks a
+     * green thread through its scheduler like any other park.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
     private Timer[] heap = new Timer[64];
-    private int size;
+    private int size;   // written under the lock (release), read by size() without it
     private long nextSequence;
 
     /** Schedules {@code action} (a {@link Thread} to unpark or a {@link Runnable}) at {@code deadline}. */
@@ -57,24 +70,40 @@ public final class TimerHeap {
      * a channel), which a virtual clock follows in real time rather than jumps to.
      */
     public Timer add(long deadline, Object action, boolean ioTimeout) {
-        Timer timer = new Timer(deadline, nextSequence++, action, ioTimeout);
-        if (size == heap.length) {
-            heap = Arrays.copyOf(heap, size * 2);
+        lock.lock();
+        try {
+            Timer timer = new Timer(deadline, nextSequence++, action, ioTimeout);
+            if (size == heap.length) {
+                heap = Arrays.copyOf(heap, size * 2);
+            }
+            timer.index = size;
+            heap[size] = timer;
+            SIZE.setRelease(this, size + 1);
+            siftUp(timer.index);
+            return timer;
+        } finally {
+            lock.unlock();
         }
-        timer.index = size;
-        heap[size++] = timer;
-        siftUp(timer.index);
-        return timer;
     }
 
     /** Removes a pending timer; does nothing if it already fired or was cancelled. */
     public void cancel(Timer timer) {
+        lock.lock();
+        try {
+            remove(timer);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void remove(Timer timer) {
         int i = timer.index;
         if (i < 0) {
             return;
         }
         timer.index = -1;
-        Timer last = heap[--size];
+        SIZE.setRelease(this, size - 1);
+        Timer last = heap[size];
         heap[size] = null;
         if (i < size) {
             heap[i] = last;
@@ -86,22 +115,32 @@ public final class TimerHeap {
 
     /** The earliest timer, or {@code null}. */
     public Timer peek() {
-        return size == 0 ? null : heap[0];
+        lock.lock();
+        try {
+            return size == 0 ? null : heap[0];
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Removes and returns the earliest timer if it is due at {@code now}, else {@code null}. */
     public Timer pollDue(long now) {
-        if (size == 0 || heap[0].deadline - now > 0) {
-            return null;
+        lock.lock();
+        try {
+            if (size == 0 || heap[0].deadline - now > 0) {
+                return null;
+            }
+            Timer first = heap[0];
+            remove(first);
+            return first;
+        } finally {
+            lock.unlock();
         }
-        Timer first = heap[0];
-        cancel(first);
-        return first;
     }
 
-    /** How many timers are pending. */
+    /** How many timers are pending; without the lock, a moment's view. */
     public int size() {
-        return size;
+        return (int) SIZE.getAcquire(this);
     }
 
     private boolean less(Timer a, Timer b) {

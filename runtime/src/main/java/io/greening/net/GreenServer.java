@@ -154,7 +154,6 @@ public final class GreenServer implements AutoCloseable {
     private void acceptLoop(ServerSocketChannel channel, AsyncResult<Group> ready) throws IOException {
         Group group = pool != null ? pool : maxConnections > 0 ? new GreenPool(maxConnections) : new Group();   // made here so that this hub owns it
         ready.set(group);
-        Hub hub = Hub.current();
         AcceptBackoff backoff = new AcceptBackoff();
         backoff.prepare();
         int acceptedThisTurn = 0;
@@ -171,7 +170,8 @@ public final class GreenServer implements AutoCloseable {
                 }
                 if (accepted == null) {
                     acceptedThisTurn = 0;
-                    Access.greening().io(hub).awaitReady(channel, SelectionKey.OP_ACCEPT, Deadlines.NO_DEADLINE);
+                    // the hub it runs on now: in a group of hubs it may move
+                    Access.greening().io(Hub.current()).awaitReady(channel, SelectionKey.OP_ACCEPT, Deadlines.NO_DEADLINE);
                     continue;
                 }
                 backoff.succeeded(this);
@@ -191,7 +191,7 @@ public final class GreenServer implements AutoCloseable {
         } finally {
             try {
                 // A channel's socket stays open, and accepting, while a selector still holds its cancelled key.
-                Access.greening().io(hub).forget(channel);
+                Access.greening().forget(channel);
             } finally {
                 channel.close();
             }

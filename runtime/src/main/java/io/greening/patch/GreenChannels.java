@@ -149,6 +149,7 @@ public final class GreenChannels {
                     channel.configureBlocking(false);
                     state.switched = true;
                 }
+                hub = Access.greening().ioDomain(hub);   // a group's threads may wait on any of its hubs
                 state.hubCalls.merge(hub, 1, Integer::sum);
                 call = new Call(Kind.HUB, channel, state, hub);
             }
@@ -173,7 +174,7 @@ public final class GreenChannels {
                     if (state.hubCalls.merge(call.hub, -1, Integer::sum) == 0) {
                         state.hubCalls.remove(call.hub);
                         if (channel.isOpen()) {
-                            Access.greening().io(call.hub).forget(channel);   // registered channels cannot go back to blocking mode
+                            Access.greening().forget(channel);   // registered channels cannot go back to blocking mode
                         }
                     }
                 }

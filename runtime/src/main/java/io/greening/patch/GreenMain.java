@@ -30,7 +30,7 @@ public final class GreenMain {
         Method main = mainClass.getDeclaredMethod("main", String[].class);
         main.setAccessible(true);
         Throwable[] failure = new Throwable[1];
-        Thread green = VirtualThreads.builder(Hubs.next()).name(Thread.currentThread().getName()).unstarted(() -> {
+        Thread green = VirtualThreads.builder(Hubs.scheduler()).name(Thread.currentThread().getName()).unstarted(() -> {
             ThreadRecord record = ThreadRegistry.enter("main");
             try {
                 main.invoke(null, (Object) args);

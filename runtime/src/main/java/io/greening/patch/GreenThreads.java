@@ -1,6 +1,5 @@
 package io.greening.patch;
 
-import io.greening.Hub;
 import io.greening.internal.ThreadRecord;
 import io.greening.internal.ThreadRegistry;
 import io.greening.internal.VirtualThreads;
@@ -8,6 +7,7 @@ import io.greening.internal.VirtualThreads;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -69,11 +69,11 @@ public final class GreenThreads {
 
     /** Starts {@code original}'s {@code run()} on a green stand-in, as {@code original.start()} would on a new thread. */
     static void startStandIn(Thread original) {
-        startStandIn(original, Hubs.next());
+        startStandIn(original, Hubs.scheduler());
     }
 
-    /** Starts {@code original}'s {@code run()} on a green stand-in on {@code hub}. */
-    static void startStandIn(Thread original, Hub hub) {
+    /** Starts {@code original}'s {@code run()} on a green stand-in scheduled by {@code hub} (a hub or a group). */
+    static void startStandIn(Thread original, Executor hub) {
         if (keepsPlatform(original)) {
             VirtualThreads.startAsThreadStarts(original);   // not original.start(): an override's super.start() is here
             return;
@@ -89,8 +89,8 @@ public final class GreenThreads {
         standIn.start();
     }
 
-    /** An unstarted green stand-in on {@code hub} for the unstarted {@code original}; see the class comment. */
-    private static Thread newStandIn(Thread original, String kind, Hub hub) {
+    /** An unstarted green stand-in scheduled by {@code hub} for the unstarted {@code original}; see the class comment. */
+    private static Thread newStandIn(Thread original, String kind, Executor hub) {
         Body body = new Body(original, kind, !original.isDaemon());
         Thread standIn = VirtualThreads.builder(hub).name(original.getName()).unstarted(body);
         standIn.setContextClassLoader(original.getContextClassLoader());
@@ -157,7 +157,7 @@ public final class GreenThreads {
             if (original == null || original.isVirtual() || keepsPlatform(original)) {
                 return original;
             }
-            Thread standIn = newStandIn(original, "pool worker", Hubs.next());
+            Thread standIn = newStandIn(original, "pool worker", Hubs.scheduler());
             STAND_INS.put(original, standIn);
             return standIn;
         }

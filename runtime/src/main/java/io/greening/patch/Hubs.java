@@ -1,38 +1,49 @@
 package io.greening.patch;
 
 import io.greening.Hub;
+import io.greening.HubGroup;
+import io.greening.HubOptions;
+import io.greening.internal.Settings;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Executor;
 
 /**
- * The hubs the agent spreads green threads over (the setting {@code hubs=N}): the shared hub plus {@code N - 1} more,
- * started on first use with {@link io.greening.HubOptions#configured()} as the shared hub is; new green threads go to
- * them in turn.
+ * Where the agent's green threads run: with {@code hubs=auto} (one per available processor) or {@code hubs=N} above
+ * one, its {@link HubGroup}, started on first use; with {@code hubs=1}, or when the schedule is seeded or the clock
+ * virtual, the {@linkplain Hub#shared() shared hub} alone: a single loop, and a deterministic run replays only on one
+ * hub.
  */
 public final class Hubs {
-    private static volatile Hub[] hubs;
-    private static final AtomicInteger NEXT = new AtomicInteger();
+    private static final System.Logger LOG = System.getLogger("io.greening.agent");
+    private static volatile Executor scheduler;
 
     private Hubs() {}
 
-    /** The hub for the next green thread. */
-    public static Hub next() {
-        Hub[] all = hubs;
-        if (all == null) {
-            all = startAll();
-        }
-        return all.length == 1 ? all[0] : all[Math.floorMod(NEXT.getAndIncrement(), all.length)];
+    /** The scheduler the agent's green threads are made with: its group, or the shared hub. */
+    public static Executor scheduler() {
+        Executor s = scheduler;
+        return s != null ? s : start();
     }
 
-    private static synchronized Hub[] startAll() {
-        if (hubs == null) {
-            Hub[] all = new Hub[io.greening.internal.Settings.get(io.greening.internal.Settings.HUBS)];
-            all[0] = Hub.shared();
-            for (int i = 1; i < all.length; i++) {
-                all[i] = Hub.start("greening-hub-" + i);
-            }
-            hubs = all;
+    private static synchronized Executor start() {
+        if (scheduler == null) {
+            scheduler = choose(HubOptions.configured(), Settings.get(Settings.HUBS), Settings.isGiven(Settings.HUBS));
         }
-        return hubs;
+        return scheduler;
+    }
+
+    /**
+     * The scheduler for {@code options} and {@code hubs}: the shared hub for a seeded schedule, a virtual clock or one
+     * hub (warning once if {@code hubs} was asked for and cannot be had), else a new group of {@code hubs} hubs.
+     */
+    static Executor choose(HubOptions options, int hubs, boolean hubsGiven) {
+        if (options.isSeeded() || options.virtualClock()) {
+            if (hubs > 1 && hubsGiven) {
+                LOG.log(System.Logger.Level.WARNING, "greening: " + options + " runs on one hub so that it replays;"
+                        + " hubs=" + hubs + " is not used");
+            }
+            return Hub.shared();
+        }
+        return hubs == 1 ? Hub.shared() : HubGroup.start("greening-hub", hubs);
     }
 }

@@ -4,6 +4,7 @@ import io.greening.Hub;
 import io.greening.internal.Access;
 import io.greening.internal.Deadlines;
 import io.greening.internal.GreeningAccess;
+import io.greening.internal.HubCarrier;
 import io.greening.internal.TimerHeap.Timer;
 import io.greening.internal.ThreadRecord;
 import io.greening.internal.TimerHeap;
@@ -41,6 +42,9 @@ public final class VirtualThreadTimers {
     /** {@code virtualThread.schedule(command, delay, unit)}, called by the JDK on the carrier the thread just left. */
     public static Future<?> schedule(Thread virtualThread, Runnable command, long delay, TimeUnit unit) throws Throwable {
         Hub hub = Hub.of(virtualThread);
+        if (hub != null && hub.group() != null) {
+            hub = HubCarrier.current();   // a thread of a group: its timer belongs to the hub it just left
+        }
         if (hub == null || hub.carrier() != Thread.currentThread()) {
             return (Future<?>) JDK_SCHEDULE.invokeExact(virtualThread, command, delay, unit);
         }
@@ -52,10 +56,13 @@ public final class VirtualThreadTimers {
         return new HubTimeout(timers, timers.add(deadline, command, ioTimeout));
     }
 
-    /** The JDK only cancels the timeout (from the thread, back on the carrier) when the thread continues earlier. */
+    /**
+     * The JDK only cancels the timeout (from the thread, back on a carrier: in a group, maybe another hub's) when the
+     * thread continues earlier.
+     */
     private static final class HubTimeout implements Future<Object> {
         private final TimerHeap timers;
-        private Timer timer;   // carrier only; null once cancelled
+        private Timer timer;   // the thread's own; null once cancelled
 
         HubTimeout(TimerHeap timers, Timer timer) {
             this.timers = timers;

@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * platform thread, a JDK virtual thread, a green thread of another hub) uses it, the primitive switches for good
  * to its monitor lock (the slow path): the switch is run on the owner's carrier, between two fast-path
  * operations, so none is under way while it happens; from then on every operation, the owner's included, runs
- * under the lock. A primitive created off any hub uses the lock from the start.
+ * under the lock. A primitive created off any hub, or on a hub of a {@link io.greening.HubGroup}, uses the lock from
+ * the start.
  *
  * <p>Waiting always happens on the caller's thread, through {@link Parking#parkUntil}, so a kill, a {@link Timeout}
  * or an interrupt stops any wait; a waiter that leaves that way is removed, or what it was handed is given back,
@@ -48,7 +49,8 @@ abstract class GreenSync {
 
     GreenSync() {
         this.owner = Hub.current();
-        this.shared = owner == null;
+        // a group's threads run in parallel and move between its hubs: no fast path there
+        this.shared = owner == null || owner.group() != null;
     }
 
     /** A thread waiting in one of a primitive's deques, and what it is handed when it is woken. */

@@ -1,0 +1,304 @@
+package io.greening;
+
+import io.greening.diagnostics.StallMonitor;
+import io.greening.net.GreenConnection;
+import io.greening.net.GreenServer;
+import io.greening.sync.Queue;
+import io.greening.testing.LogCapture;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.LogRecord;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The work-stealing group of hubs: threads placed on one hub spread to the others, a stuck hub's work is handed on,
+ * a moved thread's timers, I/O, kill and Timeout still reach it. Each wait is on a condition, bounded by a deadline.
+ */
+@org.junit.jupiter.api.Timeout(120)
+class HubGroupTest {
+    private static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(20);
+
+    /** Spins a little, then cedes, until it runs on a hub other than {@code from} or {@code stop} says so. */
+    private static Hub cedeUntilMovedFrom(Hub from, AtomicBoolean stop) {
+        long deadline = System.nanoTime() + PATIENCE_NANOS;
+        while (Hub.current() == from && !stop.get() && System.nanoTime() - deadline < 0) {
+            spin(TimeUnit.MICROSECONDS.toNanos(200));
+            Green.cede();
+        }
+        return Hub.current();
+    }
+
+    private static void spin(long nanos) {
+        long until = System.nanoTime() + nanos;
+        while (System.nanoTime() - until < 0) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Spawns {@code n} threads of {@code body} from one green thread of {@code group}: all are placed on its hub. */
+    private static List<GreenThread<Void>> spawnAllOnOneHub(HubGroup group, int n, java.util.function.Consumer<Hub> body) {
+        return group.spawn(() -> {
+            Hub home = Hub.current();
+            List<GreenThread<Void>> children = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                children.add(Green.spawn(() -> body.accept(home)));   // no cede meanwhile: all wait on home
+            }
+            return children;
+        }).get();
+    }
+
+    /** An echo server whose accept loop starts on {@code hub}. */
+    private static GreenServer startEcho(Hub hub) throws java.io.IOException {
+        return new GreenServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), c -> {
+            ByteBuffer buffer = ByteBuffer.allocate(64);
+            while (c.read(buffer) > 0) {
+                buffer.flip();
+                c.write(buffer);
+                buffer.clear();
+            }
+        }).start(hub);
+    }
+
+    @Test
+    void threadsPlacedOnOneHubEndUpRunningOnBoth() {
+        try (HubGroup group = HubGroup.start("steal", 2)) {
+            Set<Hub> ranOn = ConcurrentHashMap.newKeySet();
+            AtomicBoolean bothSeen = new AtomicBoolean();
+            List<GreenThread<Void>> children = spawnAllOnOneHub(group, 8, home -> {
+                long deadline = System.nanoTime() + PATIENCE_NANOS;
+                while (!bothSeen.get() && System.nanoTime() - deadline < 0) {
+                    ranOn.add(Hub.current());
+                    bothSeen.compareAndSet(false, ranOn.size() == 2);
+                    spin(TimeUnit.MICROSECONDS.toNanos(200));
+                    Green.cede();
+                }
+            });
+            children.forEach(GreenThread::join);
+            // both hubs, or one and a spare that took a hand-off while a carrier lost its core to the machine's load
+            assertTrue(ranOn.size() >= 2, "busy threads placed on one hub ran on others too: " + ranOn);
+        }
+    }
+
+    @Test
+    void aStuckHubsReadyThreadsRunOnASpareAndTheStallIsStillReported() {
+        Duration before = StallMonitor.threshold();
+        StallMonitor.setThreshold(Duration.ofMillis(50));
+        try (HubGroup group = HubGroup.start("stuck", 1); LogCapture log = LogCapture.of("io.greening.stall")) {
+            AtomicReference<Hub> neighbourRanOn = new AtomicReference<>();
+            AtomicReference<Hub> stuckOn = new AtomicReference<>();
+            String stuckName = group.spawn(() -> {
+                stuckOn.set(Hub.current());
+                Green.spawn(() -> neighbourRanOn.set(Hub.current()));   // ready on this hub, behind a thread that never yields
+                long deadline = System.nanoTime() + PATIENCE_NANOS;
+                while ((neighbourRanOn.get() == null || log.records().isEmpty()) && System.nanoTime() - deadline < 0) {
+                    Thread.onSpinWait();   // a busy loop, as a native call no rewrite reaches: the carrier is lost
+                }
+                return Thread.currentThread().getName();
+            }).get();
+            assertNotNull(neighbourRanOn.get(), "the ready neighbour of a stuck thread ran");
+            assertNotSame(stuckOn.get(), neighbourRanOn.get());
+            assertTrue(neighbourRanOn.get().name().startsWith("stuck-spare-"), neighbourRanOn.get().name());
+            assertTrue(group.handOffs() > 0);
+            List<LogRecord> records = log.records();
+            assertFalse(records.isEmpty(), "the stall is reported");
+            assertTrue(records.getFirst().getMessage().contains(stuckName), records.getFirst().getMessage());
+        } finally {
+            StallMonitor.setThreshold(before);
+        }
+    }
+
+    @Test
+    void timersAndIoOfThreadsThatMovedStillFire() throws Exception {
+        try (HubGroup group = HubGroup.start("moved-io", 2);
+             GreenServer echo = startEcho(group.hubs().get(1))) {
+            AtomicInteger moved = new AtomicInteger();
+            AtomicInteger echoed = new AtomicInteger();
+            AtomicBoolean stop = new AtomicBoolean();
+            List<GreenThread<Void>> children = spawnAllOnOneHub(group, 8, home -> {
+                Hub now = cedeUntilMovedFrom(home, stop);
+                if (now == home) {
+                    return;
+                }
+                moved.incrementAndGet();
+                stop.set(true);
+                long start = System.nanoTime();
+                Green.sleep(Duration.ofMillis(5));   // on the timers of the hub it moved to
+                assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(5));
+                try (GreenConnection c = GreenConnection.connect(echo.address())) {
+                    byte[] sent = ("from " + Thread.currentThread().getName()).getBytes();
+                    c.write(sent);
+                    ByteBuffer back = ByteBuffer.allocate(sent.length);
+                    while (back.hasRemaining() && c.read(back) > 0) {
+                        // until the whole message is back
+                    }
+                    assertArrayEquals(sent, back.array());
+                    echoed.incrementAndGet();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            for (GreenThread<Void> child : children) {
+                child.get();   // rethrows a failed assertion
+            }
+            assertTrue(moved.get() > 0, "some thread moved to the other hub");
+            assertEquals(moved.get(), echoed.get(), "every thread that moved slept and echoed");
+        }
+    }
+
+    @Test
+    void killAndTimeoutReachAThreadThatMoved() {
+        try (HubGroup group = HubGroup.start("moved-kill", 2)) {
+            AtomicBoolean moved = new AtomicBoolean();
+            AtomicReference<Hub> home = new AtomicReference<>();
+            AtomicReference<Hub> movedTo = new AtomicReference<>();
+            AtomicBoolean timedOut = new AtomicBoolean();
+            AtomicBoolean parkedForever = new AtomicBoolean();
+            GreenThread<GreenThread<Void>> spawner = group.spawn(() -> {
+                home.set(Hub.current());
+                GreenThread<Void> target = Green.spawn(() -> {
+                    movedTo.set(cedeUntilMovedFrom(home.get(), new AtomicBoolean()));
+                    moved.set(true);   // the busy siblings stop, so the hub it came from may go to sleep
+                    try (Timeout t = Timeout.of(Duration.ofMillis(50))) {
+                        Green.sleep(Duration.ofSeconds(60));
+                    } catch (GreenTimeout expected) {
+                        timedOut.set(true);
+                    }
+                    parkedForever.set(true);
+                    Green.sleep(Duration.ofSeconds(60));
+                });
+                for (int i = 0; i < 4; i++) {
+                    Green.spawn(() -> {
+                        while (!moved.get()) {   // keep the home hub busy, so that the target is stolen
+                            spin(TimeUnit.MICROSECONDS.toNanos(200));
+                            Green.cede();
+                        }
+                    });
+                }
+                return target;
+            });
+            GreenThread<Void> target = spawner.get();
+            long deadline = System.nanoTime() + PATIENCE_NANOS;
+            while (!parkedForever.get() && System.nanoTime() - deadline < 0) {
+                Thread.onSpinWait();
+            }
+            assertNotSame(home.get(), movedTo.get(), "the target moved");
+            assertTrue(timedOut.get(), "its Timeout fired");
+            target.kill();
+            assertTrue(target.join(Duration.ofSeconds(20)), "the kill reached it");
+            assertInstanceOf(GreenletExit.class, target.exception());
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(600)
+    void noWakeUpIsLostAcrossHubs() throws Exception {
+        int threads = 100_000;
+        int queues = 1_000;
+        int echoEvery = 100;
+        try (HubGroup group = HubGroup.start("soak", 2);
+             GreenServer echo = startEcho(group.hubs().get(0))) {
+            List<Queue<Integer>> handOffs = group.spawn(() -> {
+                List<Queue<Integer>> list = new ArrayList<>();
+                for (int i = 0; i < queues; i++) {
+                    list.add(new Queue<>());
+                }
+                return list;
+            }).get();
+            AtomicInteger finished = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicIntegerArray received = new java.util.concurrent.atomic.AtomicIntegerArray(threads);
+            java.util.concurrent.atomic.AtomicIntegerArray echoed = new java.util.concurrent.atomic.AtomicIntegerArray(threads);
+            java.util.concurrent.CountDownLatch allDone = new java.util.concurrent.CountDownLatch(threads);
+            String[] stage = new String[threads];   // where each thread is, for the message if one never ends
+            for (int i = 0; i < threads; i++) {
+                int id = i;
+                group.spawn(() -> {
+                    try {
+                        stage[id] = "sleep";
+                        Green.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(4));
+                        stage[id] = "queue";
+                        Queue<Integer> q = handOffs.get((id / 2) % queues);
+                        if (id % 2 == 0) {
+                            q.put(id);
+                        } else {
+                            received.incrementAndGet(q.get());
+                        }
+                        stage[id] = "echo";
+                        if (id % echoEvery == 0) {
+                            try (GreenConnection c = GreenConnection.connect(echo.address())) {
+                                c.write(ByteBuffer.allocate(4).putInt(0, id));
+                                ByteBuffer back = ByteBuffer.allocate(4);
+                                while (back.hasRemaining() && c.read(back) > 0) {
+                                    // until all four bytes are back
+                                }
+                                if (back.getInt(0) == id) {
+                                    echoed.incrementAndGet(id);
+                                }
+                            }
+                        }
+                        finished.incrementAndGet();
+                        stage[id] = "done";
+                    } finally {
+                        allDone.countDown();
+                    }
+                    return null;
+                });
+            }
+            // on a loaded machine the soak may take minutes: fail only when no thread has finished for 30 s
+            int before = -1;
+            while (!allDone.await(30, TimeUnit.SECONDS) && finished.get() != before) {
+                before = finished.get();
+            }
+            if (allDone.getCount() > 0) {
+                java.util.Map<String, Integer> unfinished = new java.util.TreeMap<>();
+                for (String where : stage) {
+                    if (!"done".equals(where)) {
+                        unfinished.merge(String.valueOf(where), 1, Integer::sum);
+                    }
+                }
+                fail("finished " + finished.get() + " of " + threads + ", none for 30 s; the others by stage: " + unfinished);
+            }
+            assertEquals(threads, finished.get());
+            List<Integer> missing = new ArrayList<>();
+            for (int id = 0; id < threads && missing.size() < 10; id++) {
+                if (id % 2 == 0 && received.get(id) != 1 || id % echoEvery == 0 && echoed.get(id) != 1) {
+                    missing.add(id);
+                }
+            }
+            assertEquals(List.of(), missing, "every hand-off received once, every echo back");
+        }
+    }
+
+    @Test
+    void aHubOfItsOwnKeepsItsThreadsAtHome() {
+        Set<Hub> ranOn = ConcurrentHashMap.newKeySet();
+        Green.run(() -> {
+            List<GreenThread<Void>> children = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                children.add(Green.spawn(() -> {
+                    for (int round = 0; round < 20; round++) {
+                        ranOn.add(Hub.current());
+                        spin(TimeUnit.MICROSECONDS.toNanos(200));
+                        Green.cede();
+                    }
+                }));
+            }
+            children.forEach(GreenThread::join);
+        });
+        assertEquals(1, ranOn.size(), "Green.run's threads stay on its hub: " + ranOn);
+        assertNull(ranOn.iterator().next().group());
+    }
+}
