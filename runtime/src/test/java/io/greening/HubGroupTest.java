@@ -199,7 +199,7 @@ class HubGroupTest {
             assertTrue(timedOut.get(), "its Timeout fired");
             target.kill();
             assertTrue(target.join(Duration.ofSeconds(20)), "the kill reached it");
-            assertInstanceOf(GreenletExit.class, target.exception());
+            assertThrows(GreenletExit.class, target::get, "killed: get() rethrows the kill (a kill is no failure for exception())");
         }
     }
 
