@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Load test without wrk: io.greening.bench.HttpLoadClient (keep-alive connections on JDK virtual threads, every
 # response checked) against HttpLoad's "hello world" servers, interleaved in rounds so that each server sees
-# the same machine: greening's GreenHttpServer from two builds side by side (A and B) and the JDK's
-# com.sun.net.httpserver on virtual threads (from build B). Prints one line per run.
+# the same machine: greening's GreenHttpServer from two builds side by side (A and B), then the JDK's
+# com.sun.net.httpserver on virtual threads and Jetty 12's core server with its defaults (both from build B, so
+# A may be a build without Jetty). Prints one line per run.
 #
-# Usage: benchmarks/http-load-java.sh A_JAR B_JAR      (benchmarks.jar files; the client runs from B_JAR)
+# Usage: benchmarks/http-load-java.sh A_JAR B_JAR      (benchmarks.jar files; the client, JDK and Jetty run from B_JAR)
 # Env:   ROUNDS (3), CONNECTIONS (200), WARMUP (5, s), SECONDS_MEASURED (10), MODES ("get post1k"),
 #        ORDER ("A B": which greening build runs first in each round; alternate it between sessions),
 #        JAVA (default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java)
@@ -38,5 +39,6 @@ for round in $(seq 1 "$ROUNDS"); do
       if [[ $build == A ]]; then run "round=$round A-green" "$A_JAR" green "$mode"; else run "round=$round B-green" "$B_JAR" green "$mode"; fi
     done
     run "round=$round B-jdk-virtual" "$B_JAR" jdk-virtual "$mode"
+    run "round=$round B-jetty" "$B_JAR" jetty "$mode"
   done
 done

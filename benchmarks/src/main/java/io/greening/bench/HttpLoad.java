@@ -4,23 +4,34 @@ import io.greening.Hub;
 import io.greening.net.http.GreenHttpServer;
 
 import com.sun.net.httpserver.HttpServer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * One HTTP server for the load test ({@code benchmarks/http-load.sh} drives it with {@code wrk}): the same
+ * One HTTP server for the load tests ({@code benchmarks/http-load.sh} drives it with {@code wrk},
+ * {@code http-load-java.sh} with {@link HttpLoadClient}): the same
  * "hello world" handler on greening's {@link GreenHttpServer} (one hub), or on the JDK's
- * {@code com.sun.net.httpserver} with a pool of platform threads or a virtual thread per request. Prints
+ * {@code com.sun.net.httpserver} with a pool of platform threads or a virtual thread per request, or on Jetty 12's
+ * core server with its defaults (its {@code QueuedThreadPool}, the connector's default selector count). Prints
  * {@code READY <port>} once listening and serves until its standard input closes.
  *
  * <pre>java --add-opens java.base/java.lang=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
- *     io.greening.bench.HttpLoad green|jdk-platform|jdk-virtual [port]</pre>
+ *     io.greening.bench.HttpLoad green|jdk-platform|jdk-virtual|jetty [port]</pre>
  */
 public final class HttpLoad {
     private static final byte[] HELLO = "hello world\n".getBytes(StandardCharsets.UTF_8);
@@ -31,7 +42,7 @@ public final class HttpLoad {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: HttpLoad green|jdk-platform|jdk-virtual [port]");
+            System.err.println("usage: HttpLoad green|jdk-platform|jdk-virtual|jetty [port]");
             System.exit(2);
         }
         int port = args.length > 1 ? Integer.parseInt(args[1]) : 0;
@@ -40,6 +51,7 @@ public final class HttpLoad {
             case "green" -> green(address);
             case "jdk-platform" -> jdk(address, Executors.newFixedThreadPool(PLATFORM_THREADS));
             case "jdk-virtual" -> jdk(address, Executors.newVirtualThreadPerTaskExecutor());
+            case "jetty" -> jetty(address);
             default -> throw new IllegalArgumentException("unknown server " + args[0]);
         };
         System.in.transferTo(OutputStream.nullOutputStream());   // serve until the driver closes our stdin
@@ -76,6 +88,29 @@ public final class HttpLoad {
             server.stop(0);
             executor.shutdownNow();
         };
+    }
+
+    private static AutoCloseable jetty(InetSocketAddress address) throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(address.getHostString());
+        connector.setPort(address.getPort());
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                response.setStatus(200);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, HELLO.length);
+                // As the other servers, the whole request body is read; without blocking a pool thread on it.
+                Content.Source.consumeAll(request, Callback.from(
+                        () -> response.write(true, ByteBuffer.wrap(HELLO), callback), callback::failed));
+                return true;
+            }
+        });
+        server.start();
+        ready(connector.getLocalPort());
+        return server::stop;
     }
 
     private static void ready(int port) {
