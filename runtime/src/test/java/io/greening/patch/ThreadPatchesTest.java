@@ -54,13 +54,7 @@ class ThreadPatchesTest {
     @Test
     void timedJoinsAndJoinDuration() throws Exception {
         CountDownLatch go = new CountDownLatch(1);
-        Thread t = new Thread(() -> {
-            try {
-                go.await();
-            } catch (InterruptedException e) {
-                throw new RuntimeException(e);
-            }
-        });
+        Thread t = waitingOn(go, "worker");
         ThreadPatches.start(t);
         ThreadPatches.join(t, 1);
         ThreadPatches.join(t, 0, 1000);
@@ -212,13 +206,7 @@ class ThreadPatchesTest {
     @Test
     void theJvmIsKeptAliveOnlyWhileNonDaemonStandInsLive() throws Exception {
         CountDownLatch go = new CountDownLatch(1);
-        Thread t = new Thread(() -> {
-            try {
-                go.await();
-            } catch (InterruptedException e) {
-                throw new RuntimeException(e);
-            }
-        });
+        Thread t = waitingOn(go, "worker");
         ThreadPatches.start(t);
         Thread keeper = findThread("greening-keepalive");
         assertNotNull(keeper, "a non-daemon stand-in is alive: a keeper must hold the JVM");
@@ -248,13 +236,7 @@ class ThreadPatchesTest {
                 // ended by the test
             }
         }, "dump-sleeper");
-        Thread waiter = new Thread(() -> {
-            try {
-                go.await();
-            } catch (InterruptedException e) {
-                throw new RuntimeException(e);
-            }
-        }, "dump-waiter");
+        Thread waiter = waitingOn(go, "dump-waiter");
         ThreadPatches.start(sleeper);
         ThreadPatches.start(waiter);
         while (GreenThreads.standInOf(sleeper).getState() != Thread.State.WAITING
@@ -268,5 +250,16 @@ class ThreadPatchesTest {
         go.countDown();
         ThreadPatches.join(sleeper);
         ThreadPatches.join(waiter);
+    }
+
+    /** An unstarted thread named {@code name} whose {@code run()} waits for {@code go}. */
+    private static Thread waitingOn(CountDownLatch go, String name) {
+        return new Thread(() -> {
+            try {
+                go.await();
+            } catch (InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        }, name);
     }
 }
