@@ -53,10 +53,15 @@ public final class MpscQueue<E> {
     }
 
     /**
-     * Whether no element is linked yet; consumer only. An offer in progress may be missed, so a consumer that
-     * goes to sleep on this answer must be woken by the producer after its offer completes.
+     * Whether nothing was offered since the last element taken; consumer only. It reads the tail, which an offer
+     * swaps with a volatile exchange before it links its node, so an offer in progress already counts (a
+     * {@link #poll} right after may still return {@code null} until it is linked). A consumer that says it sleeps
+     * (a volatile write) and then finds the queue empty here is ordered against every producer that offers (a
+     * volatile exchange) and then looks whether it sleeps (a volatile read): one of them sees the other. Reading
+     * the link instead, which the producer writes with release only, lets both miss (a store-load reordering) and
+     * the consumer sleep on an element.
      */
     public boolean isEmpty() {
-        return NEXT.getAcquire(head) == null;
+        return TAIL.getVolatile(this) == head;
     }
 }
