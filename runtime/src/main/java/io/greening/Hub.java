@@ -132,6 +132,8 @@ public final class Hub implements Executor, AutoCloseable {
     /** Tasks for this hub's carrier: every task of a hub on its own; a group hub's own tasks (not green threads). */
     private final ArrayDeque<Runnable> ready = new ArrayDeque<>();
     private final MpscQueue<Runnable> remote = new MpscQueue<>();
+    /** Work that only wakes the loop. */
+    private static final Runnable NO_OP = () -> { };
     /** The group this hub is one of, or {@code null} for a hub on its own. */
     final HubGroup group;
     /** Its place in its group: the group's first hubs, one per core, then its spares. */
@@ -398,7 +400,7 @@ public final class Hub implements Executor, AutoCloseable {
             return;
         }
         try {
-            execute(() -> { });   // wakes the loop through the same path as any other work
+            execute(NO_OP);   // wakes the loop through the same path as any other work
         } catch (RejectedExecutionException alreadyClosed) {
             return;
         }
@@ -687,7 +689,7 @@ public final class Hub implements Executor, AutoCloseable {
         SLEEPING.setVolatile(this, true);
         boolean announced = group != null && group.enterIdle(this);
         // an offer that came before we said we sleep; in a group also work another hub could spare, or a claim
-        if (!remote.isEmpty() || (announced && (!idle || group.hasWorkToSpare(this)))) {
+        if (!remote.isEmpty() || (group != null && groupWorkBeforeSleep(announced))) {
             sleeping = false;
             if (announced) {
                 group.leaveIdle(this);
@@ -708,6 +710,15 @@ public final class Hub implements Executor, AutoCloseable {
                 group.leaveIdle(this);
             }
         }
+    }
+
+    /**
+     * In a group, after announcing sleep: whether to stay awake after all. A core hub (announced idle) stays for a
+     * claim to search or for work it could take; a spare, which the monitor wakes without a claim, stays for work
+     * while a hub is stuck, so that a wake-up the monitor sent just before it said it sleeps is not lost.
+     */
+    private boolean groupWorkBeforeSleep(boolean announced) {
+        return announced ? !idle || group.hasWorkToSpare(this) : !isSurplus() && group.hasWorkToSpare(this);
     }
 
     private void reportQuiet() {
@@ -780,6 +791,16 @@ public final class Hub implements Executor, AutoCloseable {
     /** Marks this group hub closing (its group closes) and wakes it. */
     void closeForGroup() {
         closing = true;
+        nudge();
+    }
+
+    /**
+     * Makes the loop look at its done condition again, from any thread: a no-op through the remote queue, which the
+     * sleeping handshake re-reads after announcing sleep. A bare {@link #wakeUp()} would miss a loop that read the
+     * condition and has not announced sleep yet. Harmless on a closed hub.
+     */
+    void nudge() {
+        remote.offer(NO_OP);
         wakeUp();
     }
 

@@ -189,6 +189,8 @@ public final class HubGroup implements Executor, AutoCloseable {
             return;
         }
         closing = true;
+        // a hub asleep waits for the last green thread to end, maybe on another hub: that end wakes it
+        registry.whenEmptied(this::nudgeAll);
         for (Hub hub : hubs()) {
             hub.closeForGroup();
         }
@@ -203,6 +205,12 @@ public final class HubGroup implements Executor, AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void nudgeAll() {
+        for (Hub hub : hubs()) {
+            hub.nudge();
         }
     }
 

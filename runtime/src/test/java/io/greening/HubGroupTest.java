@@ -204,6 +204,27 @@ class HubGroupTest {
     }
 
     @Test
+    void closeEndsEveryHubWhereverTheLastThreadEnds() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            HubGroup group = HubGroup.start("close", 2);
+            int threads = 4;
+            java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(threads);
+            java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+            for (int i = 0; i < threads; i++) {
+                group.spawn(() -> {
+                    waiting.countDown();
+                    never.await();   // until the close kills it, on whichever hub runs it then
+                    return null;
+                });
+            }
+            waiting.await();
+            Thread closer = Thread.ofPlatform().start(group::close);
+            closer.join(Duration.ofSeconds(20));
+            assertFalse(closer.isAlive(), "round " + round + ": close() returned, every hub of the group ended");
+        }
+    }
+
+    @Test
     @org.junit.jupiter.api.Timeout(600)
     void noWakeUpIsLostAcrossHubs() throws Exception {
         int threads = 100_000;

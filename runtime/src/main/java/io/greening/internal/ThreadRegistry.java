@@ -37,6 +37,8 @@ public final class ThreadRegistry {
     private final Table[] tables;
     private final int shardShift;
     private final MpscQueue<ThreadRecord> endedElsewhere = new MpscQueue<>();
+    /** Run when an unregister leaves a group's registry empty, once set; see {@link #whenEmptied}. */
+    private volatile Runnable whenEmptied;
 
     /** An empty registry for {@code hub}, listed among the {@linkplain #all() open registries} until {@link #close()}. */
     public ThreadRegistry(Hub hub) {
@@ -94,6 +96,14 @@ public final class ThreadRegistry {
         return record;
     }
 
+    /**
+     * From now on, runs {@code action} on the thread whose unregister leaves this group registry empty (it may run more
+     * than once, and on several threads at once). A closing group wakes its sleeping hubs with it.
+     */
+    public void whenEmptied(Runnable action) {
+        this.whenEmptied = action;
+    }
+
     /** Removes {@code record} (from {@link #enter}; null is ignored) from its registry. */
     public static void exit(ThreadRecord record) {
         if (record != null) {
@@ -145,6 +155,13 @@ public final class ThreadRegistry {
         if (hub == null) {
             synchronized (table) {
                 table.free(record);
+            }
+            Runnable action = whenEmptied;
+            if (action != null) {
+                VarHandle.fullFence();   // this free before reading the other tables: of two last to leave, one sees both gone
+                if (size() == 0) {
+                    action.run();
+                }
             }
             return;
         }
