@@ -416,9 +416,11 @@ public final class HubGroup implements Executor, AutoCloseable {
         for (int i = cores; i < cores + wanted; i++) {
             Hub spare = hubs[i];
             if (spare == null) {
-                spare = startSpare(i);
+                spare = startSpare(i);   // null once the group closes: no new carrier then
             }
-            spare.wakeUp();
+            if (spare != null) {
+                spare.wakeUp();
+            }
         }
     }
 

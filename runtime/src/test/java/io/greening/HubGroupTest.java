@@ -204,6 +204,34 @@ class HubGroupTest {
     }
 
     @Test
+    void aHandOffWhileTheGroupClosesStartsNoSpareAndTheMonitorGoesOn() throws Exception {
+        Duration before = StallMonitor.threshold();
+        StallMonitor.setThreshold(Duration.ofMillis(50));
+        HubGroup group = HubGroup.start("closing", 1);
+        try (LogCapture log = LogCapture.of("io.greening.stall")) {
+            AtomicBoolean reported = new AtomicBoolean();
+            group.spawn(() -> { }).join();   // the hub's loop is up: a slow first start would be handed off too
+            group.spawn(() -> {
+                long deadline = System.nanoTime() + PATIENCE_NANOS;
+                while (!group.isClosing() && System.nanoTime() - deadline < 0) {
+                    Thread.onSpinWait();
+                }
+                Green.spawn(() -> { });   // ready behind a stuck thread of a closing group: a hand-off with no spare to start
+                while (log.records().isEmpty() && System.nanoTime() - deadline < 0) {
+                    Thread.onSpinWait();   // a busy loop: the kill of the close cannot reach it
+                }
+                reported.set(!log.records().isEmpty());
+            });
+            Thread closer = Thread.ofPlatform().start(group::close);
+            closer.join(Duration.ofSeconds(40));
+            assertFalse(closer.isAlive(), "the group closed");
+            assertTrue(reported.get(), "the monitor handed the closing hub off and went on to report the stall");
+        } finally {
+            StallMonitor.setThreshold(before);
+        }
+    }
+
+    @Test
     void closeEndsEveryHubWhereverTheLastThreadEnds() throws Exception {
         for (int round = 0; round < 50; round++) {
             HubGroup group = HubGroup.start("close", 2);

@@ -90,7 +90,12 @@ public final class StallMonitor {
             boolean groupBusy = false;
             for (Map.Entry<Hub, Watch> e : HUBS.entrySet()) {
                 Hub hub = e.getKey();
-                next = Math.min(next, check(hub, e.getValue(), now, threshold));
+                try {
+                    next = Math.min(next, check(hub, e.getValue(), now, threshold));
+                } catch (RuntimeException failed) {
+                    // one hub's failure must not end stall reports and hand-offs for every hub of the JVM
+                    LOG.log(System.Logger.Level.ERROR, "stall monitor: looking at hub " + hub.name() + " failed", failed);
+                }
                 groupBusy |= hub.group() != null && Access.greening().isBusy(hub);
             }
             long period = stallPeriod;
