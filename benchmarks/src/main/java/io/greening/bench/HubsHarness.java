@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 
 /**
  * One bundled unmodified app ({@code com.acme.apps}), side by side: plain threads, greened with {@code hubs=1} (one
- * loop, the agent's default) and greened with {@code hubs=auto} (a work-stealing group of one hub per core), plus any
+ * loop) and greened with the agent's default ({@code hubs=auto}, a work-stealing group of one hub per core), plus any
  * {@code --system name=<agent jar>|<agent options>} (e.g. an older build). Every round launches each system once in a
  * shuffled order, so that the systems of one round see the same load. The figure is the time the app measures itself
  * ({@code # elapsed-ms=}, on stdout; stderr is dropped), without JVM start-up; the app's CPU time ({@code cpu-ms=}) is
@@ -85,7 +85,7 @@ public final class HubsHarness {
         Map<String, List<String>> systems = new LinkedHashMap<>();
         systems.put("plain", command(java, null, apps, main, appArgs));
         systems.put(REFERENCE, command(java, "-javaagent:" + agent + "=" + include + ",hubs=1", apps, main, appArgs));
-        systems.put("greened hubs=auto", command(java, "-javaagent:" + agent + "=" + include + ",hubs=auto", apps, main, appArgs));
+        systems.put("greened default", command(java, "-javaagent:" + agent + "=" + include, apps, main, appArgs));
         for (Map.Entry<String, String> e : extra.entrySet()) {
             String[] jarAndOptions = e.getValue().split("\\|", 2);
             String options = include + (jarAndOptions.length > 1 && !jarAndOptions[1].isEmpty() ? "," + jarAndOptions[1] : "");

@@ -101,7 +101,8 @@ class AgentIT {
 
     @Test
     void sigtermWhileAGreenThreadIsInANativeCallAndAHookJoinsAnotherEnds() throws Exception {
-        ForkedJvm app = startApp(List.of("-javaagent:" + Built.agentJar() + "=include=com.acme.agentapps.**"),
+        // one hub: the native call holds the worker's hub too, so the hook's join must stop waiting
+        ForkedJvm app = startApp(List.of("-javaagent:" + Built.agentJar() + "=include=com.acme.agentapps.**,hubs=1"),
                 "ShutdownJoinApp");
         app.awaitLine("ready", APP_TIMEOUT);
         app.awaitError("green thread stuck-in-native (thread) has run", APP_TIMEOUT);   // the hub is held now
@@ -111,6 +112,19 @@ class AgentIT {
         assertEquals(List.of("ready", "hook: join returned"), r.output(), r::describe);
         assertTrue(r.errors().contains("greening: shutdown: stopped waiting for green thread \"worker\": its hub "
                 + "greening-hub is held by \"stuck-in-native\" in a native call"), r::describe);
+    }
+
+    @Test
+    void sigtermWhileAGreenThreadIsInANativeCallEndsAsPlainOnTheGroup() throws Exception {
+        // the default group hands the held hub's worker to another hub: it stops, and the hook's join returns, as plain
+        ForkedJvm app = startApp(List.of("-javaagent:" + Built.agentJar() + "=include=com.acme.agentapps.**"),
+                "ShutdownJoinApp");
+        app.awaitLine("ready", APP_TIMEOUT);
+        app.awaitError("green thread stuck-in-native (thread) has run", APP_TIMEOUT);   // its hub is held now
+        ProcessHandle.of(app.pid()).orElseThrow().destroy();   // SIGTERM
+        ForkedJvm.Result r = app.await(APP_TIMEOUT);
+        assertEquals(143, r.exitCode(), r::describe);
+        assertEquals(List.of("ready", "worker: stopped", "hook: join returned"), r.output(), r::describe);
     }
 
     @Test
@@ -258,7 +272,7 @@ class AgentIT {
         assertEquals(0, r.exitCode(), r::describe);
         assertEquals(List.of("Hub loaded by: bootstrap", "runtime jar on class path: true",
                 "java.util.concurrent.locks open to the runtime: true",
-                "greened thread's hub is Hub.shared(): true", "hub carriers: 1"), r.output(), r::describe);
+                "greened thread's hub is one of the agent's group: true", "hub carriers, one per processor: true"), r.output(), r::describe);
     }
 
     /** An app of this module in a JVM of its own, with this JVM's java, unsampled: for attach and JMX tests. */

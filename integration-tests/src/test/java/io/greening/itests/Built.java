@@ -9,8 +9,8 @@ final class Built {
     private Built() {}
 
     /**
-     * OS threads the agent's group of hubs ({@code hubs=auto} or {@code hubs=N} above one; the apps that ask for it) may
-     * add to what one hub has: a carrier per core hub beyond the first, and at most one spare per core hub.
+     * OS threads the agent's default group of hubs may add to what one hub had: a carrier per core hub beyond the first,
+     * and at most one spare carrier per core hub (started while hubs are stuck).
      */
     static final int GROUP_CARRIERS = 2 * Runtime.getRuntime().availableProcessors() - 1;
 

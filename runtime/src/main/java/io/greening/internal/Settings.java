@@ -50,12 +50,11 @@ public final class Settings {
             "`platform`; `green` with a seeded `schedule` or `clock=virtual`",
             "`green` runs the app's `main` itself as a green thread (eventlet's main greenlet)",
             false, Kind.SINGLE, null, Grammar.GREEN_OR_PLATFORM);
-    /** How many hubs run the agent's green threads: 1, the shared hub; more, a work-stealing group; {@code auto}, one per processor. */
-    public static final Setting<Integer> HUBS = new Setting<>("hubs", "auto|<n>", "1",
-            "`1`: the shared hub alone, one loop; `auto` (one per available processor) or 2 to 1024: a work-stealing group "
-                    + "of hubs (`HubGroup`, docs/hubs.md); a seeded `schedule` or `clock=virtual` always runs on one hub, so "
-                    + "that it replays",
-            false, Kind.SINGLE, 1, Grammar.HUB_COUNT);
+    /** How many hubs the agent's work-stealing group has; {@code auto} is one per available processor. */
+    public static final Setting<Integer> HUBS = new Setting<>("hubs", "auto|<n>", "auto",
+            "hubs of the agent's work-stealing group (`HubGroup`): `auto` one per available processor, or 2 to 1024; "
+                    + "`1` is the shared hub alone, one loop and no group; a seeded `schedule` or `clock=virtual` always runs on one hub of its own, so that it replays",
+            false, Kind.SINGLE, HubCounts.auto(), Grammar.HUB_COUNT);
     /** The stall monitor's threshold; {@link Duration#ZERO} is off. */
     public static final Setting<Duration> STALL = new Setting<>("stall", "<duration>|off", "100ms",
             "threshold of the stall monitor, which logs a green thread that keeps its hub's carrier too long; a duration "
