@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <li>in addition when the tests run as root: tinylog writes to a file system frozen with {@code fsfreeze}, so its
  *     {@code RandomAccessFile} write blocks until the file system is thawed, like a stalled disk.
  * </ul>
- * Without the agent's {@code file-io} group the blocked call holds the hub's one carrier: the beat stops and the stall
+ * The app runs on one hub ({@code hubs=1}): the default group would hand the beat to another hub after {@code handoff},
+ * which hides what the file-io group does. Without the agent's {@code file-io} group the blocked call holds the hub's one carrier: the beat stops and the stall
  * detector (System.Logger {@code io.greening.stall}) reports it. With {@code file-io} the call waits on the offload
  * pool: the whole beat runs while the call is still blocked, and nothing is reported.
  */
@@ -177,6 +178,8 @@ class FileStallIT {
                 options.add("patch=" + group);
             }
             options.add("stall=500ms");
+            // one hub, with no group to hand its other threads on: what keeps the beat going is the file-io group alone
+            options.add("hubs=1");
             options.add("report=" + report);
             List<String> args = new ArrayList<>(List.of(logFile.toString(), BEATS));
             if (messageFile != null) {
