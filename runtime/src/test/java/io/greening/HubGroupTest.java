@@ -207,21 +207,40 @@ class HubGroupTest {
     void aHandOffWhileTheGroupClosesStartsNoSpareAndTheMonitorGoesOn() throws Exception {
         Duration before = StallMonitor.threshold();
         StallMonitor.setThreshold(Duration.ofMillis(50));
+        try (HubGroup warm = HubGroup.start("warm", 1)) {
+            warm.spawn(() -> { }).join();   // a first start loads classes long enough to be handed off, with a spare
+        }
         HubGroup group = HubGroup.start("closing", 1);
         try (LogCapture log = LogCapture.of("io.greening.stall")) {
-            AtomicBoolean reported = new AtomicBoolean();
-            group.spawn(() -> { }).join();   // the hub's loop is up: a slow first start would be handed off too
+            // JDK calls only below: a greening call would end a thread at once once the close's kill is pending
+            AtomicBoolean go = new AtomicBoolean();
+            AtomicReference<Thread> neighbour = new AtomicReference<>();
+            java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(2);
             group.spawn(() -> {
-                long deadline = System.nanoTime() + PATIENCE_NANOS;
-                while (!group.isClosing() && System.nanoTime() - deadline < 0) {
-                    Thread.onSpinWait();
+                neighbour.set(Thread.currentThread());
+                waiting.countDown();
+                while (!go.get()) {
+                    Thread.interrupted();   // the kill's interrupt: wait on for the stuck thread's unpark
+                    java.util.concurrent.locks.LockSupport.park();
                 }
-                Green.spawn(() -> { });   // ready behind a stuck thread of a closing group: a hand-off with no spare to start
+            });
+            AtomicBoolean reported = new AtomicBoolean();
+            group.spawn(() -> {
+                waiting.countDown();
+                try {
+                    new java.util.concurrent.CountDownLatch(1).await();
+                } catch (InterruptedException killedByTheClose) {
+                    // the group closes now: get stuck with the neighbour ready behind
+                }
+                go.set(true);
+                java.util.concurrent.locks.LockSupport.unpark(neighbour.get());
+                long deadline = System.nanoTime() + PATIENCE_NANOS;
                 while (log.records().isEmpty() && System.nanoTime() - deadline < 0) {
-                    Thread.onSpinWait();   // a busy loop: the kill of the close cannot reach it
+                    Thread.onSpinWait();
                 }
                 reported.set(!log.records().isEmpty());
             });
+            waiting.await();
             Thread closer = Thread.ofPlatform().start(group::close);
             closer.join(Duration.ofSeconds(40));
             assertFalse(closer.isAlive(), "the group closed");
