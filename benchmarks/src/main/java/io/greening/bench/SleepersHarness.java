@@ -2,6 +2,7 @@ package io.greening.bench;
 
 import io.greening.Green;
 import io.greening.GreenThread;
+import io.greening.HubGroup;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -13,25 +14,27 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Sleepers: N threads each sleep a random 0-100 ms ten times. Reports the wall time from the first spawn to the
  * last join, the CPU time the process spent meanwhile, and the timer lateness (how much later than asked each sleep returned) at p50 / p99 / max: green
- * threads sleeping with {@link Green#sleep} on one hub ({@link Green#run}) vs JDK virtual threads sleeping with
+ * threads sleeping with {@link Green#sleep} on one hub ({@link Green#run}), the same on a work-stealing group of one
+ * hub per processor ({@link HubGroup}, the agent's {@code hubs=auto}), and JDK virtual threads sleeping with
  * {@link Thread#sleep} on the default scheduler. Each measurement runs in a fresh JVM, after a warm-up round of at
  * most 10k threads in the same JVM.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.greening.bench.SleepersHarness [outDir] [maxThreads]  # the matrix
  * java --add-opens java.base/java.lang=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
- *      io.greening.bench.SleepersHarness green|virtual N                                              # one run
+ *      io.greening.bench.SleepersHarness green|group|virtual N                                              # one run
  * </pre>
  */
 public final class SleepersHarness {
     static final int SLEEPS = 10;
     static final int MAX_SLEEP_MILLIS = 100;
+    static final List<String> SYSTEMS = List.of("green", "group", "virtual");
     static final String HEADER = "system,threads,wall_ms,late_p50_us,late_p99_us,late_max_us,ideal_wall_ms,cpu_ms";
 
     private SleepersHarness() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 2 && (args[0].equals("green") || args[0].equals("virtual"))) {
+        if (args.length == 2 && SYSTEMS.contains(args[0])) {
             // A smaller round first, so the measured one runs JIT-compiled code, as a server in steady state does.
             measure(args[0], Math.min(10_000, Integer.parseInt(args[1])));
             Harness.report(measure(args[0], Integer.parseInt(args[1])));
@@ -44,7 +47,7 @@ public final class SleepersHarness {
             if (n > max) {
                 break;
             }
-            for (String system : new String[] {"green", "virtual"}) {
+            for (String system : SYSTEMS) {
                 System.out.println("sleepers: " + system + " x " + n);
                 String result = Harness.runChild(SleepersHarness.class, List.of("-Xmx8g", "-Dgreening.stall=off"), system, Integer.toString(n));
                 String row = result != null ? result : system + "," + n + ",,,,,";
@@ -73,6 +76,17 @@ public final class SleepersHarness {
                     sleeper.join();
                 }
             });
+        } else if (system.equals("group")) {
+            try (HubGroup group = HubGroup.start("sleepers")) {
+                GreenThread<?>[] sleepers = new GreenThread<?>[threads];
+                for (int i = 0; i < threads; i++) {
+                    int index = i;
+                    sleepers[i] = group.spawn(() -> sleepTenTimes(lateMicros, index, true));
+                }
+                for (GreenThread<?> sleeper : sleepers) {
+                    sleeper.join();
+                }
+            }
         } else {
             Thread[] sleepers = new Thread[threads];
             for (int i = 0; i < threads; i++) {
