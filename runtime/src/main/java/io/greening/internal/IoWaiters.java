@@ -167,6 +167,14 @@ public final class IoWaiters {
         }
     }
 
+    /**
+     * Whether this hub's selector holds a key of {@code channel}, cancelled or not: a closed channel's key stays until
+     * the selector next runs. Any thread.
+     */
+    public boolean holdsKeyOf(SelectableChannel channel) {
+        return channel.keyFor(selector) != null;
+    }
+
     /** How many green threads wait on a channel now. */
     public int waiting() {
         return waiting.get();

@@ -239,8 +239,8 @@ public final class GreenChannels {
         if (state != null) {
             state.reading.wake();
             state.writing.wake();
-            state.reading.releaseHub();
-            state.writing.releaseHub();
+            state.reading.releaseHubs(channel);
+            state.writing.releaseHubs(channel);
         }
     }
 

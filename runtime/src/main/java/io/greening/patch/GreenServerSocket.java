@@ -177,7 +177,7 @@ public class GreenServerSocket extends ServerSocket {
             channel.close();
         } finally {
             accepting.wake();
-            accepting.releaseHub();
+            accepting.releaseHubs(channel);
         }
     }
 

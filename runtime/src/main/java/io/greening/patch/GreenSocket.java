@@ -749,8 +749,8 @@ public class GreenSocket extends Socket {
         } finally {
             reading.wake();
             writing.wake();
-            reading.releaseHub();
-            writing.releaseHub();
+            reading.releaseHubs(c);
+            writing.releaseHubs(c);
         }
     }
 

@@ -54,17 +54,33 @@ final class Readiness {
         }
 
         /**
-         * Lets the hub that last waited on this side run its selector, which releases the key of a closed
-         * channel (the JDK closes the descriptor of a registered channel only once every selector dropped it).
+         * After {@code channel} was closed, lets every hub whose selector still holds its key run that selector, which
+         * releases the key: the JDK closes the descriptor of a registered channel only once every selector dropped
+         * it. On its own hub that is the hub this side last waited on; in a group the channel may be registered with
+         * the selector of each hub its threads waited on, and a hub asleep would keep the descriptor open until it
+         * next woke (a peer would see the connection open).
          */
-        void releaseHub() {
+        void releaseHubs(SelectableChannel channel) {
             Hub h = hub;
-            if (h != null) {
-                try {
-                    h.execute(NOTHING);
-                } catch (RejectedExecutionException closedHub) {
-                    // its selector is closed, which released the key already
+            if (h == null) {
+                return;
+            }
+            if (h.group() == null) {
+                runSelector(h);
+                return;
+            }
+            for (Hub each : h.group().hubs()) {
+                if (Access.greening().io(each).holdsKeyOf(channel)) {   // a cancelled key stays until its selector runs
+                    runSelector(each);
                 }
+            }
+        }
+
+        private static void runSelector(Hub h) {
+            try {
+                h.execute(NOTHING);
+            } catch (RejectedExecutionException closedHub) {
+                // its selector is closed, which released the key already
             }
         }
     }
