@@ -34,7 +34,9 @@ final class Installer {
         List<Rewrite> jdkRows = Rewrites.jdkRows(options.groups(), options.hubOptions().virtualClock());
         if (!jdkRows.isEmpty()) {
             try {
-                JdkCallSites.apply(instrumentation, jdkRows).forEach(report::jdkSitesRewritten);
+                for (Map.Entry<Rewrite, Integer> sites : JdkCallSites.apply(instrumentation, jdkRows).entrySet()) {
+                    report.jdkSitesRewritten(sites.getKey(), sites.getValue());
+                }
             } catch (RuntimeException | LinkageError e) {
                 AgentLog.get().log(System.Logger.Level.WARNING, "greening: the JDK keeps its own code for " + jdkRows, e);
             }
@@ -56,7 +58,7 @@ final class Installer {
             retransformLoaded(instrumentation, transformer);
         }
         String reportTarget = options.report();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> atExit(report, reportTarget, options.check()), "greening-report"));
+        Runtime.getRuntime().addShutdownHook(new ReportAtExit(report, reportTarget, options.check()));
         if (jmxInUse(options.jmx())) {
             Thread.ofPlatform().daemon().name("greening-jmx").start(Installer::registerMBean);
         }
@@ -145,7 +147,12 @@ final class Installer {
         if (asked != null) {
             return asked;
         }
-        return System.getProperties().stringPropertyNames().stream().anyMatch(k -> k.startsWith("com.sun.management.jmxremote"));
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.startsWith("com.sun.management.jmxremote")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void registerMBean() {
@@ -154,6 +161,25 @@ final class Installer {
                     new ObjectName("io.greening:type=GreenThreads"));
         } catch (Exception | LinkageError e) {
             AgentLog.get().log(System.Logger.Level.WARNING, "greening: could not register the GreenThreads MBean", e);
+        }
+    }
+
+    /** The shutdown hook that writes the report: a class, not a lambda, since it is created before main. */
+    private static final class ReportAtExit extends Thread {
+        private final Report report;
+        private final String target;
+        private final boolean check;
+
+        ReportAtExit(Report report, String target, boolean check) {
+            super("greening-report");
+            this.report = report;
+            this.target = target;
+            this.check = check;
+        }
+
+        @Override
+        public void run() {
+            atExit(report, target, check);
         }
     }
 
