@@ -1,33 +1,22 @@
 package io.greening.agent;
 
-import org.objectweb.asm.ClassReader;
-
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * The runtime as greening.jar carries it: every class file of the runtime in one resource, {@link #RESOURCE}, in an
  * order the boot loader can define them in (a class after its superclass and interfaces), and next to it the class
- * file {@link BootDefiner} writes ({@link #DEFINER_RESOURCE}). Both are written at build time ({@link #main}, run by
- * Maven in {@code process-classes}), so that {@code premain} reads one stream and defines, without listing the jar,
- * parsing class file headers or loading ASM. Neither path ends in {@code .class}: no class loader finds them.
+ * file {@link BootDefiner} writes ({@link #DEFINER_RESOURCE}). Both are written at build time
+ * ({@link RuntimeBundleWriter}), so that {@code premain} reads one entry, stored uncompressed, and defines, without
+ * listing the jar, inflating, parsing class file headers or loading ASM. Neither path ends in {@code .class}: no
+ * class loader finds them. This class holds only what {@code premain} runs: the build's side is apart, so that
+ * loading and verifying this one stays cheap.
  *
- * <p>Format of {@link #RESOURCE}: {@code int} {@link #MAGIC}, {@code int} count, then per class its binary name
- * ({@link DataOutputStream#writeUTF}), {@code int} length and the class file bytes.
+ * <p>Format of {@link #RESOURCE} (big-endian): {@code int} {@link #MAGIC}, {@code int} count, then per class its
+ * binary name (ASCII: a two-byte length, then the bytes), {@code int} length and the class file bytes.
  */
 final class RuntimeBundle {
     /** The runtime's class files, supertypes first. */
@@ -43,102 +32,35 @@ final class RuntimeBundle {
     record Entry(String name, byte[] classFile) {}
 
     /**
-     * Writes {@link #RESOURCE} and {@link #DEFINER_RESOURCE} under {@code args[1]} (the agent's class output
-     * directory) from the runtime's compiled classes in {@code args[0]}.
-     */
-    public static void main(String[] args) throws IOException {
-        if (args.length != 2) {
-            System.err.println("usage: RuntimeBundle <runtime classes dir> <agent classes dir>");
-            System.exit(2);
-        }
-        Path runtimeClasses = Path.of(args[0]);
-        Path out = Path.of(args[1]);
-        List<Entry> ordered = definitionOrder(read(runtimeClasses));
-        if (ordered.isEmpty()) {
-            System.err.println("RuntimeBundle: no class files under " + runtimeClasses + "; build the runtime first");
-            System.exit(1);
-        }
-        Path bundle = out.resolve(RESOURCE);
-        Files.createDirectories(bundle.getParent());
-        try (OutputStream file = Files.newOutputStream(bundle)) {
-            write(ordered, file);
-        }
-        Files.write(out.resolve(DEFINER_RESOURCE), BootDefiner.classFile());
-    }
-
-    /** The class files under {@code root} (module-info aside), by binary name, sorted so the build is reproducible. */
-    static Map<String, byte[]> read(Path root) throws IOException {
-        Map<String, byte[]> classes = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                String relative = root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
-                if (relative.endsWith(".class") && !relative.endsWith("module-info.class")) {
-                    classes.put(relative.substring(0, relative.length() - ".class".length()).replace('/', '.'),
-                            Files.readAllBytes(file));
-                }
-            }
-        }
-        return classes;
-    }
-
-    /** {@code classes} in an order in which each comes after its superclass and interfaces among them. */
-    static List<Entry> definitionOrder(Map<String, byte[]> classes) {
-        Map<String, Entry> ordered = new LinkedHashMap<>();
-        for (String name : classes.keySet()) {
-            visit(name, classes, ordered, new HashSet<>());
-        }
-        return new ArrayList<>(ordered.values());
-    }
-
-    private static void visit(String name, Map<String, byte[]> classes, Map<String, Entry> ordered, Set<String> underway) {
-        if (ordered.containsKey(name) || !underway.add(name)) {
-            return;
-        }
-        byte[] bytes = classes.get(name);
-        ClassReader header = new ClassReader(bytes);
-        List<String> supertypes = new ArrayList<>(List.of(header.getInterfaces()));
-        if (header.getSuperName() != null) {
-            supertypes.add(header.getSuperName());
-        }
-        for (String supertype : supertypes) {
-            String binaryName = supertype.replace('/', '.');
-            if (classes.containsKey(binaryName)) {
-                visit(binaryName, classes, ordered, underway);
-            }
-        }
-        ordered.put(name, new Entry(name, bytes));
-    }
-
-    static void write(List<Entry> entries, OutputStream out) throws IOException {
-        DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out));
-        data.writeInt(MAGIC);
-        data.writeInt(entries.size());
-        for (Entry entry : entries) {
-            data.writeUTF(entry.name());
-            data.writeInt(entry.classFile().length);
-            data.write(entry.classFile());
-        }
-        data.flush();
-    }
-
-    /**
-     * Reads what {@link #write} wrote, in order. Used at start: plain stream reads, no lambda, no ASM.
+     * Reads what {@link RuntimeBundleWriter#write} wrote, in order. Used at start: plain loops over the bytes (no
+     * {@code DataInputStream}, whose first reads link byte-array view var handles), no lambda, no ASM.
      *
-     * @throws IOException if the stream is not such a bundle
+     * @throws IOException if the bytes are not such a bundle
      */
-    static List<Entry> read(InputStream in) throws IOException {
-        DataInputStream data = new DataInputStream(in);
-        if (data.readInt() != MAGIC) {
+    static List<Entry> read(byte[] bundle) throws IOException {
+        if (bundle.length < 8 || int4(bundle, 0) != MAGIC) {
             throw new IOException("not a greening runtime bundle");
         }
-        int count = data.readInt();
+        int count = int4(bundle, 4);
         List<Entry> entries = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            String name = data.readUTF();
-            byte[] classFile = new byte[data.readInt()];
-            data.readFully(classFile);
-            entries.add(new Entry(name, classFile));
+        int at = 8;
+        try {
+            for (int i = 0; i < count; i++) {
+                int nameLength = (bundle[at] & 0xff) << 8 | bundle[at + 1] & 0xff;
+                String name = new String(bundle, at + 2, nameLength, StandardCharsets.ISO_8859_1);   // ASCII: see write
+                at += 2 + nameLength;
+                int length = int4(bundle, at);
+                at += 4;
+                entries.add(new Entry(name, Arrays.copyOfRange(bundle, at, at + length)));
+                at += length;
+            }
+        } catch (IndexOutOfBoundsException | IllegalArgumentException | NegativeArraySizeException truncated) {
+            throw new IOException("a truncated greening runtime bundle");
         }
         return entries;
+    }
+
+    private static int int4(byte[] b, int at) {
+        return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | b[at + 3] & 0xff;
     }
 }

@@ -1,6 +1,5 @@
 package io.greening.agent;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
@@ -45,7 +44,7 @@ final class RuntimePlacement {
         List<RuntimeBundle.Entry> classes;
         byte[] definerClass;
         try (JarFile jar = new JarFile(agentJar().toFile(), false)) {
-            classes = RuntimeBundle.read(new ByteArrayInputStream(resource(jar, RuntimeBundle.RESOURCE)));
+            classes = RuntimeBundle.read(resource(jar, RuntimeBundle.RESOURCE));
             definerClass = resource(jar, RuntimeBundle.DEFINER_RESOURCE);
         }
         BiFunction<String, byte[], Class<?>> definer = isolatedDefiner(instrumentation, definerClass);
@@ -70,8 +69,13 @@ final class RuntimePlacement {
         if (entry == null) {
             throw new IOException(jar.getName() + " holds no " + name + "; was it built by Maven?");
         }
+        int size = (int) entry.getSize();   // known: the jar's central directory has it
         try (InputStream in = jar.getInputStream(entry)) {
-            return in.readAllBytes();
+            byte[] bytes = size >= 0 ? in.readNBytes(size) : in.readAllBytes();
+            if (size >= 0 && bytes.length != size) {
+                throw new IOException(jar.getName() + ": " + name + " is shorter than its entry says");
+            }
+            return bytes;
         }
     }
 

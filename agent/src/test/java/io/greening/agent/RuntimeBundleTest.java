@@ -3,9 +3,7 @@ package io.greening.agent;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,15 +24,15 @@ class RuntimeBundleTest {
 
     @Test
     void everyRuntimeClassComesAfterItsSupertypesAndReadsBackAsWritten() throws Exception {
-        Map<String, byte[]> classes = RuntimeBundle.read(RUNTIME_CLASSES);
+        Map<String, byte[]> classes = RuntimeBundleWriter.read(RUNTIME_CLASSES);
         assertTrue(classes.size() > 100, "the runtime's classes: " + classes.size());
-        List<RuntimeBundle.Entry> ordered = RuntimeBundle.definitionOrder(classes);
+        List<RuntimeBundle.Entry> ordered = RuntimeBundleWriter.definitionOrder(classes);
         assertEquals(classes.keySet(), names(ordered));
         assertSupertypesFirst(ordered);
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        RuntimeBundle.write(ordered, out);
-        List<RuntimeBundle.Entry> read = RuntimeBundle.read(new ByteArrayInputStream(out.toByteArray()));
+        RuntimeBundleWriter.write(ordered, out);
+        List<RuntimeBundle.Entry> read = RuntimeBundle.read(out.toByteArray());
         assertEquals(ordered.size(), read.size());
         for (int i = 0; i < ordered.size(); i++) {
             assertEquals(ordered.get(i).name(), read.get(i).name());
@@ -46,20 +44,19 @@ class RuntimeBundleTest {
     void theBuiltBundleHoldsTheWholeRuntimeInDefinitionOrder() throws Exception {
         Path built = Path.of("target/classes").resolve(RuntimeBundle.RESOURCE);
         assertTrue(Files.isRegularFile(built), built + " (written in process-classes)");
-        List<RuntimeBundle.Entry> bundled;
-        try (InputStream in = Files.newInputStream(built)) {
-            bundled = RuntimeBundle.read(in);
-        }
-        assertEquals(RuntimeBundle.read(RUNTIME_CLASSES).keySet(), names(bundled));
+        List<RuntimeBundle.Entry> bundled = RuntimeBundle.read(Files.readAllBytes(built));
+        assertEquals(RuntimeBundleWriter.read(RUNTIME_CLASSES).keySet(), names(bundled));
         assertSupertypesFirst(bundled);
         assertTrue(Files.isRegularFile(Path.of("target/classes").resolve(RuntimeBundle.DEFINER_RESOURCE)));
     }
 
     @Test
     void notABundleIsOneClearError() {
-        Exception e = assertThrows(java.io.IOException.class,
-                () -> RuntimeBundle.read(new ByteArrayInputStream(new byte[] {1, 2, 3, 4, 0, 0, 0, 0})));
+        Exception e = assertThrows(java.io.IOException.class, () -> RuntimeBundle.read(new byte[] {1, 2, 3, 4, 0, 0, 0, 0}));
         assertEquals("not a greening runtime bundle", e.getMessage());
+        byte[] header = {0x47, 0x52, 0x54, 0x01, 0, 0, 0, 2, 0, 3, 'a', '.', 'B', 0, 0, 0, 9, 1, 2};
+        e = assertThrows(java.io.IOException.class, () -> RuntimeBundle.read(header));
+        assertEquals("a truncated greening runtime bundle", e.getMessage());
     }
 
     private static void assertSupertypesFirst(List<RuntimeBundle.Entry> ordered) {

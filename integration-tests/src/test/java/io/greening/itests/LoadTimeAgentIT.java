@@ -74,6 +74,17 @@ class LoadTimeAgentIT {
         assertEquals(List.of(), leftIn(tmp), r::describe);
     }
 
+    /** premain reads the runtime from one jar entry, stored, so that it inflates nothing. */
+    @Test
+    void theRuntimeBundleIsStoredUncompressed() throws Exception {
+        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(Built.agentJar().toFile())) {
+            java.util.zip.ZipEntry bundle = jar.getEntry("META-INF/greening-runtime.bin");
+            assertNotNull(bundle, "the runtime bundle in " + Built.agentJar());
+            assertEquals(java.util.zip.ZipEntry.STORED, bundle.getMethod());
+            assertNull(jar.getEntry("META-INF/greening-runtime/io/greening/Hub.class"), "no loose runtime class files");
+        }
+    }
+
     /**
      * The rewrites inside the JDK wait for the first hub (their patch methods differ from the JDK only on green threads):
      * a program that starts none has {@code java.lang.VirtualThread} as the JDK has it, with no retransformation in its
