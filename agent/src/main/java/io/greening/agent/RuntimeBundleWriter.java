@@ -89,23 +89,31 @@ final class RuntimeBundleWriter {
         return new ArrayList<>(ordered.values());
     }
 
-    private static void visit(String name, Map<String, byte[]> classes, Map<String, RuntimeBundle.Entry> ordered, Set<String> underway) {
+    private static void visit(String name, Map<String, byte[]> classes, Map<String, RuntimeBundle.Entry> ordered,
+                              Set<String> underway) {
         if (ordered.containsKey(name) || !underway.add(name)) {
             return;
         }
         byte[] bytes = classes.get(name);
-        ClassReader header = new ClassReader(bytes);
-        List<String> supertypes = new ArrayList<>(List.of(header.getInterfaces()));
-        if (header.getSuperName() != null) {
-            supertypes.add(header.getSuperName());
-        }
-        for (String supertype : supertypes) {
-            String binaryName = supertype.replace('/', '.');
-            if (classes.containsKey(binaryName)) {
-                visit(binaryName, classes, ordered, underway);
+        for (String supertype : supertypes(bytes)) {
+            if (classes.containsKey(supertype)) {
+                visit(supertype, classes, ordered, underway);
             }
         }
         ordered.put(name, new RuntimeBundle.Entry(name, bytes));
+    }
+
+    /** The direct superclass and interfaces of a class file, by binary name. */
+    static List<String> supertypes(byte[] classFile) {
+        ClassReader header = new ClassReader(classFile);
+        List<String> supertypes = new ArrayList<>();
+        for (String type : header.getInterfaces()) {
+            supertypes.add(type.replace('/', '.'));
+        }
+        if (header.getSuperName() != null) {
+            supertypes.add(header.getSuperName().replace('/', '.'));
+        }
+        return supertypes;
     }
 
     static void write(List<RuntimeBundle.Entry> entries, OutputStream out) throws IOException {

@@ -1,12 +1,10 @@
 package io.greening.agent;
 
 import org.junit.jupiter.api.Test;
-import org.objectweb.asm.ClassReader;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,15 +61,9 @@ class RuntimeBundleTest {
         Set<String> all = names(ordered);
         Set<String> defined = new HashSet<>();
         for (RuntimeBundle.Entry entry : ordered) {
-            ClassReader header = new ClassReader(entry.classFile());
-            List<String> supertypes = new ArrayList<>(List.of(header.getInterfaces()));
-            if (header.getSuperName() != null) {
-                supertypes.add(header.getSuperName());
-            }
-            for (String supertype : supertypes) {
-                String binaryName = supertype.replace('/', '.');
-                if (all.contains(binaryName)) {
-                    assertTrue(defined.contains(binaryName), entry.name() + " before its supertype " + binaryName);
+            for (String supertype : RuntimeBundleWriter.supertypes(entry.classFile())) {
+                if (all.contains(supertype)) {
+                    assertTrue(defined.contains(supertype), entry.name() + " before its supertype " + supertype);
                 }
             }
             defined.add(entry.name());
