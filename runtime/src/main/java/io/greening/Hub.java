@@ -2,6 +2,7 @@ package io.greening;
 
 import io.greening.diagnostics.DeadlockReport;
 import io.greening.internal.Access;
+import io.greening.internal.BeforeFirstHub;
 import io.greening.internal.Callables;
 import io.greening.internal.Deadlines;
 import io.greening.internal.GreeningAccess;
@@ -115,6 +116,7 @@ public final class Hub implements Executor, AutoCloseable {
     private static final int SHARED_QUEUE_INTERVAL = 61;
 
     static {
+        BeforeFirstHub.hubsStarting();   // the agent's rewrites inside the JDK, before any green thread can exist
         Access.setGreening(new Internals());
         startJdkPollersOffHub();
     }

@@ -9,8 +9,9 @@ import org.objectweb.asm.Opcodes;
  * {@code apply(name, bytes)} calls {@code jdk.internal.misc.Unsafe.getUnsafe().defineClass(name, bytes, 0,
  * bytes.length, null, null)} directly, which, unlike {@code sun.misc.Unsafe}'s memory methods, prints no warning on
  * JDK 25. Direct bytecode rather than reflection: a reflective call of that seven-argument method spins method handle
- * classes outside the class data sharing archive, which cost more start-up than defining the whole runtime.
- * {@link RuntimePlacement} defines the class in a class loader of its own and exports {@code jdk.internal.misc} to
+ * classes outside the class data sharing archive, which cost more start-up than defining the whole runtime. Written at
+ * build time ({@link RuntimeBundle}), so that the agent's start loads no ASM for it. {@link RuntimePlacement} defines the
+ * class in a class loader of its own and exports {@code jdk.internal.misc} to
  * that loader's unnamed module alone, so no other module gains access to the JDK's internals.
  */
 final class BootDefiner {

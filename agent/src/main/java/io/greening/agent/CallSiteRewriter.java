@@ -68,7 +68,8 @@ public final class CallSiteRewriter extends ClassVisitor {
         if (mv == null) {
             return null;
         }
-        Rewrite monitorEntry = rows.getOrDefault(Rewrites.MONITOR_ENTRY_KEY, List.of()).stream().findFirst().orElse(null);
+        List<Rewrite> monitorEntries = rows.get(Rewrites.MONITOR_ENTRY_KEY);
+        Rewrite monitorEntry = monitorEntries == null || monitorEntries.isEmpty() ? null : monitorEntries.getFirst();
         Rewrite prologue = null;
         if (className.equals(greenMainClass) && (access & Opcodes.ACC_STATIC) != 0 && classVersion >= Opcodes.V1_6) {
             for (Rewrite row : rows.getOrDefault(name + descriptor, List.of())) {

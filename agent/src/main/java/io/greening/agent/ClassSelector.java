@@ -1,7 +1,6 @@
 package io.greening.agent;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Which classes the agent rewrites: those matching an {@code include} pattern and no {@code exclude} pattern.
@@ -12,16 +11,16 @@ import java.util.regex.Pattern;
  */
 public final class ClassSelector {
     private final List<String> includeGlobs;
-    private final List<Pattern> include;
-    private final List<Pattern> exclude;
+    private final String[] include;
+    private final String[] exclude;
     /** Per include pattern: whether it has selected a class. Only ever set, so a racy write loses nothing. */
     private final boolean[] includeSelected;
 
     /** A selector from the {@code include} and {@code exclude} patterns. */
     public ClassSelector(List<String> include, List<String> exclude) {
         this.includeGlobs = List.copyOf(include);
-        this.include = include.stream().map(ClassSelector::compile).toList();
-        this.exclude = exclude.stream().map(ClassSelector::compile).toList();
+        this.include = include.toArray(new String[0]);
+        this.exclude = exclude.toArray(new String[0]);
         this.includeSelected = new boolean[include.size()];
     }
 
@@ -31,15 +30,15 @@ public final class ClassSelector {
             return false;
         }
         int first = 0;
-        while (first < include.size() && !include.get(first).matcher(className).matches()) {
+        while (first < include.length && !matches(include[first], className)) {
             first++;
         }
-        if (first == include.size() || matchesAny(exclude, className)) {
+        if (first == include.length || matchesAny(exclude, className)) {
             return false;
         }
         includeSelected[first] = true;
-        for (int i = first + 1; i < include.size(); i++) {   // overlapping patterns all count as used
-            if (!includeSelected[i] && include.get(i).matcher(className).matches()) {
+        for (int i = first + 1; i < include.length; i++) {   // overlapping patterns all count as used
+            if (!includeSelected[i] && matches(include[i], className)) {
                 includeSelected[i] = true;
             }
         }
@@ -65,33 +64,46 @@ public final class ClassSelector {
                 || className.startsWith("jdk.") || className.startsWith("sun.") || className.startsWith("com.sun.");
     }
 
-    private static boolean matchesAny(List<Pattern> patterns, String className) {
-        for (Pattern p : patterns) {
-            if (p.matcher(className).matches()) {
+    private static boolean matchesAny(String[] globs, String className) {
+        for (String glob : globs) {
+            if (matches(glob, className)) {
                 return true;
             }
         }
         return false;
     }
 
-    static Pattern compile(String glob) {
-        StringBuilder regex = new StringBuilder();
-        for (int i = 0; i < glob.length(); i++) {
-            char c = glob.charAt(i);
+    /**
+     * Whether {@code glob} matches the whole of {@code className}: {@code **} any characters, {@code *} any but a dot,
+     * every other character itself; a glob not ending in {@code *} also matches its nested classes ({@code $...}).
+     * Matched by hand, not by a compiled regular expression: selectors are built before {@code main}, where
+     * {@code java.util.regex} costs start-up, and the globs are short.
+     */
+    static boolean matches(String glob, String className) {
+        return matches(glob, 0, className, 0);
+    }
+
+    private static boolean matches(String glob, int g, String name, int n) {
+        while (g < glob.length()) {
+            char c = glob.charAt(g);
             if (c == '*') {
-                if (i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-                    regex.append(".*");
-                    i++;
-                } else {
-                    regex.append("[^.]*");
+                boolean anyDepth = g + 1 < glob.length() && glob.charAt(g + 1) == '*';
+                int rest = g + (anyDepth ? 2 : 1);
+                for (int end = n; ; end++) {   // the star takes name[n, end): the shortest first
+                    if (matches(glob, rest, name, end)) {
+                        return true;
+                    }
+                    if (end == name.length() || !anyDepth && name.charAt(end) == '.') {
+                        return false;
+                    }
                 }
-            } else {
-                regex.append(Pattern.quote(String.valueOf(c)));
             }
+            if (n == name.length() || name.charAt(n) != c) {
+                return false;
+            }
+            g++;
+            n++;
         }
-        if (!glob.endsWith("*")) {
-            regex.append("(\\$.*)?");   // a class name covers its nested classes and lambdas
-        }
-        return Pattern.compile(regex.toString());
+        return n == name.length() || !glob.endsWith("*") && name.charAt(n) == '$';   // a class name covers its nested classes
     }
 }

@@ -2,6 +2,7 @@ package io.greening.agent;
 
 import io.greening.agent.Rewrites.Rewrite;
 import io.greening.diagnostics.ThreadDump;
+import io.greening.internal.BeforeFirstHub;
 import io.greening.internal.PatchGroup;
 import io.greening.internal.Settings;
 import io.greening.patch.GreenThreads;
@@ -20,7 +21,8 @@ import java.util.jar.JarFile;
 import javax.management.ObjectName;
 
 /**
- * Configures the runtime, retransforms the JDK classes the table names, installs the {@link LoadTimeTransformer} (and on
+ * Configures the runtime, has the JDK classes the table names retransformed before the first hub is made
+ * ({@link BeforeFirstHub}), installs the {@link LoadTimeTransformer} (and on
  * dynamic attach retransforms the selected classes already loaded), and sets up the exit report and the JMX dump.
  * Loaded only once the runtime is in the boot loader.
  */
@@ -33,11 +35,9 @@ final class Installer {
         Report report = new Report(options.verbose());
         List<Rewrite> jdkRows = Rewrites.jdkRows(options.groups(), options.hubOptions().virtualClock());
         if (!jdkRows.isEmpty()) {
-            try {
-                JdkCallSites.apply(instrumentation, jdkRows).forEach(report::jdkSitesRewritten);
-            } catch (RuntimeException | LinkageError e) {
-                AgentLog.get().log(System.Logger.Level.WARNING, "greening: the JDK keeps its own code for " + jdkRows, e);
-            }
+            // before the first hub, not now: the patch methods differ from the JDK only on green threads, which need a
+            // hub, and a program that starts none is spared the retransformation of java.lang.VirtualThread
+            BeforeFirstHub.run(new JdkRowsBeforeFirstHub(instrumentation, jdkRows, report));
         }
         ClassSelector selector = new ClassSelector(options.include(), options.exclude());
         report.selectingWith(selector);
@@ -56,7 +56,7 @@ final class Installer {
             retransformLoaded(instrumentation, transformer);
         }
         String reportTarget = options.report();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> atExit(report, reportTarget, options.check()), "greening-report"));
+        Runtime.getRuntime().addShutdownHook(new ReportAtExit(report, reportTarget, options.check()));
         if (jmxInUse(options.jmx())) {
             Thread.ofPlatform().daemon().name("greening-jmx").start(Installer::registerMBean);
         }
@@ -145,7 +145,12 @@ final class Installer {
         if (asked != null) {
             return asked;
         }
-        return System.getProperties().stringPropertyNames().stream().anyMatch(k -> k.startsWith("com.sun.management.jmxremote"));
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.startsWith("com.sun.management.jmxremote")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void registerMBean() {
@@ -154,6 +159,49 @@ final class Installer {
                     new ObjectName("io.greening:type=GreenThreads"));
         } catch (Exception | LinkageError e) {
             AgentLog.get().log(System.Logger.Level.WARNING, "greening: could not register the GreenThreads MBean", e);
+        }
+    }
+
+    /** Applies the rows inside the JDK ({@link JdkCallSites}) and tells the report; run before the first hub. */
+    private static final class JdkRowsBeforeFirstHub implements Runnable {
+        private final Instrumentation instrumentation;
+        private final List<Rewrite> rows;
+        private final Report report;
+
+        JdkRowsBeforeFirstHub(Instrumentation instrumentation, List<Rewrite> rows, Report report) {
+            this.instrumentation = instrumentation;
+            this.rows = rows;
+            this.report = report;
+        }
+
+        @Override
+        public void run() {
+            try {
+                for (Map.Entry<Rewrite, Integer> sites : JdkCallSites.apply(instrumentation, rows).entrySet()) {
+                    report.jdkSitesRewritten(sites.getKey(), sites.getValue());
+                }
+            } catch (RuntimeException | LinkageError e) {
+                AgentLog.get().log(System.Logger.Level.WARNING, "greening: the JDK keeps its own code for " + rows, e);
+            }
+        }
+    }
+
+    /** The shutdown hook that writes the report: a class, not a lambda, since it is created before main. */
+    private static final class ReportAtExit extends Thread {
+        private final Report report;
+        private final String target;
+        private final boolean check;
+
+        ReportAtExit(Report report, String target, boolean check) {
+            super("greening-report");
+            this.report = report;
+            this.target = target;
+            this.check = check;
+        }
+
+        @Override
+        public void run() {
+            atExit(report, target, check);
         }
     }
 

@@ -1,11 +1,6 @@
 package io.greening.agent;
 
 import io.greening.agent.Rewrites.Rewrite;
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassVisitor;
-import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.MethodVisitor;
-import org.objectweb.asm.Opcodes;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -21,8 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Applies the table's rows inside the JDK ({@link Rewrites.Kind#JDK_CALL}): retransforms the {@code java.base} classes
  * they name so that their calls of one JDK method go to a static patch method of the runtime (on the boot class path),
- * receiver first. Instructions only, as retransformation requires. The transformer stays installed, so a later
- * retransformation of those classes keeps the rewrites.
+ * receiver first. Instructions only, as retransformation requires ({@link MethodRefRetargeter}: in place, without a
+ * bytecode library, since this runs at every start). The transformer stays installed, so a later retransformation of
+ * those classes keeps the rewrites. Plain code only on this path: no lambda or stream, which would spin classes at
+ * start.
  */
 final class JdkCallSites implements ClassFileTransformer {
 
@@ -41,7 +38,9 @@ final class JdkCallSites implements ClassFileTransformer {
     static Map<Rewrite, Integer> apply(Instrumentation instrumentation, List<Rewrite> rows) {
         JdkCallSites transformer = new JdkCallSites(rows);
         Set<String> classNames = new LinkedHashSet<>();
-        rows.forEach(row -> classNames.addAll(row.jdkClasses()));
+        for (Rewrite row : rows) {
+            classNames.addAll(row.jdkClasses());
+        }
         List<Class<?>> classes = new ArrayList<>();
         for (String name : classNames) {
             try {
@@ -52,7 +51,7 @@ final class JdkCallSites implements ClassFileTransformer {
         }
         instrumentation.addTransformer(transformer, true);
         try {
-            instrumentation.retransformClasses(classes.toArray(Class<?>[]::new));
+            instrumentation.retransformClasses(classes.toArray(new Class<?>[0]));
         } catch (Exception | LinkageError all) {
             for (Class<?> c : classes) {   // one by one, so that one failure does not take the others along
                 try {
@@ -65,8 +64,14 @@ final class JdkCallSites implements ClassFileTransformer {
             }
         }
         Map<Rewrite, Integer> counts = new LinkedHashMap<>();
-        rows.forEach(row -> counts.put(row, 0));
-        transformer.rewrittenIn.values().forEach(inClass -> inClass.forEach((row, n) -> counts.merge(row, n, Integer::sum)));
+        for (Rewrite row : rows) {
+            counts.put(row, 0);
+        }
+        for (Map<Rewrite, Integer> inClass : transformer.rewrittenIn.values()) {
+            for (Map.Entry<Rewrite, Integer> rewritten : inClass.entrySet()) {
+                counts.put(rewritten.getKey(), counts.get(rewritten.getKey()) + rewritten.getValue());
+            }
+        }
         for (Rewrite row : rows) {
             int count = counts.get(row);
             if (count == 0) {
@@ -83,34 +88,18 @@ final class JdkCallSites implements ClassFileTransformer {
         if (loader != null) {
             return null;
         }
-        List<Rewrite> here = rows.stream().filter(row -> row.jdkClasses().contains(className)).toList();
+        List<Rewrite> here = new ArrayList<>();
+        for (Rewrite row : rows) {
+            if (row.jdkClasses().contains(className)) {
+                here.add(row);
+            }
+        }
         if (here.isEmpty()) {
             return null;
         }
-        ClassReader reader = new ClassReader(classfile);
-        ClassWriter writer = new ClassWriter(reader, 0);
         Map<Rewrite, Integer> counts = new LinkedHashMap<>();
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
-            @Override
-            public MethodVisitor visitMethod(int access, String method, String desc, String signature, String[] exceptions) {
-                return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, method, desc, signature, exceptions)) {
-                    @Override
-                    public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
-                        for (Rewrite row : here) {
-                            if (row.opcode() == opcode && row.owner().equals(owner) && row.name().equals(name)
-                                    && row.descriptor().equals(descriptor)) {
-                                super.visitMethodInsn(Opcodes.INVOKESTATIC, row.patchClass(), row.patchMethod(),
-                                        row.patchDescriptor(), false);
-                                counts.merge(row, 1, Integer::sum);
-                                return;
-                            }
-                        }
-                        super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
-                    }
-                };
-            }
-        }, 0);
+        byte[] rewritten = MethodRefRetargeter.rewrite(classfile, here, counts);
         rewrittenIn.put(className, counts);
-        return counts.isEmpty() ? null : writer.toByteArray();
+        return rewritten;
     }
 }

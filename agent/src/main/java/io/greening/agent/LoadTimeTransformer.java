@@ -9,11 +9,12 @@ import java.security.ProtectionDomain;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The load-time hot path: rewrites the call sites of each selected class as it loads, with ASM alone. A class that is
  * not selected costs a name match. A selected class is first pre-scanned ({@link CallSiteFilter}: its constant pool
- * only); the few that name a row's method get one ASM pass, {@link ClassReader} through the {@link CallSiteRewriter}
+ * only, without ASM); the few that name a row's method get one ASM pass, {@link ClassReader} through the {@link CallSiteRewriter}
  * into a {@link ClassWriter} that copies the constant pool and never recomputes frames (the rewrites keep every
  * instruction's stack shape, so the class's own stack map frames stay valid), with subtype questions answered from
  * class file headers ({@link TypeHierarchy}), never by loading a class. A class with nothing to rewrite is handed back
@@ -87,14 +88,32 @@ final class LoadTimeTransformer implements ClassFileTransformer {
      */
     private byte[] rewrite(ClassLoader loader, byte[] classfile, Map<String, List<Rewrite>> applicable, String greenMainClass,
                            Map<Rewrite, Integer> counts) {
-        ClassReader reader = new ClassReader(classfile);
-        if (greenMainClass == null && !filter.mayRewrite(reader, classfile)) {
+        if (greenMainClass == null && !filter.mayRewrite(classfile)) {
             return null;
         }
-        ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new CallSiteRewriter(writer, applicable, hierarchy.forClass(loader, reader), greenMainClass,
-                row -> counts.merge(row, 1, Integer::sum)), greenMainClass != null ? ClassReader.EXPAND_FRAMES : 0);
-        return counts.isEmpty() && greenMainClass == null ? null : writer.toByteArray();
+        return AsmPass.rewrite(loader, classfile, applicable, hierarchy, greenMainClass, counts);
+    }
+
+    /**
+     * The ASM pass, in a class of its own so that ASM loads with the first class that has something to rewrite, not
+     * with the transformer (the verifier of a method that hands a {@link CallSiteRewriter} to {@link ClassReader}
+     * loads both).
+     */
+    private static final class AsmPass {
+        static byte[] rewrite(ClassLoader loader, byte[] classfile, Map<String, List<Rewrite>> applicable,
+                              TypeHierarchy hierarchy, String greenMainClass, Map<Rewrite, Integer> counts) {
+            ClassReader reader = new ClassReader(classfile);
+            ClassWriter writer = new ClassWriter(reader, 0);
+            reader.accept(new CallSiteRewriter(writer, applicable, hierarchy.forClass(loader, reader), greenMainClass,
+                    new Consumer<Rewrite>() {   // not a lambda: the application's first classes come here, before main
+                        @Override
+                        public void accept(Rewrite row) {
+                            Integer before = counts.get(row);
+                            counts.put(row, before == null ? 1 : before + 1);
+                        }
+                    }), greenMainClass != null ? ClassReader.EXPAND_FRAMES : 0);
+            return counts.isEmpty() && greenMainClass == null ? null : writer.toByteArray();
+        }
     }
 
     private static boolean holdsNoCode(String className) {

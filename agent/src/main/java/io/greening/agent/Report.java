@@ -53,10 +53,22 @@ public final class Report {
         }
         times.add(true, nanos);
         transformed.incrementAndGet();
-        counts.forEach((row, n) -> rewritten.computeIfAbsent(row, r -> new LongAdder()).add(n));
+        int sites = 0;
+        for (Map.Entry<Rewrite, Integer> count : counts.entrySet()) {   // no lambdas: the application's first classes come here
+            LongAdder adder = rewritten.get(count.getKey());
+            if (adder == null) {
+                LongAdder fresh = new LongAdder();
+                adder = rewritten.putIfAbsent(count.getKey(), fresh);
+                if (adder == null) {
+                    adder = fresh;
+                }
+            }
+            adder.add(count.getValue());
+            sites += count.getValue();
+        }
         if (verbose) {
-            AgentLog.get().log(System.Logger.Level.INFO, "greening: rewrote " + counts.values().stream().mapToInt(Integer::intValue).sum()
-                    + " call sites in " + className + ": " + describe(counts));
+            AgentLog.get().log(System.Logger.Level.INFO, "greening: rewrote " + sites + " call sites in " + className + ": "
+                    + describe(counts));
         }
     }
 

@@ -324,6 +324,32 @@ public final class Rewrites {
                           String patchClass, String patchMethod, String receiver, List<String> jdkClasses,
                           boolean virtualClockOnly) {
 
+        // equals and hashCode written out, as the record's would be: the generated ones bootstrap through method handles
+        // on first use, which the agent's start (rows are map keys there) would pay for
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Rewrite row && group == row.group && kind == row.kind && opcode == row.opcode
+                    && owner.equals(row.owner) && name.equals(row.name) && descriptor.equals(row.descriptor)
+                    && patchClass.equals(row.patchClass) && patchMethod.equals(row.patchMethod)
+                    && receiver.equals(row.receiver) && jdkClasses.equals(row.jdkClasses)
+                    && virtualClockOnly == row.virtualClockOnly;
+        }
+
+        @Override
+        public int hashCode() {
+            int hash = group.hashCode();
+            hash = 31 * hash + kind.hashCode();
+            hash = 31 * hash + opcode;
+            hash = 31 * hash + owner.hashCode();
+            hash = 31 * hash + name.hashCode();
+            hash = 31 * hash + descriptor.hashCode();
+            hash = 31 * hash + patchClass.hashCode();
+            hash = 31 * hash + patchMethod.hashCode();
+            hash = 31 * hash + receiver.hashCode();
+            hash = 31 * hash + jdkClasses.hashCode();
+            return 31 * hash + Boolean.hashCode(virtualClockOnly);
+        }
+
         /** The patch method's descriptor: receiver first for an instance call, the owner returned for a constructor. */
         public String patchDescriptor() {
             return switch (kind) {
@@ -438,15 +464,29 @@ public final class Rewrites {
         Map<String, List<Rewrite>> byNameAndDescriptor = new HashMap<>();
         for (Rewrite row : ALL) {
             if (row.kind() != Kind.JDK_CALL && groups.contains(row.group())) {
-                byNameAndDescriptor.computeIfAbsent(row.name() + row.descriptor(), k -> new ArrayList<>()).add(row);
+                String key = row.name() + row.descriptor();
+                List<Rewrite> same = byNameAndDescriptor.get(key);
+                if (same == null) {
+                    same = new ArrayList<>();
+                    byNameAndDescriptor.put(key, same);
+                }
+                same.add(row);
             }
         }
-        byNameAndDescriptor.replaceAll((k, v) -> Collections.unmodifiableList(v));
+        for (Map.Entry<String, List<Rewrite>> entry : byNameAndDescriptor.entrySet()) {
+            entry.setValue(Collections.unmodifiableList(entry.getValue()));
+        }
         return Map.copyOf(byNameAndDescriptor);
     }
 
     /** The rows inside the JDK that apply with these groups on and this clock, retransformed at start. */
     public static List<Rewrite> jdkRows(Set<PatchGroup> groups, boolean virtualClock) {
-        return ALL.stream().filter(row -> row.kind() == Kind.JDK_CALL && row.appliesTo(groups, virtualClock)).toList();
+        List<Rewrite> rows = new ArrayList<>();
+        for (Rewrite row : ALL) {
+            if (row.kind() == Kind.JDK_CALL && row.appliesTo(groups, virtualClock)) {
+                rows.add(row);
+            }
+        }
+        return List.copyOf(rows);
     }
 }

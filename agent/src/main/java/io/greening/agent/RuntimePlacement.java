@@ -1,36 +1,33 @@
 package io.greening.agent;
 
-import org.objectweb.asm.ClassReader;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
-import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
 
 /**
  * Puts greening's runtime into the boot loader, so that every class loader, {@code java.base} included (the
  * retransformed JDK classes call {@code io.greening.patch}), shares its one copy: greening.jar holds the runtime's
- * class files under {@link #RUNTIME_PREFIX}, a path no class loader searches, and each is defined into the boot loader
- * at start, supertypes first.
+ * class files in one resource ({@link RuntimeBundle#RESOURCE}), a path no class loader searches, already in an order the
+ * boot loader can define them in (supertypes first, worked out at build time), and each is defined into the boot loader
+ * at start.
  *
  * <p>Not by appending a jar to the boot class path: that would need a file (left in the temporary directory when the
  * JVM is killed) and makes the JVM print "Sharing is only supported for boot loader classes because bootstrap
  * classpath has been appended" and turn class data sharing off for every class outside the boot loader. The classes are
- * defined eagerly, all of them, since the boot loader cannot ask for a class it lacks.
+ * defined eagerly, all of them, since the boot loader cannot ask for a class it lacks, and a package only partly in the
+ * boot loader would be split from the rest of it in an application's own copy of the runtime.
+ *
+ * <p>This runs before {@code main} on every greened start, so it keeps to plain code: no lambda, stream or ASM.
  */
 final class RuntimePlacement {
-    /** Where greening.jar keeps the runtime's class files, out of every class loader's reach. */
-    static final String RUNTIME_PREFIX = "META-INF/greening-runtime/";
     /** A runtime class that is there once the runtime is in the boot loader. */
     private static final String PROBE = "io.greening.patch.GreenThreads";
 
@@ -44,74 +41,52 @@ final class RuntimePlacement {
         if (inBootLoader(PROBE)) {
             return 0;
         }
-        Map<String, byte[]> classes = runtimeClasses();
-        BiFunction<String, byte[], Class<?>> definer = isolatedDefiner(instrumentation);
-        Set<String> defined = new HashSet<>();
-        for (String name : classes.keySet()) {
-            define(name, classes, definer, defined, new HashSet<>());
+        List<RuntimeBundle.Entry> classes;
+        byte[] definerClass;
+        try (JarFile jar = new JarFile(agentJar().toFile(), false)) {
+            classes = RuntimeBundle.read(resource(jar, RuntimeBundle.RESOURCE));
+            definerClass = resource(jar, RuntimeBundle.DEFINER_RESOURCE);
         }
-        return defined.size();
-    }
-
-    /** The runtime's class files in greening.jar, by binary name. */
-    private static Map<String, byte[]> runtimeClasses() throws IOException, URISyntaxException {
-        Path agentJar = Path.of(RuntimePlacement.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Map<String, byte[]> classes = new LinkedHashMap<>();
-        try (JarFile jar = new JarFile(agentJar.toFile(), false)) {
-            for (JarEntry entry : (Iterable<JarEntry>) jar.stream()::iterator) {
-                String path = entry.getName();
-                if (entry.isDirectory() || !path.startsWith(RUNTIME_PREFIX) || !path.endsWith(".class")
-                        || path.endsWith("module-info.class")) {
-                    continue;
-                }
-                try (InputStream in = jar.getInputStream(entry)) {
-                    String internalName = path.substring(RUNTIME_PREFIX.length(), path.length() - ".class".length());
-                    classes.put(internalName.replace('/', '.'), in.readAllBytes());
+        BiFunction<String, byte[], Class<?>> definer = isolatedDefiner(instrumentation, definerClass);
+        for (RuntimeBundle.Entry entry : classes) {
+            try {
+                definer.apply(entry.name(), entry.classFile());
+            } catch (LinkageError e) {
+                if (!inBootLoader(entry.name())) {   // else a copy is there already, from an earlier attempt that stopped half-way
+                    throw e;
                 }
             }
         }
-        if (classes.isEmpty()) {
-            throw new IOException(agentJar + " holds no runtime under " + RUNTIME_PREFIX + "; was it built by Maven?");
-        }
-        return classes;
+        return classes.size();
     }
 
-    /** Defines {@code name} after its superclass and interfaces among {@code classes}. */
-    private static void define(String name, Map<String, byte[]> classes, BiFunction<String, byte[], Class<?>> definer,
-                               Set<String> defined, Set<String> underway) {
-        if (defined.contains(name) || !underway.add(name)) {
-            return;
+    private static Path agentJar() throws URISyntaxException {
+        return Path.of(RuntimePlacement.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    private static byte[] resource(JarFile jar, String name) throws IOException {
+        ZipEntry entry = jar.getEntry(name);
+        if (entry == null) {
+            throw new IOException(jar.getName() + " holds no " + name + "; was it built by Maven?");
         }
-        byte[] bytes = classes.get(name);
-        ClassReader header = new ClassReader(bytes);
-        List<String> supertypes = new ArrayList<>(List.of(header.getInterfaces()));
-        if (header.getSuperName() != null) {
-            supertypes.add(header.getSuperName());
-        }
-        for (String supertype : supertypes) {
-            String binaryName = supertype.replace('/', '.');
-            if (classes.containsKey(binaryName)) {
-                define(binaryName, classes, definer, defined, underway);
+        int size = (int) entry.getSize();   // known: the jar's central directory has it
+        try (InputStream in = jar.getInputStream(entry)) {
+            byte[] bytes = size >= 0 ? in.readNBytes(size) : in.readAllBytes();
+            if (size >= 0 && bytes.length != size) {
+                throw new IOException(jar.getName() + ": " + name + " is shorter than its entry says");
             }
+            return bytes;
         }
-        try {
-            definer.apply(name, bytes);
-        } catch (LinkageError e) {
-            if (!inBootLoader(name)) {   // else a copy is there already, from an earlier attempt that stopped half-way
-                throw e;
-            }
-        }
-        defined.add(name);
     }
 
     /**
-     * The class {@link BootDefiner} writes, defined in a class loader of its own, whose unnamed module alone gets
-     * {@code jdk.internal.misc} exported (no other module gains anything).
+     * The class {@link BootDefiner} wrote at build time, defined in a class loader of its own, whose unnamed module
+     * alone gets {@code jdk.internal.misc} exported (no other module gains anything).
      */
     @SuppressWarnings("unchecked")
-    private static BiFunction<String, byte[], Class<?>> isolatedDefiner(Instrumentation instrumentation)
+    private static BiFunction<String, byte[], Class<?>> isolatedDefiner(Instrumentation instrumentation, byte[] classFile)
             throws ReflectiveOperationException {
-        Class<?> definerClass = new IsolatedLoader().define(BootDefiner.NAME, BootDefiner.classFile());
+        Class<?> definerClass = new IsolatedLoader().define(BootDefiner.NAME, classFile);
         Module javaBase = Object.class.getModule();
         instrumentation.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(definerClass.getModule())),
                 Map.of(), Set.of(), Map.of());

@@ -33,8 +33,21 @@ final class TypeHierarchy {
     CallSiteRewriter.Hierarchy forClass(ClassLoader loader, ClassReader reader) {
         String self = reader.getClassName();
         Header own = new Header(reader.getSuperName(), reader.getInterfaces());
-        Map<String, Header> headers = headersByLoader.computeIfAbsent(loader, l -> new ConcurrentHashMap<>());
-        return (type, supertype) -> isSubtype(type, supertype, self, own, loader, headers, 0);
+        Map<String, Header> headers;
+        synchronized (headersByLoader) {   // no computeIfAbsent lambda: this runs as the application's first classes load
+            headers = headersByLoader.get(loader);
+            if (headers == null) {
+                headers = new ConcurrentHashMap<>();
+                headersByLoader.put(loader, headers);
+            }
+        }
+        Map<String, Header> loaderHeaders = headers;
+        return new CallSiteRewriter.Hierarchy() {
+            @Override
+            public boolean isSubtype(String type, String supertype) {
+                return TypeHierarchy.this.isSubtype(type, supertype, self, own, loader, loaderHeaders, 0);
+            }
+        };
     }
 
     private boolean isSubtype(String type, String supertype, String self, Header own, ClassLoader loader,

@@ -122,6 +122,9 @@ class AgentOptionsTest {
         assertMessage("include=a.**,noequals", "malformed option 'noequals'");
         assertMessage("include=a.**,hubs=2,hubs=3", "option 'hubs' given twice");
         assertMessage("include=app.", "bad value include=app.");
+        assertMessage("include=com.acme-x.**", "bad value include=com.acme-x.**");
+        assertEquals(List.of("com.\u00e4cme.$Proxy*", "\ud801\udc00.**"),
+                parse("include=com.\u00e4cme.$Proxy*,include=\ud801\udc00.**").include(), "identifier characters beyond ASCII");
         assertMessage("include=a.**,schedule=pct:1:0", "bad value schedule=pct:1:0");
         assertMessage("include=a.**,offload.threads=0", "bad value offload.threads=0");
         assertMessage("include=a.**,deadlock.grace.ms=0", "bad value deadlock.grace.ms=0");

@@ -74,6 +74,40 @@ class LoadTimeAgentIT {
         assertEquals(List.of(), leftIn(tmp), r::describe);
     }
 
+    /** premain reads the runtime from one jar entry, stored, so that it inflates nothing. */
+    @Test
+    void theRuntimeBundleIsStoredUncompressed() throws Exception {
+        try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(Built.agentJar().toFile())) {
+            java.util.zip.ZipEntry bundle = jar.getEntry("META-INF/greening-runtime.bin");
+            assertNotNull(bundle, "the runtime bundle in " + Built.agentJar());
+            assertEquals(java.util.zip.ZipEntry.STORED, bundle.getMethod());
+            assertNull(jar.getEntry("META-INF/greening-runtime/io/greening/Hub.class"), "no loose runtime class files");
+        }
+    }
+
+    /**
+     * The rewrites inside the JDK wait for the first hub (their patch methods differ from the JDK only on green threads):
+     * a program that starts none has {@code java.lang.VirtualThread} as the JDK has it, with no retransformation in its
+     * start-up, and the report lists no JDK rewrite; a program whose threads go green has them in place before its first
+     * green thread.
+     */
+    @Test
+    void theJdkIsRewrittenOnlyOnceAHubStarts() throws Exception {
+        for (String app : List.of("com.acme.apps.Hello", "com.acme.agentapps.SleepGroupApp")) {
+            Path log = work.resolve(app + "-class-load.txt");
+            Path report = work.resolve(app + "-report.txt");
+            ForkedJvm.Result r = ForkedJvm.run(ForkedJvm.currentJava(), List.of("-Xlog:class+load=info:file=" + log,
+                    agent("include=com.acme.**,stall=off,report=" + report)), Built.appClasses(), app, List.of(), APP_TIMEOUT);
+            assertEquals(0, r.exitCode(), r::describe);
+            boolean redefined = Files.readAllLines(log).stream()
+                    .anyMatch(l -> l.contains(" java.lang.VirtualThread source: __VM_RedefineClasses__"));
+            String text = Files.readString(report);
+            boolean startsHubs = !app.endsWith("Hello");
+            assertEquals(startsHubs, redefined, app + ": VirtualThread retransformed");
+            assertEquals(startsHubs, text.contains("jdk: timed-waits VirtualThread.schedule 2"), app + ": " + text);
+        }
+    }
+
     /**
      * An archive of the application's classes dumped by a plain run ({@code -XX:ArchiveClassesAtExit}, which needs a
      * jar) is used by the greened run: the selected main class, which has nothing to rewrite, comes from it. Appending

@@ -451,11 +451,27 @@ public final class Settings {
 
     private static String classPattern(String pattern) {
         // A trailing dot or a doubled one can match no class name.
-        if (pattern.isEmpty() || !pattern.matches("[\\p{javaJavaIdentifierPart}.*$]+") || pattern.startsWith(".")
+        if (pattern.isEmpty() || !classPatternCharacters(pattern) || pattern.startsWith(".")
                 || pattern.endsWith(".") || pattern.contains("..") || pattern.contains("***")) {
             throw new IllegalArgumentException(CLASS_PATTERN_EXPECTED);
         }
         return pattern;
+    }
+
+    /**
+     * Whether every character is a Java identifier part, a dot, a star or a dollar; a loop, not a regular expression:
+     * the agent parses its settings before {@code main}, where compiling {@code \p{javaJavaIdentifierPart}} costs
+     * start-up.
+     */
+    private static boolean classPatternCharacters(String pattern) {
+        for (int i = 0; i < pattern.length(); ) {
+            int c = pattern.codePointAt(i);
+            if (!Character.isJavaIdentifierPart(c) && c != '.' && c != '*' && c != '$') {
+                return false;
+            }
+            i += Character.charCount(c);
+        }
+        return true;
     }
 
     private static Object choice(String text, String first, Object firstValue, String second, Object secondValue) {

@@ -1,0 +1,195 @@
+package io.greening.agent;
+
+import io.greening.agent.Rewrites.Rewrite;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rewrites the call sites of {@link Rewrites.Kind#JDK_CALL} rows in one class file without a bytecode library: the
+ * patch methods' references are appended to the constant pool, and each matching {@code invokestatic},
+ * {@code invokevirtual} or {@code invokespecial} becomes an {@code invokestatic} of its patch method in place. Both
+ * forms are three bytes and pop the same stack slots (an instance call's receiver is the patch method's first
+ * argument), so no offset, frame or max stack changes, and the rest of the class file is copied as it is.
+ *
+ * <p>It runs at every greened start on {@code java.lang.VirtualThread} (a large class), where ASM's full parse and
+ * rewrite cost more start-up than everything else the agent does; a pass over the bytes costs little even before the
+ * JIT compiles it. Plain code only: no lambda, stream or string switch, which would spin classes at start.
+ */
+final class MethodRefRetargeter {
+    private static final int INVOKEVIRTUAL = 0xb6;
+    private static final int INVOKESPECIAL = 0xb7;
+    private static final int INVOKESTATIC = 0xb8;
+
+    private final ClassFileIndex in;
+    private final ByteSink appended = new ByteSink();
+    private final Map<String, Integer> added = new HashMap<>();
+    private int nextIndex;
+
+    private MethodRefRetargeter(byte[] classFile) {
+        this.in = new ClassFileIndex(classFile);
+        this.nextIndex = in.count();
+    }
+
+    /**
+     * Rewrites the call sites {@code rows} name in {@code classFile}, adding to {@code counts} how many each rewrote;
+     * returns the new class file, or null when there was nothing to rewrite.
+     *
+     * @throws IllegalArgumentException if a row's opcode is not one this rewrite can turn into {@code invokestatic} in
+     *                                  place, or the class file is malformed
+     */
+    static byte[] rewrite(byte[] classFile, List<Rewrite> rows, Map<Rewrite, Integer> counts) {
+        for (Rewrite row : rows) {
+            int opcode = row.opcode();
+            if (opcode != INVOKESTATIC && opcode != INVOKEVIRTUAL && opcode != INVOKESPECIAL) {
+                throw new IllegalArgumentException("a JDK row must be invokestatic, invokevirtual or invokespecial: " + row);
+            }
+        }
+        return new MethodRefRetargeter(classFile).rewrite(rows, counts);
+    }
+
+    private byte[] rewrite(List<Rewrite> rows, Map<Rewrite, Integer> counts) {
+        Rewrite[] rowAt = new Rewrite[in.count()];   // per Methodref index: the row it matches
+        int[] targetAt = new int[in.count()];        // per Methodref index: the patch method's new Methodref
+        boolean any = false;
+        for (int i = 1; i < in.count(); i++) {
+            int tag = in.tag(i);
+            if (tag != ClassFileIndex.METHODREF && tag != ClassFileIndex.INTERFACE_METHODREF) {
+                continue;
+            }
+            int owner = in.operand(in.operand(i, 0), 0);
+            int nameAndType = in.operand(i, 1);
+            for (Rewrite row : rows) {
+                if (in.utf8Equals(owner, row.owner()) && in.utf8Equals(in.operand(nameAndType, 0), row.name())
+                        && in.utf8Equals(in.operand(nameAndType, 1), row.descriptor())) {
+                    rowAt[i] = row;
+                    targetAt[i] = methodref(row.patchClass(), row.patchMethod(), row.patchDescriptor());
+                    any = true;
+                    break;
+                }
+            }
+        }
+        if (!any) {
+            return null;
+        }
+        byte[] original = in.bytes;
+        int end = in.constantPoolEnd;
+        int shift = appended.size();
+        byte[] out = new byte[original.length + shift];
+        System.arraycopy(original, 0, out, 0, end);
+        out[8] = (byte) (nextIndex >>> 8);
+        out[9] = (byte) nextIndex;
+        appended.copyTo(out, end);
+        System.arraycopy(original, end, out, end + shift, original.length - end);
+        int[] rewritten = {0};
+        in.visitMethods(new ClassFileIndex.MethodVisitor() {
+            @Override
+            boolean instruction(int opcode, int at) {
+                if (opcode == INVOKESTATIC || opcode == INVOKEVIRTUAL || opcode == INVOKESPECIAL) {
+                    int index = in.u2(at + 1);
+                    Rewrite row = rowAt[index];
+                    if (row != null && row.opcode() == opcode) {
+                        int target = targetAt[index];
+                        out[at + shift] = (byte) INVOKESTATIC;
+                        out[at + shift + 1] = (byte) (target >>> 8);
+                        out[at + shift + 2] = (byte) target;
+                        Integer before = counts.get(row);
+                        counts.put(row, before == null ? 1 : before + 1);
+                        rewritten[0]++;
+                    }
+                }
+                return true;
+            }
+        });
+        return rewritten[0] == 0 ? null : out;
+    }
+
+    // ---- the appended constant pool entries, each added once ----
+
+    private int methodref(String owner, String name, String descriptor) {
+        String key = "M" + owner + '.' + name + descriptor;
+        Integer known = added.get(key);
+        if (known != null) {
+            return known;
+        }
+        int classIndex = classEntry(owner);
+        int nameAndType = nameAndType(name, descriptor);
+        return add(key, ClassFileIndex.METHODREF, classIndex, nameAndType);
+    }
+
+    private int classEntry(String internalName) {
+        String key = "C" + internalName;
+        Integer known = added.get(key);
+        return known != null ? known : add(key, ClassFileIndex.CLASS, utf8(internalName), -1);
+    }
+
+    private int nameAndType(String name, String descriptor) {
+        String key = "N" + name + ' ' + descriptor;
+        Integer known = added.get(key);
+        return known != null ? known : add(key, ClassFileIndex.NAME_AND_TYPE, utf8(name), utf8(descriptor));
+    }
+
+    private int utf8(String value) {
+        String key = "U" + value;
+        Integer known = added.get(key);
+        if (known != null) {
+            return known;
+        }
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);   // names and descriptors of the table: ASCII
+        appended.u1(ClassFileIndex.UTF8);
+        appended.u2(bytes.length);
+        appended.bytes(bytes);
+        added.put(key, nextIndex);
+        return nextIndex++;
+    }
+
+    private int add(String key, int tag, int first, int second) {
+        appended.u1(tag);
+        appended.u2(first);
+        if (second >= 0) {
+            appended.u2(second);
+        }
+        added.put(key, nextIndex);
+        return nextIndex++;
+    }
+
+    /** A growable byte array, for the appended constant pool entries. */
+    private static final class ByteSink {
+        private byte[] bytes = new byte[256];
+        private int size;
+
+        void u1(int value) {
+            ensure(1);
+            bytes[size++] = (byte) value;
+        }
+
+        void u2(int value) {
+            ensure(2);
+            bytes[size++] = (byte) (value >>> 8);
+            bytes[size++] = (byte) value;
+        }
+
+        void bytes(byte[] value) {
+            ensure(value.length);
+            System.arraycopy(value, 0, bytes, size, value.length);
+            size += value.length;
+        }
+
+        int size() {
+            return size;
+        }
+
+        void copyTo(byte[] target, int at) {
+            System.arraycopy(bytes, 0, target, at, size);
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
+        }
+    }
+}
