@@ -29,8 +29,11 @@ import java.util.regex.Pattern;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.greening.bench.HubsHarness --app HashingServiceApp --args skewed
  *     [--runs 3] [--seed 1] [--agent agent/target/greening.jar] [--apps integration-tests/target/classes]
- *     [--system name=jar|options]... [--out benchmarks/results/hubs/hashing-skewed-run1.txt]
+ *     [--include org.h2.**]... [--system name=jar|options]... [--out benchmarks/results/hubs/hashing-skewed-run1.txt]
  * </pre>
+ * {@code --apps} is the apps' class path (an app that needs a library names its jar there too); each
+ * {@code --include} adds a package the greened systems rewrite besides {@code com.acme.**} (the library's own
+ * threads, e.g. an embedded server's, are green only when it is included).
  */
 public final class HubsHarness {
     private static final Pattern ELAPSED = Pattern.compile("# elapsed-ms=(\\d+)");
@@ -50,6 +53,7 @@ public final class HubsHarness {
         Path apps = Path.of("integration-tests/target/classes");
         Path out = null;
         Map<String, String> extra = new LinkedHashMap<>();
+        List<String> includes = new ArrayList<>(List.of("com.acme.**"));
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
                 usage("a value is missing after " + args[i]);
@@ -63,6 +67,7 @@ public final class HubsHarness {
                 case "--agent" -> agent = Path.of(value);
                 case "--apps" -> apps = Path.of(value);
                 case "--out" -> out = Path.of(value);
+                case "--include" -> includes.add(value);
                 case "--system" -> {
                     int eq = value.indexOf('=');
                     if (eq <= 0) {
@@ -81,7 +86,7 @@ public final class HubsHarness {
         }
         String java = ProcessHandle.current().info().command().orElseThrow();
         String main = "com.acme.apps." + app;
-        String include = "include=com.acme.**,report=off";
+        String include = String.join(",", includes.stream().map(p -> "include=" + p).toList()) + ",report=off";
         Map<String, List<String>> systems = new LinkedHashMap<>();
         systems.put("plain", command(java, null, apps, main, appArgs));
         systems.put(REFERENCE, command(java, "-javaagent:" + agent + "=" + include + ",hubs=1", apps, main, appArgs));

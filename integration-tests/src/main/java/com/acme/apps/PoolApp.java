@@ -47,6 +47,7 @@ public final class PoolApp {
             }, "pool-acceptor");
             acceptor.start();
 
+            long began = System.nanoTime();
             List<Future<Long>> answers = new ArrayList<>(requests);
             for (int i = 0; i < requests; i++) {
                 int id = i;
@@ -67,8 +68,10 @@ public final class PoolApp {
             serverPool.shutdown();
             boolean terminated = clientPool.awaitTermination(1, TimeUnit.MINUTES)
                     & serverPool.awaitTermination(1, TimeUnit.MINUTES);
+            long elapsedMs = (System.nanoTime() - began) / 1_000_000;
             System.out.println("pool: requests=" + requests + " served=" + served.get() + " sum=" + total
                     + " failures=" + failures + " terminated=" + terminated);
+            System.out.println("# elapsed-ms=" + elapsedMs);
         }
         Peak.print();
     }

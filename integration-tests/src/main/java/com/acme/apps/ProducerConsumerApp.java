@@ -105,9 +105,11 @@ public final class ProducerConsumerApp {
         int consumers = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int itemsPerProducer = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
         int capacity = args.length > 3 ? Integer.parseInt(args[3]) : 16;
+        long began = System.nanoTime();
         System.out.println(run("lock-condition", new LockBuffer(capacity), producers, consumers, itemsPerProducer));
         System.out.println(run("synchronized-wait", new MonitorBuffer(capacity), producers, consumers,
                 itemsPerProducer));
+        System.out.println("# elapsed-ms=" + (System.nanoTime() - began) / 1_000_000);
         Peak.print();
     }
 
