@@ -66,26 +66,10 @@ public final class SleepersHarness {
         long cpuBefore = processCpuNanos();
         long start = System.nanoTime();
         if (system.equals("green")) {
-            Green.run(() -> {
-                GreenThread<?>[] sleepers = new GreenThread<?>[threads];
-                for (int i = 0; i < threads; i++) {
-                    int index = i;
-                    sleepers[i] = Green.spawn(() -> sleepTenTimes(lateMicros, index, true));
-                }
-                for (GreenThread<?> sleeper : sleepers) {
-                    sleeper.join();
-                }
-            });
+            Green.run(() -> spawnAndJoin(threads, index -> Green.spawn(() -> sleepTenTimes(lateMicros, index, true))));
         } else if (system.equals("group")) {
             try (HubGroup group = HubGroup.start("sleepers")) {
-                GreenThread<?>[] sleepers = new GreenThread<?>[threads];
-                for (int i = 0; i < threads; i++) {
-                    int index = i;
-                    sleepers[i] = group.spawn(() -> sleepTenTimes(lateMicros, index, true));
-                }
-                for (GreenThread<?> sleeper : sleepers) {
-                    sleeper.join();
-                }
+                spawnAndJoin(threads, index -> group.spawn(() -> sleepTenTimes(lateMicros, index, true)));
             }
         } else {
             Thread[] sleepers = new Thread[threads];
@@ -107,6 +91,17 @@ public final class SleepersHarness {
                 Integer.toString(SLEEPS * MAX_SLEEP_MILLIS),
                 // CPU time of the whole process (all carriers, timers and GC): what the run cost, whatever the load.
                 Long.toString(cpuNanos / 1_000_000));
+    }
+
+    /** Spawns {@code threads} green threads with {@code spawn} (given each one's index), then joins them all. */
+    private static void spawnAndJoin(int threads, java.util.function.IntFunction<GreenThread<?>> spawn) {
+        GreenThread<?>[] sleepers = new GreenThread<?>[threads];
+        for (int i = 0; i < threads; i++) {
+            sleepers[i] = spawn.apply(i);
+        }
+        for (GreenThread<?> sleeper : sleepers) {
+            sleeper.join();
+        }
     }
 
     private static long processCpuNanos() {

@@ -102,13 +102,7 @@ class AgentIT {
     @Test
     void sigtermWhileAGreenThreadIsInANativeCallAndAHookJoinsAnotherEnds() throws Exception {
         // one hub: the native call holds the worker's hub too, so the hook's join must stop waiting
-        ForkedJvm app = startApp(List.of("-javaagent:" + Built.agentJar() + "=include=com.acme.agentapps.**,hubs=1"),
-                "ShutdownJoinApp");
-        app.awaitLine("ready", APP_TIMEOUT);
-        app.awaitError("green thread stuck-in-native (thread) has run", APP_TIMEOUT);   // the hub is held now
-        ProcessHandle.of(app.pid()).orElseThrow().destroy();   // SIGTERM
-        ForkedJvm.Result r = app.await(APP_TIMEOUT);
-        assertEquals(143, r.exitCode(), r::describe);
+        ForkedJvm.Result r = sigtermShutdownJoinApp(",hubs=1");
         assertEquals(List.of("ready", "hook: join returned"), r.output(), r::describe);
         assertTrue(r.errors().contains("greening: shutdown: stopped waiting for green thread \"worker\": its hub "
                 + "greening-hub is held by \"stuck-in-native\" in a native call"), r::describe);
@@ -117,14 +111,20 @@ class AgentIT {
     @Test
     void sigtermWhileAGreenThreadIsInANativeCallEndsAsPlainOnTheGroup() throws Exception {
         // the default group hands the held hub's worker to another hub: it stops, and the hook's join returns, as plain
-        ForkedJvm app = startApp(List.of("-javaagent:" + Built.agentJar() + "=include=com.acme.agentapps.**"),
+        ForkedJvm.Result r = sigtermShutdownJoinApp("");
+        assertEquals(List.of("ready", "worker: stopped", "hook: join returned"), r.output(), r::describe);
+    }
+
+    /** ShutdownJoinApp greened with {@code moreOptions}, sent SIGTERM once its native read holds a hub; it must exit 143. */
+    private static ForkedJvm.Result sigtermShutdownJoinApp(String moreOptions) throws Exception {
+        ForkedJvm app = startApp(List.of("-javaagent:" + Built.agentJar() + "=include=com.acme.agentapps.**" + moreOptions),
                 "ShutdownJoinApp");
         app.awaitLine("ready", APP_TIMEOUT);
-        app.awaitError("green thread stuck-in-native (thread) has run", APP_TIMEOUT);   // its hub is held now
+        app.awaitError("green thread stuck-in-native (thread) has run", APP_TIMEOUT);   // the hub is held now
         ProcessHandle.of(app.pid()).orElseThrow().destroy();   // SIGTERM
         ForkedJvm.Result r = app.await(APP_TIMEOUT);
         assertEquals(143, r.exitCode(), r::describe);
-        assertEquals(List.of("ready", "worker: stopped", "hook: join returned"), r.output(), r::describe);
+        return r;
     }
 
     @Test
