@@ -239,8 +239,7 @@ public final class GreenChannels {
         if (state != null) {
             state.reading.wake();
             state.writing.wake();
-            state.reading.releaseHubs(channel);
-            state.writing.releaseHubs(channel);
+            Readiness.releaseHubs(channel, state.reading, state.writing);
         }
     }
 

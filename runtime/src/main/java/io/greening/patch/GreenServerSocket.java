@@ -177,7 +177,7 @@ public class GreenServerSocket extends ServerSocket {
             channel.close();
         } finally {
             accepting.wake();
-            accepting.releaseHubs(channel);
+            Readiness.releaseHubs(channel, accepting);
         }
     }
 

@@ -749,8 +749,7 @@ public class GreenSocket extends Socket {
         } finally {
             reading.wake();
             writing.wake();
-            reading.releaseHubs(c);
-            writing.releaseHubs(c);
+            Readiness.releaseHubs(c, reading, writing);
         }
     }
 

@@ -2,6 +2,7 @@ package io.greening.patch;
 
 import io.greening.GreenInterruptedException;
 import io.greening.Hub;
+import io.greening.HubGroup;
 import io.greening.Timeout;
 import io.greening.internal.Access;
 import io.greening.internal.Deadlines;
@@ -52,36 +53,46 @@ final class Readiness {
                 selector.wakeup();
             }
         }
+    }
 
-        /**
-         * After {@code channel} was closed, lets every hub whose selector still holds its key run that selector, which
-         * releases the key: the JDK closes the descriptor of a registered channel only once every selector dropped
-         * it. On its own hub that is the hub this side last waited on; in a group the channel may be registered with
-         * the selector of each hub its threads waited on, and a hub asleep would keep the descriptor open until it
-         * next woke (a peer would see the connection open).
-         */
-        void releaseHubs(SelectableChannel channel) {
-            Hub h = hub;
+    /**
+     * After {@code channel} was closed, lets every hub whose selector may still hold its key run that selector, which
+     * releases the key: the JDK closes the descriptor of a registered channel only once every selector dropped it.
+     * On a hub of its own that is the hub each side last waited on. In a group the channel may be registered with the
+     * selector of every hub its threads waited on, and a hub asleep would keep the descriptor open until it next woke
+     * (a peer would see the connection open): the group's hubs are scanned once for all the sides, and those that
+     * still hold a key (a cancelled key stays until its selector runs) are made to run.
+     */
+    static void releaseHubs(SelectableChannel channel, Side... sides) {
+        HubGroup scanned = null;
+        Hub ranAlone = null;
+        for (Side side : sides) {
+            Hub h = side.hub;
             if (h == null) {
-                return;
+                continue;
             }
-            if (h.group() == null) {
-                runSelector(h);
-                return;
-            }
-            for (Hub each : h.group().hubs()) {
-                if (Access.greening().io(each).holdsKeyOf(channel)) {   // a cancelled key stays until its selector runs
-                    runSelector(each);
+            HubGroup group = h.group();
+            if (group == null) {
+                if (h != ranAlone) {
+                    runSelector(h);
+                    ranAlone = h;
+                }
+            } else if (group != scanned) {
+                scanned = group;
+                for (Hub each : group.hubs()) {
+                    if (Access.greening().io(each).holdsKeyOf(channel)) {
+                        runSelector(each);
+                    }
                 }
             }
         }
+    }
 
-        private static void runSelector(Hub h) {
-            try {
-                h.execute(NOTHING);
-            } catch (RejectedExecutionException closedHub) {
-                // its selector is closed, which released the key already
-            }
+    private static void runSelector(Hub h) {
+        try {
+            h.execute(NOTHING);   // its loop runs the selector, which drops cancelled keys
+        } catch (RejectedExecutionException closedHub) {
+            // its selector is closed, which released the key already
         }
     }
 
