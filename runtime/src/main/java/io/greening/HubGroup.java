@@ -252,19 +252,36 @@ public final class HubGroup implements Executor, AutoCloseable {
 
     /** Claims one idle core hub to look for work, and wakes it (Go's wakep: at most one searcher woken at a time). */
     private void wakeOne() {
-        if (!searchingHubs.compareAndSet(0, 1)) {
-            return;
+        if (searchingHubs.compareAndSet(0, 1) && !claimIdleHub()) {
+            searchingHubs.decrementAndGet();
         }
+    }
+
+    /**
+     * Claims one idle core hub to look for work even while another is claimed already: the monitor's rescue when the
+     * claimed hub may never look (its carrier blocked inside its selector). Returns whether it woke one.
+     */
+    private boolean wakeIdleHubEvenIfOneSearches() {
+        searchingHubs.incrementAndGet();   // before the claim: the claimed hub's stopSearching counts it down
+        if (claimIdleHub()) {
+            return true;
+        }
+        searchingHubs.decrementAndGet();
+        return false;
+    }
+
+    /** Takes an idle core hub out of idle and wakes it, as a searcher the caller has counted. */
+    private boolean claimIdleHub() {
         int start = ThreadLocalRandom.current().nextInt(cores);
         for (int i = 0; i < cores; i++) {
             Hub hub = hubs[(start + i) % cores];
             if (hub.idle && Hub.IDLE.compareAndSet(hub, true, false)) {
                 idleHubs.decrementAndGet();
                 hub.wakeUp();
-                return;
+                return true;
             }
         }
-        searchingHubs.decrementAndGet();
+        return false;
     }
 
     /** A core hub about to sleep says so; returns whether it did (spares are woken by the monitor only). */
@@ -368,7 +385,8 @@ public final class HubGroup implements Executor, AutoCloseable {
     }
 
     /**
-     * The monitor found {@code stuck} running one task past the handoff setting: marks it stuck and hands its ready
+     * The monitor found {@code stuck} running one task past the handoff setting, or its carrier blocked entering a
+     * monitor as long (inside its selector, while it said it was idle): marks it stuck and hands its ready
      * threads, due timers and ready I/O to the group, then makes sure a hub runs them (an idle one, else a spare).
      * Returns how many nanoseconds until it should look again (the stuck hub's next timer, or its next I/O poll).
      */
@@ -390,12 +408,9 @@ public final class HubGroup implements Executor, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.DEBUG, "polling the selector of stuck hub " + stuck.name(), e);
         }
-        if (!shared.isEmpty()) {
-            if (idleHubs.get() > 0) {
-                notifyWork();
-            } else {
-                wakeSpares();
-            }
+        // not notifyWork: the hub claimed to search may be this one, blocked, and that claim would stop every other
+        if (!shared.isEmpty() && !wakeIdleHubEvenIfOneSearches()) {
+            wakeSpares();
         }
         Timer next = stuck.timers.peek();
         long wait = next == null ? Long.MAX_VALUE : Math.max(0, next.deadline() - System.nanoTime());

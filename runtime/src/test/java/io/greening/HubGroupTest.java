@@ -250,6 +250,120 @@ class HubGroupTest {
         }
     }
 
+    /**
+     * A hub about to sleep says it is idle, then selects; its carrier can block inside the selector on a monitor a
+     * thread of another carrier holds (a channel closed on another hub cancels its key here). A wake-up claimed for
+     * that hub must not be the group's only one: work from outside goes to another hub all the same. (The holder in
+     * the field was a green thread the JDK had to schedule on the group to release the monitor: a deadlock.)
+     */
+    @Test
+    void aHubBlockedInsideItsSelectorHoldsNoWakeUpTheGroupNeeds() throws Exception {
+        try (HubGroup group = HubGroup.start("blocked", 2); LogCapture ignored = LogCapture.of("io.greening.stall")) {
+            Hub blocked = group.hubs().getFirst();
+            java.nio.channels.Selector selector = selectorOf(blocked);
+            java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Thread holder = Thread.ofPlatform().daemon().start(() -> {
+                synchronized (selector) {   // the lock its select takes first
+                    held.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            long deadline = System.nanoTime() + PATIENCE_NANOS;
+            while (held.getCount() > 0 && System.nanoTime() - deadline < 0) {
+                selector.wakeup();   // out of its select, so that the holder gets the lock before its next one
+                held.await(1, TimeUnit.MILLISECONDS);
+            }
+            assertEquals(0, held.getCount(), "the holder took the selector's lock");
+            try {
+                blocked.nudge();   // round its loop again: it says it is idle, then blocks entering its select
+                while (blocked.carrier().getState() != Thread.State.BLOCKED && System.nanoTime() - deadline < 0) {
+                    Thread.onSpinWait();
+                }
+                assertEquals(Thread.State.BLOCKED, blocked.carrier().getState());
+                // from outside the group each spawn claims one idle hub, picked at random: sooner or later the blocked one
+                for (int i = 0; i < 40; i++) {
+                    GreenThread<Void> thread = group.spawn(() -> { });
+                    assertTrue(thread.join(Duration.ofSeconds(20)), "spawn " + i + " ran while a hub is blocked");
+                }
+            } finally {
+                release.countDown();
+                holder.join();
+            }
+        }
+    }
+
+    /**
+     * A green thread that registers a channel with its hub's selector can block on a monitor of the channel or the
+     * selector (held by a thread of another carrier) and resume on another hub of the group, while its hub selects
+     * without the new interest: the hub must still see the channel become ready.
+     */
+    @Test
+    void aRegistrationFinishedOnAnotherHubStillWakesItsWaiter() throws Exception {
+        try (HubGroup group = HubGroup.start("moved-registration", 2);
+             java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            // the waiter resumes on whichever hub the group's wake-up picks: over the rounds, on the other one too
+            for (int round = 0; round < 300; round++) {
+                try (java.nio.channels.SocketChannel waited = java.nio.channels.SocketChannel.open(server.getLocalAddress());
+                     java.nio.channels.SocketChannel peer = server.accept()) {
+                    waited.configureBlocking(false);
+                    AtomicReference<Hub> registeredOn = new AtomicReference<>();
+                    GreenThread<Void> waiter;
+                    synchronized (waited.blockingLock()) {   // what register takes: the waiter blocks on it
+                        waiter = group.spawn(() -> {
+                            Hub hub = Hub.current();
+                            registeredOn.set(hub);
+                            try {
+                                io.greening.internal.Access.greening().io(hub)
+                                        .awaitReady(waited, java.nio.channels.SelectionKey.OP_READ, io.greening.internal.Deadlines.NO_DEADLINE);
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        });
+                        awaitState(waiter.thread(), Thread.State.BLOCKED);
+                        awaitAsleepInItsSelector(registeredOn.get());   // before the waiter resumes and registers
+                    }
+                    awaitState(waiter.thread(), Thread.State.WAITING);   // registered, parked until the channel is readable
+                    peer.write(ByteBuffer.wrap(new byte[] {1}));
+                    assertTrue(waiter.join(Duration.ofSeconds(10)), "round " + round + ": the waiter registered on "
+                            + registeredOn.get().name() + " was woken when its channel became readable");
+                }
+            }
+        }
+    }
+
+    private static void awaitAsleepInItsSelector(Hub hub) {
+        long deadline = System.nanoTime() + PATIENCE_NANOS;
+        while (!isInEpollWait(hub.carrier()) && System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+        }
+        assertTrue(isInEpollWait(hub.carrier()), hub.name() + " sleeps in its selector");
+    }
+
+    private static boolean isInEpollWait(Thread carrier) {
+        StackTraceElement[] stack = carrier.getStackTrace();
+        return stack.length > 0 && stack[0].getClassName().equals("sun.nio.ch.EPoll") && stack[0].getMethodName().equals("wait");
+    }
+
+    private static void awaitState(Thread thread, Thread.State state) {
+        long deadline = System.nanoTime() + PATIENCE_NANOS;
+        while (thread.getState() != state && System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+        }
+        assertEquals(state, thread.getState());
+    }
+
+    private static java.nio.channels.Selector selectorOf(Hub hub) throws ReflectiveOperationException {
+        java.lang.reflect.Field field = io.greening.internal.IoWaiters.class.getDeclaredField("selector");
+        field.setAccessible(true);
+        return (java.nio.channels.Selector) field.get(hub.io());
+    }
+
     @Test
     void closeEndsEveryHubWhereverTheLastThreadEnds() throws Exception {
         for (int round = 0; round < 50; round++) {

@@ -22,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code stall} says otherwise ({@code -Dgreening.stall=250ms}, {@code 1s}, {@code off}).
  *
  * <p>For the hubs of a {@link io.greening.HubGroup} the same thread is the group's sysmon: once one task has kept a
- * hub's carrier longer than the {@code handoff} setting (5 ms unless set), it marks the hub stuck and hands its ready
+ * hub's carrier longer than the {@code handoff} setting (5 ms unless set), or its carrier has waited as long to enter
+ * a monitor (inside its selector, held by a thread of another carrier), it marks the hub stuck and hands its ready
  * threads, due timers and ready I/O to the group, and keeps doing so, at the stuck hub's timers and every millisecond
  * while threads wait on its selector, until the task returns. It looks every half handoff while a group hub is busy,
  * backing off to 25 ms while none is, as Go's sysmon backs off from 20 us to 10 ms.
@@ -96,7 +97,7 @@ public final class StallMonitor {
                     // one hub's failure must not end stall reports and hand-offs for every hub of the JVM
                     LOG.log(System.Logger.Level.ERROR, "stall monitor: looking at hub " + hub.name() + " failed", failed);
                 }
-                groupBusy |= hub.group() != null && Access.greening().isBusy(hub);
+                groupBusy |= hub.group() != null && holdsItsCarrier(hub);
             }
             long period = stallPeriod;
             if (handOffPeriod != Long.MAX_VALUE) {
@@ -112,7 +113,7 @@ public final class StallMonitor {
     private static long check(Hub hub, Watch watch, long now, long threshold) {
         GreeningAccess access = Access.greening();
         long tasks = access.tasksRun(hub);
-        if (!access.isBusy(hub) || tasks != watch.tasksSeen) {
+        if (!holdsItsCarrier(hub) || tasks != watch.tasksSeen) {
             watch.tasksSeen = tasks;
             watch.unchangedSince = now;
             return Long.MAX_VALUE;
@@ -127,6 +128,15 @@ public final class StallMonitor {
             report(hub, stalled);
         }
         return next;
+    }
+
+    /**
+     * Whether something other than the hub's own wait holds its carrier: a task it runs, or a monitor its carrier
+     * waits to enter. The latter happens inside the selector, whose locks a thread of another carrier may hold (a
+     * channel closed there cancels its key here); if that thread is green it needs a hub to run before it lets go.
+     */
+    private static boolean holdsItsCarrier(Hub hub) {
+        return Access.greening().isBusy(hub) || hub.carrier().getState() == Thread.State.BLOCKED;
     }
 
     /** Carries the stalling thread's stack into the log record. */
@@ -144,16 +154,17 @@ public final class StallMonitor {
         Thread carrier = hub.carrier();
         Thread culprit = carrier;
         String what = "its carrier";
+        String stalled = " has run " + TimeUnit.NANOSECONDS.toMillis(stalledNanos) + " ms without yielding; ";
         ThreadRecord record = Access.greening().registry(hub).mountedOn(carrier);
         if (record != null) {
             culprit = record.thread();
             what = "green thread " + culprit.getName() + " (" + record.kind() + ")";
+        } else if (carrier.getState() == Thread.State.BLOCKED) {
+            stalled = " has waited " + TimeUnit.NANOSECONDS.toMillis(stalledNanos) + " ms to enter a monitor; ";
         }
         String others = hub.group() == null ? "every other green thread of the hub waits"
                 : "the hub's other work was handed to the rest of its group, but its carrier is lost to them meanwhile";
-        String message = "hub " + hub.name() + ": " + what
-                + " has run " + TimeUnit.NANOSECONDS.toMillis(stalledNanos)
-                + " ms without yielding; " + others + ". Move blocking or CPU-heavy work to"
+        String message = "hub " + hub.name() + ": " + what + stalled + others + ". Move blocking or CPU-heavy work to"
                 + " Green.offload or add Green.cede() points.";
         LOG.log(System.Logger.Level.WARNING, message, new StalledHere("stack of " + culprit.getName(), culprit.getStackTrace()));
     }

@@ -90,7 +90,7 @@ public final class IoWaiters {
         SelectionKey key = channel.keyFor(selector);
         if (key != null && !key.isValid() && channel.isOpen()) {
             // cancelled by forget on another hub of the group: let the selector drop it, so the channel can register anew
-            selectNow();
+            dropCancelledKey(channel);
             key = channel.keyFor(selector);
         }
         ChannelWaiters waiters;
@@ -113,6 +113,11 @@ public final class IoWaiters {
         }
         waiters.clearReady(ops);
         key.interestOpsOr(ops);   // atomic: the other side may change it from another carrier meanwhile
+        if (Hub.current() != hub) {
+            // register or interestOpsOr blocked on a monitor another carrier held, and we resumed on another hub of the
+            // group: this hub's selector takes the new interest up only when it next selects, so make it do that now
+            selector.wakeup();
+        }
         waiting.incrementAndGet();
         try {
             while (!waiters.isReady(ops)) {
@@ -163,7 +168,24 @@ public final class IoWaiters {
         SelectionKey key = channel.keyFor(selector);
         if (key != null) {
             key.cancel();
+            dropCancelledKey(channel);
+        }
+    }
+
+    /**
+     * Makes the selector drop {@code channel}'s cancelled key now: a selectNow on the carrier. A monitor on the way
+     * here (the channel's or the selector's, held by another carrier) may have unmounted the caller and resumed it on
+     * another hub of the group, which must not select here: it wakes this hub's carrier and waits until its select
+     * has dropped the key.
+     */
+    private void dropCancelledKey(SelectableChannel channel) throws IOException {
+        if (Hub.current() == hub) {
             selectNow();
+            return;
+        }
+        while (channel.keyFor(selector) != null) {
+            selector.wakeup();
+            Thread.yield();
         }
     }
 
