@@ -7,7 +7,6 @@ import io.greening.internal.ThreadRegistry;
 import io.greening.internal.TimerHeap.Timer;
 import io.greening.internal.VirtualThreads;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -403,11 +402,7 @@ public final class HubGroup implements Executor, AutoCloseable {
         }
         stuck.runq.drainTo(this::inject);
         Hub.fireDue(stuck.timers, System.nanoTime(), this::runTimerTask);   // unparked threads come here, from outside
-        try {
-            stuck.io().tryPollNow();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "polling the selector of stuck hub " + stuck.name(), e);
-        }
+        stuck.io().queuePoll(this::inject);   // another hub polls it: a select may block, and the monitor must not
         // not notifyWork: the hub claimed to search may be this one, blocked, and that claim would stop every other
         if (!shared.isEmpty() && !wakeIdleHubEvenIfOneSearches()) {
             wakeSpares();

@@ -122,6 +122,93 @@ class HubGroupTest {
     }
 
     @Test
+    void aStuckHubsReadyIoWakesItsWaiterWhileTheStuckThreadStillRuns() throws Exception {
+        try (HubGroup group = HubGroup.start("stuck-io", 1);
+             java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            AtomicBoolean read = new AtomicBoolean();
+            AtomicBoolean spinning = new AtomicBoolean();
+            java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+            GreenThread<Void> reader = group.spawn(() -> {
+                try (GreenConnection c = GreenConnection.connect(server.getLocalAddress())) {
+                    reading.countDown();
+                    c.read(ByteBuffer.allocate(1));   // waits on the hub's selector
+                    read.set(true);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try (java.nio.channels.SocketChannel peer = server.accept()) {
+                reading.await();
+                GreenThread<Boolean> stuck = group.spawn(() -> {
+                    spinning.set(true);
+                    long deadline = System.nanoTime() + PATIENCE_NANOS;
+                    while (!read.get() && System.nanoTime() - deadline < 0) {
+                        Thread.onSpinWait();   // never yields: the hub's selector is not selected meanwhile
+                    }
+                    return read.get();
+                });
+                while (!spinning.get()) {
+                    Thread.onSpinWait();
+                }
+                peer.write(ByteBuffer.wrap(new byte[] {1}));
+                assertTrue(stuck.get(), "the waiter read while the thread that keeps its hub still ran");
+                reader.get();
+            }
+        }
+    }
+
+    /**
+     * The monitor hands a stuck hub's work on even while that hub's selector cannot be polled at once (its locks held
+     * by another carrier): the poll must not hold up the hand-off, so it is not the monitor's to make.
+     */
+    @Test
+    void aSelectorThatCannotBePolledHoldsUpNoHandOff() throws Exception {
+        try (HubGroup group = HubGroup.start("unpollable", 2);
+             java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            AtomicReference<Hub> stuckHub = new AtomicReference<>();
+            AtomicBoolean locked = new AtomicBoolean();
+            AtomicBoolean neighbourRan = new AtomicBoolean();
+            java.util.concurrent.CountDownLatch readyToStick = new java.util.concurrent.CountDownLatch(1);
+            GreenThread<Boolean> stuck = group.spawn(() -> {
+                Green.spawn(() -> {   // the one thread that waits on a selector
+                    try (GreenConnection c = GreenConnection.connect(server.getLocalAddress())) {
+                        c.read(ByteBuffer.allocate(1));
+                    } catch (java.io.IOException closedAtTheEnd) {
+                        // the test ends
+                    }
+                });
+                long deadline = System.nanoTime() + PATIENCE_NANOS;
+                // until this thread runs on the hub whose selector the reader waits on; it stays there, never yielding
+                while (io.greening.internal.Access.greening().io(Hub.current()).waiting() == 0
+                        && System.nanoTime() - deadline < 0) {
+                    Green.cede();
+                }
+                stuckHub.set(Hub.current());
+                readyToStick.countDown();
+                while (!locked.get() && System.nanoTime() - deadline < 0) {
+                    Thread.onSpinWait();
+                }
+                Green.spawn(() -> neighbourRan.set(true));   // ready behind a thread that never yields
+                while (!neighbourRan.get() && System.nanoTime() - deadline < 0) {
+                    Thread.onSpinWait();
+                }
+                return neighbourRan.get();
+            });
+            try (java.nio.channels.SocketChannel peer = server.accept()) {
+                readyToStick.await();
+                java.nio.channels.Selector selector = selectorOf(stuckHub.get());
+                synchronized (selector) {   // what a select takes first: a poll of this selector now waits
+                    locked.set(true);
+                    assertTrue(stuck.join(Duration.ofSeconds(40)) && stuck.get(),
+                            "the stuck hub's ready neighbour ran elsewhere while its selector was locked");
+                }
+            }
+        }
+    }
+
+    @Test
     void timersAndIoOfThreadsThatMovedStillFire() throws Exception {
         try (HubGroup group = HubGroup.start("moved-io", 2);
              GreenServer echo = startEcho(group.hubs().get(1))) {

@@ -8,6 +8,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.channels.CancelledKeyException;
 import java.io.UncheckedIOException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
  * parks; the hub's loop selects and unparks the waiters of the channels that became ready. Registering and selecting
  * happen on the hub's carrier; in a group of hubs the woken thread may go on on another hub, so what it changes when
  * it stops waiting (the count of waiters, the key's interest, its slot) is atomic, and a stuck hub's selector may be
- * polled by the group's monitor ({@link #tryPollNow}).
+ * polled by another hub of the group ({@link #queuePoll}).
  */
 public final class IoWaiters {
     private static final int READ_SIDE = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
@@ -32,8 +33,15 @@ public final class IoWaiters {
     private final Selector selector;
     private final Consumer<SelectionKey> onReady = this::onChannelReady;
     private final AtomicInteger waiting = new AtomicInteger();
-    /** Held by whoever selects: the carrier, or the group's monitor polling a stuck hub (never blocking on it). */
+    /** Held by whoever selects: the carrier, or another hub polling this one while it is stuck (never blocking on it). */
     private final AtomicBoolean selecting = new AtomicBoolean();
+    /** A poll of this selector by another hub is queued and has not run yet. */
+    private final AtomicBoolean pollQueued = new AtomicBoolean();
+    /**
+     * The carrier waits for the selector: no other hub polls it until the carrier has had it. Without this, polls
+     * queued while the monitor took the spinning carrier for a stuck one kept winning the selector back.
+     */
+    private volatile boolean carrierWaits;
     /** Green threads of the hub waiting in the JDK's own poller (carrier only: only a single hub keeps a virtual clock). */
     private int jdkWaiting;
 
@@ -240,27 +248,49 @@ public final class IoWaiters {
     }
 
     /**
-     * Polls the selector without blocking, from a thread other than the carrier (the monitor of a group, for a hub
-     * whose carrier is stuck), unless the carrier is selecting itself; the woken waiters go wherever their group
-     * schedules work from that thread. Returns whether it polled.
+     * For a hub whose carrier is stuck: hands {@code runner} (its group's shared queue) one poll of this selector for
+     * another hub to run, unless one is queued already or no green thread waits here. The poll never waits for the
+     * carrier, and the woken waiters go wherever their group schedules work from the polling hub. The group's monitor
+     * calls this rather than polling itself: a select takes the selector's monitors, which green threads of other
+     * carriers take too (closing a channel cancels its key here), and a monitor that waits on a green thread could
+     * then never hand anything off again.
      */
-    public boolean tryPollNow() throws IOException {
-        if (waiting.get() == 0 || !selecting.compareAndSet(false, true)) {
-            return false;
-        }
-        try {
-            selector.selectNow(onReady);
-            return true;
-        } finally {
-            selecting.set(false);
+    public void queuePoll(Consumer<Runnable> runner) {
+        if (waiting.get() > 0 && pollQueued.compareAndSet(false, true)) {
+            runner.accept(this::pollFromAnotherHub);
         }
     }
 
-    /** The carrier takes the selector; a monitor's poll holds it only for a selectNow. */
-    private void acquireSelecting() {
-        while (!selecting.compareAndSet(false, true)) {
-            Thread.onSpinWait();
+    private void pollFromAnotherHub() {
+        try {
+            if (waiting.get() > 0 && !carrierWaits && selecting.compareAndSet(false, true)) {
+                try {
+                    selector.selectNow(onReady);
+                } finally {
+                    selecting.set(false);
+                }
+            }
+        } catch (IOException | ClosedSelectorException hubClosed) {
+            // its hub closed meanwhile, and with it every channel's registration: nothing left to poll
+        } finally {
+            pollQueued.set(false);
         }
+    }
+
+    /** The carrier takes the selector; another hub's poll holds it only for a selectNow. */
+    private void acquireSelecting() {
+        if (selecting.compareAndSet(false, true)) {
+            return;
+        }
+        carrierWaits = true;   // at most the poll under way delays us
+        for (int spins = 0; !selecting.compareAndSet(false, true); spins++) {
+            if (spins < 1_000) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(20_000);   // that poll waits on a monitor: give its core to whoever must free it
+            }
+        }
+        carrierWaits = false;
     }
 
     /** Ends a {@link #select} under way, or makes the next one return at once. Any thread. */
