@@ -124,8 +124,7 @@ class HubGroupTest {
     @Test
     void aStuckHubsReadyIoWakesItsWaiterWhileTheStuckThreadStillRuns() throws Exception {
         try (HubGroup group = HubGroup.start("stuck-io", 1);
-             java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()) {
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             java.nio.channels.ServerSocketChannel server = loopbackServer()) {
             AtomicBoolean read = new AtomicBoolean();
             AtomicBoolean spinning = new AtomicBoolean();
             java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
@@ -165,8 +164,7 @@ class HubGroupTest {
     @Test
     void aSelectorThatCannotBePolledHoldsUpNoHandOff() throws Exception {
         try (HubGroup group = HubGroup.start("unpollable", 2);
-             java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()) {
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             java.nio.channels.ServerSocketChannel server = loopbackServer()) {
             AtomicReference<Hub> stuckHub = new AtomicReference<>();
             AtomicBoolean locked = new AtomicBoolean();
             AtomicBoolean neighbourRan = new AtomicBoolean();
@@ -392,8 +390,7 @@ class HubGroupTest {
     @Test
     void aRegistrationFinishedOnAnotherHubStillWakesItsWaiter() throws Exception {
         try (HubGroup group = HubGroup.start("moved-registration", 2);
-             java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()) {
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+             java.nio.channels.ServerSocketChannel server = loopbackServer()) {
             // the waiter resumes on whichever hub the group's wake-up picks: over the rounds, on the other one too
             for (int round = 0; round < 300; round++) {
                 try (java.nio.channels.SocketChannel waited = java.nio.channels.SocketChannel.open(server.getLocalAddress());
@@ -443,6 +440,13 @@ class HubGroupTest {
             Thread.onSpinWait();
         }
         assertEquals(state, thread.getState());
+    }
+
+    /** A plain blocking server socket on the loopback address, accepted from by the test's platform thread. */
+    private static java.nio.channels.ServerSocketChannel loopbackServer() throws java.io.IOException {
+        java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open();
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return server;
     }
 
     private static java.nio.channels.Selector selectorOf(Hub hub) throws ReflectiveOperationException {
