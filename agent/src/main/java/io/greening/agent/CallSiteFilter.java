@@ -64,18 +64,22 @@ final class CallSiteFilter {
         /** Per method, in class file order: whether it may hold something to rewrite. */
         final BitSet methods;
         /**
-         * Whether every rewrite the class may need turns an invoke into an {@code invokestatic} in place: no
-         * construction, monitor entry or method handle to rewrite ({@link MethodRefRetargeter#retarget}).
+         * Whether every rewrite the class may need is a call site or a monitor entry, which
+         * {@link MethodRefRetargeter#retarget} can make without ASM: no construction or method handle to rewrite.
          */
-        final boolean callsOnly;
+        final boolean callsAndMonitorsOnly;
+        /** Whether a method is synchronized or enters a monitor while the monitor entry row is in force. */
+        final boolean monitors;
         /** The offsets in the class file of the invoke instructions of candidate method references, {@code [0, invokeCount)}. */
         final int[] invokes;
         final int invokeCount;
 
-        Scan(ClassFileIndex classFile, BitSet methods, boolean callsOnly, int[] invokes, int invokeCount) {
+        Scan(ClassFileIndex classFile, BitSet methods, boolean callsAndMonitorsOnly, boolean monitors, int[] invokes,
+             int invokeCount) {
             this.classFile = classFile;
             this.methods = methods;
-            this.callsOnly = callsOnly;
+            this.callsAndMonitorsOnly = callsAndMonitorsOnly;
+            this.monitors = monitors;
             this.invokes = invokes;
             this.invokeCount = invokeCount;
         }
@@ -106,7 +110,7 @@ final class CallSiteFilter {
         Reach reach = new Reach(pool, candidate == null ? new boolean[pool.count()] : candidate, handles);
         pool.visitMethods(reach);
         return reach.methods.isEmpty() ? null
-                : new Scan(pool, reach.methods, !constructions && !handles && !reach.monitors, reach.invokes, reach.invokeCount);
+                : new Scan(pool, reach.methods, !constructions && !handles, reach.monitors, reach.invokes, reach.invokeCount);
     }
 
     /** Whether a call site or method handle through the method reference at {@code index} may be one a row rewrites. */

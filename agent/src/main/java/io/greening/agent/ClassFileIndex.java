@@ -190,7 +190,7 @@ final class ClassFileIndex {
     }
 
     /** The length of the instruction at {@code pc} of the code starting at {@code start}. */
-    private int instructionLength(int start, int pc, int opcode) {
+    int instructionLength(int start, int pc, int opcode) {
         if (opcode == 0xaa || opcode == 0xab) {              // tableswitch, lookupswitch: 4-byte aligned operands
             int operands = pc + 1 + (4 - (pc + 1) % 4) % 4;
             if (opcode == 0xaa) {

@@ -15,17 +15,18 @@ import java.util.function.Consumer;
 /**
  * The load-time hot path: rewrites the call sites of each selected class as it loads. A class that is not selected
  * costs a name match. A selected class is first pre-scanned ({@link CallSiteFilter}: its constant pool, then the code
- * of a class that names a row's method or enters a monitor, without ASM). A class whose rewrites are all call sites is
- * rewritten in place ({@link MethodRefRetargeter#retarget}: patch method references appended to the constant pool, each
- * invoke turned into an {@code invokestatic} of the same stack effect, everything else copied), without ASM. The others
- * (constructions, monitor entries, method references in lambdas, the main prologue) get one ASM pass,
- * {@link ClassReader} through the {@link CallSiteRewriter} into a {@link ClassWriter} that copies the constant pool and
- * never recomputes frames (the rewrites keep every instruction's stack shape, so the class's own stack map frames stay
- * valid); only the methods the pre-scan names are visited, the others ASM copies as they are. Most of a rewritten
- * class's time went to ASM parsing and writing back code with nothing to rewrite, mostly interpreted on an
- * application's first classes. Subtype questions are answered from class file headers ({@link TypeHierarchy}), never
- * by loading a class. A class with nothing to rewrite is handed back unchanged (no bytes), so the JVM keeps the class it
- * parsed, from the class data sharing archive where it is one.
+ * of a class that names a row's method or enters a monitor, without ASM). A class whose rewrites are all call sites and
+ * monitor entries is rewritten without ASM ({@link MethodRefRetargeter#retarget}: patch method references appended to
+ * the constant pool, each invoke turned into an {@code invokestatic} of the same stack effect in place, the monitor
+ * entry calls spliced in by {@link MonitorEntrySplicer}, everything else copied). The others (constructions, method
+ * references in lambdas, the main prologue, code shapes the splicer leaves alone) get one ASM pass, {@link ClassReader}
+ * through the {@link CallSiteRewriter} into a {@link ClassWriter} that copies the constant pool and never recomputes
+ * frames (the rewrites keep every instruction's stack shape, so the class's own stack map frames stay valid); only the
+ * methods the pre-scan names are visited, the others ASM copies as they are. (Most of a rewritten class's time went to
+ * ASM parsing and writing back code with nothing to rewrite, mostly interpreted on an application's first classes.)
+ * Subtype questions are answered from class file headers ({@link TypeHierarchy}), never by loading a class. A class
+ * with nothing to rewrite is handed back unchanged (no bytes), so the JVM keeps the class it parsed, from the class
+ * data sharing archive where it is one.
  */
 final class LoadTimeTransformer implements ClassFileTransformer {
     private final ClassSelector selector;
@@ -102,9 +103,13 @@ final class LoadTimeTransformer implements ClassFileTransformer {
         if (scan == null) {
             return null;
         }
-        if (scan.callsOnly) {   // no ASM: each call site's invoke becomes an invokestatic in place
-            return MethodRefRetargeter.retarget(scan.classFile, scan.invokes, scan.invokeCount,
+        if (scan.callsAndMonitorsOnly) {   // no ASM: invokes become invokestatics in place, monitor entry calls spliced in
+            Rewrite monitorEntry = scan.monitors ? applicable.get(Rewrites.MONITOR_ENTRY_KEY).getFirst() : null;
+            byte[] rewritten = MethodRefRetargeter.retarget(scan.classFile, scan.invokes, scan.invokeCount, monitorEntry,
                     callSites(loader, scan.classFile, applicable), counts);
+            if (rewritten != MethodRefRetargeter.NOT_IN_PLACE) {
+                return rewritten;
+            }
         }
         return AsmPass.rewrite(loader, classfile, applicable, hierarchy, null, scan.methods, counts);
     }

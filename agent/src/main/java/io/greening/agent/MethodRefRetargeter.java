@@ -93,7 +93,7 @@ final class MethodRefRetargeter {
                 return true;
             }
         });
-        return retarget(invokes[0], count[0], new Sites() {
+        return retarget(invokes[0], count[0], null, new Sites() {
             @Override
             public Rewrite rowAt(int methodref, int opcode) {
                 Rewrite row = rowAt[methodref];
@@ -108,19 +108,29 @@ final class MethodRefRetargeter {
         Rewrite rowAt(int methodref, int opcode);
     }
 
+    /** What {@link #retarget} returns when the class has a rewrite it does not make in place. */
+    static final byte[] NOT_IN_PLACE = new byte[0];
+
     /**
-     * The load-time rewrite of a selected class whose rewrites are all call sites (no construction, monitor entry or
-     * method handle to rewrite; the pre-scan decides, and names the invoke instructions that may be call sites):
+     * The load-time rewrite of a selected class whose rewrites are all call sites and monitor entries (no construction
+     * or method handle to rewrite; the pre-scan decides, and names the invoke instructions that may be call sites):
      * rewrites those of {@code invokes[0, count)} (offsets in the class file {@code classFile} indexes) that
-     * {@code sites} names, adding to {@code counts} how many each rewrote; returns the new class file, or null when there
-     * was nothing to rewrite. An {@code invokeinterface}, five bytes, becomes the three-byte {@code invokestatic}
-     * followed by two {@code nop}s.
+     * {@code sites} names and, with {@code monitorEntry}, inserts that row's call as {@link MonitorEntrySplicer} does,
+     * adding to {@code counts} how many each rewrote. Returns the new class file; null when there was nothing to
+     * rewrite; {@link #NOT_IN_PLACE}, {@code counts} untouched, when a method with a monitor entry is of a shape the
+     * splicer leaves to ASM. An {@code invokeinterface}, five bytes, becomes the three-byte {@code invokestatic} followed
+     * by two {@code nop}s.
      */
-    static byte[] retarget(ClassFileIndex classFile, int[] invokes, int count, Sites sites, Map<Rewrite, Integer> counts) {
-        return new MethodRefRetargeter(classFile).retarget(invokes, count, sites, counts);
+    static byte[] retarget(ClassFileIndex classFile, int[] invokes, int count, Rewrite monitorEntry, Sites sites,
+                           Map<Rewrite, Integer> counts) {
+        return new MethodRefRetargeter(classFile).retarget(invokes, count, monitorEntry, sites, counts);
     }
 
-    private byte[] retarget(int[] invokes, int count, Sites sites, Map<Rewrite, Integer> counts) {
+    private byte[] retarget(int[] invokes, int count, Rewrite monitorEntry, Sites sites, Map<Rewrite, Integer> counts) {
+        int[][] plan = monitorEntry == null ? null : MonitorEntrySplicer.plan(in);
+        if (plan == MonitorEntrySplicer.NOT_HERE) {
+            return NOT_IN_PLACE;
+        }
         byte[] original = in.bytes;
         Rewrite[] rows = new Rewrite[count];   // per invoke: the row that rewrites it, or null
         int[] targets = new int[count];        // per invoke so rewritten: the patch method's new Methodref
@@ -134,9 +144,11 @@ final class MethodRefRetargeter {
                 any = true;
             }
         }
-        if (!any) {
+        if (!any && plan == null) {
             return null;
         }
+        int monitorTarget = plan == null ? 0 : methodref(monitorEntry.patchClass(), monitorEntry.patchMethod(),
+                monitorEntry.patchDescriptor());
         int end = in.constantPoolEnd;
         int shift = appended.size();
         byte[] out = new byte[original.length + shift];
@@ -158,10 +170,22 @@ final class MethodRefRetargeter {
             out[at] = (byte) INVOKESTATIC;
             out[at + 1] = (byte) (targets[n] >>> 8);
             out[at + 2] = (byte) targets[n];
-            Integer before = counts.get(row);
-            counts.put(row, before == null ? 1 : before + 1);
+            count(counts, row, 1);
         }
-        return out;
+        if (plan == null) {
+            return out;
+        }
+        int insertions = 0;
+        for (int[] points : plan) {
+            insertions += points == null ? 0 : points.length;
+        }
+        count(counts, monitorEntry, insertions);
+        return MonitorEntrySplicer.splice(in, plan, out, shift, monitorTarget);
+    }
+
+    private static void count(Map<Rewrite, Integer> counts, Rewrite row, int sites) {
+        Integer before = counts.get(row);
+        counts.put(row, before == null ? sites : before + sites);
     }
 
     // ---- the appended constant pool entries, each added once ----

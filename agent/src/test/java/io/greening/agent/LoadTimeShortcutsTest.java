@@ -48,6 +48,7 @@ class LoadTimeShortcutsTest {
         Map<String, Long> fullPassSites = new HashMap<>();
         int rewritten = 0;
         int inPlace = 0;
+        int spliced = 0;
         List<String> different = new ArrayList<>();
         try (JarFile file = new JarFile(jar.toFile())) {
             for (JarEntry entry : (Iterable<JarEntry>) file.stream()::iterator) {
@@ -72,6 +73,10 @@ class LoadTimeShortcutsTest {
                 if (changedInPlace(original, shortcut)) {
                     inPlace++;
                 }
+                int[][] plan = MonitorEntrySplicer.plan(new ClassFileIndex(original));
+                if (plan != null && plan != MonitorEntrySplicer.NOT_HERE) {
+                    spliced++;
+                }
                 if (!dump(shortcut, true).equals(dump(fullPass, false))) {
                     different.add(className);
                 }
@@ -81,6 +86,132 @@ class LoadTimeShortcutsTest {
         assertEquals(fullPassSites, report.rewrittenByKind(), "call sites rewritten in " + jar);
         assertTrue(rewritten > 10, rewritten + " classes rewritten in " + jar);
         assertTrue(inPlace > 0, "no class of " + jar + " rewritten in place");
+        assertTrue(spliced > 0, "no class of " + jar + " with a monitor entry the splicer takes");
+    }
+
+    /**
+     * Synchronized methods and blocks get the monitor entry call spliced in without ASM, as the full pass puts it,
+     * branches, handlers, line numbers, local variables and frames moved with it; and the class runs.
+     */
+    @Test
+    void monitorEntriesAreSplicedInAsTheFullPassPutsThem() throws Exception {
+        for (Class<?> type : List.of(Monitors.class, MonitorOnlyClassesTest.OnlyMonitors.class)) {
+            byte[] original;
+            try (InputStream in = type.getClassLoader().getResourceAsStream(type.getName().replace('.', '/') + ".class")) {
+                original = in.readAllBytes();
+            }
+            ClassFileIndex index = new ClassFileIndex(original);
+            int[][] plan = MonitorEntrySplicer.plan(index);
+            assertNotNull(plan, type.getName());
+            assertNotSame(MonitorEntrySplicer.NOT_HERE, plan, type.getName());
+            Map<Rewrite, Integer> counts = new HashMap<>();
+            byte[] spliced = MethodRefRetargeter.retarget(index, new int[0], 0,
+                    ALL_ROWS.get(Rewrites.MONITOR_ENTRY_KEY).getFirst(), (methodref, opcode) -> null, counts);
+            assertNotSame(MethodRefRetargeter.NOT_IN_PLACE, spliced, type.getName());
+            Map<String, Long> fullPassSites = new HashMap<>();
+            byte[] fullPass = fullPass(original, type.getClassLoader(), new TypeHierarchy(), fullPassSites);
+            assertEquals(dump(fullPass, false), dump(spliced, true), type.getName());
+            assertEquals(fullPassSites.values().iterator().next(), (long) counts.values().iterator().next(), type.getName());
+        }
+        assertEquals(11, new SplicingLoader().loadClass(Monitors.class.getName()).getMethod("run").invoke(null));
+    }
+
+    /** Monitor entries among branches, a loop, a handler, switches and a local variable's range. */
+    public static final class Monitors {
+        private static final Object LOCK = new Object();
+        private static int count;
+
+        public static int run() {
+            int total = 0;
+            for (int i = 0; i < 3; i++) {
+                synchronized (LOCK) {
+                    if (i == 1) {
+                        continue;
+                    }
+                    total += bump();
+                }
+            }
+            try {
+                synchronized (LOCK) {
+                    total += i(new StringBuilder("x").length());
+                    if (total > 100) {
+                        throw new IllegalStateException();
+                    }
+                }
+            } catch (IllegalStateException e) {
+                total = -1;
+            }
+            return total + nested() + switches(2) + switches(1000);
+        }
+
+        /** A table switch and a lookup switch after monitor entries, whose padding the move changes. */
+        private static synchronized int switches(int key) {
+            int result;
+            synchronized (LOCK) {
+                switch (key) {
+                    case 0 -> result = 10;
+                    case 1 -> result = 20;
+                    case 2 -> result = 1;
+                    case 3 -> result = 40;
+                    default -> result = 0;
+                }
+            }
+            return result + switch (key) {
+                case 1000 -> 2;
+                case -7 -> 3;
+                case 123456 -> 4;
+                default -> 0;
+            };
+        }
+
+        private static synchronized int bump() {
+            return ++count;
+        }
+
+        private static int i(int value) {
+            return value;
+        }
+
+        private static int nested() {
+            int total = 0;
+            synchronized (LOCK) {
+                synchronized (Monitors.class) {
+                    while (total < 4) {
+                        total++;
+                    }
+                }
+            }
+            return total;
+        }
+    }
+
+    /** Defines {@link Monitors} from its spliced bytes, everything else from the parent. */
+    private static final class SplicingLoader extends ClassLoader {
+        SplicingLoader() {
+            super(LoadTimeShortcutsTest.class.getClassLoader());
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (!name.equals(Monitors.class.getName())) {
+                return super.loadClass(name, resolve);
+            }
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> loaded = findLoadedClass(name);
+                if (loaded != null) {
+                    return loaded;
+                }
+                byte[] original;
+                try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+                    original = in.readAllBytes();
+                } catch (java.io.IOException e) {
+                    throw new ClassNotFoundException(name, e);
+                }
+                byte[] spliced = MethodRefRetargeter.retarget(new ClassFileIndex(original), new int[0], 0,
+                        ALL_ROWS.get(Rewrites.MONITOR_ENTRY_KEY).getFirst(), (methodref, opcode) -> null, new HashMap<>());
+                return defineClass(name, spliced, 0, spliced.length);
+            }
+        }
     }
 
     /** The in-place rewrite touches nothing but the invoke: the class file's tail after the constant pool keeps its length. */
