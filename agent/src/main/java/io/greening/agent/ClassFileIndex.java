@@ -156,9 +156,7 @@ final class ClassFileIndex {
 
     /** Walks every method's access flags and the instructions of its code, until the visitor says stop. */
     void visitMethods(MethodVisitor visitor) {
-        int at = constantPoolEnd + 6;                        // access, this, super
-        at += 2 + 2 * u2(at);                                // interfaces
-        at = skipMembers(at);                                // fields
+        int at = methodsStart();
         int methods = u2(at);
         at += 2;
         for (int m = 0; m < methods; m++) {
@@ -243,6 +241,13 @@ final class ClassFileIndex {
         lengths[0xc8] = 5;                                     // goto_w
         lengths[0xc9] = 5;                                     // jsr_w
         return lengths;
+    }
+
+    /** Where the methods begin: the offset of {@code methods_count}. */
+    int methodsStart() {
+        int at = constantPoolEnd + 6;                        // access, this, super
+        at += 2 + 2 * u2(at);                                // interfaces
+        return skipMembers(at);                              // fields
     }
 
     private int skipMembers(int at) {

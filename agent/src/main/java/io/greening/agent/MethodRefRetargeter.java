@@ -31,7 +31,7 @@ final class MethodRefRetargeter {
     private static final byte NOP = 0;
 
     private final ClassFileIndex in;
-    private final ByteSink appended = new ByteSink();
+    private final ByteSink appended = new ByteSink(256);
     private final Map<String, Integer> added = new HashMap<>();
     private int nextIndex;
 
@@ -235,42 +235,5 @@ final class MethodRefRetargeter {
         }
         added.put(key, nextIndex);
         return nextIndex++;
-    }
-
-    /** A growable byte array, for the appended constant pool entries. */
-    private static final class ByteSink {
-        private byte[] bytes = new byte[256];
-        private int size;
-
-        void u1(int value) {
-            ensure(1);
-            bytes[size++] = (byte) value;
-        }
-
-        void u2(int value) {
-            ensure(2);
-            bytes[size++] = (byte) (value >>> 8);
-            bytes[size++] = (byte) value;
-        }
-
-        void bytes(byte[] value) {
-            ensure(value.length);
-            System.arraycopy(value, 0, bytes, size, value.length);
-            size += value.length;
-        }
-
-        int size() {
-            return size;
-        }
-
-        void copyTo(byte[] target, int at) {
-            System.arraycopy(bytes, 0, target, at, size);
-        }
-
-        private void ensure(int more) {
-            if (size + more > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
-            }
-        }
     }
 }

@@ -46,7 +46,7 @@ final class MonitorEntrySplicer {
     }
 
     private int[][] plan() {
-        int at = methodsStart();
+        int at = names.methodsStart();
         int methods = u2(at);
         at += 2;
         int[][] plan = new int[methods][];
@@ -157,8 +157,8 @@ final class MonitorEntrySplicer {
     }
 
     private byte[] splice(int[][] plan, byte[] source, int shift, int target) {
-        Out out = new Out(source.length + 64);
-        int methodsAt = methodsStart();
+        ByteSink out = new ByteSink(source.length + 64);
+        int methodsAt = names.methodsStart();
         out.bytes(source, 0, methodsAt + shift + 2);
         int at = methodsAt + 2;
         for (int m = 0; m < plan.length; m++) {
@@ -189,11 +189,11 @@ final class MonitorEntrySplicer {
     }
 
     /** The code attribute at {@code attribute} (an offset planned on; read from {@code source} at it plus {@code shift}). */
-    private void code(Out out, byte[] source, int attribute, int shift, int[] insertions, int target) {
+    private void code(ByteSink out, byte[] source, int attribute, int shift, int[] insertions, int target) {
         int code = attribute + 14;
         int length = u4(attribute + 10);
         out.u2(u2(attribute));
-        int lengthAt = out.size;
+        int lengthAt = out.size();
         out.u4(0);
         out.bytes(source, attribute + 6 + shift, 4);   // max stack (a call of ()V needs none), max locals
         out.u4(layout(code, length, insertions));
@@ -258,7 +258,7 @@ final class MonitorEntrySplicer {
             int name = u2(at);
             int end = at + 6 + u4(at + 2);
             out.u2(name);
-            int attributeLengthAt = out.size;
+            int attributeLengthAt = out.size();
             out.u4(0);
             if (names.utf8Equals(name, "StackMapTable")) {
                 frames(out, at + 6);
@@ -281,14 +281,14 @@ final class MonitorEntrySplicer {
                     out.bytes(bytes, variable + 4, 6);
                 }
             }
-            out.setU4(attributeLengthAt, out.size - attributeLengthAt - 4);
+            out.setU4(attributeLengthAt, out.size() - attributeLengthAt - 4);
             at = end;
         }
-        out.setU4(lengthAt, out.size - lengthAt - 4);
+        out.setU4(lengthAt, out.size() - lengthAt - 4);
     }
 
     /** The stack map frames of the table at {@code table}, each at its moved offset, in the shortest form that fits. */
-    private void frames(Out out, int table) {
+    private void frames(ByteSink out, int table) {
         int frames = u2(table);
         out.u2(frames);
         int at = table + 2;
@@ -335,7 +335,7 @@ final class MonitorEntrySplicer {
     }
 
     /** Copies {@code count} verification types from {@code at}, an uninitialized one's offset moved; returns the end. */
-    private int verificationTypes(Out out, int at, int count) {
+    private int verificationTypes(ByteSink out, int at, int count) {
         for (int i = 0; i < count; i++) {
             int tag = bytes[at] & 0xff;
             out.u1(tag);
@@ -414,21 +414,6 @@ final class MonitorEntrySplicer {
         return opcode >= 0x99 && opcode <= 0xa8 || opcode == 0xc6 || opcode == 0xc7;   // if*, goto, jsr, ifnull, ifnonnull
     }
 
-    private int methodsStart() {
-        int at = names.constantPoolEnd + 6;
-        at += 2 + 2 * u2(at);
-        int fields = u2(at);
-        at += 2;
-        for (int i = 0; i < fields; i++) {
-            int attributes = u2(at + 6);
-            at += 8;
-            for (int a = 0; a < attributes; a++) {
-                at += 6 + u4(at + 2);
-            }
-        }
-        return at;
-    }
-
     private int instructionLength(int code, int pc) {
         return names.instructionLength(code, pc, bytes[code + pc] & 0xff);
     }
@@ -439,55 +424,5 @@ final class MonitorEntrySplicer {
 
     private int u4(int at) {
         return names.u4(at);
-    }
-
-    /** A growable byte array. */
-    private static final class Out {
-        private byte[] bytes;
-        private int size;
-
-        Out(int capacity) {
-            bytes = new byte[capacity];
-        }
-
-        void u1(int value) {
-            ensure(1);
-            bytes[size++] = (byte) value;
-        }
-
-        void u2(int value) {
-            ensure(2);
-            bytes[size++] = (byte) (value >>> 8);
-            bytes[size++] = (byte) value;
-        }
-
-        void u4(int value) {
-            ensure(4);
-            setU4(size, value);
-            size += 4;
-        }
-
-        void setU4(int at, int value) {
-            bytes[at] = (byte) (value >>> 24);
-            bytes[at + 1] = (byte) (value >>> 16);
-            bytes[at + 2] = (byte) (value >>> 8);
-            bytes[at + 3] = (byte) value;
-        }
-
-        void bytes(byte[] source, int from, int length) {
-            ensure(length);
-            System.arraycopy(source, from, bytes, size, length);
-            size += length;
-        }
-
-        byte[] toArray() {
-            return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
-        }
-
-        private void ensure(int more) {
-            if (size + more > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(2 * bytes.length, size + more));
-            }
-        }
     }
 }
