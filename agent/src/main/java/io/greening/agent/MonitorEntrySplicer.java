@@ -104,7 +104,10 @@ final class MonitorEntrySplicer {
         return false;
     }
 
-    /** Whether the code attribute can take the insertions here: known attributes, every branch still fits. */
+    /**
+     * Whether the code attribute can take the insertions here: known attributes, every offset they and the branches
+     * name at an instruction or the code's end (so that it has a place to move to), every branch still fits.
+     */
     private boolean splicable(int attribute, int[] insertions) {
         int code = attribute + 14;
         int length = u4(attribute + 10);
@@ -112,22 +115,46 @@ final class MonitorEntrySplicer {
             return false;
         }
         for (int pc = 0; pc < length; pc += instructionLength(code, pc)) {
-            if (isShortBranch(bytes[code + pc] & 0xff)) {
-                int moved = labels[pc + (short) u2(code + pc + 1)] - instructions[pc];
-                if (moved != (short) moved) {
+            int opcode = bytes[code + pc] & 0xff;
+            if (isShortBranch(opcode)) {
+                int target = pc + (short) u2(code + pc + 1);
+                if (!placed(target, length) || labels[target] - instructions[pc] != (short) (labels[target] - instructions[pc])) {
                     return false;
                 }
+            } else if ((opcode == GOTO_W || opcode == JSR_W) && !placed(pc + u4(code + pc + 1), length)) {
+                return false;
+            } else if ((opcode == TABLESWITCH || opcode == LOOKUPSWITCH) && !switchTargetsPlaced(code, pc, opcode, length)) {
+                return false;
             }
         }
         int at = code + length;
+        for (int e = 0; e < u2(at); e++) {
+            int entry = at + 2 + 8 * e;
+            if (!placed(u2(entry), length) || !placed(u2(entry + 2), length) || !placed(u2(entry + 4), length)) {
+                return false;
+            }
+        }
         at += 2 + 8 * u2(at);
         int attributes = u2(at);
         at += 2;
         for (int a = 0; a < attributes; a++) {
             int name = u2(at);
-            if (!names.utf8Equals(name, "LineNumberTable") && !names.utf8Equals(name, "LocalVariableTable")
-                    && !names.utf8Equals(name, "LocalVariableTypeTable")
-                    && !(names.utf8Equals(name, "StackMapTable") && knownFrames(at + 6))) {
+            boolean known;
+            if (names.utf8Equals(name, "LineNumberTable")) {
+                known = true;
+                for (int i = 0; i < u2(at + 6); i++) {
+                    known &= placed(u2(at + 8 + 4 * i), length);
+                }
+            } else if (names.utf8Equals(name, "LocalVariableTable") || names.utf8Equals(name, "LocalVariableTypeTable")) {
+                known = true;
+                for (int i = 0; i < u2(at + 6); i++) {
+                    int start = u2(at + 8 + 10 * i);
+                    known &= placed(start, length) && placed(start + u2(at + 10 + 10 * i), length);
+                }
+            } else {
+                known = names.utf8Equals(name, "StackMapTable") && knownFrames(at + 6, length);
+            }
+            if (!known) {
                 return false;
             }
             at += 6 + u4(at + 2);
@@ -135,15 +162,66 @@ final class MonitorEntrySplicer {
         return true;
     }
 
-    private boolean knownFrames(int table) {
+    private boolean switchTargetsPlaced(int code, int pc, int opcode, int length) {
+        int operands = code + pc + 1 + padding(pc);
+        boolean placed = placed(pc + u4(operands), length);
+        if (opcode == TABLESWITCH) {
+            for (int i = 0; i <= u4(operands + 8) - u4(operands + 4); i++) {
+                placed &= placed(pc + u4(operands + 12 + 4 * i), length);
+            }
+        } else {
+            for (int i = 0; i < u4(operands + 4); i++) {
+                placed &= placed(pc + u4(operands + 12 + 8 * i), length);
+            }
+        }
+        return placed;
+    }
+
+    /** Whether {@code offset} is that of an instruction of the code laid out last, or its end. */
+    private boolean placed(int offset, int length) {
+        return offset >= 0 && offset <= length && labels[offset] >= 0;
+    }
+
+    /** Whether the {@code count} verification types at {@code at} name, if uninitialized, a placed {@code new}. */
+    private boolean typesPlaced(int at, int count, int length) {
+        for (int i = 0; i < count; i++) {
+            int tag = bytes[at] & 0xff;
+            if (tag == 8 && !placed(u2(at + 1), length)) {
+                return false;
+            }
+            at += tag == 7 || tag == 8 ? 3 : 1;
+        }
+        return true;
+    }
+
+    /** Whether every frame is of a known type, at an instruction, and any uninitialized type's offset at one too. */
+    private boolean knownFrames(int table, int length) {
         int frames = u2(table);
         int at = table + 2;
+        int offset = -1;
+        boolean known = true;
         for (int f = 0; f < frames; f++) {
             int type = bytes[at] & 0xff;
             if (type >= 128 && type < 247) {
                 return false;
             }
-            at = skipFrame(at);
+            offset += (type < 128 ? type & 63 : u2(at + 1)) + 1;
+            if (!placed(offset, length - 1)) {
+                return false;
+            }
+            int end = skipFrame(at);
+            if (type >= 64 && type < 128 || type == 247) {
+                known = typesPlaced(type < 128 ? at + 1 : at + 3, 1, length - 1);
+            } else if (type >= 252 && type < 255) {
+                known = typesPlaced(at + 3, type - 251, length - 1);
+            } else if (type == 255) {
+                int stackAt = skipVerificationTypes(at + 5, u2(at + 3));
+                known = typesPlaced(at + 5, u2(at + 3), length - 1) && typesPlaced(stackAt + 2, u2(stackAt), length - 1);
+            }
+            if (!known) {
+                return false;
+            }
+            at = end;
         }
         return true;
     }
@@ -386,6 +464,7 @@ final class MonitorEntrySplicer {
     private int layout(int code, int length, int[] insertions) {
         labels = new int[length + 1];
         instructions = new int[length + 1];
+        Arrays.fill(labels, -1);   // an offset inside an instruction has no place to move to
         int moved = 0;
         int next = 0;
         for (int pc = 0; pc < length; ) {
