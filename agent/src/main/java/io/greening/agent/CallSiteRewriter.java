@@ -10,6 +10,7 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
 import java.util.ArrayDeque;
+import java.util.BitSet;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -35,6 +36,8 @@ public final class CallSiteRewriter extends ClassVisitor {
     private final Hierarchy hierarchy;
     private final String greenMainClass;
     private final Consumer<Rewrite> onRewrite;
+    private final BitSet methodsToRewrite;
+    private int methodIndex = -1;
     private String className;
     private int classVersion;
 
@@ -48,7 +51,20 @@ public final class CallSiteRewriter extends ClassVisitor {
      */
     public CallSiteRewriter(ClassVisitor next, Map<String, List<Rewrite>> rows, Hierarchy hierarchy, String greenMainClass,
                             Consumer<Rewrite> onRewrite) {
+        this(next, rows, hierarchy, greenMainClass, null, onRewrite);
+    }
+
+    /**
+     * A rewriter that visits only some of the class's methods and passes the others on untouched (to a
+     * {@code ClassWriter} built from the same {@code ClassReader}, which then copies their bytes as they are).
+     *
+     * @param methodsToRewrite per method, in class file order, whether it may hold something to rewrite; null for all
+     * @see #CallSiteRewriter(ClassVisitor, Map, Hierarchy, String, Consumer)
+     */
+    public CallSiteRewriter(ClassVisitor next, Map<String, List<Rewrite>> rows, Hierarchy hierarchy, String greenMainClass,
+                            BitSet methodsToRewrite, Consumer<Rewrite> onRewrite) {
         super(Opcodes.ASM9, next);
+        this.methodsToRewrite = methodsToRewrite;
         this.rows = rows;
         this.hierarchy = hierarchy;
         this.greenMainClass = greenMainClass;
@@ -64,9 +80,10 @@ public final class CallSiteRewriter extends ClassVisitor {
 
     @Override
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+        methodIndex++;
         MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-        if (mv == null) {
-            return null;
+        if (mv == null || methodsToRewrite != null && !methodsToRewrite.get(methodIndex)) {
+            return mv;
         }
         List<Rewrite> monitorEntries = rows.get(Rewrites.MONITOR_ENTRY_KEY);
         Rewrite monitorEntry = monitorEntries == null || monitorEntries.isEmpty() ? null : monitorEntries.getFirst();
@@ -217,19 +234,7 @@ public final class CallSiteRewriter extends ClassVisitor {
         }
 
         private Rewrite findCall(int opcode, String owner, String name, String descriptor) {
-            List<Rewrite> candidates = rows.getOrDefault(name + descriptor, List.of());
-            for (Rewrite row : candidates) {
-                if (row.kind() == Kind.CALL && row.opcode() == opcode && owner.equals(row.owner())) {
-                    return row;
-                }
-            }
-            for (Rewrite row : candidates) {   // then the rows whose owner is a supertype of the call's
-                if (row.kind() == Kind.CALL && row.opcode() == opcode && row.matchesSubtypes()
-                        && hierarchy.isSubtype(owner, row.owner())) {
-                    return row;
-                }
-            }
-            return null;
+            return Rewrites.findCall(rows, hierarchy, opcode, owner, name, descriptor);
         }
 
         private void replaceCall(Rewrite row) {

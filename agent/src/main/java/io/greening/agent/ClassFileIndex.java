@@ -14,8 +14,12 @@ final class ClassFileIndex {
     static final int METHODREF = 10;
     static final int INTERFACE_METHODREF = 11;
     static final int NAME_AND_TYPE = 12;
+    static final int METHOD_HANDLE = 15;
     static final int ACC_SYNCHRONIZED = 0x0020;
     static final int MONITORENTER = 0xc2;
+    static final int INVOKEVIRTUAL = 0xb6;
+    static final int INVOKEINTERFACE = 0xb9;
+    static final int INVOKEDYNAMIC = 0xba;
 
     final byte[] bytes;
     /** Per constant pool index, where its entry starts (at the tag); 0 for the second slot of a long or double. */
@@ -59,6 +63,35 @@ final class ClassFileIndex {
     /** The {@code n}th two-byte operand of the entry at {@code index} (0 the first). */
     int operand(int index, int n) {
         return u2(offsets[index] + 1 + 2 * n);
+    }
+
+    /** The class's own name (internal form). */
+    String className() {
+        return classNameAt(u2(constantPoolEnd + 2));
+    }
+
+    /** The direct superclass's name (internal form), or null for {@code Object} and a module. */
+    String superName() {
+        return classNameAt(u2(constantPoolEnd + 4));
+    }
+
+    /** The names (internal form) of the interfaces the class implements directly. */
+    String[] interfaces() {
+        int at = constantPoolEnd + 6;
+        String[] names = new String[u2(at)];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = classNameAt(u2(at + 2 + 2 * i));
+        }
+        return names;
+    }
+
+    private String classNameAt(int classIndex) {
+        return classIndex == 0 ? null : utf8(operand(classIndex, 0));
+    }
+
+    /** The constant pool index a MethodHandle entry at {@code index} refers to (after its one-byte reference kind). */
+    int methodHandleReference(int index) {
+        return u2(offsets[index] + 2);
     }
 
     /** Whether the Utf8 entry at {@code index} is {@code ascii} (a name or descriptor of ASCII characters). */
@@ -123,9 +156,7 @@ final class ClassFileIndex {
 
     /** Walks every method's access flags and the instructions of its code, until the visitor says stop. */
     void visitMethods(MethodVisitor visitor) {
-        int at = constantPoolEnd + 6;                        // access, this, super
-        at += 2 + 2 * u2(at);                                // interfaces
-        at = skipMembers(at);                                // fields
+        int at = methodsStart();
         int methods = u2(at);
         at += 2;
         for (int m = 0; m < methods; m++) {
@@ -157,7 +188,7 @@ final class ClassFileIndex {
     }
 
     /** The length of the instruction at {@code pc} of the code starting at {@code start}. */
-    private int instructionLength(int start, int pc, int opcode) {
+    int instructionLength(int start, int pc, int opcode) {
         if (opcode == 0xaa || opcode == 0xab) {              // tableswitch, lookupswitch: 4-byte aligned operands
             int operands = pc + 1 + (4 - (pc + 1) % 4) % 4;
             if (opcode == 0xaa) {
@@ -210,6 +241,13 @@ final class ClassFileIndex {
         lengths[0xc8] = 5;                                     // goto_w
         lengths[0xc9] = 5;                                     // jsr_w
         return lengths;
+    }
+
+    /** Where the methods begin: the offset of {@code methods_count}. */
+    int methodsStart() {
+        int at = constantPoolEnd + 6;                        // access, this, super
+        at += 2 + 2 * u2(at);                                // interfaces
+        return skipMembers(at);                              // fields
     }
 
     private int skipMembers(int at) {

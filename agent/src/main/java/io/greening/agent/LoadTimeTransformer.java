@@ -6,19 +6,27 @@ import org.objectweb.asm.ClassWriter;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The load-time hot path: rewrites the call sites of each selected class as it loads, with ASM alone. A class that is
- * not selected costs a name match. A selected class is first pre-scanned ({@link CallSiteFilter}: its constant pool
- * only, without ASM); the few that name a row's method get one ASM pass, {@link ClassReader} through the {@link CallSiteRewriter}
- * into a {@link ClassWriter} that copies the constant pool and never recomputes frames (the rewrites keep every
- * instruction's stack shape, so the class's own stack map frames stay valid), with subtype questions answered from
- * class file headers ({@link TypeHierarchy}), never by loading a class. A class with nothing to rewrite is handed back
- * unchanged (no bytes), so the JVM keeps the class it parsed, from the class data sharing archive where it is one.
+ * The load-time hot path: rewrites the call sites of each selected class as it loads. A class that is not selected
+ * costs a name match. A selected class is first pre-scanned ({@link CallSiteFilter}: its constant pool, then the code
+ * of a class that names a row's method or enters a monitor, without ASM). A class whose rewrites are all call sites and
+ * monitor entries is rewritten without ASM ({@link MethodRefRetargeter#retarget}: patch method references appended to
+ * the constant pool, each invoke turned into an {@code invokestatic} of the same stack effect in place, the monitor
+ * entry calls spliced in by {@link MonitorEntrySplicer}, everything else copied). The others (constructions, method
+ * references in lambdas, the main prologue, code shapes the splicer leaves alone) get one ASM pass, {@link ClassReader}
+ * through the {@link CallSiteRewriter} into a {@link ClassWriter} that copies the constant pool and never recomputes
+ * frames (the rewrites keep every instruction's stack shape, so the class's own stack map frames stay valid); only the
+ * methods the pre-scan names are visited, the others ASM copies as they are. (Most of a rewritten class's time went to
+ * ASM parsing and writing back code with nothing to rewrite, mostly interpreted on an application's first classes.)
+ * Subtype questions are answered from class file headers ({@link TypeHierarchy}), never by loading a class. A class
+ * with nothing to rewrite is handed back unchanged (no bytes), so the JVM keeps the class it parsed, from the class
+ * data sharing archive where it is one.
  */
 final class LoadTimeTransformer implements ClassFileTransformer {
     private final ClassSelector selector;
@@ -88,10 +96,47 @@ final class LoadTimeTransformer implements ClassFileTransformer {
      */
     private byte[] rewrite(ClassLoader loader, byte[] classfile, Map<String, List<Rewrite>> applicable, String greenMainClass,
                            Map<Rewrite, Integer> counts) {
-        if (greenMainClass == null && !filter.mayRewrite(classfile)) {
+        if (greenMainClass != null) {   // every method visited, for the prologue
+            return AsmPass.rewrite(loader, classfile, applicable, hierarchy, greenMainClass, null, counts);
+        }
+        CallSiteFilter.Scan scan = filter.scan(classfile);
+        if (scan == null) {
             return null;
         }
-        return AsmPass.rewrite(loader, classfile, applicable, hierarchy, greenMainClass, counts);
+        if (scan.callsAndMonitorsOnly) {   // no ASM: invokes become invokestatics in place, monitor entry calls spliced in
+            Rewrite monitorEntry = scan.monitors ? applicable.get(Rewrites.MONITOR_ENTRY_KEY).getFirst() : null;
+            byte[] rewritten = MethodRefRetargeter.retarget(scan.classFile, scan.invokes, scan.invokeCount, monitorEntry,
+                    callSites(loader, scan.classFile, applicable), counts);
+            if (rewritten != MethodRefRetargeter.NOT_IN_PLACE) {
+                return rewritten;
+            }
+        }
+        return AsmPass.rewrite(loader, classfile, applicable, hierarchy, null, scan.methods, counts);
+    }
+
+    /**
+     * The call sites of the class to rewrite, each method reference and opcode matched as {@link CallSiteRewriter} does,
+     * once.
+     */
+    private MethodRefRetargeter.Sites callSites(ClassLoader loader, ClassFileIndex classFile, Map<String, List<Rewrite>> applicable) {
+        CallSiteRewriter.Hierarchy types = hierarchy.forClass(loader, classFile.className(), classFile.superName(),
+                classFile.interfaces());
+        Rewrite[] matched = new Rewrite[4 * classFile.count()];   // per method reference and invoke opcode
+        boolean[] decided = new boolean[matched.length];
+        return new MethodRefRetargeter.Sites() {
+            @Override
+            public Rewrite rowAt(int methodref, int opcode) {
+                int slot = 4 * methodref + opcode - ClassFileIndex.INVOKEVIRTUAL;
+                if (!decided[slot]) {
+                    decided[slot] = true;
+                    int nameAndType = classFile.operand(methodref, 1);
+                    matched[slot] = Rewrites.findCall(applicable, types, opcode,
+                            classFile.utf8(classFile.operand(classFile.operand(methodref, 0), 0)),
+                            classFile.utf8(classFile.operand(nameAndType, 0)), classFile.utf8(classFile.operand(nameAndType, 1)));
+                }
+                return matched[slot];
+            }
+        };
     }
 
     /**
@@ -101,10 +146,10 @@ final class LoadTimeTransformer implements ClassFileTransformer {
      */
     private static final class AsmPass {
         static byte[] rewrite(ClassLoader loader, byte[] classfile, Map<String, List<Rewrite>> applicable,
-                              TypeHierarchy hierarchy, String greenMainClass, Map<Rewrite, Integer> counts) {
+                              TypeHierarchy hierarchy, String greenMainClass, BitSet methods, Map<Rewrite, Integer> counts) {
             ClassReader reader = new ClassReader(classfile);
             ClassWriter writer = new ClassWriter(reader, 0);
-            reader.accept(new CallSiteRewriter(writer, applicable, hierarchy.forClass(loader, reader), greenMainClass,
+            reader.accept(new CallSiteRewriter(writer, applicable, hierarchy.forClass(loader, reader), greenMainClass, methods,
                     new Consumer<Rewrite>() {   // not a lambda: the application's first classes come here, before main
                         @Override
                         public void accept(Rewrite row) {

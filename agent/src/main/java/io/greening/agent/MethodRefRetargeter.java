@@ -13,24 +13,30 @@ import java.util.Map;
  * patch methods' references are appended to the constant pool, and each matching {@code invokestatic},
  * {@code invokevirtual} or {@code invokespecial} becomes an {@code invokestatic} of its patch method in place. Both
  * forms are three bytes and pop the same stack slots (an instance call's receiver is the patch method's first
- * argument), so no offset, frame or max stack changes, and the rest of the class file is copied as it is.
+ * argument), so no offset, frame or max stack changes, and the rest of the class file is copied as it is. (At load time
+ * an {@code invokeinterface}, five bytes, becomes the {@code invokestatic} and two {@code nop}s.)
  *
  * <p>It runs at every greened start on {@code java.lang.VirtualThread} (a large class), where ASM's full parse and
  * rewrite cost more start-up than everything else the agent does; a pass over the bytes costs little even before the
- * JIT compiles it. Plain code only: no lambda, stream or string switch, which would spin classes at start.
+ * JIT compiles it. The load-time transformer uses it too ({@link #retarget}) for a selected class whose call sites to
+ * rewrite are all of these three kinds: most of a rewritten class's time in ASM was its parse and write-back, mostly
+ * interpreted on the first classes. Plain code only: no lambda, stream or string switch, which would spin classes at
+ * start.
  */
 final class MethodRefRetargeter {
     private static final int INVOKEVIRTUAL = 0xb6;
     private static final int INVOKESPECIAL = 0xb7;
     private static final int INVOKESTATIC = 0xb8;
+    private static final int INVOKEINTERFACE = 0xb9;
+    private static final byte NOP = 0;
 
     private final ClassFileIndex in;
-    private final ByteSink appended = new ByteSink();
+    private final ByteSink appended = new ByteSink(256);
     private final Map<String, Integer> added = new HashMap<>();
     private int nextIndex;
 
-    private MethodRefRetargeter(byte[] classFile) {
-        this.in = new ClassFileIndex(classFile);
+    private MethodRefRetargeter(ClassFileIndex classFile) {
+        this.in = classFile;
         this.nextIndex = in.count();
     }
 
@@ -48,12 +54,11 @@ final class MethodRefRetargeter {
                 throw new IllegalArgumentException("a JDK row must be invokestatic, invokevirtual or invokespecial: " + row);
             }
         }
-        return new MethodRefRetargeter(classFile).rewrite(rows, counts);
+        return new MethodRefRetargeter(new ClassFileIndex(classFile)).rewrite(rows, counts);
     }
 
     private byte[] rewrite(List<Rewrite> rows, Map<Rewrite, Integer> counts) {
         Rewrite[] rowAt = new Rewrite[in.count()];   // per Methodref index: the row it matches
-        int[] targetAt = new int[in.count()];        // per Methodref index: the patch method's new Methodref
         boolean any = false;
         for (int i = 1; i < in.count(); i++) {
             int tag = in.tag(i);
@@ -66,7 +71,6 @@ final class MethodRefRetargeter {
                 if (in.utf8Equals(owner, row.owner()) && in.utf8Equals(in.operand(nameAndType, 0), row.name())
                         && in.utf8Equals(in.operand(nameAndType, 1), row.descriptor())) {
                     rowAt[i] = row;
-                    targetAt[i] = methodref(row.patchClass(), row.patchMethod(), row.patchDescriptor());
                     any = true;
                     break;
                 }
@@ -75,7 +79,76 @@ final class MethodRefRetargeter {
         if (!any) {
             return null;
         }
+        int[][] invokes = {new int[16]};
+        int[] count = {0};
+        in.visitMethods(new ClassFileIndex.MethodVisitor() {
+            @Override
+            boolean instruction(int opcode, int at) {
+                if ((opcode == INVOKESTATIC || opcode == INVOKEVIRTUAL || opcode == INVOKESPECIAL) && rowAt[in.u2(at + 1)] != null) {
+                    if (count[0] == invokes[0].length) {
+                        invokes[0] = Arrays.copyOf(invokes[0], 2 * count[0]);
+                    }
+                    invokes[0][count[0]++] = at;
+                }
+                return true;
+            }
+        });
+        return retarget(invokes[0], count[0], null, new Sites() {
+            @Override
+            public Rewrite rowAt(int methodref, int opcode) {
+                Rewrite row = rowAt[methodref];
+                return row != null && row.opcode() == opcode ? row : null;
+            }
+        }, counts);
+    }
+
+    /** Which row, if any, rewrites a call site: an invoke instruction of a method reference. */
+    interface Sites {
+        /** The row that rewrites an {@code opcode} instruction of the method reference at {@code methodref}, or null. */
+        Rewrite rowAt(int methodref, int opcode);
+    }
+
+    /** What {@link #retarget} returns when the class has a rewrite it does not make in place. */
+    static final byte[] NOT_IN_PLACE = new byte[0];
+
+    /**
+     * The load-time rewrite of a selected class whose rewrites are all call sites and monitor entries (no construction
+     * or method handle to rewrite; the pre-scan decides, and names the invoke instructions that may be call sites):
+     * rewrites those of {@code invokes[0, count)} (offsets in the class file {@code classFile} indexes) that
+     * {@code sites} names and, with {@code monitorEntry}, inserts that row's call as {@link MonitorEntrySplicer} does,
+     * adding to {@code counts} how many each rewrote. Returns the new class file; null when there was nothing to
+     * rewrite; {@link #NOT_IN_PLACE}, {@code counts} untouched, when a method with a monitor entry is of a shape the
+     * splicer leaves to ASM. An {@code invokeinterface}, five bytes, becomes the three-byte {@code invokestatic} followed
+     * by two {@code nop}s.
+     */
+    static byte[] retarget(ClassFileIndex classFile, int[] invokes, int count, Rewrite monitorEntry, Sites sites,
+                           Map<Rewrite, Integer> counts) {
+        return new MethodRefRetargeter(classFile).retarget(invokes, count, monitorEntry, sites, counts);
+    }
+
+    private byte[] retarget(int[] invokes, int count, Rewrite monitorEntry, Sites sites, Map<Rewrite, Integer> counts) {
+        int[][] plan = monitorEntry == null ? null : MonitorEntrySplicer.plan(in);
+        if (plan == MonitorEntrySplicer.NOT_HERE) {
+            return NOT_IN_PLACE;
+        }
         byte[] original = in.bytes;
+        Rewrite[] rows = new Rewrite[count];   // per invoke: the row that rewrites it, or null
+        int[] targets = new int[count];        // per invoke so rewritten: the patch method's new Methodref
+        boolean any = false;
+        for (int n = 0; n < count; n++) {
+            int at = invokes[n];
+            Rewrite row = sites.rowAt(in.u2(at + 1), original[at] & 0xff);
+            if (row != null) {
+                rows[n] = row;
+                targets[n] = methodref(row.patchClass(), row.patchMethod(), row.patchDescriptor());
+                any = true;
+            }
+        }
+        if (!any && plan == null) {
+            return null;
+        }
+        int monitorTarget = plan == null ? 0 : methodref(monitorEntry.patchClass(), monitorEntry.patchMethod(),
+                monitorEntry.patchDescriptor());
         int end = in.constantPoolEnd;
         int shift = appended.size();
         byte[] out = new byte[original.length + shift];
@@ -84,27 +157,35 @@ final class MethodRefRetargeter {
         out[9] = (byte) nextIndex;
         appended.copyTo(out, end);
         System.arraycopy(original, end, out, end + shift, original.length - end);
-        int[] rewritten = {0};
-        in.visitMethods(new ClassFileIndex.MethodVisitor() {
-            @Override
-            boolean instruction(int opcode, int at) {
-                if (opcode == INVOKESTATIC || opcode == INVOKEVIRTUAL || opcode == INVOKESPECIAL) {
-                    int index = in.u2(at + 1);
-                    Rewrite row = rowAt[index];
-                    if (row != null && row.opcode() == opcode) {
-                        int target = targetAt[index];
-                        out[at + shift] = (byte) INVOKESTATIC;
-                        out[at + shift + 1] = (byte) (target >>> 8);
-                        out[at + shift + 2] = (byte) target;
-                        Integer before = counts.get(row);
-                        counts.put(row, before == null ? 1 : before + 1);
-                        rewritten[0]++;
-                    }
-                }
-                return true;
+        for (int n = 0; n < count; n++) {
+            Rewrite row = rows[n];
+            if (row == null) {
+                continue;
             }
-        });
-        return rewritten[0] == 0 ? null : out;
+            int at = invokes[n] + shift;
+            if ((out[at] & 0xff) == INVOKEINTERFACE) {
+                out[at + 3] = NOP;   // its count and zero operands
+                out[at + 4] = NOP;
+            }
+            out[at] = (byte) INVOKESTATIC;
+            out[at + 1] = (byte) (targets[n] >>> 8);
+            out[at + 2] = (byte) targets[n];
+            count(counts, row, 1);
+        }
+        if (plan == null) {
+            return out;
+        }
+        int insertions = 0;
+        for (int[] points : plan) {
+            insertions += points == null ? 0 : points.length;
+        }
+        count(counts, monitorEntry, insertions);
+        return MonitorEntrySplicer.splice(in, plan, out, shift, monitorTarget);
+    }
+
+    private static void count(Map<Rewrite, Integer> counts, Rewrite row, int sites) {
+        Integer before = counts.get(row);
+        counts.put(row, before == null ? sites : before + sites);
     }
 
     // ---- the appended constant pool entries, each added once ----
@@ -154,42 +235,5 @@ final class MethodRefRetargeter {
         }
         added.put(key, nextIndex);
         return nextIndex++;
-    }
-
-    /** A growable byte array, for the appended constant pool entries. */
-    private static final class ByteSink {
-        private byte[] bytes = new byte[256];
-        private int size;
-
-        void u1(int value) {
-            ensure(1);
-            bytes[size++] = (byte) value;
-        }
-
-        void u2(int value) {
-            ensure(2);
-            bytes[size++] = (byte) (value >>> 8);
-            bytes[size++] = (byte) value;
-        }
-
-        void bytes(byte[] value) {
-            ensure(value.length);
-            System.arraycopy(value, 0, bytes, size, value.length);
-            size += value.length;
-        }
-
-        int size() {
-            return size;
-        }
-
-        void copyTo(byte[] target, int at) {
-            System.arraycopy(bytes, 0, target, at, size);
-        }
-
-        private void ensure(int more) {
-            if (size + more > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
-            }
-        }
     }
 }

@@ -479,6 +479,28 @@ public final class Rewrites {
         return Map.copyOf(byNameAndDescriptor);
     }
 
+    /**
+     * The call row that rewrites the call site {@code opcode owner.name descriptor}, or null: a row of that owner, else
+     * one whose owner is a supertype of the call site's. Shared by {@link CallSiteRewriter} and the load-time in-place
+     * rewrite, and kept here so that the latter loads no ASM class.
+     */
+    static Rewrite findCall(Map<String, List<Rewrite>> rows, CallSiteRewriter.Hierarchy hierarchy, int opcode, String owner,
+                            String name, String descriptor) {
+        List<Rewrite> candidates = rows.getOrDefault(name + descriptor, List.of());
+        for (Rewrite row : candidates) {
+            if (row.kind() == Kind.CALL && row.opcode() == opcode && owner.equals(row.owner())) {
+                return row;
+            }
+        }
+        for (Rewrite row : candidates) {   // then the rows whose owner is a supertype of the call's
+            if (row.kind() == Kind.CALL && row.opcode() == opcode && row.matchesSubtypes()
+                    && hierarchy.isSubtype(owner, row.owner())) {
+                return row;
+            }
+        }
+        return null;
+    }
+
     /** The rows inside the JDK that apply with these groups on and this clock, retransformed at start. */
     public static List<Rewrite> jdkRows(Set<PatchGroup> groups, boolean virtualClock) {
         List<Rewrite> rows = new ArrayList<>();

@@ -31,8 +31,15 @@ final class TypeHierarchy {
 
     /** Subtype answers for the class that {@code reader} holds, which {@code loader} is defining. */
     CallSiteRewriter.Hierarchy forClass(ClassLoader loader, ClassReader reader) {
-        String self = reader.getClassName();
-        Header own = new Header(reader.getSuperName(), reader.getInterfaces());
+        return forClass(loader, reader.getClassName(), reader.getSuperName(), reader.getInterfaces());
+    }
+
+    /**
+     * Subtype answers for the class {@code self}, with these direct supertypes, which {@code loader} is defining (its
+     * class file cannot be read through the loader yet).
+     */
+    CallSiteRewriter.Hierarchy forClass(ClassLoader loader, String self, String superName, String[] interfaces) {
+        Header own = new Header(superName, interfaces);
         Map<String, Header> headers;
         synchronized (headersByLoader) {   // no computeIfAbsent lambda: this runs as the application's first classes load
             headers = headersByLoader.get(loader);
