@@ -8,12 +8,14 @@
 # Usage: benchmarks/http-load-java.sh A_JAR B_JAR      (benchmarks.jar files; the client, JDK and Jetty run from B_JAR)
 # Env:   ROUNDS (3), CONNECTIONS (200), WARMUP (5, s), SECONDS_MEASURED (10), MODES ("get post1k"),
 #        ORDER ("A B": which greening build runs first in each round; alternate it between sessions),
+#        A_SERVER, B_SERVER (green: HttpLoad's server of each build; green-group runs it on a group of hubs),
 #        JAVA (default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java)
 set -euo pipefail
 A_JAR=$1; B_JAR=$2
 ROUNDS=${ROUNDS:-3}; CONNECTIONS=${CONNECTIONS:-200}; WARMUP=${WARMUP:-5}; SECONDS_MEASURED=${SECONDS_MEASURED:-10}
 MODES=${MODES:-get post1k}
 ORDER=${ORDER:-A B}
+A_SERVER=${A_SERVER:-green}; B_SERVER=${B_SERVER:-green}
 JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 ulimit -n $((CONNECTIONS * 2 + 1024)) 2>/dev/null || true
 
@@ -36,7 +38,7 @@ run() {   # run <label> <jar> <server> <mode>
 for round in $(seq 1 "$ROUNDS"); do
   for mode in $MODES; do
     for build in $ORDER; do
-      if [[ $build == A ]]; then run "round=$round A-green" "$A_JAR" green "$mode"; else run "round=$round B-green" "$B_JAR" green "$mode"; fi
+      if [[ $build == A ]]; then run "round=$round A-$A_SERVER" "$A_JAR" "$A_SERVER" "$mode"; else run "round=$round B-$B_SERVER" "$B_JAR" "$B_SERVER" "$mode"; fi
     done
     run "round=$round B-jdk-virtual" "$B_JAR" jdk-virtual "$mode"
     run "round=$round B-jetty" "$B_JAR" jetty "$mode"

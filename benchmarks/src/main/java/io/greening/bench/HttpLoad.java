@@ -1,6 +1,7 @@
 package io.greening.bench;
 
 import io.greening.Hub;
+import io.greening.HubGroup;
 import io.greening.net.http.GreenHttpServer;
 
 import com.sun.net.httpserver.HttpServer;
@@ -25,13 +26,14 @@ import java.util.concurrent.Executors;
 /**
  * One HTTP server for the load tests ({@code benchmarks/http-load.sh} drives it with {@code wrk},
  * {@code http-load-java.sh} with {@link HttpLoadClient}): the same
- * "hello world" handler on greening's {@link GreenHttpServer} (one hub), or on the JDK's
+ * "hello world" handler on greening's {@link GreenHttpServer} (one hub, or {@code green-group}: a {@link HubGroup}
+ * of one hub per core, the agent's default scheduler), or on the JDK's
  * {@code com.sun.net.httpserver} with a pool of platform threads or a virtual thread per request, or on Jetty 12's
  * core server with its defaults (its {@code QueuedThreadPool}, the connector's default selector count). Prints
  * {@code READY <port>} once listening and serves until its standard input closes.
  *
  * <pre>java --add-opens java.base/java.lang=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
- *     io.greening.bench.HttpLoad green|jdk-platform|jdk-virtual|jetty [port]</pre>
+ *     io.greening.bench.HttpLoad green|green-group|jdk-platform|jdk-virtual|jetty [port]</pre>
  */
 public final class HttpLoad {
     private static final byte[] HELLO = "hello world\n".getBytes(StandardCharsets.UTF_8);
@@ -42,13 +44,14 @@ public final class HttpLoad {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: HttpLoad green|jdk-platform|jdk-virtual|jetty [port]");
+            System.err.println("usage: HttpLoad green|green-group|jdk-platform|jdk-virtual|jetty [port]");
             System.exit(2);
         }
         int port = args.length > 1 ? Integer.parseInt(args[1]) : 0;
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         AutoCloseable server = switch (args[0]) {
             case "green" -> green(address);
+            case "green-group" -> greenGroup(address);
             case "jdk-platform" -> jdk(address, Executors.newFixedThreadPool(PLATFORM_THREADS));
             case "jdk-virtual" -> jdk(address, Executors.newVirtualThreadPerTaskExecutor());
             case "jetty" -> jetty(address);
@@ -60,15 +63,30 @@ public final class HttpLoad {
 
     private static AutoCloseable green(InetSocketAddress address) throws IOException {
         Hub hub = Hub.start("http-load");
-        GreenHttpServer server = new GreenHttpServer(address, (request, response) -> {
-            response.header("Content-Type", "text/plain");
-            response.send(200, HELLO);
-        }).start(hub);
+        GreenHttpServer server = helloServer(address).start(hub);
         ready(server.address().getPort());
         return () -> {
             server.close();
             hub.close();
         };
+    }
+
+    /** The same server on a group of hubs: it accepts on the first, and its connections run on every hub. */
+    private static AutoCloseable greenGroup(InetSocketAddress address) throws IOException {
+        HubGroup group = HubGroup.start("http-load");
+        GreenHttpServer server = helloServer(address).start(group.hubs().getFirst());
+        ready(server.address().getPort());
+        return () -> {
+            server.close();
+            group.close();
+        };
+    }
+
+    private static GreenHttpServer helloServer(InetSocketAddress address) {
+        return new GreenHttpServer(address, (request, response) -> {
+            response.header("Content-Type", "text/plain");
+            response.send(200, HELLO);
+        });
     }
 
     private static AutoCloseable jdk(InetSocketAddress address, ExecutorService executor) throws IOException {
