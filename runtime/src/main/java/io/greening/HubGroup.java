@@ -402,7 +402,9 @@ public final class HubGroup implements Executor, AutoCloseable {
         }
         stuck.runq.drainTo(this::inject);
         Hub.fireDue(stuck.timers, System.nanoTime(), this::runTimerTask);   // unparked threads come here, from outside
-        stuck.io().queuePoll(this::inject);   // another hub polls it: a select may block, and the monitor must not
+        // another hub polls it, on a virtual thread of the group: a select may block on a monitor, which unmounts a
+        // virtual thread and leaves its carrier free, and the monitor itself must never block
+        stuck.io().queuePoll(poll -> greenThreads.newThread(poll).start());
         // not notifyWork: the hub claimed to search may be this one, blocked, and that claim would stop every other
         if (!shared.isEmpty() && !wakeIdleHubEvenIfOneSearches()) {
             wakeSpares();

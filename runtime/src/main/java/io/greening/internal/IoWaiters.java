@@ -119,7 +119,9 @@ public final class IoWaiters {
         } else {
             waiters.writer = me;
         }
-        waiters.clearReady(ops);
+        // no clearReady here: in a group another hub may poll this selector (this hub stuck) and mark the channel
+        // ready between our look and our interest, then take the interest off; cleared here, that mark was lost and
+        // the wait never ended. A mark left from before makes at most one early return, which callers retry.
         key.interestOpsOr(ops);   // atomic: the other side may change it from another carrier meanwhile
         if (Hub.current() != hub) {
             // register or interestOpsOr blocked on a monitor another carrier held, and we resumed on another hub of the
@@ -140,6 +142,7 @@ public final class IoWaiters {
             return true;
         } finally {
             waiting.decrementAndGet();
+            waiters.clearReady(ops);   // consumed: the caller now does the I/O it waited for
             if (readSide) {
                 waiters.reader = null;
             } else {
@@ -248,12 +251,12 @@ public final class IoWaiters {
     }
 
     /**
-     * For a hub whose carrier is stuck: hands {@code runner} (its group's shared queue) one poll of this selector for
-     * another hub to run, unless one is queued already or no green thread waits here. The poll never waits for the
-     * carrier, and the woken waiters go wherever their group schedules work from the polling hub. The group's monitor
-     * calls this rather than polling itself: a select takes the selector's monitors, which green threads of other
-     * carriers take too (closing a channel cancels its key here), and a monitor that waits on a green thread could
-     * then never hand anything off again.
+     * For a hub whose carrier is stuck: hands {@code runner} one poll of this selector for another hub to run (the
+     * group starts it as a virtual thread of its own), unless one is queued already or no green thread waits here.
+     * The poll never waits for the carrier, and the woken waiters go wherever their group schedules work from the
+     * polling hub. The group's monitor calls this rather than polling itself: a select takes the selector's monitors,
+     * which green threads of other carriers take too (closing a channel cancels its key here), and a monitor that
+     * waits on a green thread could then never hand anything off again.
      */
     public void queuePoll(Consumer<Runnable> runner) {
         if (waiting.get() > 0 && pollQueued.compareAndSet(false, true)) {
