@@ -27,6 +27,8 @@ import java.util.function.Consumer;
  */
 public final class IoWaiters {
     private static final int READ_SIDE = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
+    /** How long a carrier pauses when another hub's poll holds its selector, before its loop comes round again. */
+    private static final long POLL_PAUSE_NANOS = 20_000;
 
     private final Hub hub;
     private final HubClock clock;
@@ -190,11 +192,10 @@ public final class IoWaiters {
      * has dropped the key.
      */
     private void dropCancelledKey(SelectableChannel channel) throws IOException {
-        if (Hub.current() == hub) {
-            selectNow();
+        if (Hub.current() == hub && selectNow()) {
             return;
         }
-        while (channel.keyFor(selector) != null) {
+        while (channel.keyFor(selector) != null) {   // another hub selects it: its select drops the key
             selector.wakeup();
             Thread.yield();
         }
@@ -227,11 +228,17 @@ public final class IoWaiters {
         return waiting.get() + jdkWaiting;
     }
 
-    /** Unparks the waiters of the channels ready now, without blocking. Carrier only. */
-    public void selectNow() throws IOException {
-        acquireSelecting();
+    /**
+     * Unparks the waiters of the channels ready now, without blocking; returns whether it polled: not while another
+     * hub polls this selector (that poll unparks them). Carrier only.
+     */
+    public boolean selectNow() throws IOException {
+        if (!tryAcquireSelecting()) {
+            return false;
+        }
         try {
             selector.selectNow(onReady);
+            return true;
         } finally {
             selecting.set(false);
         }
@@ -239,10 +246,15 @@ public final class IoWaiters {
 
     /**
      * Waits until a channel is ready, {@link #wakeup()} is called, or {@code timeoutMillis} pass (0: no limit), and
-     * unparks the waiters of the ready channels; returns how many channels were ready. Carrier only.
+     * unparks the waiters of the ready channels; returns how many channels were ready, or -1 without waiting while
+     * another hub polls this selector (after a pause of microseconds: the caller's loop comes round again, and can
+     * run that poll itself if it was unmounted on a monitor). Carrier only.
      */
     public int select(long timeoutMillis) throws IOException {
-        acquireSelecting();
+        if (!tryAcquireSelecting()) {
+            LockSupport.parkNanos(POLL_PAUSE_NANOS);
+            return -1;
+        }
         try {
             return selector.select(onReady, timeoutMillis);
         } finally {
@@ -271,6 +283,9 @@ public final class IoWaiters {
                     selector.selectNow(onReady);
                 } finally {
                     selecting.set(false);
+                    // the poll may have consumed a wakeup meant for the carrier, which would then sleep through it
+                    // (a claimed hub that never looks stops every other wake-up): make its next select return at once
+                    selector.wakeup();
                 }
             }
         } catch (IOException | ClosedSelectorException hubClosed) {
@@ -280,20 +295,19 @@ public final class IoWaiters {
         }
     }
 
-    /** The carrier takes the selector; another hub's poll holds it only for a selectNow. */
-    private void acquireSelecting() {
+    /**
+     * The carrier takes the selector unless another hub's poll holds it. It does not wait for that poll: a poll runs on
+     * a virtual thread, which a monitor inside the select may unmount while it holds the selector, and the green
+     * thread that frees the monitor may need this very carrier. Until the carrier has had the selector, no new poll
+     * starts.
+     */
+    private boolean tryAcquireSelecting() {
         if (selecting.compareAndSet(false, true)) {
-            return;
+            carrierWaits = false;
+            return true;
         }
-        carrierWaits = true;   // at most the poll under way delays us
-        for (int spins = 0; !selecting.compareAndSet(false, true); spins++) {
-            if (spins < 1_000) {
-                Thread.onSpinWait();
-            } else {
-                LockSupport.parkNanos(20_000);   // that poll waits on a monitor: give its core to whoever must free it
-            }
-        }
-        carrierWaits = false;
+        carrierWaits = true;
+        return false;
     }
 
     /** Ends a {@link #select} under way, or makes the next one return at once. Any thread. */
