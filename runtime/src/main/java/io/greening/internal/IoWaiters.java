@@ -40,10 +40,10 @@ public final class IoWaiters {
     /** A poll of this selector by another hub is queued and has not run yet. */
     private final AtomicBoolean pollQueued = new AtomicBoolean();
     /**
-     * The carrier waits for the selector: no other hub polls it until the carrier has had it. Without this, polls
-     * queued while the monitor took the spinning carrier for a stuck one kept winning the selector back.
+     * The carrier wanted the selector and found it polled by another hub: no other hub polls it again until the
+     * carrier has had it, so that polls cannot keep it from the carrier.
      */
-    private volatile boolean carrierWaits;
+    private volatile boolean carrierWantsSelector;
     /** Green threads of the hub waiting in the JDK's own poller (carrier only: only a single hub keeps a virtual clock). */
     private int jdkWaiting;
 
@@ -278,7 +278,7 @@ public final class IoWaiters {
 
     private void pollFromAnotherHub() {
         try {
-            if (waiting.get() > 0 && !carrierWaits && selecting.compareAndSet(false, true)) {
+            if (waiting.get() > 0 && !carrierWantsSelector && selecting.compareAndSet(false, true)) {
                 try {
                     selector.selectNow(onReady);
                 } finally {
@@ -303,10 +303,10 @@ public final class IoWaiters {
      */
     private boolean tryAcquireSelecting() {
         if (selecting.compareAndSet(false, true)) {
-            carrierWaits = false;
+            carrierWantsSelector = false;
             return true;
         }
-        carrierWaits = true;
+        carrierWantsSelector = true;
         return false;
     }
 
