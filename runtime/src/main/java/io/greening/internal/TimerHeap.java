@@ -3,11 +3,10 @@ package io.greening.internal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A hub's timers: a binary min-heap of {@link Timer}s by deadline (ties in scheduling order), each timer knowing its
- * index so cancellation is O(log n). Its own lock (a {@code ReentrantLock}) guards it, as Go guards each P's timers: its hub's carrier adds,
+ * index so cancellation is O(log n). Its own lock (a spin lock, see {@link #locked}) guards it, as Go guards each P's timers: its hub's carrier adds,
  * fires and cancels nearly all of them, uncontended; in a group of hubs a thread that parked on one hub may cancel
  * its timer from another, and a stuck hub's due timers are fired by another thread.
  */
@@ -50,12 +49,19 @@ public final class TimerHeap {
 
     private static final VarHandle SIZE = VarHandles.field(MethodHandles.lookup(), TimerHeap.class, "size", int.class);
 
+    private static final VarHandle LOCKED = VarHandles.field(MethodHandles.lookup(), TimerHeap.class, "locked", boolean.class);
+    /** How many times a waiter for the lock spins before it yields its thread between tries. */
+    private static final int SPINS_BEFORE_YIELD = 64;
+
     /**
-     * Not a monitor: a green thread that finds a monitor taken is unmounted and rescheduled by the JDK's unblocker,
-     * and a hub's carrier blocked on the same monitor then waited for ever in the soak test; a j.u.c lock parks a
-     * green thread through its scheduler like any other park.
+     * Held while the heap changes; taken by spinning, never by parking. A green thread adds its wait's timer after it
+     * has checked its wait's condition and before it parks ({@link Parking#parkUntil}): a park to take a lock here
+     * would consume the unpark meant for that wait (a thread has one permit), and the wait would then last until its
+     * deadline. Not a monitor either: a green thread that finds a monitor taken is unmounted, and the carrier that
+     * must run it may be the one waiting. A holder never blocks inside (a few array moves), so the wait is short.
      */
-    private final ReentrantLock lock = new ReentrantLock();
+    @SuppressWarnings("unused")
+    private volatile boolean locked;
     private Timer[] heap = new Timer[64];
     private int size;   // written under the lock (release), read by size() without it
     private long nextSequence;
@@ -70,7 +76,7 @@ public final class TimerHeap {
      * a channel), which a virtual clock follows in real time rather than jumps to.
      */
     public Timer add(long deadline, Object action, boolean ioTimeout) {
-        lock.lock();
+        lock();
         try {
             Timer timer = new Timer(deadline, nextSequence++, action, ioTimeout);
             if (size == heap.length) {
@@ -82,17 +88,17 @@ public final class TimerHeap {
             siftUp(timer.index);
             return timer;
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
     /** Removes a pending timer; does nothing if it already fired or was cancelled. */
     public void cancel(Timer timer) {
-        lock.lock();
+        lock();
         try {
             remove(timer);
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -115,17 +121,17 @@ public final class TimerHeap {
 
     /** The earliest timer, or {@code null}. */
     public Timer peek() {
-        lock.lock();
+        lock();
         try {
             return size == 0 ? null : heap[0];
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
     /** Removes and returns the earliest timer if it is due at {@code now}, else {@code null}. */
     public Timer pollDue(long now) {
-        lock.lock();
+        lock();
         try {
             if (size == 0 || heap[0].deadline - now > 0) {
                 return null;
@@ -134,8 +140,23 @@ public final class TimerHeap {
             remove(first);
             return first;
         } finally {
-            lock.unlock();
+            unlock();
         }
+    }
+
+    /** Takes the heap's lock, spinning (see {@link #locked}). */
+    void lock() {
+        for (int spins = 0; !LOCKED.compareAndSet(this, false, true); spins++) {
+            if (spins < SPINS_BEFORE_YIELD) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();   // a holder preempted by the OS gets the core; a green thread's yield is no park
+            }
+        }
+    }
+
+    void unlock() {
+        LOCKED.setRelease(this, false);
     }
 
     /** How many timers are pending; without the lock, a moment's view. */
