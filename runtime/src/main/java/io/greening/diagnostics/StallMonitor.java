@@ -39,6 +39,9 @@ public final class StallMonitor {
     private static final long HANDOFF_NANOS = Settings.get(Settings.HANDOFF).toNanos();
     private static final long MIN_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
     private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+    /** How often the monitor looks while a group hub is busy. */
+    private static final long LOOK_PERIOD_NANOS =
+            HANDOFF_NANOS > 0 ? Math.max(MIN_PARK_NANOS, HANDOFF_NANOS / 2) : Long.MAX_VALUE;
     /** {@link Watch#cpuAtFirstLook} before the monitor has read the carrier's CPU time during this task. */
     private static final long NOT_READ = Long.MIN_VALUE;
     private static Thread monitor;   // guarded by StallMonitor.class
@@ -60,6 +63,9 @@ public final class StallMonitor {
          */
         long firstLookAt;
         long cpuAtFirstLook = NOT_READ;
+        /** The monitor's last look during this task, and the time it has seen the carrier wait in the kernel since. */
+        long lastLookAt;
+        long kernelNanos;
     }
 
     /** Sets the threshold; {@link Duration#ZERO} turns reporting off. */
@@ -97,7 +103,7 @@ public final class StallMonitor {
         while (true) {
             long threshold = thresholdNanos;
             long stallPeriod = threshold > 0 ? Math.max(TimeUnit.MILLISECONDS.toNanos(2), threshold / 4) : Long.MAX_VALUE;
-            long handOffPeriod = HANDOFF_NANOS > 0 ? Math.max(MIN_PARK_NANOS, HANDOFF_NANOS / 2) : Long.MAX_VALUE;
+            long handOffPeriod = LOOK_PERIOD_NANOS;
             long now = System.nanoTime();
             long next = Long.MAX_VALUE;
             boolean groupBusy = false;
@@ -131,6 +137,8 @@ public final class StallMonitor {
             watch.tasksSeen = tasks;
             watch.unchangedSince = now;
             watch.cpuAtFirstLook = NOT_READ;
+            watch.lastLookAt = now;
+            watch.kernelNanos = 0;
             if (holds && handsOff) {
                 // now, not at the next look: the monitor's own lateness (it too can be preempted) is no task's
                 readCpu(hub, watch, now);
@@ -142,7 +150,11 @@ public final class StallMonitor {
         if (handsOff) {
             if (watch.cpuAtFirstLook == NOT_READ) {
                 readCpu(hub, watch, now);
+            } else if (cpuOf(hub).waitsInKernel()) {
+                // at most one period per look: a wait seen now may have begun just now (a safepoint, a page in)
+                watch.kernelNanos += Math.min(now - watch.lastLookAt, LOOK_PERIOD_NANOS);
             }
+            watch.lastLookAt = now;
             if (stalled >= HANDOFF_NANOS && heldCarrier(hub, watch, stalled) >= HANDOFF_NANOS) {
                 next = access.handOff(hub);
             }
@@ -161,17 +173,15 @@ public final class StallMonitor {
 
     /**
      * How long the hub's task has held its carrier, out of the {@code stalled} nanoseconds since the monitor first saw
-     * it: all of them while the carrier waits in the kernel (a native read, a monitor, a safepoint) or where the kernel
-     * does not say; else the carrier's CPU time since the monitor first read it (and the time before that read, when
-     * it came late). The rest the carrier spent ready to run but preempted, which a spare carrier would only lengthen.
+     * it: the carrier's CPU time since the monitor first read it (and the time before that read, when it came late),
+     * and the time the monitor has seen it wait in the kernel (a native read, a monitor, a safepoint); all of them
+     * where the kernel does not say. The rest the carrier spent ready to run but preempted, which a spare carrier
+     * would only lengthen.
      */
     private static long heldCarrier(Hub hub, Watch watch, long stalled) {
-        ThreadCpu cpu = cpuOf(hub);
-        if (watch.cpuAtFirstLook < 0 || cpu.waitsInKernel()) {
-            return stalled;
-        }
-        long cpuNow = cpu.cpuNanos();
-        return cpuNow < 0 ? stalled : watch.firstLookAt - watch.unchangedSince + (cpuNow - watch.cpuAtFirstLook);
+        long cpuNow = watch.cpuAtFirstLook < 0 ? -1 : cpuOf(hub).cpuNanos();
+        return cpuNow < 0 ? stalled
+                : watch.firstLookAt - watch.unchangedSince + (cpuNow - watch.cpuAtFirstLook) + watch.kernelNanos;
     }
 
     private static ThreadCpu cpuOf(Hub hub) {
