@@ -1,6 +1,8 @@
 package io.greening;
 
 import io.greening.diagnostics.StallMonitor;
+import io.greening.internal.HubCarrier;
+import io.greening.internal.ThreadCpu;
 import io.greening.net.GreenConnection;
 import io.greening.net.GreenServer;
 import io.greening.sync.Queue;
@@ -23,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.LogRecord;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The work-stealing group of hubs: threads placed on one hub spread to the others, a stuck hub's work is handed on,
@@ -288,6 +291,84 @@ class HubGroupTest {
             target.kill();
             assertTrue(target.join(Duration.ofSeconds(20)), "the kill reached it");
             assertThrows(GreenletExit.class, target::get, "killed: get() rethrows the kill (a kill is no failure for exception())");
+        }
+    }
+
+    /**
+     * On a machine with more runnable threads than cores the OS takes a hub's carrier off its core in the middle of a
+     * task, often for longer than the hand-off setting. That carrier is not stuck, and a spare would only compete with
+     * it for the same cores: short tasks are not handed off then, while a task that keeps computing still is. The
+     * competitors are other processes: spinning threads of this JVM would also hold up its safepoints, during which
+     * the carrier waits in the kernel, as stuck as in a native read.
+     */
+    @Test
+    void aCarrierWaitingForACoreIsNotHandedOffButOneThatComputesIs() throws Exception {
+        assumeTrue(java.nio.file.Files.exists(java.nio.file.Path.of("/proc/thread-self")), "Linux only");
+        List<Process> spinners = new ArrayList<>();
+        try (HubGroup group = HubGroup.start("preempted", 1); LogCapture ignored = LogCapture.of("io.greening.stall")) {
+            group.spawn(() -> shortTasks(200)).join();   // classes loaded before the count starts
+            for (int i = 0; i < 4 * Runtime.getRuntime().availableProcessors(); i++) {
+                spinners.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
+            }
+            ThreadCpu carrier = ((HubCarrier) group.hubs().getFirst().carrier()).cpu();
+            long handOffs = group.handOffs();
+            long wallBefore = System.nanoTime();
+            long cpuBefore = carrier.cpuNanos();
+            group.spawn(() -> shortTasks(2_000)).join();
+            long wall = System.nanoTime() - wallBefore;
+            long cpu = carrier.cpuNanos() - cpuBefore;
+            assumeTrue(cpu < wall / 2, "the carrier waited for a core: " + cpu / 1_000_000 + " ms of CPU in " + wall / 1_000_000 + " ms");
+            // the build before handed off 60 times here. A few remain: the carrier can also wait in the kernel on one of
+            // the JVM's own threads (a handshake, a safepoint) that the OS keeps off a core, as in a native read
+            long handed = group.handOffs() - handOffs;
+            assertTrue(handed <= 5, "100 us tasks on a carrier that had " + cpu / 1_000_000 + " ms of CPU in "
+                    + wall / 1_000_000 + " ms were handed off " + handed + " times");
+            long deadline = System.nanoTime() + PATIENCE_NANOS;
+            group.spawn(() -> {
+                while (group.handOffs() == handOffs && System.nanoTime() - deadline < 0) {
+                    Thread.onSpinWait();   // computes without yielding
+                }
+            }).join();
+            assertTrue(group.handOffs() > handOffs, "a task that kept computing was handed off");
+        } finally {
+            for (Process spinner : spinners) {
+                spinner.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /** A carrier blocked in the kernel (a native read, a lock no rewrite reaches) uses no CPU, and is handed off. */
+    @Test
+    void aCarrierBlockedInTheKernelIsHandedOff() throws Exception {
+        try (HubGroup group = HubGroup.start("blocked-in-kernel", 1); LogCapture ignored = LogCapture.of("io.greening.stall")) {
+            Hub hub = group.hubs().getFirst();
+            java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            hub.execute(() -> {   // a task of the carrier itself, not of a green thread: its wait blocks the carrier
+                blocked.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            blocked.await();
+            try {
+                GreenThread<Hub> neighbour = group.spawn(Hub::current);
+                assertTrue(neighbour.join(Duration.ofSeconds(20)), "a thread made ready while the carrier is blocked ran");
+                assertNotSame(hub, neighbour.get());
+                assertTrue(group.handOffs() > 0);
+            } finally {
+                release.countDown();
+            }
+        }
+    }
+
+    /** {@code n} tasks of about 100 us of CPU each: spins that short, then cedes. */
+    private static void shortTasks(int n) {
+        for (int i = 0; i < n; i++) {
+            spin(TimeUnit.MICROSECONDS.toNanos(100));
+            Green.cede();
         }
     }
 

@@ -4,6 +4,8 @@ import io.greening.Hub;
 import io.greening.internal.Access;
 import io.greening.internal.DiagnosticsAccess;
 import io.greening.internal.GreeningAccess;
+import io.greening.internal.HubCarrier;
+import io.greening.internal.ThreadCpu;
 import io.greening.internal.ThreadRecord;
 import io.greening.internal.Settings;
 
@@ -25,8 +27,10 @@ import java.util.concurrent.locks.LockSupport;
  * hub's carrier longer than the {@code handoff} setting (5 ms unless set), or its carrier has waited as long to enter
  * a monitor (inside its selector, held by a thread of another carrier), it marks the hub stuck and hands its ready
  * threads, due timers and ready I/O to the group, and keeps doing so, at the stuck hub's timers and every millisecond
- * while threads wait on its selector, until the task returns. It looks every half handoff while a group hub is busy,
- * backing off to 25 ms while none is, as Go's sysmon backs off from 20 us to 10 ms.
+ * while threads wait on its selector, until the task returns. Time the OS keeps a carrier waiting for a core does not
+ * count (where Linux says so): a preempted carrier is not stuck, and a spare would only compete with it for the same
+ * cores. It looks every half handoff while a group hub is busy, backing off to 25 ms while none is, as Go's sysmon
+ * backs off from 20 us to 10 ms.
  */
 public final class StallMonitor {
     private static final System.Logger LOG = System.getLogger("io.greening.stall");
@@ -35,6 +39,11 @@ public final class StallMonitor {
     private static final long HANDOFF_NANOS = Settings.get(Settings.HANDOFF).toNanos();
     private static final long MIN_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
     private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
+    /** How often the monitor looks while a group hub is busy. */
+    private static final long LOOK_PERIOD_NANOS =
+            HANDOFF_NANOS > 0 ? Math.max(MIN_PARK_NANOS, HANDOFF_NANOS / 2) : Long.MAX_VALUE;
+    /** {@link Watch#cpuAtFirstLook} before the monitor has read the carrier's CPU time during this task. */
+    private static final long NOT_READ = Long.MIN_VALUE;
     private static Thread monitor;   // guarded by StallMonitor.class
 
     static {
@@ -48,6 +57,15 @@ public final class StallMonitor {
         long tasksSeen = -1;
         long unchangedSince;
         long reportedAt = -1;
+        /**
+         * When the monitor first read the carrier's CPU time during this task (at {@link #unchangedSince}, when it saw
+         * the task begin on a busy carrier), and that time (-1: unknown).
+         */
+        long firstLookAt;
+        long cpuAtFirstLook = NOT_READ;
+        /** The monitor's last look during this task, and the time it has seen the carrier wait in the kernel since. */
+        long lastLookAt;
+        long kernelNanos;
     }
 
     /** Sets the threshold; {@link Duration#ZERO} turns reporting off. */
@@ -85,7 +103,7 @@ public final class StallMonitor {
         while (true) {
             long threshold = thresholdNanos;
             long stallPeriod = threshold > 0 ? Math.max(TimeUnit.MILLISECONDS.toNanos(2), threshold / 4) : Long.MAX_VALUE;
-            long handOffPeriod = HANDOFF_NANOS > 0 ? Math.max(MIN_PARK_NANOS, HANDOFF_NANOS / 2) : Long.MAX_VALUE;
+            long handOffPeriod = LOOK_PERIOD_NANOS;
             long now = System.nanoTime();
             long next = Long.MAX_VALUE;
             boolean groupBusy = false;
@@ -113,21 +131,61 @@ public final class StallMonitor {
     private static long check(Hub hub, Watch watch, long now, long threshold) {
         GreeningAccess access = Access.greening();
         long tasks = access.tasksRun(hub);
-        if (!holdsItsCarrier(hub) || tasks != watch.tasksSeen) {
+        boolean handsOff = HANDOFF_NANOS > 0 && hub.group() != null;
+        boolean holds = holdsItsCarrier(hub);
+        if (!holds || tasks != watch.tasksSeen) {
             watch.tasksSeen = tasks;
             watch.unchangedSince = now;
+            watch.cpuAtFirstLook = NOT_READ;
+            watch.lastLookAt = now;
+            watch.kernelNanos = 0;
+            if (holds && handsOff) {
+                // now, not at the next look: the monitor's own lateness (it too can be preempted) is no task's
+                readCpu(hub, watch, now);
+            }
             return Long.MAX_VALUE;
         }
         long stalled = now - watch.unchangedSince;
         long next = Long.MAX_VALUE;
-        if (HANDOFF_NANOS > 0 && hub.group() != null && stalled >= HANDOFF_NANOS) {
-            next = access.handOff(hub);
+        if (handsOff) {
+            if (watch.cpuAtFirstLook == NOT_READ) {
+                readCpu(hub, watch, now);
+            } else if (cpuOf(hub).waitsInKernel()) {
+                // at most one period per look: a wait seen now may have begun just now (a safepoint, a page in)
+                watch.kernelNanos += Math.min(now - watch.lastLookAt, LOOK_PERIOD_NANOS);
+            }
+            watch.lastLookAt = now;
+            if (stalled >= HANDOFF_NANOS && heldCarrier(hub, watch, stalled) >= HANDOFF_NANOS) {
+                next = access.handOff(hub);
+            }
         }
         if (threshold > 0 && stalled >= threshold && watch.reportedAt != tasks) {
             watch.reportedAt = tasks;
             report(hub, stalled);
         }
         return next;
+    }
+
+    private static void readCpu(Hub hub, Watch watch, long now) {
+        watch.firstLookAt = now;
+        watch.cpuAtFirstLook = cpuOf(hub).cpuNanos();
+    }
+
+    /**
+     * How long the hub's task has held its carrier, out of the {@code stalled} nanoseconds since the monitor first saw
+     * it: the carrier's CPU time since the monitor first read it (and the time before that read, when it came late),
+     * and the time the monitor has seen it wait in the kernel (a native read, a monitor, a safepoint); all of them
+     * where the kernel does not say. The rest the carrier spent ready to run but preempted, which a spare carrier
+     * would only lengthen.
+     */
+    private static long heldCarrier(Hub hub, Watch watch, long stalled) {
+        long cpuNow = watch.cpuAtFirstLook < 0 ? -1 : cpuOf(hub).cpuNanos();
+        return cpuNow < 0 ? stalled
+                : watch.firstLookAt - watch.unchangedSince + (cpuNow - watch.cpuAtFirstLook) + watch.kernelNanos;
+    }
+
+    private static ThreadCpu cpuOf(Hub hub) {
+        return hub.carrier() instanceof HubCarrier carrier ? carrier.cpu() : ThreadCpu.unknown();
     }
 
     /**

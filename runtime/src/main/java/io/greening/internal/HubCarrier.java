@@ -9,12 +9,27 @@ import io.greening.Hub;
  */
 public final class HubCarrier extends Thread {
     private final Hub hub;
+    /** Known once the carrier runs: the kernel names its thread only from inside it. */
+    private volatile ThreadCpu cpu = ThreadCpu.unknown();
 
     /** An unstarted daemon carrier named {@code name} for {@code hub}, running {@code loop}. */
     public HubCarrier(Hub hub, String name, Runnable loop) {
         super(null, loop, name, 0, false);
         setDaemon(true);
         this.hub = hub;
+    }
+
+    @Override
+    public void run() {
+        try (ThreadCpu mine = ThreadCpu.ofCurrentThread()) {
+            cpu = mine;
+            super.run();
+        }
+    }
+
+    /** What the kernel says of this carrier's use of a CPU, for the stall monitor (any thread). */
+    public ThreadCpu cpu() {
+        return cpu;
     }
 
     /** The hub whose loop this thread runs. */
