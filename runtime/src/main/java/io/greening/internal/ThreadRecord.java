@@ -37,7 +37,8 @@ public class ThreadRecord {
     private final Thread thread;
     private final Thread identity;
     private final String kind;
-    private volatile String waitingOn;
+    /** What a patch noted; its {@code toString} is the text, formatted only when a dump asks. */
+    private volatile Object waitingOn;
     private volatile Object pending;
     /** Deliveries under way: the thread waits them out before it takes back an interrupt one of them sent. */
     private volatile int delivering;
@@ -92,11 +93,16 @@ public class ThreadRecord {
 
     /** What a patch noted the thread waits on (e.g. {@code sleep 100 ms until ...}), or {@code null}. */
     public final String waitingOn() {
-        return waitingOn;
+        Object what = waitingOn;
+        return what == null ? null : what.toString();
     }
 
-    /** Notes what the thread is about to wait on, or clears it with {@code null}. Called on the thread. */
-    public final void noteWaitingOn(String what) {
+    /**
+     * Notes what the thread is about to wait on, or clears it with {@code null}. Called on the thread; {@code what}'s
+     * {@code toString} is called only when a thread dump or stall report shows the wait, so a wait on a hot path
+     * (every sleep) costs no formatting.
+     */
+    public final void noteWaitingOn(Object what) {
         waitingOn = what;
     }
 

@@ -231,8 +231,11 @@ public final class GreenThreads {
         }
     }
 
-    /** Notes what the current green thread is about to wait on, for the thread dump, or clears it with {@code null}. */
-    static void waitingOn(String what) {
+    /**
+     * Notes what the current green thread is about to wait on, for the thread dump, or clears it with {@code null};
+     * {@code what}'s {@code toString} is the text, formatted only when shown.
+     */
+    static void waitingOn(Object what) {
         ThreadRecord me = ThreadRecord.current();
         if (me != null) {
             me.noteWaitingOn(what);

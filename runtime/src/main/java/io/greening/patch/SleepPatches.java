@@ -6,6 +6,7 @@ import io.greening.internal.Deadlines;
 import io.greening.internal.Parking;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -77,7 +78,7 @@ public final class SleepPatches {
         }
         long deadline = Deadlines.after(Hub.now(), nanos);
         long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
-        GreenThreads.waitingOn("sleep " + millis + " ms until " + java.time.Instant.ofEpochMilli(System.currentTimeMillis() + millis));
+        GreenThreads.waitingOn(new SleepUntil(millis, System.currentTimeMillis() + millis));
         try {
             while (!Deadlines.hasPassed(deadline)) {
                 Parking.parkUntil(deadline);
@@ -86,6 +87,14 @@ public final class SleepPatches {
             throw new InterruptedException("sleep interrupted");
         } finally {
             GreenThreads.waitingOn(null);
+        }
+    }
+
+    /** A sleep as a thread dump shows it; formatted only then, as most sleeps end unseen. */
+    private record SleepUntil(long millis, long endEpochMillis) {
+        @Override
+        public String toString() {
+            return "sleep " + millis + " ms until " + Instant.ofEpochMilli(endEpochMillis);
         }
     }
 }
