@@ -61,7 +61,9 @@ import java.util.function.BooleanSupplier;
  *   |   done? -----------------------------------------------------------------------------> return
  *   |   nothing ready?           in a group: look for work first (HubGroup.findWork: the shared queue, then steal
  *   |                            half of another hub's run queue); if none:
- *   |                        -> waitForWork: Wait.decide(snapshot of the hub) names what to do:
+ *   |                        -> waitForWork: if the last wait ended with work handed in by another thread, look
+ *   |                          for more for up to 20 µs, yielding the core between looks (found: no wait); then
+ *   |                          Wait.decide(snapshot of the hub) names what to do:
  *   |        RunNow            remote work came, or the next timer is due: no wait
  *   |        JumpClock(t)      virtual clock, nothing else can happen first: time := t
  *   |        FollowRealTime    virtual clock, real I/O in flight: select a grace (or until an I/O timeout) as time
@@ -95,6 +97,8 @@ import java.util.function.BooleanSupplier;
 public final class Hub implements Executor, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.greening.hub");
     private static final AtomicInteger HUB_NUMBERS = new AtomicInteger();
+    /** How long an idle hub looks for handed-in work, yielding its core, before it sleeps (20 µs: as good as 50-100). */
+    private static final long HAND_IN_SPIN_NANOS = 20_000;
     /** How long the loop stays quiet (all green threads blocked, nothing pending) before it reports. */
     private static final long QUIET_GRACE_MILLIS = Settings.get(Settings.DEADLOCK_GRACE_MS);
     /**
@@ -163,6 +167,16 @@ public final class Hub implements Executor, AutoCloseable {
     private volatile boolean parkingForTimer;
     private volatile boolean closing;
     private volatile boolean closed;
+    /**
+     * Whether, before it sleeps, the loop looks for work handed in by other threads for {@link #HAND_IN_SPIN_NANOS},
+     * yielding its core between looks, while such work keeps coming ({@link #handInsCome}): not under a virtual clock
+     * or a seeded schedule. The JDK resumes a green thread blocked entering a monitor, or notified in
+     * {@code Object.wait}, only from its one unblocker thread, so each such wake-up would otherwise cost two OS
+     * wake-ups, the unblocker's and then the carrier's; yielding, not spinning, leaves the core to the unblocker.
+     */
+    private final boolean spinsForHandIns;
+    /** Whether the last wait ended with work another thread had handed in. Carrier only. */
+    private boolean handInsCome;
     /** tasksRun when the last quiet spell was reported: one report per spell. Carrier only. */
     private long quietReportedAt = -1;
     /** The root green thread of {@link Green#run}, failed on a deterministic deadlock; null for other hubs. */
@@ -189,6 +203,7 @@ public final class Hub implements Executor, AutoCloseable {
         this.group = null;
         this.index = 0;
         this.runq = null;
+        this.spinsForHandIns = !options.virtualClock() && !schedule.isSeeded();
     }
 
     /** A hub of {@code group}: FIFO with a real clock, its green threads made by and scheduled by the group. */
@@ -198,6 +213,7 @@ public final class Hub implements Executor, AutoCloseable {
         this.schedule = Schedule.of(options);
         this.clock = new HubClock(false);
         this.io = new IoWaiters(this, clock);
+        this.spinsForHandIns = true;
         this.registry = group.registry;
         this.greenThreads = group.greenThreads;
         this.group = group;
@@ -618,6 +634,7 @@ public final class Hub implements Executor, AutoCloseable {
         }
     }
 
+
     /** Called by the group when it claimed this idle hub to look for work. */
     void claimedToSearch() {
         searching = true;
@@ -639,6 +656,32 @@ public final class Hub implements Executor, AutoCloseable {
         if (group != null && stuck) {
             unstick();
         }
+        if (handInsCome && spinForHandIn()) {
+            return;
+        }
+        waitAsDecided();
+        handInsCome = spinsForHandIns && handInWaiting();
+    }
+
+    /** Work from another thread: in the remote queue, or in a group (unless a spare not needed) for it to take. */
+    private boolean handInWaiting() {
+        return !remote.isEmpty() || (group != null && !isSurplus() && group.hasWorkToSpare(this));
+    }
+
+    /** Looks for handed-in work for at most {@link #HAND_IN_SPIN_NANOS}; whether it came. Stops expecting it if not. */
+    private boolean spinForHandIn() {
+        long start = System.nanoTime();
+        do {
+            if (handInWaiting()) {
+                return true;
+            }
+            Thread.yield();
+        } while (System.nanoTime() - start < HAND_IN_SPIN_NANOS);
+        handInsCome = false;
+        return false;
+    }
+
+    private void waitAsDecided() throws IOException {
         switch (Wait.decide(snapshot())) {
             case Wait.RunNow _ -> { }
             case Wait.JumpClock(long to) -> clock.advanceTo(to);

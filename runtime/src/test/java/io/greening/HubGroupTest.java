@@ -253,35 +253,22 @@ class HubGroupTest {
     @Test
     void killAndTimeoutReachAThreadThatMoved() {
         try (HubGroup group = HubGroup.start("moved-kill", 2)) {
-            AtomicBoolean moved = new AtomicBoolean();
             AtomicReference<Hub> home = new AtomicReference<>();
             AtomicReference<Hub> movedTo = new AtomicReference<>();
             AtomicBoolean timedOut = new AtomicBoolean();
             AtomicBoolean parkedForever = new AtomicBoolean();
-            GreenThread<GreenThread<Void>> spawner = group.spawn(() -> {
-                home.set(Hub.current());
-                GreenThread<Void> target = Green.spawn(() -> {
-                    movedTo.set(cedeUntilMovedFrom(home.get(), new AtomicBoolean()));
-                    moved.set(true);   // the busy siblings stop, so the hub it came from may go to sleep
-                    try (Timeout t = Timeout.of(Duration.ofMillis(50))) {
-                        Green.sleep(Duration.ofSeconds(60));
-                    } catch (GreenTimeout expected) {
-                        timedOut.set(true);
-                    }
-                    parkedForever.set(true);
+            GreenThread<Void> target = group.spawn(() -> {
+                Hub first = Hub.current();
+                home.set(first);
+                movedTo.set(moveOffByAHog(first));
+                try (Timeout t = Timeout.of(Duration.ofMillis(50))) {
                     Green.sleep(Duration.ofSeconds(60));
-                });
-                for (int i = 0; i < 4; i++) {
-                    Green.spawn(() -> {
-                        while (!moved.get()) {   // keep the home hub busy, so that the target is stolen
-                            spin(TimeUnit.MICROSECONDS.toNanos(200));
-                            Green.cede();
-                        }
-                    });
+                } catch (GreenTimeout expected) {
+                    timedOut.set(true);
                 }
-                return target;
+                parkedForever.set(true);
+                Green.sleep(Duration.ofSeconds(60));
             });
-            GreenThread<Void> target = spawner.get();
             long deadline = System.nanoTime() + PATIENCE_NANOS;
             while (!parkedForever.get() && System.nanoTime() - deadline < 0) {
                 Thread.onSpinWait();
@@ -292,6 +279,28 @@ class HubGroupTest {
             assertTrue(target.join(Duration.ofSeconds(20)), "the kill reached it");
             assertThrows(GreenletExit.class, target::get, "killed: get() rethrows the kill (a kill is no failure for exception())");
         }
+    }
+
+    /**
+     * Moves the calling green thread off {@code from}, its hub, and returns the hub it runs on then: a hog that
+     * computes on {@code from} without yielding makes that hub stuck, so the monitor hands the caller, ready behind it,
+     * to another hub (or another hub steals it first). A hog that another hub took instead just ends, and the next is
+     * spawned. Waiting for busy neighbours to be stolen from would not do: a steal may take them and leave the caller,
+     * after which both hubs stay busy.
+     */
+    private static Hub moveOffByAHog(Hub from) {
+        AtomicBoolean moved = new AtomicBoolean();
+        long deadline = System.nanoTime() + PATIENCE_NANOS;
+        while (Hub.current() == from && System.nanoTime() - deadline < 0) {
+            Green.spawn(() -> {
+                while (Hub.current() == from && !moved.get() && System.nanoTime() - deadline < 0) {
+                    Thread.onSpinWait();
+                }
+            });
+            Green.cede();
+        }
+        moved.set(true);
+        return Hub.current();
     }
 
     /**
