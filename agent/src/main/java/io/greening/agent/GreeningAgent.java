@@ -1,8 +1,6 @@
 package io.greening.agent;
 
 import java.lang.instrument.Instrumentation;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The agent's entry points: {@code -javaagent:greening.jar=include=com.acme.**,...} ({@link #premain}) and dynamic
@@ -61,7 +59,6 @@ public final class GreeningAgent {
             return;
         }
         try {
-            openPackagesToRuntime(instrumentation);
             Installer.install(options, instrumentation, attached);
             installed = true;
             if (options.verbose()) {
@@ -70,16 +67,5 @@ public final class GreeningAgent {
         } catch (Throwable t) {
             AgentLog.get().log(System.Logger.Level.ERROR, "greening agent could not start; the application runs unchanged", t);
         }
-    }
-
-    /**
-     * The runtime's one reflective door needs java.lang open to it (with the agent no --add-opens is needed), and
-     * java.base must read it for the retransformed JDK classes to call the runtime's patches. java.util.concurrent.locks
-     * is opened too, so that deadlock reports can name the owner of a lock ({@code AbstractOwnableSynchronizer}).
-     */
-    private static void openPackagesToRuntime(Instrumentation instrumentation) throws ClassNotFoundException {
-        Module runtime = Class.forName("io.greening.Hub", false, null).getModule();
-        instrumentation.redefineModule(Object.class.getModule(), Set.of(runtime), Map.of(),
-                Map.of("java.lang", Set.of(runtime), "java.util.concurrent.locks", Set.of(runtime)), Set.of(), Map.of());
     }
 }
