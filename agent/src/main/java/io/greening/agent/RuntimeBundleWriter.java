@@ -27,7 +27,7 @@ import java.util.zip.ZipOutputStream;
 /**
  * The build's side of {@link RuntimeBundle}, run by Maven with the toolchain's java: {@code bundle} in
  * {@code process-classes} writes the bundle and the boot definer's class file; {@code store} after the shade plugin
- * rewrites greening.jar with the bundle entry stored, not deflated (inflating 600 kB cost premain about 9 ms).
+ * rewrites greening.jar with every entry stored, not deflated (inflating the 600 kB bundle cost premain about 9 ms).
  */
 final class RuntimeBundleWriter {
     private RuntimeBundleWriter() {}
@@ -40,7 +40,7 @@ final class RuntimeBundleWriter {
         if (args.length == 3 && args[0].equals("bundle")) {
             bundle(Path.of(args[1]), Path.of(args[2]));
         } else if (args.length == 2 && args[0].equals("store")) {
-            storeBundleUncompressed(Path.of(args[1]));
+            storeUncompressed(Path.of(args[1]));
         } else {
             System.err.println("usage: RuntimeBundleWriter bundle <runtime classes dir> <agent classes dir> | store <greening.jar>");
             System.exit(2);
@@ -134,10 +134,11 @@ final class RuntimeBundleWriter {
     }
 
     /**
-     * Rewrites {@code jar} entry by entry, in order, with {@link RuntimeBundle#RESOURCE} stored uncompressed, so that
-     * {@code premain} reads it without inflating.
+     * Rewrites {@code jar} entry by entry, in order, every file stored uncompressed, so that {@code premain} reads
+     * {@link RuntimeBundle#RESOURCE} and the agent's classes without inflating (side by side, storing the classes too
+     * took about 8 ms of CPU off the start, for a jar of 1.6 MB instead of 1.1 MB).
      */
-    static void storeBundleUncompressed(Path jar) throws IOException {
+    static void storeUncompressed(Path jar) throws IOException {
         Path rewritten = jar.resolveSibling(jar.getFileName() + ".tmp");
         boolean found = false;
         try (ZipFile in = new ZipFile(jar.toFile());
@@ -150,14 +151,14 @@ final class RuntimeBundleWriter {
                 }
                 ZipEntry copy = new ZipEntry(entry.getName());
                 copy.setTime(entry.getTime());
-                if (entry.getName().equals(RuntimeBundle.RESOURCE)) {
+                if (!entry.isDirectory()) {   // every entry stored: the agent's start reads its classes without inflating
                     CRC32 crc = new CRC32();
                     crc.update(bytes);
                     copy.setMethod(ZipEntry.STORED);
                     copy.setSize(bytes.length);
                     copy.setCompressedSize(bytes.length);
                     copy.setCrc(crc.getValue());
-                    found = true;
+                    found |= entry.getName().equals(RuntimeBundle.RESOURCE);
                 }
                 out.putNextEntry(copy);
                 out.write(bytes);
