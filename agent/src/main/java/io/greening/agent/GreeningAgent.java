@@ -1,6 +1,7 @@
 package io.greening.agent;
 
 import java.lang.instrument.Instrumentation;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The agent's entry points: {@code -javaagent:greening.jar=include=com.acme.**,...} ({@link #premain}) and dynamic
@@ -100,30 +101,34 @@ public final class GreeningAgent {
             setDaemon(true);
         }
 
+        private final Thread starter = Thread.currentThread();
+        private volatile boolean done;
+
         @Override
         public void run() {
-            ClassLoader loader = GreeningAgent.class.getClassLoader();
-            for (String name : CLASSES) {
-                try {
-                    Class.forName("io.greening.agent." + name, false, loader);
-                } catch (ClassNotFoundException | LinkageError skipped) {
-                    // the starting thread loads it itself, and reports what fails there
+            try {
+                ClassLoader loader = GreeningAgent.class.getClassLoader();
+                for (String name : CLASSES) {
+                    try {
+                        Class.forName("io.greening.agent." + name, false, loader);
+                    } catch (ClassNotFoundException | LinkageError skipped) {
+                        // the starting thread loads it itself, and reports what fails there
+                    }
                 }
+            } finally {
+                done = true;
+                LockSupport.unpark(starter);
             }
         }
 
-        /** Waits for it, so that no thread of the agent's start is left when main begins. */
+        /**
+         * Waits for it to be done, so that its work does not overlap main. Parks rather than joins: a join's
+         * InterruptedException is a class outside the CDS archive, which its handler would load. (With an interrupt
+         * pending, park returns at once: this then spins for the few milliseconds left.)
+         */
         void finish() {
-            boolean interrupted = false;
-            while (isAlive()) {
-                try {
-                    join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+            while (!done) {
+                LockSupport.park(this);
             }
         }
     }
