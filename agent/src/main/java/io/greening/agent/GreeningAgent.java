@@ -96,13 +96,13 @@ public final class GreeningAgent {
                 "LoadTimeTransformer", "MethodRefRetargeter$Sites", "TypeHierarchy", "CallSiteRewriter$Hierarchy",
                 "TypeHierarchy$Header", "CallSiteFilter", "CallSiteFilter$Reach", "ClassFileIndex"};
 
+        private final Thread starter = Thread.currentThread();
+        private volatile boolean done;
+
         Preload() {
             super("greening-preload");
             setDaemon(true);
         }
-
-        private final Thread starter = Thread.currentThread();
-        private volatile boolean done;
 
         @Override
         public void run() {
