@@ -3,7 +3,6 @@ package io.greening;
 import io.greening.internal.Settings;
 
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * How a hub schedules and keeps time. A hub started without options gets {@link #configured()}: the agent's
@@ -39,7 +38,8 @@ public record HubOptions(Long seed, boolean virtualClock, int pctDepth, int pctS
     private static final int MAX_PCT_DEPTH = 999_999;   // PCT keeps DEPTH-1 change points in an array
     private static final int MAX_PCT_STEPS = 999_999_999;
     private static final int DEFAULT_PCT_STEPS = 1000;
-    private static final AtomicBoolean WARNED_REAL_CLOCK = new AtomicBoolean();
+    /** Whether the clock=real warning was logged; a plain flag, not an AtomicBoolean, whose VarHandle set-up would run before main under the agent. */
+    private static boolean warnedRealClock;   // guarded by HubOptions.class
 
     /** Checks the PCT parameters. */
     public HubOptions {
@@ -136,12 +136,18 @@ public record HubOptions(Long seed, boolean virtualClock, int pctDepth, int pctS
         if (virtual == null) {
             return withVirtualClock(isSeeded());
         }
-        if (!virtual && isSeeded() && WARNED_REAL_CLOCK.compareAndSet(false, true)) {
+        if (!virtual && isSeeded() && firstRealClockWarning()) {
             System.getLogger("io.greening").log(System.Logger.Level.WARNING, "greening: clock=real with schedule="
                     + schedule() + ": the machine's timing decides which sleeper wakes first, so the seed may not replay "
                     + "a run; leave the clock out to keep virtual time");
         }
         return withVirtualClock(virtual);
+    }
+
+    private static synchronized boolean firstRealClockWarning() {
+        boolean first = !warnedRealClock;
+        warnedRealClock = true;
+        return first;
     }
 
     /** These options, schedule unchanged, with a virtual or real clock. */

@@ -4,7 +4,7 @@ import io.greening.HubOptions;
 import io.greening.internal.PatchGroup;
 import io.greening.internal.Settings;
 
-import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -38,7 +38,7 @@ public record AgentOptions(Settings.Values settings) {
 
     /** The rewrite groups to apply: the {@code patch=} groups, and {@link PatchGroup#MAIN} when main runs green. */
     public Set<PatchGroup> groups() {
-        Set<PatchGroup> groups = EnumSet.noneOf(PatchGroup.class);
+        Set<PatchGroup> groups = new HashSet<>();   // not an EnumSet: see PatchGroup
         groups.addAll(settings.get(Settings.PATCH));
         if (greenMain()) {
             groups.add(PatchGroup.MAIN);

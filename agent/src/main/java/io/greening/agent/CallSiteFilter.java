@@ -39,8 +39,8 @@ final class CallSiteFilter {
         this.hierarchy = hierarchy;
         List<List<byte[]>> byLength = new ArrayList<>();
         Set<String> names = new HashSet<>();   // plain loops: this runs before main, where a stream's lambdas cost start-up
-        for (List<Rewrite> same : rows.values()) {
-            for (Rewrite row : same) {
+        for (Map.Entry<String, List<Rewrite>> same : rows.entrySet()) {   // entries: values() loads two classes outside the CDS archive
+            for (Rewrite row : same.getValue()) {
                 if (names.add(row.name())) {
                     byte[] bytes = row.name().getBytes(StandardCharsets.UTF_8);
                     while (byLength.size() <= bytes.length) {

@@ -1,8 +1,8 @@
 package io.greening.agent;
 
 import java.lang.instrument.Instrumentation;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The agent's entry points: {@code -javaagent:greening.jar=include=com.acme.**,...} ({@link #premain}) and dynamic
@@ -39,8 +39,19 @@ public final class GreeningAgent {
             return;
         }
         long start = System.nanoTime();
+        Preload preload = new Preload();
+        preload.start();
         try {
-            RuntimePlacement.defineRuntime(instrumentation);
+            install(arguments, instrumentation, attached, start, preload);
+        } finally {
+            preload.finish();
+        }
+    }
+
+    private static void install(String arguments, Instrumentation instrumentation, boolean attached, long start,
+                                Preload preload) {
+        try {
+            RuntimePlacement.defineRuntime(instrumentation, preload);
         } catch (Throwable t) {
             AgentLog.get().log(System.Logger.Level.ERROR, "greening agent could not start; the application runs unchanged", t);
             return;
@@ -61,7 +72,6 @@ public final class GreeningAgent {
             return;
         }
         try {
-            openPackagesToRuntime(instrumentation);
             Installer.install(options, instrumentation, attached);
             installed = true;
             if (options.verbose()) {
@@ -73,13 +83,75 @@ public final class GreeningAgent {
     }
 
     /**
-     * The runtime's one reflective door needs java.lang open to it (with the agent no --add-opens is needed), and
-     * java.base must read it for the retransformed JDK classes to call the runtime's patches. java.util.concurrent.locks
-     * is opened too, so that deadlock reports can name the owner of a lock ({@code AbstractOwnableSynchronizer}).
+     * Loads the agent's classes that the start uses, without linking them, on a thread of its own while the starting
+     * thread defines the runtime: reading each from greening.jar and defining it costs about as much as the runtime's
+     * definition (some 20 classes, 0.3-0.7 ms each), and on a second core it is then done by the time the install needs
+     * them. Only loading: their verification, which may load runtime classes, waits for the runtime, on the starting
+     * thread. So every class named here has only JDK or agent supertypes ({@code GreeningAgentTest} checks), and a name
+     * that is not there is skipped (the starting thread then loads what it needs itself). Then it runs the one piece of
+     * work it is given ({@link #execute}: the definition of the runtime's second part), or ends when it is told to
+     * ({@link #finish}).
      */
-    private static void openPackagesToRuntime(Instrumentation instrumentation) throws ClassNotFoundException {
-        Module runtime = Class.forName("io.greening.Hub", false, null).getModule();
-        instrumentation.redefineModule(Object.class.getModule(), Set.of(runtime), Map.of(),
-                Map.of("java.lang", Set.of(runtime), "java.util.concurrent.locks", Set.of(runtime)), Set.of(), Map.of());
+    static final class Preload extends Thread implements Executor {
+        /** The classes, in the order the start uses them (a class loaded by the JVM as a supertype is left out). */
+        static final String[] CLASSES = {
+                "RuntimeBundle", "RuntimePlacement$SecondPart", "AgentOptions", "Installer", "Installer$ReportAtExit", "Report", "TransformTimes",
+                "Rewrites", "Rewrites$Kind", "Rewrites$Rewrite", "Installer$JdkRowsBeforeFirstHub", "ClassSelector",
+                "LoadTimeTransformer", "MethodRefRetargeter$Sites", "TypeHierarchy", "CallSiteRewriter$Hierarchy",
+                "TypeHierarchy$Header", "CallSiteFilter", "CallSiteFilter$Reach", "ClassFileIndex"};
+
+        private final Thread starter = Thread.currentThread();
+        private volatile Runnable work;
+        private volatile boolean closed;
+        private volatile boolean done;
+
+        Preload() {
+            super("greening-preload");
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try {
+                ClassLoader loader = GreeningAgent.class.getClassLoader();
+                for (String name : CLASSES) {
+                    try {
+                        Class.forName("io.greening.agent." + name, false, loader);
+                    } catch (ClassNotFoundException | LinkageError skipped) {
+                        // the starting thread loads it itself, and reports what fails there
+                    }
+                }
+                while (work == null && !closed) {
+                    LockSupport.park(this);
+                }
+                Runnable given = work;
+                if (given != null) {
+                    given.run();
+                }
+            } finally {
+                done = true;
+                LockSupport.unpark(starter);
+            }
+        }
+
+        /** Gives it {@code task} to run once its classes are loaded; the task must cope with not being run by it. */
+        @Override
+        public void execute(Runnable task) {
+            work = task;
+            LockSupport.unpark(this);
+        }
+
+        /**
+         * Tells it to end once its work (if any) is done, and waits for that, so that its work does not overlap main. Parks rather than joins: a join's
+         * InterruptedException is a class outside the CDS archive, which its handler would load. (With an interrupt
+         * pending, park returns at once: this then spins for the few milliseconds left.)
+         */
+        void finish() {
+            closed = true;
+            LockSupport.unpark(this);
+            while (!done) {
+                LockSupport.park(this);
+            }
+        }
     }
 }

@@ -86,11 +86,14 @@ public final class Report {
     /** A transformed class kept for the bytecode check at exit (the setting {@code check=true}). */
     private record Checked(String className, ClassLoader loader, byte[] bytes) { }
 
-    private final java.util.Queue<Checked> toCheck = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Guarded by itself; not a ConcurrentLinkedQueue, whose VarHandles would be set up before main. */
+    private final List<Checked> toCheck = new ArrayList<>();
 
     /** Keeps a transformed class for {@link #check()}. */
     void keepForCheck(String className, ClassLoader loader, byte[] bytes) {
-        toCheck.add(new Checked(className, loader, bytes));
+        synchronized (toCheck) {
+            toCheck.add(new Checked(className, loader, bytes));
+        }
     }
 
     /**
@@ -100,7 +103,11 @@ public final class Report {
     List<String> check() {
         List<String> lines = new ArrayList<>();
         int checked = 0;
-        for (Checked c : toCheck) {
+        List<Checked> kept;
+        synchronized (toCheck) {   // classes may still load while the exit hooks run
+            kept = new ArrayList<>(toCheck);
+        }
+        for (Checked c : kept) {
             java.io.StringWriter problems = new java.io.StringWriter();
             try {
                 org.objectweb.asm.util.CheckClassAdapter.verify(new org.objectweb.asm.ClassReader(c.bytes()), c.loader(), false,

@@ -1,6 +1,8 @@
 package io.greening.agent;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,45 +19,131 @@ import java.util.List;
  *
  * <p>Format of {@link #RESOURCE} (big-endian): {@code int} {@link #MAGIC}, {@code int} count, then per class its
  * binary name (ASCII: a two-byte length, then the bytes), {@code int} length and the class file bytes.
+ *
+ * <p>At start the bundle is read as a stream, class by class, through one buffer the size of the largest class
+ * ({@link #next}): on this kind of machine memory touched for the first time costs about as much as the reading itself
+ * (a fresh 600 kB array took 2 ms), so the 600 kB are never held whole or copied class by class.
  */
 final class RuntimeBundle {
-    /** The runtime's class files, supertypes first. */
+    /**
+     * The runtime's class files, supertypes first: the first part. The runtime comes in two parts, each closed under
+     * supertypes (no class of one has a supertype in the other), of about equal size, so that two threads can define
+     * them at once ({@link RuntimePlacement}).
+     */
     static final String RESOURCE = "META-INF/greening-runtime.bin";
+    /** The second part of the runtime's class files, in the same format as {@link #RESOURCE}. */
+    static final String SECOND_RESOURCE = "META-INF/greening-runtime-2.bin";
     /** The class file of {@link BootDefiner#NAME}. */
     static final String DEFINER_RESOURCE = "META-INF/greening-boot-definer.bin";
     /** The first four bytes of {@link #RESOURCE}: "GRT" and format version 1. */
     static final int MAGIC = 0x47525401;
+    /** The reading buffer's first size: larger than every runtime class file so far (Hub's, 27 kB). */
+    private static final int BUFFER = 32 * 1024;
 
-    private RuntimeBundle() {}
+    private final InputStream in;
+    private byte[] buffer = new byte[BUFFER];
+    /** The bytes read and not yet consumed: {@code buffer[start, end)}. */
+    private int start;
+    private int end;
+    private int left;
+    private int nameAt;
+    private int nameLength;
+    private final int[] classFile = new int[2];
+
+    /** A reader of the bundle in {@code in}, positioned before its first class. */
+    RuntimeBundle(InputStream in) throws IOException {
+        this.in = in;
+        try {
+            fill(8);
+        } catch (IOException tooShort) {
+            throw new IOException("not a greening runtime bundle");
+        }
+        if (int4(buffer, start) != MAGIC) {
+            throw new IOException("not a greening runtime bundle");
+        }
+        left = int4(buffer, start + 4);
+        start += 8;
+    }
+
+    /**
+     * Moves to the next class: afterwards {@link #buffer()} holds its class file at {@link #classFile()}. Returns false
+     * after the last one. The buffer's earlier contents are overwritten.
+     *
+     * @throws IOException if the bundle ends early
+     */
+    boolean next() throws IOException {
+        if (left == 0) {
+            return false;
+        }
+        fill(2);
+        int length = (buffer[start] & 0xff) << 8 | buffer[start + 1] & 0xff;
+        fill(2 + length + 4);
+        nameAt = start + 2;
+        nameLength = length;
+        int size = int4(buffer, nameAt + length);
+        if (size < 0) {
+            throw new IOException("a truncated greening runtime bundle");
+        }
+        fill(2 + length + 4 + size);
+        nameAt = start + 2;
+        classFile[0] = nameAt + length + 4;
+        classFile[1] = size;
+        start = classFile[0] + size;
+        left--;
+        return true;
+    }
+
+    /** The buffer holding the current class file. */
+    byte[] buffer() {
+        return buffer;
+    }
+
+    /** {@code {offset, length}} of the current class file in {@link #buffer()}; the same array each time. */
+    int[] classFile() {
+        return classFile;
+    }
+
+    /** The binary name of the current class. */
+    String name() {
+        return new String(buffer, nameAt, nameLength, StandardCharsets.ISO_8859_1);   // ASCII: see write
+    }
+
+    /** Makes {@code buffer[start, start + count)} hold the next {@code count} bytes, reading as needed. */
+    private void fill(int count) throws IOException {
+        if (end - start >= count) {
+            return;
+        }
+        if (buffer.length - start < count) {   // move what is left to the front, in a larger buffer if it must be
+            byte[] to = count > buffer.length ? new byte[Math.max(count, 2 * buffer.length)] : buffer;
+            System.arraycopy(buffer, start, to, 0, end - start);
+            buffer = to;
+            end -= start;
+            start = 0;
+        }
+        while (end - start < count) {
+            int read = in.read(buffer, end, buffer.length - end);
+            if (read < 0) {
+                throw new IOException("a truncated greening runtime bundle");
+            }
+            end += read;
+        }
+    }
 
     /** One runtime class: its binary name and class file. */
     record Entry(String name, byte[] classFile) {}
 
     /**
-     * Reads what {@link RuntimeBundleWriter#write} wrote, in order. Used at start: plain loops over the bytes (no
-     * {@code DataInputStream}, whose first reads link byte-array view var handles), no lambda, no ASM.
+     * Reads what {@link RuntimeBundleWriter#write} wrote, in order (the build and the tests; the agent's start reads
+     * the stream with {@link #next}).
      *
      * @throws IOException if the bytes are not such a bundle
      */
     static List<Entry> read(byte[] bundle) throws IOException {
-        if (bundle.length < 8 || int4(bundle, 0) != MAGIC) {
-            throw new IOException("not a greening runtime bundle");
-        }
-        int count = int4(bundle, 4);
-        List<Entry> entries = new ArrayList<>(count);
-        int at = 8;
-        try {
-            for (int i = 0; i < count; i++) {
-                int nameLength = (bundle[at] & 0xff) << 8 | bundle[at + 1] & 0xff;
-                String name = new String(bundle, at + 2, nameLength, StandardCharsets.ISO_8859_1);   // ASCII: see write
-                at += 2 + nameLength;
-                int length = int4(bundle, at);
-                at += 4;
-                entries.add(new Entry(name, Arrays.copyOfRange(bundle, at, at + length)));
-                at += length;
-            }
-        } catch (IndexOutOfBoundsException | IllegalArgumentException | NegativeArraySizeException truncated) {
-            throw new IOException("a truncated greening runtime bundle");
+        RuntimeBundle reader = new RuntimeBundle(new ByteArrayInputStream(bundle));
+        List<Entry> entries = new ArrayList<>();
+        while (reader.next()) {
+            int[] at = reader.classFile();
+            entries.add(new Entry(reader.name(), Arrays.copyOfRange(reader.buffer(), at[0], at[0] + at[1])));
         }
         return entries;
     }

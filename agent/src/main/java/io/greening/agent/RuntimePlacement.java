@@ -5,10 +5,12 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 
@@ -25,55 +27,160 @@ import java.util.zip.ZipEntry;
  * defined eagerly, all of them, since the boot loader cannot ask for a class it lacks, and a package only partly in the
  * boot loader would be split from the rest of it in an application's own copy of the runtime.
  *
- * <p>This runs before {@code main} on every greened start, so it keeps to plain code: no lambda, stream or ASM.
+ * <p>This runs before {@code main} on every greened start, so it keeps to plain code: no lambda, stream, reflection or
+ * ASM.
  */
 final class RuntimePlacement {
     /** A runtime class that is there once the runtime is in the boot loader. */
     private static final String PROBE = "io.greening.patch.GreenThreads";
+    /**
+     * The package of {@code java.base} opened to the runtime: its one reflective door (a virtual thread with a
+     * scheduler of its own) needs it, so with the agent no {@code --add-opens} is needed.
+     */
+    static final String OPENED_TO_RUNTIME = "java.lang";
+    /** Opened to the runtime too, so that deadlock reports can name the owner of a lock ({@code AbstractOwnableSynchronizer}). */
+    static final String ALSO_OPENED_TO_RUNTIME = "java.util.concurrent.locks";
 
     private RuntimePlacement() {}
 
     /**
-     * Defines the runtime's classes into the boot loader, unless they are there already (a second attach, or the
-     * runtime jar given with {@code -Xbootclasspath/a}); returns how many it defined.
+     * Defines the runtime's classes into the boot loader, makes {@code java.base} read the runtime (the retransformed
+     * JDK classes call its patches) and opens
+     * {@link #OPENED_TO_RUNTIME} and {@link #ALSO_OPENED_TO_RUNTIME} to it; when the runtime is there already (a second
+     * attach, or the runtime jar given with {@code -Xbootclasspath/a}) only the latter. Returns how many classes it
+     * defined. The second part of the runtime ({@link RuntimeBundle#SECOND_RESOURCE}) is offered to {@code helper}, a
+     * thread that defines it while this one defines the first; whatever the helper has not begun by then, this thread
+     * defines itself. Every class is defined when this returns.
      */
-    static int defineRuntime(Instrumentation instrumentation) throws IOException, ReflectiveOperationException, URISyntaxException {
+    static int defineRuntime(Instrumentation instrumentation, Executor helper)
+            throws IOException, URISyntaxException, ClassNotFoundException {
         if (inBootLoader(PROBE)) {
+            openToRuntime(instrumentation);
             return 0;
         }
-        List<RuntimeBundle.Entry> classes;
-        byte[] definerClass;
+        int defined = 0;
+        Object definer;
         try (JarFile jar = new JarFile(agentJar().toFile(), false)) {
-            classes = RuntimeBundle.read(resource(jar, RuntimeBundle.RESOURCE));
-            definerClass = resource(jar, RuntimeBundle.DEFINER_RESOURCE);
+            definer = isolatedDefiner(instrumentation, definerClass(jar));
+            @SuppressWarnings("unchecked")
+            BiFunction<byte[], int[], Class<?>> define = (BiFunction<byte[], int[], Class<?>>) definer;
+            SecondPart second = new SecondPart(jar, define);
+            helper.execute(second);
+            defined += defineAll(jar, RuntimeBundle.RESOURCE, define);
+            defined += second.finish();
         }
-        BiFunction<String, byte[], Class<?>> definer = isolatedDefiner(instrumentation, definerClass);
-        for (RuntimeBundle.Entry entry : classes) {
-            try {
-                definer.apply(entry.name(), entry.classFile());
-            } catch (LinkageError e) {
-                if (!inBootLoader(entry.name())) {   // else a copy is there already, from an earlier attempt that stopped half-way
-                    throw e;
+        @SuppressWarnings("unchecked")
+        Consumer<Module> openTo = (Consumer<Module>) definer;
+        openTo.accept(Class.forName(PROBE, false, null).getModule());
+        return defined;
+    }
+
+    /** Defines the classes of one part of the runtime, in order; returns how many. */
+    private static int defineAll(JarFile jar, String part, BiFunction<byte[], int[], Class<?>> define) throws IOException {
+        int defined = 0;
+        try (InputStream in = jar.getInputStream(entry(jar, part))) {
+            RuntimeBundle bundle = new RuntimeBundle(in);
+            while (bundle.next()) {
+                try {
+                    define.apply(bundle.buffer(), bundle.classFile());
+                } catch (LinkageError e) {
+                    if (!inBootLoader(bundle.name())) {   // else a copy is there already, from an earlier attempt that stopped half-way
+                        throw e;
+                    }
                 }
+                defined++;
             }
         }
-        return classes.size();
+        return defined;
+    }
+
+    /**
+     * The definition of the runtime's second part: run by whichever thread claims it first, the helper or, once it has
+     * defined the first part, the starting thread ({@link #finish}).
+     */
+    private static final class SecondPart implements Runnable {
+        private final JarFile jar;
+        private final BiFunction<byte[], int[], Class<?>> define;
+        private final Thread starter = Thread.currentThread();
+        private boolean claimed;   // guarded by this
+        private volatile boolean done;
+        private volatile int defined;
+        private volatile Throwable failure;
+
+        SecondPart(JarFile jar, BiFunction<byte[], int[], Class<?>> define) {
+            this.jar = jar;
+            this.define = define;
+        }
+
+        @Override
+        public void run() {
+            if (!claim()) {
+                return;
+            }
+            try {
+                defined = defineAll(jar, RuntimeBundle.SECOND_RESOURCE, define);
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                done = true;
+                LockSupport.unpark(starter);
+            }
+        }
+
+        private synchronized boolean claim() {
+            boolean first = !claimed;
+            claimed = true;
+            return first;
+        }
+
+        /**
+         * Defines the part here unless the helper has begun it, then waits for it to be done (parking, as
+         * {@code GreeningAgent.Preload} does); returns how many classes it defined, or throws what the definition threw.
+         */
+        int finish() throws IOException {
+            run();
+            while (!done) {
+                LockSupport.park(this);
+            }
+            Throwable t = failure;
+            if (t instanceof IOException e) {
+                throw e;
+            } else if (t instanceof RuntimeException e) {
+                throw e;
+            } else if (t instanceof Error e) {
+                throw e;
+            } else if (t != null) {
+                throw new IllegalStateException(t);
+            }
+            return defined;
+        }
+    }
+
+    /** For a runtime that was there already: {@code java.base} reads it and opens the two packages to it. */
+    private static void openToRuntime(Instrumentation instrumentation) throws ClassNotFoundException {
+        Module runtime = Class.forName(PROBE, false, null).getModule();
+        instrumentation.redefineModule(Object.class.getModule(), Set.of(runtime), Map.of(),
+                Map.of(OPENED_TO_RUNTIME, Set.of(runtime), ALSO_OPENED_TO_RUNTIME, Set.of(runtime)), Set.of(), Map.of());
     }
 
     private static Path agentJar() throws URISyntaxException {
         return Path.of(RuntimePlacement.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
-    private static byte[] resource(JarFile jar, String name) throws IOException {
+    private static ZipEntry entry(JarFile jar, String name) throws IOException {
         ZipEntry entry = jar.getEntry(name);
         if (entry == null) {
             throw new IOException(jar.getName() + " holds no " + name + "; was it built by Maven?");
         }
-        int size = (int) entry.getSize();   // known: the jar's central directory has it
+        return entry;
+    }
+
+    private static byte[] definerClass(JarFile jar) throws IOException {
+        ZipEntry entry = entry(jar, RuntimeBundle.DEFINER_RESOURCE);
         try (InputStream in = jar.getInputStream(entry)) {
-            byte[] bytes = size >= 0 ? in.readNBytes(size) : in.readAllBytes();
-            if (size >= 0 && bytes.length != size) {
-                throw new IOException(jar.getName() + ": " + name + " is shorter than its entry says");
+            byte[] bytes = in.readAllBytes();
+            if (entry.getSize() >= 0 && bytes.length != entry.getSize()) {
+                throw new IOException(jar.getName() + ": " + entry.getName() + " is shorter than its entry says");
             }
             return bytes;
         }
@@ -81,16 +188,17 @@ final class RuntimePlacement {
 
     /**
      * The class {@link BootDefiner} wrote at build time, defined in a class loader of its own, whose unnamed module
-     * alone gets {@code jdk.internal.misc} exported (no other module gains anything).
+     * alone gets {@code jdk.internal.misc} and {@code jdk.internal.module} exported (no other module gains anything):
+     * an instance, both a {@code BiFunction<byte[], int[], Class<?>>} and a {@code Consumer<Module>}.
      */
-    @SuppressWarnings("unchecked")
-    private static BiFunction<String, byte[], Class<?>> isolatedDefiner(Instrumentation instrumentation, byte[] classFile)
-            throws ReflectiveOperationException {
-        Class<?> definerClass = new IsolatedLoader().define(BootDefiner.NAME, classFile);
-        Module javaBase = Object.class.getModule();
-        instrumentation.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(definerClass.getModule())),
+    private static Object isolatedDefiner(Instrumentation instrumentation, byte[] classFile) throws ClassNotFoundException {
+        IsolatedLoader loader = new IsolatedLoader();
+        Module definerModule = loader.define(BootDefiner.NAME, classFile).getModule();
+        instrumentation.redefineModule(Object.class.getModule(), Set.of(),
+                Map.of("jdk.internal.misc", Set.of(definerModule), "jdk.internal.module", Set.of(definerModule)),
                 Map.of(), Set.of(), Map.of());
-        return (BiFunction<String, byte[], Class<?>>) definerClass.getConstructor().newInstance();
+        Class.forName(BootDefiner.NAME, true, loader);   // its initializer hands the loader an instance
+        return loader.definer;
     }
 
     private static boolean inBootLoader(String name) {
@@ -102,14 +210,24 @@ final class RuntimePlacement {
         }
     }
 
-    /** Holds the one class ({@link BootDefiner}'s) that may reach {@code jdk.internal.misc}; sees only the JDK besides. */
-    private static final class IsolatedLoader extends ClassLoader {
+    /**
+     * Holds the one class ({@link BootDefiner}'s) that may reach {@code jdk.internal.misc}; sees only the JDK besides.
+     * That class's initializer hands it an instance ({@link #accept}).
+     */
+    private static final class IsolatedLoader extends ClassLoader implements Consumer<Object> {
+        private Object definer;
+
         IsolatedLoader() {
             super("greening-boot-definer", ClassLoader.getPlatformClassLoader());
         }
 
         Class<?> define(String name, byte[] bytes) {
             return defineClass(name, bytes, 0, bytes.length);
+        }
+
+        @Override
+        public void accept(Object instance) {
+            definer = instance;
         }
     }
 }

@@ -74,14 +74,17 @@ class LoadTimeAgentIT {
         assertEquals(List.of(), leftIn(tmp), r::describe);
     }
 
-    /** premain reads the runtime from one jar entry, stored, so that it inflates nothing. */
+    /** premain reads the runtime from one jar entry and the agent's classes from theirs, all stored: it inflates nothing. */
     @Test
-    void theRuntimeBundleIsStoredUncompressed() throws Exception {
+    void theRuntimeBundleAndTheAgentsClassesAreStoredUncompressed() throws Exception {
         try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(Built.agentJar().toFile())) {
             java.util.zip.ZipEntry bundle = jar.getEntry("META-INF/greening-runtime.bin");
             assertNotNull(bundle, "the runtime bundle in " + Built.agentJar());
             assertEquals(java.util.zip.ZipEntry.STORED, bundle.getMethod());
             assertNull(jar.getEntry("META-INF/greening-runtime/io/greening/Hub.class"), "no loose runtime class files");
+            List<String> deflated = jar.stream().filter(e -> !e.isDirectory() && e.getMethod() != java.util.zip.ZipEntry.STORED)
+                    .map(java.util.zip.ZipEntry::getName).toList();
+            assertEquals(List.of(), deflated);
         }
     }
 

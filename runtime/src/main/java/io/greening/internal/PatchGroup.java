@@ -1,7 +1,6 @@
 package io.greening.internal;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,11 +39,15 @@ public enum PatchGroup {
     /** The main class's {@code main} runs as a green thread; turned on by {@code main=green}, not by {@code patch=}. */
     MAIN("main", "the main class's main runs as a green thread; turned on by main=green, not a patch= value");
 
-    /** The names before the groups were split, and the groups each stood for. */
+    /**
+     * The names before the groups were split, and the groups each stood for. (No {@code EnumSet} in this class: the agent
+     * parses its settings before {@code main}, and an enum's first {@code EnumSet} reads its constants reflectively,
+     * which spins a method handle class.)
+     */
     private static final Map<String, Set<PatchGroup>> OLD_NAMES = Map.of(
-            "sleep", EnumSet.of(SLEEPS, CLOCKS),
-            "locks", EnumSet.of(TIMED_WAITS),
-            "files", EnumSet.of(FILE_IO, DNS));
+            "sleep", Set.of(SLEEPS, CLOCKS),
+            "locks", Set.of(TIMED_WAITS),
+            "files", Set.of(FILE_IO, DNS));
 
     private final String optionName;
     private final String doc;
@@ -71,7 +74,13 @@ public enum PatchGroup {
 
     /** Every group {@code patch=} can name: its default. */
     public static Set<PatchGroup> patchValues() {
-        return EnumSet.complementOf(EnumSet.of(MAIN));
+        List<PatchGroup> groups = new ArrayList<>();
+        for (PatchGroup group : values()) {
+            if (group.isPatchValue()) {
+                groups.add(group);
+            }
+        }
+        return Set.copyOf(groups);
     }
 
     /** The older names {@code patch=} still accepts, each with the groups it stands for, by name. */
@@ -88,7 +97,7 @@ public enum PatchGroup {
         String n = name.trim().toLowerCase(Locale.ROOT);
         for (PatchGroup group : patchValues()) {
             if (group.optionName.equals(n)) {
-                return EnumSet.of(group);
+                return Set.of(group);
             }
         }
         Set<PatchGroup> old = OLD_NAMES.get(n);

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +17,6 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.StringJoiner;
-import java.util.TreeSet;
 
 /**
  * THE list of greening's settings: every {@code greening.*} key, each with its grammar, its default and a one-line
@@ -312,10 +311,16 @@ public final class Settings {
         for (Map.Entry<Setting<?>, List<String>> e : fromArgument.entrySet()) {
             given.put(e.getKey(), parseOrThrow(e.getKey(), e.getValue(), e.getKey().key));
         }
-        for (String name : new TreeSet<>(properties.stringPropertyNames())) {
-            if (!name.startsWith(PROPERTY_PREFIX)) {
-                continue;
+        List<String> names = new ArrayList<>();   // the greening.* properties, sorted: the first bad one is named
+        for (String name : properties.stringPropertyNames()) {
+            if (name.startsWith(PROPERTY_PREFIX)) {
+                names.add(name);
             }
+        }
+        if (names.size() > 1) {   // usually none: a TreeSet of every property name loaded classes outside the CDS archive
+            names.sort(null);
+        }
+        for (String name : names) {
             Setting<?> setting = named(name.substring(PROPERTY_PREFIX.length()));
             if (setting == null) {
                 throw new BadSettingException("unknown property -D" + name);
@@ -426,7 +431,7 @@ public final class Settings {
             return switch (this) {
                 case CLASS_PATTERN -> List.copyOf(elements);
                 case PATCH_GROUPS -> {
-                    Set<PatchGroup> groups = EnumSet.noneOf(PatchGroup.class);
+                    Set<PatchGroup> groups = new HashSet<>();   // not an EnumSet: see PatchGroup
                     for (Object named : elements) {
                         for (Object group : (Collection<?>) named) {
                             groups.add((PatchGroup) group);
