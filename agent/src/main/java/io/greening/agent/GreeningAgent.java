@@ -1,7 +1,6 @@
 package io.greening.agent;
 
 import java.lang.instrument.Instrumentation;
-import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -42,16 +41,15 @@ public final class GreeningAgent {
         Preload preload = new Preload();
         preload.start();
         try {
-            install(arguments, instrumentation, attached, start, preload);
+            install(arguments, instrumentation, attached, start);
         } finally {
             preload.finish();
         }
     }
 
-    private static void install(String arguments, Instrumentation instrumentation, boolean attached, long start,
-                                Preload preload) {
+    private static void install(String arguments, Instrumentation instrumentation, boolean attached, long start) {
         try {
-            RuntimePlacement.defineRuntime(instrumentation, preload);
+            RuntimePlacement.defineRuntime(instrumentation);
         } catch (Throwable t) {
             AgentLog.get().log(System.Logger.Level.ERROR, "greening agent could not start; the application runs unchanged", t);
             return;
@@ -88,21 +86,17 @@ public final class GreeningAgent {
      * definition (some 20 classes, 0.3-0.7 ms each), and on a second core it is then done by the time the install needs
      * them. Only loading: their verification, which may load runtime classes, waits for the runtime, on the starting
      * thread. So every class named here has only JDK or agent supertypes ({@code GreeningAgentTest} checks), and a name
-     * that is not there is skipped (the starting thread then loads what it needs itself). Then it runs the one piece of
-     * work it is given ({@link #execute}: the definition of the runtime's second part), or ends when it is told to
-     * ({@link #finish}).
+     * that is not there is skipped (the starting thread then loads what it needs itself).
      */
-    static final class Preload extends Thread implements Executor {
+    static final class Preload extends Thread {
         /** The classes, in the order the start uses them (a class loaded by the JVM as a supertype is left out). */
         static final String[] CLASSES = {
-                "RuntimeBundle", "RuntimePlacement$SecondPart", "AgentOptions", "Installer", "Installer$ReportAtExit", "Report", "TransformTimes",
+                "RuntimeBundle", "AgentOptions", "Installer", "Installer$ReportAtExit", "Report", "TransformTimes",
                 "Rewrites", "Rewrites$Kind", "Rewrites$Rewrite", "Installer$JdkRowsBeforeFirstHub", "ClassSelector",
                 "LoadTimeTransformer", "MethodRefRetargeter$Sites", "TypeHierarchy", "CallSiteRewriter$Hierarchy",
                 "TypeHierarchy$Header", "CallSiteFilter", "CallSiteFilter$Reach", "ClassFileIndex"};
 
         private final Thread starter = Thread.currentThread();
-        private volatile Runnable work;
-        private volatile boolean closed;
         private volatile boolean done;
 
         Preload() {
@@ -121,34 +115,18 @@ public final class GreeningAgent {
                         // the starting thread loads it itself, and reports what fails there
                     }
                 }
-                while (work == null && !closed) {
-                    LockSupport.park(this);
-                }
-                Runnable given = work;
-                if (given != null) {
-                    given.run();
-                }
             } finally {
                 done = true;
                 LockSupport.unpark(starter);
             }
         }
 
-        /** Gives it {@code task} to run once its classes are loaded; the task must cope with not being run by it. */
-        @Override
-        public void execute(Runnable task) {
-            work = task;
-            LockSupport.unpark(this);
-        }
-
         /**
-         * Tells it to end once its work (if any) is done, and waits for that, so that its work does not overlap main. Parks rather than joins: a join's
+         * Waits for it to be done, so that its work does not overlap main. Parks rather than joins: a join's
          * InterruptedException is a class outside the CDS archive, which its handler would load. (With an interrupt
          * pending, park returns at once: this then spins for the few milliseconds left.)
          */
         void finish() {
-            closed = true;
-            LockSupport.unpark(this);
             while (!done) {
                 LockSupport.park(this);
             }

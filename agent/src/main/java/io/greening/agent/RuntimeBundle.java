@@ -25,14 +25,8 @@ import java.util.List;
  * (a fresh 600 kB array took 2 ms), so the 600 kB are never held whole or copied class by class.
  */
 final class RuntimeBundle {
-    /**
-     * The runtime's class files, supertypes first: the first part. The runtime comes in two parts, each closed under
-     * supertypes (no class of one has a supertype in the other), of about equal size, so that two threads can define
-     * them at once ({@link RuntimePlacement}).
-     */
+    /** The runtime's class files, supertypes first. */
     static final String RESOURCE = "META-INF/greening-runtime.bin";
-    /** The second part of the runtime's class files, in the same format as {@link #RESOURCE}. */
-    static final String SECOND_RESOURCE = "META-INF/greening-runtime-2.bin";
     /** The class file of {@link BootDefiner#NAME}. */
     static final String DEFINER_RESOURCE = "META-INF/greening-boot-definer.bin";
     /** The first four bytes of {@link #RESOURCE}: "GRT" and format version 1. */

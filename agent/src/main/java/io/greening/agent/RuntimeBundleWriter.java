@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Enumeration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,14 +57,10 @@ final class RuntimeBundleWriter {
             System.err.println("RuntimeBundleWriter: no class files under " + runtimeClasses + "; build the runtime first");
             System.exit(1);
         }
-        List<List<RuntimeBundle.Entry>> parts = twoParts(ordered);
         Path bundle = out.resolve(RuntimeBundle.RESOURCE);
         Files.createDirectories(bundle.getParent());
         try (OutputStream file = Files.newOutputStream(bundle)) {
-            write(parts.get(0), file);
-        }
-        try (OutputStream file = Files.newOutputStream(out.resolve(RuntimeBundle.SECOND_RESOURCE))) {
-            write(parts.get(1), file);
+            write(ordered, file);
         }
         Files.write(out.resolve(RuntimeBundle.DEFINER_RESOURCE), BootDefiner.classFile());
     }
@@ -106,57 +101,6 @@ final class RuntimeBundleWriter {
             }
         }
         ordered.put(name, new RuntimeBundle.Entry(name, bytes));
-    }
-
-    /**
-     * {@code ordered} (in definition order) split in two parts of about equal size, each closed under supertypes: the
-     * classes joined by a supertype relation among them (a class, its superclass and interfaces, theirs, ...) stay in
-     * one part, so that each part can be defined while the other is, in any interleaving. Each part keeps the order.
-     */
-    static List<List<RuntimeBundle.Entry>> twoParts(List<RuntimeBundle.Entry> ordered) {
-        Map<String, String> root = new HashMap<>();   // union-find over the supertype relation
-        for (RuntimeBundle.Entry entry : ordered) {
-            root.put(entry.name(), entry.name());
-        }
-        for (RuntimeBundle.Entry entry : ordered) {
-            for (String supertype : supertypes(entry.classFile())) {
-                if (root.containsKey(supertype)) {
-                    root.put(find(root, entry.name()), find(root, supertype));
-                }
-            }
-        }
-        Map<String, Integer> groupSize = new TreeMap<>();
-        for (RuntimeBundle.Entry entry : ordered) {
-            groupSize.merge(find(root, entry.name()), entry.classFile().length, Integer::sum);
-        }
-        List<String> largestFirst = new ArrayList<>(groupSize.keySet());
-        largestFirst.sort((a, b) -> Integer.compare(groupSize.get(b), groupSize.get(a)));
-        Set<String> inFirst = new HashSet<>();
-        long first = 0;
-        long second = 0;
-        for (String group : largestFirst) {   // each group to the smaller part so far
-            if (first <= second) {
-                inFirst.add(group);
-                first += groupSize.get(group);
-            } else {
-                second += groupSize.get(group);
-            }
-        }
-        List<RuntimeBundle.Entry> one = new ArrayList<>();
-        List<RuntimeBundle.Entry> two = new ArrayList<>();
-        for (RuntimeBundle.Entry entry : ordered) {
-            (inFirst.contains(find(root, entry.name())) ? one : two).add(entry);
-        }
-        return List.of(one, two);
-    }
-
-    private static String find(Map<String, String> root, String name) {
-        String at = name;
-        while (!root.get(at).equals(at)) {
-            at = root.get(at);
-        }
-        root.put(name, at);
-        return at;
     }
 
     /** The direct superclass and interfaces of a class file, by binary name. */

@@ -7,8 +7,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executor;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.jar.JarFile;
@@ -48,12 +46,9 @@ final class RuntimePlacement {
      * JDK classes call its patches) and opens
      * {@link #OPENED_TO_RUNTIME} and {@link #ALSO_OPENED_TO_RUNTIME} to it; when the runtime is there already (a second
      * attach, or the runtime jar given with {@code -Xbootclasspath/a}) only the latter. Returns how many classes it
-     * defined. The second part of the runtime ({@link RuntimeBundle#SECOND_RESOURCE}) is offered to {@code helper}, a
-     * thread that defines it while this one defines the first; whatever the helper has not begun by then, this thread
-     * defines itself. Every class is defined when this returns.
+     * defined.
      */
-    static int defineRuntime(Instrumentation instrumentation, Executor helper)
-            throws IOException, URISyntaxException, ClassNotFoundException {
+    static int defineRuntime(Instrumentation instrumentation) throws IOException, URISyntaxException, ClassNotFoundException {
         if (inBootLoader(PROBE)) {
             openToRuntime(instrumentation);
             return 0;
@@ -64,96 +59,24 @@ final class RuntimePlacement {
             definer = isolatedDefiner(instrumentation, definerClass(jar));
             @SuppressWarnings("unchecked")
             BiFunction<byte[], int[], Class<?>> define = (BiFunction<byte[], int[], Class<?>>) definer;
-            SecondPart second = new SecondPart(jar, define);
-            helper.execute(second);
-            defined += defineAll(jar, RuntimeBundle.RESOURCE, define);
-            defined += second.finish();
+            try (InputStream in = jar.getInputStream(entry(jar, RuntimeBundle.RESOURCE))) {
+                RuntimeBundle bundle = new RuntimeBundle(in);
+                while (bundle.next()) {
+                    try {
+                        define.apply(bundle.buffer(), bundle.classFile());
+                    } catch (LinkageError e) {
+                        if (!inBootLoader(bundle.name())) {   // else a copy is there already, from an earlier attempt that stopped half-way
+                            throw e;
+                        }
+                    }
+                    defined++;
+                }
+            }
         }
         @SuppressWarnings("unchecked")
         Consumer<Module> openTo = (Consumer<Module>) definer;
         openTo.accept(Class.forName(PROBE, false, null).getModule());
         return defined;
-    }
-
-    /** Defines the classes of one part of the runtime, in order; returns how many. */
-    private static int defineAll(JarFile jar, String part, BiFunction<byte[], int[], Class<?>> define) throws IOException {
-        int defined = 0;
-        try (InputStream in = jar.getInputStream(entry(jar, part))) {
-            RuntimeBundle bundle = new RuntimeBundle(in);
-            while (bundle.next()) {
-                try {
-                    define.apply(bundle.buffer(), bundle.classFile());
-                } catch (LinkageError e) {
-                    if (!inBootLoader(bundle.name())) {   // else a copy is there already, from an earlier attempt that stopped half-way
-                        throw e;
-                    }
-                }
-                defined++;
-            }
-        }
-        return defined;
-    }
-
-    /**
-     * The definition of the runtime's second part: run by whichever thread claims it first, the helper or, once it has
-     * defined the first part, the starting thread ({@link #finish}).
-     */
-    private static final class SecondPart implements Runnable {
-        private final JarFile jar;
-        private final BiFunction<byte[], int[], Class<?>> define;
-        private final Thread starter = Thread.currentThread();
-        private boolean claimed;   // guarded by this
-        private volatile boolean done;
-        private volatile int defined;
-        private volatile Throwable failure;
-
-        SecondPart(JarFile jar, BiFunction<byte[], int[], Class<?>> define) {
-            this.jar = jar;
-            this.define = define;
-        }
-
-        @Override
-        public void run() {
-            if (!claim()) {
-                return;
-            }
-            try {
-                defined = defineAll(jar, RuntimeBundle.SECOND_RESOURCE, define);
-            } catch (Throwable t) {
-                failure = t;
-            } finally {
-                done = true;
-                LockSupport.unpark(starter);
-            }
-        }
-
-        private synchronized boolean claim() {
-            boolean first = !claimed;
-            claimed = true;
-            return first;
-        }
-
-        /**
-         * Defines the part here unless the helper has begun it, then waits for it to be done (parking, as
-         * {@code GreeningAgent.Preload} does); returns how many classes it defined, or throws what the definition threw.
-         */
-        int finish() throws IOException {
-            run();
-            while (!done) {
-                LockSupport.park(this);
-            }
-            Throwable t = failure;
-            if (t instanceof IOException e) {
-                throw e;
-            } else if (t instanceof RuntimeException e) {
-                throw e;
-            } else if (t instanceof Error e) {
-                throw e;
-            } else if (t != null) {
-                throw new IllegalStateException(t);
-            }
-            return defined;
-        }
     }
 
     /** For a runtime that was there already: {@code java.base} reads it and opens the two packages to it. */

@@ -39,54 +39,13 @@ class RuntimeBundleTest {
     }
 
     @Test
-    void theBuiltBundleHoldsTheWholeRuntimeInTwoPartsEachInDefinitionOrderAndClosedUnderSupertypes() throws Exception {
+    void theBuiltBundleHoldsTheWholeRuntimeInDefinitionOrder() throws Exception {
         Path built = Path.of("target/classes").resolve(RuntimeBundle.RESOURCE);
-        Path builtSecond = Path.of("target/classes").resolve(RuntimeBundle.SECOND_RESOURCE);
         assertTrue(Files.isRegularFile(built), built + " (written in process-classes)");
-        List<RuntimeBundle.Entry> first = RuntimeBundle.read(Files.readAllBytes(built));
-        List<RuntimeBundle.Entry> second = RuntimeBundle.read(Files.readAllBytes(builtSecond));
-        Set<String> all = new java.util.TreeSet<>(names(first));
-        all.addAll(names(second));
-        assertEquals(RuntimeBundleWriter.read(RUNTIME_CLASSES).keySet(), all);
-        assertEquals(first.size() + second.size(), all.size(), "no class in both parts");
-        assertSupertypesFirstAndClosed(first, all);
-        assertSupertypesFirstAndClosed(second, all);
+        List<RuntimeBundle.Entry> bundled = RuntimeBundle.read(Files.readAllBytes(built));
+        assertEquals(RuntimeBundleWriter.read(RUNTIME_CLASSES).keySet(), names(bundled));
+        assertSupertypesFirst(bundled);
         assertTrue(Files.isRegularFile(Path.of("target/classes").resolve(RuntimeBundle.DEFINER_RESOURCE)));
-    }
-
-    /** Two threads define the parts at once: the split keeps each class with its supertypes, and the halves even. */
-    @Test
-    void theTwoPartsAreClosedUnderSupertypesAndOfAboutEqualSize() throws Exception {
-        List<RuntimeBundle.Entry> ordered = RuntimeBundleWriter.definitionOrder(RuntimeBundleWriter.read(RUNTIME_CLASSES));
-        List<List<RuntimeBundle.Entry>> parts = RuntimeBundleWriter.twoParts(ordered);
-        Set<String> all = names(ordered);
-        assertSupertypesFirstAndClosed(parts.get(0), all);
-        assertSupertypesFirstAndClosed(parts.get(1), all);
-        assertEquals(ordered.size(), parts.get(0).size() + parts.get(1).size());
-        long one = bytes(parts.get(0));
-        long two = bytes(parts.get(1));
-        assertTrue(Math.min(one, two) > 0.4 * (one + two), "parts of " + one + " and " + two + " bytes");
-    }
-
-    /** Every runtime supertype of a class of {@code part} comes before it in {@code part}. */
-    private static void assertSupertypesFirstAndClosed(List<RuntimeBundle.Entry> part, Set<String> runtime) {
-        Set<String> defined = new HashSet<>();
-        for (RuntimeBundle.Entry entry : part) {
-            for (String supertype : RuntimeBundleWriter.supertypes(entry.classFile())) {
-                if (runtime.contains(supertype)) {
-                    assertTrue(defined.contains(supertype), entry.name() + " before, or apart from, its supertype " + supertype);
-                }
-            }
-            defined.add(entry.name());
-        }
-    }
-
-    private static long bytes(List<RuntimeBundle.Entry> entries) {
-        long sum = 0;
-        for (RuntimeBundle.Entry entry : entries) {
-            sum += entry.classFile().length;
-        }
-        return sum;
     }
 
     @Test
