@@ -1,6 +1,7 @@
 package io.greening.internal;
 
 import io.greening.Hub;
+import io.greening.HubGroup;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -20,10 +21,14 @@ import java.util.function.Consumer;
 /**
  * A hub's NIO {@link Selector} and the green threads waiting on it: at most one reader (read, accept) and one writer
  * (write, connect) per channel. A green thread registers its interest on the selector of the hub it runs on and
- * parks; the hub's loop selects and unparks the waiters of the channels that became ready. Registering and selecting
- * happen on the hub's carrier; in a group of hubs the woken thread may go on on another hub, so what it changes when
- * it stops waiting (the count of waiters, the key's interest, its slot) is atomic, and a stuck hub's selector may be
- * polled by another hub of the group ({@link #queuePoll}).
+ * parks; the hub's loop selects and unparks the waiters of the channels that became ready. In a group of hubs a
+ * channel is registered with one selector only, its <em>home</em>: the first hub a thread waited on it from. A thread
+ * that has moved to another hub adds its interest to the home's key and wakes the home's selector, and the home's
+ * loop wakes it, so it runs there next unless another hub steals it; registering it again with the new hub's
+ * selector would keep a key, a registration and an epoll entry per hub the channel's threads ever ran on. Since the
+ * woken thread may go on on another hub, what it changes when it stops waiting (the count of waiters, the key's
+ * interest, its slot) is atomic, and a stuck hub's selector may be polled by another hub of the group
+ * ({@link #queuePoll}).
  */
 public final class IoWaiters {
     private static final int READ_SIDE = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
@@ -97,16 +102,18 @@ public final class IoWaiters {
         if (Hub.of(me) != hub) {
             throw new IllegalStateException("awaitReady on hub " + hub.name() + " from a thread that is not its green thread");
         }
-        SelectionKey key = channel.keyFor(selector);
+        // in a group the channel may be registered with another hub's selector: wait there (see the class comment)
+        IoWaiters home = homeOf(channel);
+        SelectionKey key = channel.keyFor(home.selector);
         if (key != null && !key.isValid() && channel.isOpen()) {
             // cancelled by forget on another hub of the group: let the selector drop it, so the channel can register anew
-            dropCancelledKey(channel);
-            key = channel.keyFor(selector);
+            home.dropCancelledKey(channel);
+            key = channel.keyFor(home.selector);
         }
         ChannelWaiters waiters;
         if (key == null) {
             waiters = new ChannelWaiters();
-            key = channel.register(selector, ops, waiters);
+            key = channel.register(home.selector, ops, waiters);
         } else {
             waiters = (ChannelWaiters) key.attachment();
         }
@@ -125,15 +132,16 @@ public final class IoWaiters {
         // ready between our look and our interest, then take the interest off; cleared here, that mark was lost and
         // the wait never ended. A mark left from before makes at most one early return, which callers retry.
         key.interestOpsOr(ops);   // atomic: the other side may change it from another carrier meanwhile
-        if (Hub.current() != hub) {
-            // register or interestOpsOr blocked on a monitor another carrier held, and we resumed on another hub of the
-            // group: this hub's selector takes the new interest up only when it next selects, so make it do that now
-            selector.wakeup();
+        if (Hub.current() != home.hub) {
+            // the home's selector takes the new interest up only when it next selects: make it do that now (a hub
+            // parked for a timer due within 1 ms selects after it). The home is another hub of the group, or register
+            // or interestOpsOr blocked on a monitor another carrier held and we resumed on another hub
+            home.selector.wakeup();
         }
-        waiting.incrementAndGet();
+        home.waiting.incrementAndGet();
         try {
             while (!waiters.isReady(ops)) {
-                if (deadline != Deadlines.NO_DEADLINE && deadline - clock.now() <= 0) {
+                if (deadline != Deadlines.NO_DEADLINE && deadline - home.clock.now() <= 0) {
                     return false;
                 }
                 if (!key.isValid()) {
@@ -143,7 +151,7 @@ public final class IoWaiters {
             }
             return true;
         } finally {
-            waiting.decrementAndGet();
+            home.waiting.decrementAndGet();
             waiters.clearReady(ops);   // consumed: the caller now does the I/O it waited for
             if (readSide) {
                 waiters.reader = null;
@@ -159,11 +167,35 @@ public final class IoWaiters {
     }
 
     /**
+     * The waiters of the hub whose selector {@code channel} is registered with: this hub's if its selector holds a key
+     * of the channel (a cancelled one too: {@link #awaitReady} drops it and registers anew), else in a group the hub
+     * whose selector holds a valid key, else this hub's, with which the channel is then registered. Two threads
+     * registering a new channel at once from two hubs may each find no home and register it twice, which is still
+     * correct; the key of a channel given back to blocking mode is cancelled on every hub ({@link #forget}).
+     */
+    private IoWaiters homeOf(SelectableChannel channel) {
+        HubGroup group = hub.group();
+        if (group == null || channel.keyFor(selector) != null) {
+            return this;
+        }
+        for (Hub sibling : group.hubs()) {
+            IoWaiters other = Access.greening().io(sibling);
+            if (other != this) {
+                SelectionKey key = channel.keyFor(other.selector);
+                if (key != null && key.isValid()) {
+                    return other;
+                }
+            }
+        }
+        return this;
+    }
+
+    /**
      * Drops {@code channel}'s registration at once (a cancelled key otherwise lingers until the next select), so that
      * the channel can go back to blocking mode. Call it from a green thread of the hub when none of them waits on the
-     * channel any more. In a group of hubs the channel may be registered with the selector of every hub its threads
-     * waited on: {@code siblings} are those hubs' waiters, whose keys are cancelled too and dropped at their next
-     * select.
+     * channel any more. In a group of hubs the channel is registered with the selector of its home hub, which may be
+     * another, or (registered from two hubs at once) with two: {@code siblings} are the group's hubs' waiters, whose
+     * keys are cancelled too and dropped at their next select.
      *
      * @throws IllegalStateException if the caller is not a green thread running on the hub
      */
