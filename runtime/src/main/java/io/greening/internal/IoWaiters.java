@@ -22,12 +22,14 @@ import java.util.function.Consumer;
  * A hub's NIO {@link Selector} and the green threads waiting on it: at most one reader (read, accept) and one writer
  * (write, connect) per channel. A green thread registers its interest on the selector of the hub it runs on and
  * parks; the hub's loop selects and unparks the waiters of the channels that became ready. In a group of hubs a
- * channel is registered with one selector only, its <em>home</em>: the first hub a thread waited on it from. A thread
- * that has moved to another hub adds its interest to the home's key and wakes the home's selector, and the home's
- * loop wakes it, so it runs there next unless another hub steals it; registering it again with the new hub's
- * selector would keep a key, a registration and an epoll entry per hub the channel's threads ever ran on. Since the
- * woken thread may go on on another hub, what it changes when it stops waiting (the count of waiters, the key's
- * interest, its slot) is atomic, and a stuck hub's selector may be polled by another hub of the group
+ * channel is registered with one selector at a time: a thread that moved to another hub and waits on the channel
+ * there cancels the key on the hub it came from (which drops it at its next select) and registers with its own,
+ * unless a thread waits on the other side of the channel there, in which case it adds its interest to that key and
+ * wakes that selector. Registering again with each hub without cancelling kept a key, a registration and an epoll
+ * entry per hub the channel's threads ever ran on (2 per channel in the echo server at 10,000 connections), and
+ * waiting on a key of another hub's selector each time would contend with that hub's select for the selector's locks.
+ * Since the woken thread may go on on another hub, what it changes when it stops waiting (the count of waiters, the
+ * key's interest, its slot) is atomic, and a stuck hub's selector may be polled by another hub of the group
  * ({@link #queuePoll}).
  */
 public final class IoWaiters {
@@ -102,88 +104,117 @@ public final class IoWaiters {
         if (Hub.of(me) != hub) {
             throw new IllegalStateException("awaitReady on hub " + hub.name() + " from a thread that is not its green thread");
         }
-        // in a group the channel may be registered with another hub's selector: wait there (see the class comment)
-        IoWaiters home = homeOf(channel);
-        SelectionKey key = channel.keyFor(home.selector);
-        if (key != null && !key.isValid() && channel.isOpen()) {
-            // cancelled by forget on another hub of the group: let the selector drop it, so the channel can register anew
-            home.dropCancelledKey(channel);
-            key = channel.keyFor(home.selector);
-        }
-        ChannelWaiters waiters;
-        if (key == null) {
-            waiters = new ChannelWaiters();
-            key = channel.register(home.selector, ops, waiters);
-        } else {
-            waiters = (ChannelWaiters) key.attachment();
-        }
-        boolean readSide = (ops & READ_SIDE) != 0;
-        Thread previous = readSide ? waiters.reader : waiters.writer;
-        if (previous != null && previous != me) {
-            throw new IllegalStateException("second simultaneous " + (readSide ? "read" : "write") + " on " + channel
-                    + ": " + previous.getName() + " already waits on it");
-        }
-        if (readSide) {
-            waiters.reader = me;
-        } else {
-            waiters.writer = me;
-        }
-        // no clearReady here: in a group another hub may poll this selector (this hub stuck) and mark the channel
-        // ready between our look and our interest, then take the interest off; cleared here, that mark was lost and
-        // the wait never ended. A mark left from before makes at most one early return, which callers retry.
-        key.interestOpsOr(ops);   // atomic: the other side may change it from another carrier meanwhile
-        if (Hub.current() != home.hub) {
-            // the home's selector takes the new interest up only when it next selects: make it do that now (a hub
-            // parked for a timer due within 1 ms selects after it). The home is another hub of the group, or register
-            // or interestOpsOr blocked on a monitor another carrier held and we resumed on another hub
-            home.selector.wakeup();
-        }
-        home.waiting.incrementAndGet();
-        try {
-            while (!waiters.isReady(ops)) {
-                if (deadline != Deadlines.NO_DEADLINE && deadline - home.clock.now() <= 0) {
-                    return false;
-                }
-                if (!key.isValid()) {
-                    throw new ClosedChannelException();
-                }
-                Parking.parkUntil(deadline, channel);
+        while (true) {   // again when a thread of another hub moved the channel's registration there meanwhile
+            SelectionKey key = channel.keyFor(selector);
+            if (key != null && !key.isValid() && channel.isOpen()) {
+                // cancelled by forget or by a move to another hub of the group: let the selector drop it, so the channel
+                // can register anew
+                dropCancelledKey(channel);
+                key = channel.keyFor(selector);
             }
-            return true;
-        } finally {
-            home.waiting.decrementAndGet();
-            waiters.clearReady(ops);   // consumed: the caller now does the I/O it waited for
-            if (readSide) {
-                waiters.reader = null;
+            IoWaiters home = key != null ? this : homeOf(channel);
+            if (home != this) {
+                key = channel.keyFor(home.selector);
+                if (key != null && !key.isValid()) {
+                    continue;   // cancelled since homeOf looked: look again
+                }
+            }
+            ChannelWaiters waiters;
+            if (key == null) {
+                waiters = new ChannelWaiters();
+                key = channel.register(home.selector, ops, waiters);
             } else {
-                waiters.writer = null;
+                waiters = (ChannelWaiters) key.attachment();
             }
+            boolean readSide = (ops & READ_SIDE) != 0;
+            Thread previous = readSide ? waiters.reader : waiters.writer;
+            if (previous != null && previous != me) {
+                throw new IllegalStateException("second simultaneous " + (readSide ? "read" : "write") + " on " + channel
+                        + ": " + previous.getName() + " already waits on it");
+            }
+            if (readSide) {
+                waiters.reader = me;
+            } else {
+                waiters.writer = me;
+            }
+            home.waiting.incrementAndGet();
             try {
-                key.interestOpsAnd(~ops);
-            } catch (CancelledKeyException closedMeanwhile) {
-                // nothing left to undo
+                // no clearReady here: in a group another hub may poll this selector (this hub stuck) and mark the channel
+                // ready between our look and our interest, then take the interest off; cleared here, that mark was lost
+                // and the wait never ended. A mark left from before makes at most one early return, which callers retry.
+                key.interestOpsOr(ops);   // atomic: the other side may change it from another carrier meanwhile
+                if (Hub.current() != home.hub) {
+                    // the home's selector takes the new interest up only when it next selects: make it do that now (a
+                    // hub parked for a timer due within 1 ms selects after it). The home is another hub whose key a
+                    // thread waits on, or register or interestOpsOr blocked on a monitor another carrier held and we
+                    // resumed on another hub
+                    home.selector.wakeup();
+                }
+                while (!waiters.isReady(ops)) {
+                    if (deadline != Deadlines.NO_DEADLINE && deadline - home.clock.now() <= 0) {
+                        return false;
+                    }
+                    if (!key.isValid()) {
+                        if (!channel.isOpen()) {
+                            throw new ClosedChannelException();
+                        }
+                        break;   // moved to another hub by a thread there, which unparked us if we were parked
+                    }
+                    Parking.parkUntil(deadline, channel);
+                }
+                if (waiters.isReady(ops)) {
+                    return true;
+                }
+            } catch (CancelledKeyException cancelled) {
+                if (!channel.isOpen()) {
+                    throw cancelled;   // closed meanwhile: callers report the channel closed
+                }
+                // moved to another hub meanwhile: look again
+            } finally {
+                home.waiting.decrementAndGet();
+                waiters.clearReady(ops);   // consumed: the caller now does the I/O it waited for
+                if (readSide) {
+                    waiters.reader = null;
+                } else {
+                    waiters.writer = null;
+                }
+                try {
+                    key.interestOpsAnd(~ops);
+                } catch (CancelledKeyException closedMeanwhile) {
+                    // nothing left to undo
+                }
             }
         }
     }
 
     /**
-     * The waiters of the hub whose selector {@code channel} is registered with: this hub's if its selector holds a key
-     * of the channel (a cancelled one too: {@link #awaitReady} drops it and registers anew), else in a group the hub
-     * whose selector holds a valid key, else this hub's, with which the channel is then registered. Two threads
-     * registering a new channel at once from two hubs may each find no home and register it twice, which is still
-     * correct; the key of a channel given back to blocking mode is cancelled on every hub ({@link #forget}).
+     * In a group, for a channel this hub's selector holds no key of: the waiters of the hub whose selector holds a
+     * valid key of it when a thread waits on that key (the other side of the channel), so that the caller waits beside
+     * it; else this hub's, with which the caller then registers the channel, having cancelled another hub's idle key.
+     * A thread that starts to wait on the cancelled key meanwhile sees it cancelled before it parks, or is unparked
+     * here (each side writes first, then reads what the other wrote), and looks again.
      */
     private IoWaiters homeOf(SelectableChannel channel) {
         HubGroup group = hub.group();
-        if (group == null || channel.keyFor(selector) != null) {
+        if (group == null) {
             return this;
         }
         for (Hub sibling : group.hubs()) {
             IoWaiters other = Access.greening().io(sibling);
-            if (other != this) {
-                SelectionKey key = channel.keyFor(other.selector);
-                if (key != null && key.isValid()) {
+            SelectionKey key = other != this ? channel.keyFor(other.selector) : null;
+            if (key != null && key.isValid()) {
+                ChannelWaiters waiters = (ChannelWaiters) key.attachment();
+                if (waiters.reader != null || waiters.writer != null) {
                     return other;
+                }
+                key.cancel();   // the other hub drops it at its next select
+                Thread reader = waiters.reader;
+                Thread writer = waiters.writer;
+                if (reader != null) {
+                    LockSupport.unpark(reader);
+                }
+                if (writer != null) {
+                    LockSupport.unpark(writer);
                 }
             }
         }
@@ -193,9 +224,9 @@ public final class IoWaiters {
     /**
      * Drops {@code channel}'s registration at once (a cancelled key otherwise lingers until the next select), so that
      * the channel can go back to blocking mode. Call it from a green thread of the hub when none of them waits on the
-     * channel any more. In a group of hubs the channel is registered with the selector of its home hub, which may be
-     * another, or (registered from two hubs at once) with two: {@code siblings} are the group's hubs' waiters, whose
-     * keys are cancelled too and dropped at their next select.
+     * channel any more. In a group of hubs the channel may be registered with another hub's selector, or (registered
+     * from two hubs at once) with two: {@code siblings} are the group's hubs' waiters, whose keys are cancelled too
+     * and dropped at their next select.
      *
      * @throws IllegalStateException if the caller is not a green thread running on the hub
      */
