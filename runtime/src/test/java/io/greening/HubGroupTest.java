@@ -574,6 +574,43 @@ class HubGroupTest {
         }
     }
 
+    /**
+     * A thread of another hub that waits on a channel whose key a thread waits on (the other side of the channel) leaves
+     * that key alone and waits on it too, rather than moving the registration under the waiter, and both waits end.
+     */
+    @Test
+    void aWaitFromAnotherHubLeavesTheOtherSidesKeyToItsWaiter() throws Exception {
+        try (HubGroup group = HubGroup.start("beside", 2);
+             java.nio.channels.ServerSocketChannel server = loopbackServer();
+             java.nio.channels.SocketChannel waited = java.nio.channels.SocketChannel.open(server.getLocalAddress());
+             java.nio.channels.SocketChannel peer = server.accept()) {
+            waited.configureBlocking(false);
+            AtomicReference<Hub> readerHub = new AtomicReference<>();
+            GreenThread<Boolean> reader = group.spawn(() -> {
+                readerHub.set(Hub.current());
+                return io.greening.internal.Access.greening().io(Hub.current())
+                        .awaitReady(waited, java.nio.channels.SelectionKey.OP_READ, io.greening.internal.Deadlines.NO_DEADLINE);
+            });
+            awaitState(reader.thread(), Thread.State.WAITING);   // registered, parked until readable
+            java.nio.channels.SelectionKey readersKey = waited.keyFor(selectorOf(readerHub.get()));
+            AtomicReference<Hub> writerHub = new AtomicReference<>();
+            GreenThread<Boolean> writer = group.spawn(() -> {
+                Hub now = moveAwayFrom(readerHub.get());
+                writerHub.set(now);
+                return io.greening.internal.Access.greening().io(now).awaitReady(waited,
+                        java.nio.channels.SelectionKey.OP_WRITE, io.greening.internal.Deadlines.after(Duration.ofSeconds(10)));
+            });
+            assertTrue(writer.get(), "the writer's wait ended: the channel is writable");
+            assertNotSame(readerHub.get(), writerHub.get(), "the writer waited from the other hub");
+            assertTrue(readersKey.isValid(), "the reader's key was left to it");
+            assertNull(waited.keyFor(selectorOf(writerHub.get())), "the writer waited on the reader's key, not a key of its own");
+            assertEquals(Thread.State.WAITING, reader.thread().getState(), "the reader still waits");
+            peer.write(ByteBuffer.wrap(new byte[] {1}));
+            assertTrue(reader.join(Duration.ofSeconds(10)), "the reader was woken when its channel became readable");
+            assertTrue(reader.get());
+        }
+    }
+
     private static void awaitAsleepInItsSelector(Hub hub) {
         long deadline = System.nanoTime() + PATIENCE_NANOS;
         while (!isInEpollWait(hub.carrier()) && System.nanoTime() - deadline < 0) {
