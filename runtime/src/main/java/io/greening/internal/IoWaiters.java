@@ -1,7 +1,6 @@
 package io.greening.internal;
 
 import io.greening.Hub;
-import io.greening.HubGroup;
 
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -21,16 +20,10 @@ import java.util.function.Consumer;
 /**
  * A hub's NIO {@link Selector} and the green threads waiting on it: at most one reader (read, accept) and one writer
  * (write, connect) per channel. A green thread registers its interest on the selector of the hub it runs on and
- * parks; the hub's loop selects and unparks the waiters of the channels that became ready. In a group of hubs a
- * channel is registered with one selector at a time: a thread that moved to another hub and waits on the channel
- * there cancels the key on the hub it came from (which drops it at its next select) and registers with its own,
- * unless a thread waits on the other side of the channel there, in which case it adds its interest to that key and
- * wakes that selector. Registering again with each hub without cancelling kept a key, a registration and an epoll
- * entry per hub the channel's threads ever ran on (2 per channel in the echo server at 10,000 connections), and
- * waiting on a key of another hub's selector each time would contend with that hub's select for the selector's locks.
- * Since the woken thread may go on on another hub, what it changes when it stops waiting (the count of waiters, the
- * key's interest, its slot) is atomic, and a stuck hub's selector may be polled by another hub of the group
- * ({@link #queuePoll}).
+ * parks; the hub's loop selects and unparks the waiters of the channels that became ready. Registering and selecting
+ * happen on the hub's carrier; in a group of hubs the woken thread may go on on another hub, so what it changes when
+ * it stops waiting (the count of waiters, the key's interest, its slot) is atomic, and a stuck hub's selector may be
+ * polled by another hub of the group ({@link #queuePoll}).
  */
 public final class IoWaiters {
     private static final int READ_SIDE = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
@@ -104,129 +97,73 @@ public final class IoWaiters {
         if (Hub.of(me) != hub) {
             throw new IllegalStateException("awaitReady on hub " + hub.name() + " from a thread that is not its green thread");
         }
-        while (true) {   // again when a thread of another hub moved the channel's registration there meanwhile
-            SelectionKey key = channel.keyFor(selector);
-            if (key != null && !key.isValid() && channel.isOpen()) {
-                // cancelled by forget or by a move to another hub of the group: let the selector drop it, so the channel
-                // can register anew
-                dropCancelledKey(channel);
-                key = channel.keyFor(selector);
-            }
-            IoWaiters home = key != null ? this : homeOf(channel);
-            if (home != this) {
-                key = channel.keyFor(home.selector);
-                if (key != null && !key.isValid()) {
-                    continue;   // cancelled since homeOf looked: look again
+        SelectionKey key = channel.keyFor(selector);
+        if (key != null && !key.isValid() && channel.isOpen()) {
+            // cancelled by forget on another hub of the group: let the selector drop it, so the channel can register anew
+            dropCancelledKey(channel);
+            key = channel.keyFor(selector);
+        }
+        ChannelWaiters waiters;
+        if (key == null) {
+            waiters = new ChannelWaiters();
+            key = channel.register(selector, ops, waiters);
+        } else {
+            waiters = (ChannelWaiters) key.attachment();
+        }
+        boolean readSide = (ops & READ_SIDE) != 0;
+        Thread previous = readSide ? waiters.reader : waiters.writer;
+        if (previous != null && previous != me) {
+            throw new IllegalStateException("second simultaneous " + (readSide ? "read" : "write") + " on " + channel
+                    + ": " + previous.getName() + " already waits on it");
+        }
+        if (readSide) {
+            waiters.reader = me;
+        } else {
+            waiters.writer = me;
+        }
+        // no clearReady here: in a group another hub may poll this selector (this hub stuck) and mark the channel
+        // ready between our look and our interest, then take the interest off; cleared here, that mark was lost and
+        // the wait never ended. A mark left from before makes at most one early return, which callers retry.
+        key.interestOpsOr(ops);   // atomic: the other side may change it from another carrier meanwhile
+        if (Hub.current() != hub) {
+            // register or interestOpsOr blocked on a monitor another carrier held, and we resumed on another hub of the
+            // group: this hub's selector takes the new interest up only when it next selects, so make it do that now
+            selector.wakeup();
+        }
+        waiting.incrementAndGet();
+        try {
+            while (!waiters.isReady(ops)) {
+                if (deadline != Deadlines.NO_DEADLINE && deadline - clock.now() <= 0) {
+                    return false;
                 }
+                if (!key.isValid()) {
+                    throw new ClosedChannelException();
+                }
+                Parking.parkUntil(deadline, channel);
             }
-            ChannelWaiters waiters;
-            if (key == null) {
-                waiters = new ChannelWaiters();
-                key = channel.register(home.selector, ops, waiters);
-            } else {
-                waiters = (ChannelWaiters) key.attachment();
-            }
-            boolean readSide = (ops & READ_SIDE) != 0;
-            Thread previous = readSide ? waiters.reader : waiters.writer;
-            if (previous != null && previous != me) {
-                throw new IllegalStateException("second simultaneous " + (readSide ? "read" : "write") + " on " + channel
-                        + ": " + previous.getName() + " already waits on it");
-            }
+            return true;
+        } finally {
+            waiting.decrementAndGet();
+            waiters.clearReady(ops);   // consumed: the caller now does the I/O it waited for
             if (readSide) {
-                waiters.reader = me;
+                waiters.reader = null;
             } else {
-                waiters.writer = me;
+                waiters.writer = null;
             }
-            home.waiting.incrementAndGet();
             try {
-                // no clearReady here: in a group another hub may poll this selector (this hub stuck) and mark the channel
-                // ready between our look and our interest, then take the interest off; cleared here, that mark was lost
-                // and the wait never ended. A mark left from before makes at most one early return, which callers retry.
-                key.interestOpsOr(ops);   // atomic: the other side may change it from another carrier meanwhile
-                if (Hub.current() != home.hub) {
-                    // the home's selector takes the new interest up only when it next selects: make it do that now (a
-                    // hub parked for a timer due within 1 ms selects after it). The home is another hub whose key a
-                    // thread waits on, or register or interestOpsOr blocked on a monitor another carrier held and we
-                    // resumed on another hub
-                    home.selector.wakeup();
-                }
-                while (!waiters.isReady(ops)) {
-                    if (deadline != Deadlines.NO_DEADLINE && deadline - home.clock.now() <= 0) {
-                        return false;
-                    }
-                    if (!key.isValid()) {
-                        if (!channel.isOpen()) {
-                            throw new ClosedChannelException();
-                        }
-                        break;   // moved to another hub by a thread there, which unparked us if we were parked
-                    }
-                    Parking.parkUntil(deadline, channel);
-                }
-                if (waiters.isReady(ops)) {
-                    return true;
-                }
-            } catch (CancelledKeyException cancelled) {
-                if (!channel.isOpen()) {
-                    throw cancelled;   // closed meanwhile: callers report the channel closed
-                }
-                // moved to another hub meanwhile: look again
-            } finally {
-                home.waiting.decrementAndGet();
-                waiters.clearReady(ops);   // consumed: the caller now does the I/O it waited for
-                if (readSide) {
-                    waiters.reader = null;
-                } else {
-                    waiters.writer = null;
-                }
-                try {
-                    key.interestOpsAnd(~ops);
-                } catch (CancelledKeyException closedMeanwhile) {
-                    // nothing left to undo
-                }
+                key.interestOpsAnd(~ops);
+            } catch (CancelledKeyException closedMeanwhile) {
+                // nothing left to undo
             }
         }
-    }
-
-    /**
-     * In a group, for a channel this hub's selector holds no key of: the waiters of the hub whose selector holds a
-     * valid key of it when a thread waits on that key (the other side of the channel), so that the caller waits beside
-     * it; else this hub's, with which the caller then registers the channel, having cancelled another hub's idle key.
-     * A thread that starts to wait on the cancelled key meanwhile sees it cancelled before it parks, or is unparked
-     * here (each side writes first, then reads what the other wrote), and looks again.
-     */
-    private IoWaiters homeOf(SelectableChannel channel) {
-        HubGroup group = hub.group();
-        if (group == null) {
-            return this;
-        }
-        for (Hub sibling : group.hubs()) {
-            IoWaiters other = Access.greening().io(sibling);
-            SelectionKey key = other != this ? channel.keyFor(other.selector) : null;
-            if (key != null && key.isValid()) {
-                ChannelWaiters waiters = (ChannelWaiters) key.attachment();
-                if (waiters.reader != null || waiters.writer != null) {
-                    return other;
-                }
-                key.cancel();   // the other hub drops it at its next select
-                Thread reader = waiters.reader;
-                Thread writer = waiters.writer;
-                if (reader != null) {
-                    LockSupport.unpark(reader);
-                }
-                if (writer != null) {
-                    LockSupport.unpark(writer);
-                }
-            }
-        }
-        return this;
     }
 
     /**
      * Drops {@code channel}'s registration at once (a cancelled key otherwise lingers until the next select), so that
      * the channel can go back to blocking mode. Call it from a green thread of the hub when none of them waits on the
-     * channel any more. In a group of hubs the channel may be registered with another hub's selector, or (registered
-     * from two hubs at once) with two: {@code siblings} are the group's hubs' waiters, whose keys are cancelled too
-     * and dropped at their next select.
+     * channel any more. In a group of hubs the channel may be registered with the selector of every hub its threads
+     * waited on: {@code siblings} are those hubs' waiters, whose keys are cancelled too and dropped at their next
+     * select.
      *
      * @throws IllegalStateException if the caller is not a green thread running on the hub
      */
