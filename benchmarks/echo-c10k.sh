@@ -8,7 +8,8 @@
 # Writes benchmarks/results/echo-c10k.csv|md (the last run) and echo-c10k-run<r>.csv|md, then the charts
 # (echo-throughput.png, echo-p99.png from the medians over the runs, echo-c10k-medians.csv, via Charts).
 # Usage: [RUNS=1] benchmarks/echo-c10k.sh [connections=1000,10000] [warmupSeconds=2] [measureSeconds=3] [systems=platform,greened,virtual,netty]
-# OUT=<dir> and CHART_DIR=<dir> put results and charts elsewhere. JFR=/tmp/greened.jfr also records the greened server (one file per connection count). RUNS=3 as measured in README.md.
+# OUT=<dir> and CHART_DIR=<dir> put results and charts elsewhere. BEFORE_AGENT=<jar> adds the system greened-before
+# (the greened server under an earlier build's agent jar, to compare side by side). JFR=/tmp/greened.jfr also records the greened server (one file per connection count). RUNS=3 as measured in README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
@@ -20,7 +21,7 @@ fi
 rm -f "$OUT"/echo-c10k-run*.csv "$OUT"/echo-c10k-run*.md
 for run in $(seq 1 "${RUNS:-1}"); do
   echo "run $run, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  "$JAVA" ${JFR:+-Decho.jfr=$JFR} -Decho.seed=$(( ${SEED:-0} + run )) -cp benchmarks/target/benchmarks.jar io.greening.bench.EchoC10k . "$OUT" \
+  "$JAVA" ${JFR:+-Decho.jfr=$JFR} ${BEFORE_AGENT:+-Decho.beforeAgent=$BEFORE_AGENT} -Decho.seed=$(( ${SEED:-0} + run )) -cp benchmarks/target/benchmarks.jar io.greening.bench.EchoC10k . "$OUT" \
     "${1:-1000,10000}" "${2:-2}" "${3:-3}" "${4:-platform,greened,virtual,netty}"
   cp "$OUT/echo-c10k.csv" "$OUT/echo-c10k-run$run.csv"
   cp "$OUT/echo-c10k.md" "$OUT/echo-c10k-run$run.md"

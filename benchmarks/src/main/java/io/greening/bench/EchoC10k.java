@@ -30,7 +30,8 @@ import java.util.Random;
  *     [connections=1000,10000] [warmupSeconds=2] [measureSeconds=3] [systems=platform,greened,virtual,netty]
  *     [minRoundTrips=0]
  * </pre>
- * ({@code greened-2hubs}: greened with the agent option {@code hubs=2}, one hub per core.)
+ * ({@code greened-2hubs}: greened with the agent option {@code hubs=2}, one hub per core; {@code greened-before}: greened
+ * by the agent jar named by {@code -Decho.beforeAgent=<jar>}, an earlier build to compare with.)
  */
 public final class EchoC10k {
     private static final long CLOCK_TICKS_PER_SECOND = 100;
@@ -80,6 +81,8 @@ public final class EchoC10k {
                     }
                     case "greened-2hubs" -> server.addAll(List.of("-javaagent:" + agent + "=include=com.acme.**,hubs=2",
                             "-cp", apps, "com.acme.apps.EchoApp", "server", count));
+                    case "greened-before" -> server.addAll(List.of("-javaagent:" + requireBeforeAgent() + "=include=com.acme.**",
+                            "-cp", apps, "com.acme.apps.EchoApp", "server", count));
                     case "virtual" -> server.addAll(List.of("-cp", jar, VirtualEchoServer.class.getName(), count));
                     case "netty" -> server.addAll(List.of("-cp", jar, NettyEchoServer.class.getName(), "2"));
                     default -> throw new IllegalArgumentException("unknown system " + system);
@@ -98,6 +101,15 @@ public final class EchoC10k {
         Files.writeString(results.resolve("echo-c10k.md"), table, StandardCharsets.UTF_8);
         System.out.println();
         System.out.println(table);
+    }
+
+    /** The agent jar of the build compared with ({@code -Decho.beforeAgent=<jar>}), for the system {@code greened-before}. */
+    private static String requireBeforeAgent() {
+        String jar = System.getProperty("echo.beforeAgent");
+        if (jar == null) {
+            throw new IllegalArgumentException("greened-before needs -Decho.beforeAgent=<the earlier build's greening.jar>");
+        }
+        return jar;
     }
 
     /** Starts the server, waits for its port, runs the load in a client JVM, returns the row's figures. */
