@@ -103,10 +103,24 @@ public final class Report {
     List<String> check() {
         List<String> lines = new ArrayList<>();
         int checked = 0;
-        List<Checked> kept;
-        synchronized (toCheck) {   // classes may still load while the exit hooks run
-            kept = new ArrayList<>(toCheck);
+        // the check itself loads classes (the verifier's type hierarchy), which are transformed and kept in turn:
+        // check until none is left, as exit hooks may also still load some
+        for (List<Checked> kept = takeKept(0); !kept.isEmpty(); kept = takeKept(checked)) {
+            checked = checkEach(kept, checked, lines);
         }
+        lines.add("checked: " + checked + " classes, " + lines.size() + " with problems (CheckClassAdapter)");
+        return lines;
+    }
+
+    /** The kept classes from index {@code from} on. */
+    private List<Checked> takeKept(int from) {
+        synchronized (toCheck) {
+            return new ArrayList<>(toCheck.subList(from, toCheck.size()));
+        }
+    }
+
+    /** Checks {@code kept}, adds a line per class with problems to {@code lines}; returns {@code checked} counted on. */
+    private static int checkEach(List<Checked> kept, int checked, List<String> lines) {
         for (Checked c : kept) {
             java.io.StringWriter problems = new java.io.StringWriter();
             try {
@@ -120,8 +134,7 @@ public final class Report {
                 lines.add("check failed: " + c.className() + ": " + problems.toString().strip().replace('\n', ' '));
             }
         }
-        lines.add("checked: " + checked + " classes, " + lines.size() + " with problems (CheckClassAdapter)");
-        return lines;
+        return checked;
     }
 
     /** Call sites a row rewrote inside the JDK (not counted as an application class), e.g. VirtualThread's timeouts. */
