@@ -161,7 +161,7 @@ public final class StallMonitor {
         }
         if (threshold > 0 && stalled >= threshold && watch.reportedAt != tasks) {
             watch.reportedAt = tasks;
-            report(hub, stalled);
+            report(hub, stalled, tasks);
         }
         return next;
     }
@@ -208,7 +208,8 @@ public final class StallMonitor {
         }
     }
 
-    private static void report(Hub hub, long stalledNanos) {
+    /** Reports the stall of the task the monitor saw as the {@code tasks}-th, unless it ended while the monitor looked. */
+    private static void report(Hub hub, long stalledNanos, long tasks) {
         Thread carrier = hub.carrier();
         Thread culprit = carrier;
         String what = "its carrier";
@@ -224,7 +225,13 @@ public final class StallMonitor {
                 : "the hub's other work was handed to the rest of its group, but its carrier is lost to them meanwhile";
         String message = "hub " + hub.name() + ": " + what + stalled + others + ". Move blocking or CPU-heavy work to"
                 + " Green.offload or add Green.cede() points.";
-        LOG.log(System.Logger.Level.WARNING, message, new StalledHere("stack of " + culprit.getName(), culprit.getStackTrace()));
+        StackTraceElement[] stack = culprit.getStackTrace();
+        // the hand-off and the lookups above take time: a stall that ended meanwhile would be shown with the stack of
+        // whatever the carrier does now (its select, or a green thread's carrier once that thread unmounted)
+        if (Access.greening().tasksRun(hub) != tasks || !holdsItsCarrier(hub)) {
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, message, new StalledHere("stack of " + culprit.getName(), stack));
     }
 
     /** What the hub's loop asks of the diagnostics (see {@link Access}). */
