@@ -97,7 +97,10 @@ import java.util.function.BooleanSupplier;
 public final class Hub implements Executor, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.greening.hub");
     private static final AtomicInteger HUB_NUMBERS = new AtomicInteger();
-    /** How long an idle hub looks for handed-in work, yielding its core, before it sleeps (20 µs: as good as 50-100). */
+    /**
+     * How long an idle hub looks for handed-in work, yielding its core, before it sleeps (a busy-spinning form did no
+     * better with 50-100 µs).
+     */
     private static final long HAND_IN_SPIN_NANOS = 20_000;
     /** How long the loop stays quiet (all green threads blocked, nothing pending) before it reports. */
     private static final long QUIET_GRACE_MILLIS = Settings.get(Settings.DEADLOCK_GRACE_MS);
@@ -633,7 +636,6 @@ public final class Hub implements Executor, AutoCloseable {
             group.stuckChanged(-1);
         }
     }
-
 
     /** Called by the group when it claimed this idle hub to look for work. */
     void claimedToSearch() {
