@@ -72,14 +72,13 @@ final class RuntimeBundle {
         fill(2);
         int length = (buffer[start] & 0xff) << 8 | buffer[start + 1] & 0xff;
         fill(2 + length + 4);
-        nameAt = start + 2;
-        nameLength = length;
-        int size = int4(buffer, nameAt + length);
+        int size = int4(buffer, start + 2 + length);
         if (size < 0) {
             throw new IOException("a truncated greening runtime bundle");
         }
-        fill(2 + length + 4 + size);
+        fill(2 + length + 4 + size);   // may move the bytes: the positions are taken after it
         nameAt = start + 2;
+        nameLength = length;
         classFile[0] = nameAt + length + 4;
         classFile[1] = size;
         start = classFile[0] + size;
