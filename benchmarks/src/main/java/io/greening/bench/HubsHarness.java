@@ -99,7 +99,7 @@ public final class HubsHarness {
 
         StringBuilder printout = new StringBuilder();
         print(printout, "hubs side by side (HubsHarness): " + app + " " + String.join(" ", appArgs));
-        print(printout, "when: " + Instant.now() + "; load average before: " + loadAverage());
+        print(printout, "when: " + Instant.now() + "; load average before: " + loadAverage() + "; scheduling: " + autogroup());
         print(printout, "machine: " + Runtime.getRuntime().availableProcessors() + " cores, java "
                 + System.getProperty("java.vm.version"));
         print(printout, "rounds: " + runs + ", each launching every system once in a shuffled order (seed " + seed + ")");
@@ -171,6 +171,20 @@ public final class HubsHarness {
             return String.join(" ", List.of(Files.readString(Path.of("/proc/loadavg")).trim().split(" ")).subList(0, 3));
         } catch (IOException e) {
             return "unknown";
+        }
+    }
+
+    /**
+     * This process's autogroup and its nice value ({@code /proc/self/autogroup}): with autogroups on, a nice value
+     * weighs only against the processes of the same session, and each busy session gets an even share of the cores;
+     * {@code benchmarks/session-nice.sh} gives a run a session of its own at nice -10.
+     */
+    private static String autogroup() {
+        try {
+            return "autogroup " + Files.readString(Path.of("/proc/self/autogroup")).trim() + ", autogroups "
+                    + (Files.readString(Path.of("/proc/sys/kernel/sched_autogroup_enabled")).trim().equals("1") ? "on" : "off");
+        } catch (IOException | RuntimeException e) {
+            return "autogroup unknown";
         }
     }
 
