@@ -77,7 +77,7 @@ public final class GreeningAgent {
     private static SetUp install(String arguments, Instrumentation instrumentation, boolean attached, long start) {
         Properties properties = EarlySettings.snapshot(System.getProperties());
         BiFunction<String, Properties, Object[]> parser;
-        try (JarFile jar = new JarFile(RuntimePlacement.agentJar().toFile(), false)) {
+        try (JarFile jar = new JarFile(RuntimeBundle.jar().toFile(), false)) {
             parser = EarlySettings.parser(jar);
         } catch (Throwable t) {
             AgentLog.get().log(System.Logger.Level.ERROR, "greening agent could not start; the application runs unchanged", t);
@@ -236,7 +236,8 @@ public final class GreeningAgent {
         static final String[] CLASSES = {
                 "EarlySettings", "RuntimeBundle", "EarlySettings$ParseLoader", "EarlySettings$Values", "Report",
                 "TransformTimes", "ClassSelector", "LoadTimeTransformer", "SetUpWait", "TypeHierarchy", "ReportAtExit",
-                "GreeningAgent$SetUp", "RowNames", "ClassFileIndex", "RowNames$MonitorFinder"};
+                "GreeningAgent$SetUp", "MethodRefRetargeter$Sites", "CallSiteRewriter$Hierarchy", "TypeHierarchy$Header",
+                "RowNames", "ClassFileIndex", "ClassFileIndex$MethodVisitor", "RowNames$MonitorFinder"};
 
         private volatile boolean preloaded;
         private volatile Thread waiter;

@@ -3,7 +3,9 @@ package io.greening.agent;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,6 +51,11 @@ final class RuntimeBundle {
     private int nameAt;
     private int nameLength;
     private final int[] classFile = new int[2];
+
+    /** greening.jar, which holds the bundle: where this class was loaded from. */
+    static Path jar() throws URISyntaxException {
+        return Path.of(RuntimeBundle.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
 
     /** A reader of the bundle in {@code in}, positioned before its first class. */
     RuntimeBundle(InputStream in) throws IOException {

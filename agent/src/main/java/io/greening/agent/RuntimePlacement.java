@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -64,7 +63,7 @@ final class RuntimePlacement {
             openToRuntime(instrumentation);
             return new Rest(null, null, null, null, 0);
         }
-        JarFile jar = new JarFile(agentJar().toFile(), false);
+        JarFile jar = new JarFile(RuntimeBundle.jar().toFile(), false);
         InputStream in = null;
         try {
             byte[] definerClass = definerClass(jar);
@@ -167,11 +166,6 @@ final class RuntimePlacement {
         Module runtime = Class.forName(PROBE, false, null).getModule();
         instrumentation.redefineModule(Object.class.getModule(), Set.of(runtime), Map.of(),
                 Map.of(OPENED_TO_RUNTIME, Set.of(runtime), ALSO_OPENED_TO_RUNTIME, Set.of(runtime)), Set.of(), Map.of());
-    }
-
-    /** The agent's jar, greening.jar. */
-    static Path agentJar() throws URISyntaxException {
-        return Path.of(RuntimePlacement.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
     private static ZipEntry entry(JarFile jar, String name) throws IOException {
