@@ -16,89 +16,41 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.jar.JarFile;
 import javax.management.ObjectName;
 
 /**
- * Configures the runtime, has the JDK classes the table names retransformed before the first hub is made
- * ({@link BeforeFirstHub}), installs the {@link LoadTimeTransformer} (and on
- * dynamic attach retransforms the selected classes already loaded), and sets up the exit report and the JMX dump.
- * Loaded only once the runtime is in the boot loader.
+ * The parts of the start that use the runtime beyond the settings: configures it, has the JDK classes the table names
+ * retransformed before the first hub is made ({@link BeforeFirstHub}), on dynamic attach retransforms the selected
+ * classes already loaded, writes the exit report and registers the JMX dump. Loaded only once the whole runtime is in
+ * the boot loader (by the set-up thread, {@link GreeningAgent}).
  */
 final class Installer {
 
     private Installer() {}
 
-    static Report install(AgentOptions options, Instrumentation instrumentation, boolean attached) {
+    /**
+     * The start's set-up after the runtime is in the boot loader: hands the settings to the runtime, and has the JDK
+     * classes the table names retransformed before the first hub.
+     */
+    static void configureRuntime(AgentOptions options, Instrumentation instrumentation, Report report) {
         Settings.install(options.settings());   // before any runtime class reads a setting: hubs, stall monitor, pools
-        Report report = new Report(options.verbose());
         List<Rewrite> jdkRows = Rewrites.jdkRows(options.groups(), options.hubOptions().virtualClock());
         if (!jdkRows.isEmpty()) {
             // before the first hub, not now: the patch methods differ from the JDK only on green threads, which need a
             // hub, and a program that starts none is spared the retransformation of java.lang.VirtualThread
             BeforeFirstHub.run(new JdkRowsBeforeFirstHub(instrumentation, jdkRows, report));
         }
-        ClassSelector selector = new ClassSelector(options.include(), options.exclude());
-        report.selectingWith(selector);
-        Map<String, List<Rewrite>> rows = Rewrites.index(options.groups());
-        Map<String, List<Rewrite>> mainOnly = Rewrites.index(options.groups().contains(PatchGroup.MAIN) ? Set.of(PatchGroup.MAIN) : Set.of());
-        String mainClass = options.greenMain() && !attached ? mainClassName() : null;
-        if (options.greenMain() && !attached && mainClass == null) {
-            AgentLog.get().log(System.Logger.Level.WARNING, "greening: main=green, but the main class is unknown; main runs as is");
-        }
-        LoadTimeTransformer transformer = new LoadTimeTransformer(selector, rows, mainOnly,
-                mainClass == null ? null : mainClass.replace('.', '/'), report, options.check());
-        // retransformable only on attach, where the classes already loaded are retransformed; at start our rewrites are
-        // then kept in the class bytes another agent's retransformation begins from
-        instrumentation.addTransformer(transformer, attached);
-        if (attached) {
-            retransformLoaded(instrumentation, transformer);
-        }
-        String reportTarget = options.report();
-        Runtime.getRuntime().addShutdownHook(new ReportAtExit(report, reportTarget, options.check()));
-        if (jmxInUse(options.jmx())) {
+    }
+
+    /** Registers the JMX dump on a thread of its own when the settings or the JVM's say so ({@link GreeningAgent#jmxInUse}). */
+    static void registerMBeanIfUsed(AgentOptions options) {
+        if (GreeningAgent.jmxInUse(options.jmx())) {
             Thread.ofPlatform().daemon().name("greening-jmx").start(Installer::registerMBean);
         }
-        return report;
     }
 
-    /** The main class named on the command line (class, {@code -jar} manifest, or {@code module/class}), or null. */
-    static String mainClassName() {
-        String command = System.getProperty("sun.java.command", "").trim();
-        if (command.isEmpty()) {
-            return null;
-        }
-        String first = command.split("\\s+")[0];
-        if (first.endsWith(".jar")) {
-            try (JarFile jar = new JarFile(first)) {
-                return jar.getManifest() == null ? null : jar.getManifest().getMainAttributes().getValue("Main-Class");
-            } catch (IOException e) {
-                return null;
-            }
-        }
-        int slash = first.indexOf('/');
-        return slash >= 0 ? first.substring(slash + 1) : first;
-    }
-
-    /**
-     * At exit: a line on stderr for each include pattern that selected no class (also with {@code report=off}: a typo
-     * or a library that never loaded leaves its code ungreened without a word otherwise), then the report. Written to
-     * stderr as the report is, not logged: java.util.logging's own shutdown hook may have closed its handlers by now.
-     */
-    private static void atExit(Report report, String target, boolean check) {
-        if (!target.equals("stderr")) {   // the stderr report has these lines
-            for (String glob : report.includesThatSelectedNothing()) {
-                System.err.println("greening: " + Report.unusedIncludeLine(glob));
-            }
-            System.err.flush();
-        }
-        if (!target.equals("off")) {
-            writeReport(report, target, check);
-        }
-    }
-
-    private static void writeReport(Report report, String target, boolean check) {
+    /** Writes the report (not {@code off}) to stderr or the file {@code target}; with {@code check}, checks first. */
+    static void writeReport(Report report, String target, boolean check) {
         List<String> checks = check ? report.check() : List.of();
         String text = report.render(ThreadDump.text(), peakPlatformThreads(), osThreadsNow(), checks,
                 GreenThreads.keptForStackSize());
@@ -136,23 +88,6 @@ final class Installer {
         return "unknown";
     }
 
-    /**
-     * Whether to register the JMX dump: creating the platform MBean server costs as much start-up as the rest of the
-     * agent, so only when the JVM is set up for JMX ({@code -Dcom.sun.management.jmxremote*}) or asked to with the
-     * setting {@code jmx=true}. {@code jcmd <pid> Thread.dump_to_file} lists green threads in any case.
-     */
-    private static boolean jmxInUse(Boolean asked) {
-        if (asked != null) {
-            return asked;
-        }
-        for (String key : System.getProperties().stringPropertyNames()) {
-            if (key.startsWith("com.sun.management.jmxremote")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static void registerMBean() {
         try {
             ManagementFactory.getPlatformMBeanServer().registerMBean(new GreenThreadsBean(),
@@ -186,25 +121,6 @@ final class Installer {
         }
     }
 
-    /** The shutdown hook that writes the report: a class, not a lambda, since it is created before main. */
-    private static final class ReportAtExit extends Thread {
-        private final Report report;
-        private final String target;
-        private final boolean check;
-
-        ReportAtExit(Report report, String target, boolean check) {
-            super("greening-report");
-            this.report = report;
-            this.target = target;
-            this.check = check;
-        }
-
-        @Override
-        public void run() {
-            atExit(report, target, check);
-        }
-    }
-
     /** The MBean behind {@link GreenThreadsMXBean}. */
     static final class GreenThreadsBean implements GreenThreadsMXBean {
         @Override
@@ -222,7 +138,7 @@ final class Installer {
      * On attach: the selected classes already loaded go through the transformer once more (retransformation keeps
      * their shape, which the rewrites never change). One that cannot be retransformed is logged and keeps its code.
      */
-    private static void retransformLoaded(Instrumentation instrumentation, LoadTimeTransformer transformer) {
+    static void retransformLoaded(Instrumentation instrumentation, LoadTimeTransformer transformer) {
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> c : instrumentation.getAllLoadedClasses()) {
             if (c.getClassLoader() != null && !c.isArray() && !c.isHidden() && transformer.isSelected(c.getName())

@@ -3,7 +3,9 @@ package io.greening.agent;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,8 +19,11 @@ import java.util.List;
  * class loader finds them. This class holds only what {@code premain} runs: the build's side is apart, so that
  * loading and verifying this one stays cheap.
  *
- * <p>Format of {@link #RESOURCE} (big-endian): {@code int} {@link #MAGIC}, {@code int} count, then per class its
- * binary name (ASCII: a two-byte length, then the bytes), {@code int} length and the class file bytes.
+ * <p>Format of {@link #RESOURCE} (big-endian): {@code int} {@link #MAGIC}, {@code int} count, {@code int} early count,
+ * then per class its binary name (ASCII: a two-byte length, then the bytes), {@code int} length and the class file
+ * bytes. The first {@linkplain #early() early count} classes are {@link #EARLY_ROOT} and every runtime class it names,
+ * transitively: what the agent's settings parse can load, so that {@code premain} parses its settings once those are
+ * defined and leaves the others to its set-up thread.
  *
  * <p>At start the bundle is read as a stream, class by class, through one buffer the size of the largest class
  * ({@link #next}): on this kind of machine memory touched for the first time costs about as much as the reading itself
@@ -29,8 +34,10 @@ final class RuntimeBundle {
     static final String RESOURCE = "META-INF/greening-runtime.bin";
     /** The class file of {@link BootDefiner#NAME}. */
     static final String DEFINER_RESOURCE = "META-INF/greening-boot-definer.bin";
-    /** The first four bytes of {@link #RESOURCE}: "GRT" and format version 1. */
-    static final int MAGIC = 0x47525401;
+    /** The first four bytes of {@link #RESOURCE}: "GRT" and format version 2. */
+    static final int MAGIC = 0x47525402;
+    /** The runtime class whose closure comes first in the bundle: the settings, which {@code premain} parses. */
+    static final String EARLY_ROOT = "io.greening.internal.Settings";
     /** The reading buffer's first size: larger than every runtime class file so far (Hub's, 27 kB). */
     private static final int BUFFER = 32 * 1024;
 
@@ -40,15 +47,21 @@ final class RuntimeBundle {
     private int start;
     private int end;
     private int left;
+    private final int early;
     private int nameAt;
     private int nameLength;
     private final int[] classFile = new int[2];
+
+    /** greening.jar, which holds the bundle: where this class was loaded from. */
+    static Path jar() throws URISyntaxException {
+        return Path.of(RuntimeBundle.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
 
     /** A reader of the bundle in {@code in}, positioned before its first class. */
     RuntimeBundle(InputStream in) throws IOException {
         this.in = in;
         try {
-            fill(8);
+            fill(12);
         } catch (IOException tooShort) {
             throw new IOException("not a greening runtime bundle");
         }
@@ -56,7 +69,19 @@ final class RuntimeBundle {
             throw new IOException("not a greening runtime bundle");
         }
         left = int4(buffer, start + 4);
-        start += 8;
+        early = int4(buffer, start + 8);
+        if (left < 0 || early < 0 || early > left) {
+            throw new IOException("not a greening runtime bundle");
+        }
+        start += 12;
+    }
+
+    /**
+     * How many classes come first as {@link #EARLY_ROOT}'s closure: every runtime class they name is among them, and each
+     * comes after its supertypes.
+     */
+    int early() {
+        return early;
     }
 
     /**

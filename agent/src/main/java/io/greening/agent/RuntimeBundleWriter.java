@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -52,7 +53,8 @@ final class RuntimeBundleWriter {
      * class output directory) from the runtime's compiled classes in {@code runtimeClasses}.
      */
     static void bundle(Path runtimeClasses, Path out) throws IOException {
-        List<RuntimeBundle.Entry> ordered = definitionOrder(read(runtimeClasses));
+        Map<String, byte[]> classes = read(runtimeClasses);
+        List<RuntimeBundle.Entry> ordered = definitionOrder(classes);
         if (ordered.isEmpty()) {
             System.err.println("RuntimeBundleWriter: no class files under " + runtimeClasses + "; build the runtime first");
             System.exit(1);
@@ -60,7 +62,7 @@ final class RuntimeBundleWriter {
         Path bundle = out.resolve(RuntimeBundle.RESOURCE);
         Files.createDirectories(bundle.getParent());
         try (OutputStream file = Files.newOutputStream(bundle)) {
-            write(ordered, file);
+            write(ordered, earlyClosure(classes).size(), file);
         }
         Files.write(out.resolve(RuntimeBundle.DEFINER_RESOURCE), BootDefiner.classFile());
     }
@@ -80,9 +82,15 @@ final class RuntimeBundleWriter {
         return classes;
     }
 
-    /** {@code classes} in an order in which each comes after its superclass and interfaces among them. */
+    /**
+     * {@code classes} in an order in which each comes after its superclass and interfaces among them, the
+     * {@linkplain #earlyClosure early closure} first.
+     */
     static List<RuntimeBundle.Entry> definitionOrder(Map<String, byte[]> classes) {
         Map<String, RuntimeBundle.Entry> ordered = new LinkedHashMap<>();
+        for (String name : earlyClosure(classes)) {
+            visit(name, classes, ordered, new HashSet<>());
+        }
         for (String name : classes.keySet()) {
             visit(name, classes, ordered, new HashSet<>());
         }
@@ -103,6 +111,57 @@ final class RuntimeBundleWriter {
         ordered.put(name, new RuntimeBundle.Entry(name, bytes));
     }
 
+    /**
+     * {@link RuntimeBundle#EARLY_ROOT} and every class of {@code classes} that it names, transitively (anywhere in a
+     * constant pool: class references, descriptors, strings), sorted: the classes that the agent's settings parse may
+     * load or verify against, whatever the input. Closed under supertypes, which a class names.
+     */
+    static Set<String> earlyClosure(Map<String, byte[]> classes) {
+        Set<String> closure = new TreeSet<>();
+        List<String> todo = new ArrayList<>(List.of(RuntimeBundle.EARLY_ROOT));
+        while (!todo.isEmpty()) {
+            String name = todo.removeLast();
+            byte[] bytes = classes.get(name);
+            if (bytes == null || !closure.add(name)) {
+                continue;
+            }
+            todo.addAll(namedRuntimeClasses(bytes, classes.keySet()));
+        }
+        if (!closure.contains(RuntimeBundle.EARLY_ROOT)) {
+            throw new IllegalStateException("the runtime has no " + RuntimeBundle.EARLY_ROOT);
+        }
+        return closure;
+    }
+
+    /** The classes of {@code among} (binary names) that a class file names anywhere in its constant pool. */
+    static Set<String> namedRuntimeClasses(byte[] classFile, Set<String> among) {
+        Set<String> named = new TreeSet<>();
+        ClassFileIndex pool = new ClassFileIndex(classFile);
+        for (int i = 1; i < pool.count(); i++) {
+            if (pool.tag(i) != ClassFileIndex.UTF8) {
+                continue;
+            }
+            String text = pool.utf8(i);
+            for (int at = text.indexOf("io"); at >= 0; at = text.indexOf("io", at + 1)) {
+                int end = at;
+                while (end < text.length() && (Character.isJavaIdentifierPart(text.charAt(end)) || text.charAt(end) == '/'
+                        || text.charAt(end) == '.')) {
+                    end++;
+                }
+                String candidate = text.substring(at, end).replace('/', '.');
+                while (!candidate.isEmpty()) {   // the longest prefix that is a class: "io.greening.Hub.run" names Hub
+                    if (among.contains(candidate)) {
+                        named.add(candidate);
+                        break;
+                    }
+                    int dot = candidate.lastIndexOf('.');
+                    candidate = dot < 0 ? "" : candidate.substring(0, dot);
+                }
+            }
+        }
+        return named;
+    }
+
     /** The direct superclass and interfaces of a class file, by binary name. */
     static List<String> supertypes(byte[] classFile) {
         ClassReader header = new ClassReader(classFile);
@@ -116,10 +175,12 @@ final class RuntimeBundleWriter {
         return supertypes;
     }
 
-    static void write(List<RuntimeBundle.Entry> entries, OutputStream out) throws IOException {
+    /** Writes the bundle: {@code early} is how many of {@code entries}, at the front, are the early closure. */
+    static void write(List<RuntimeBundle.Entry> entries, int early, OutputStream out) throws IOException {
         DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out));
         data.writeInt(RuntimeBundle.MAGIC);
         data.writeInt(entries.size());
+        data.writeInt(early);
         for (RuntimeBundle.Entry entry : entries) {
             for (int i = 0; i < entry.name().length(); i++) {
                 if (entry.name().charAt(i) > 0x7f) {   // writeUTF's form is then the ASCII bytes read() decodes

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -26,7 +25,8 @@ import java.util.zip.ZipEntry;
  * boot loader would be split from the rest of it in an application's own copy of the runtime.
  *
  * <p>This runs before {@code main} on every greened start, so it keeps to plain code: no lambda, stream, reflection or
- * ASM.
+ * ASM. {@code premain} defines only the classes its settings' parse needs ({@link #defineEarly}); the set-up thread
+ * defines the rest ({@link Rest#define}) while {@code main} starts.
  */
 final class RuntimePlacement {
     /** A runtime class that is there once the runtime is in the boot loader. */
@@ -49,34 +49,116 @@ final class RuntimePlacement {
      * defined.
      */
     static int defineRuntime(Instrumentation instrumentation) throws IOException, URISyntaxException, ClassNotFoundException {
+        Rest rest = defineEarly(instrumentation);
+        return rest.earlyDefined() + rest.define();
+    }
+
+    /**
+     * Defines the first part of the runtime, the classes the settings' parse may load ({@link RuntimeBundle#early()}),
+     * and returns the rest, which {@link Rest#define()} defines (on the set-up thread: {@code premain} returns before
+     * it). When the runtime is there already, only opens the packages to it, and the rest is nothing.
+     */
+    static Rest defineEarly(Instrumentation instrumentation) throws IOException, URISyntaxException, ClassNotFoundException {
         if (inBootLoader(PROBE)) {
             openToRuntime(instrumentation);
-            return 0;
+            return new Rest(null, null, null, null, 0);
         }
-        int defined = 0;
-        Object definer;
-        try (JarFile jar = new JarFile(agentJar().toFile(), false)) {
-            definer = isolatedDefiner(instrumentation, definerClass(jar));
+        JarFile jar = new JarFile(RuntimeBundle.jar().toFile(), false);
+        InputStream in = null;
+        try {
+            byte[] definerClass = definerClass(jar);
+            Object definer = isolatedDefiner(instrumentation, definerClass);
+            in = jar.getInputStream(entry(jar, RuntimeBundle.RESOURCE));
+            RuntimeBundle bundle = new RuntimeBundle(in);
+            Rest rest = new Rest(jar, in, bundle, definer, 0);
+            rest.earlyDefined = rest.defineNext(bundle.early());
+            return rest;
+        } catch (Throwable e) {
+            closeQuietly(in, jar);
+            throw e;
+        }
+    }
+
+    /** The runtime classes after the early ones, still to define, from the open bundle. */
+    static final class Rest {
+        private final JarFile jar;
+        private final InputStream in;
+        private final RuntimeBundle bundle;
+        private final Object definer;
+        private int earlyDefined;
+
+        private Rest(JarFile jar, InputStream in, RuntimeBundle bundle, Object definer, int earlyDefined) {
+            this.jar = jar;
+            this.in = in;
+            this.bundle = bundle;
+            this.definer = definer;
+            this.earlyDefined = earlyDefined;
+        }
+
+        /** How many classes {@link #defineEarly} defined. */
+        int earlyDefined() {
+            return earlyDefined;
+        }
+
+        /**
+         * Defines the rest of the runtime, then has {@code java.base} read it and open its two packages to it; closes the
+         * bundle. Returns how many classes it defined.
+         */
+        int define() throws IOException, ClassNotFoundException {
+            if (bundle == null) {
+                return 0;
+            }
+            int defined;
+            try {
+                defined = defineNext(Integer.MAX_VALUE);
+            } finally {
+                close();
+            }
+            @SuppressWarnings("unchecked")
+            Consumer<Module> openTo = (Consumer<Module>) definer;
+            openTo.accept(Class.forName(PROBE, false, null).getModule());
+            return defined;
+        }
+
+        /** Closes the bundle without defining the rest (the start stopped: a bad setting). */
+        void close() {
+            closeQuietly(in, jar);
+        }
+
+        /** Defines up to {@code count} classes more; returns how many. */
+        private int defineNext(int count) throws IOException {
             @SuppressWarnings("unchecked")
             BiFunction<byte[], int[], Class<?>> define = (BiFunction<byte[], int[], Class<?>>) definer;
-            try (InputStream in = jar.getInputStream(entry(jar, RuntimeBundle.RESOURCE))) {
-                RuntimeBundle bundle = new RuntimeBundle(in);
-                while (bundle.next()) {
-                    try {
-                        define.apply(bundle.buffer(), bundle.classFile());
-                    } catch (LinkageError e) {
-                        if (!inBootLoader(bundle.name())) {   // else a copy is there already, from an earlier attempt that stopped half-way
-                            throw e;
-                        }
+            int defined = 0;
+            while (defined < count && bundle.next()) {
+                try {
+                    define.apply(bundle.buffer(), bundle.classFile());
+                } catch (LinkageError e) {
+                    if (!inBootLoader(bundle.name())) {   // else a copy is there already, from an earlier attempt that stopped half-way
+                        throw e;
                     }
-                    defined++;
                 }
+                defined++;
             }
+            return defined;
         }
-        @SuppressWarnings("unchecked")
-        Consumer<Module> openTo = (Consumer<Module>) definer;
-        openTo.accept(Class.forName(PROBE, false, null).getModule());
-        return defined;
+    }
+
+    private static void closeQuietly(InputStream in, JarFile jar) {
+        try {
+            if (in != null) {
+                in.close();
+            }
+        } catch (IOException ignored) {
+            // nothing was written: nothing lost
+        }
+        try {
+            if (jar != null) {
+                jar.close();
+            }
+        } catch (IOException ignored) {
+            // as above
+        }
     }
 
     /** For a runtime that was there already: {@code java.base} reads it and opens the two packages to it. */
@@ -84,10 +166,6 @@ final class RuntimePlacement {
         Module runtime = Class.forName(PROBE, false, null).getModule();
         instrumentation.redefineModule(Object.class.getModule(), Set.of(runtime), Map.of(),
                 Map.of(OPENED_TO_RUNTIME, Set.of(runtime), ALSO_OPENED_TO_RUNTIME, Set.of(runtime)), Set.of(), Map.of());
-    }
-
-    private static Path agentJar() throws URISyntaxException {
-        return Path.of(RuntimePlacement.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
     private static ZipEntry entry(JarFile jar, String name) throws IOException {

@@ -17,7 +17,7 @@ class GreeningAgentTest {
     @Test
     void thePreloadedClassesExistAndHaveOnlyJdkOrAgentSupertypes() throws ClassNotFoundException {
         List<String> problems = new ArrayList<>();
-        for (String name : GreeningAgent.Preload.CLASSES) {
+        for (String name : GreeningAgent.SetUpThread.CLASSES) {
             Class<?> c = Class.forName("io.greening.agent." + name, false, GreeningAgent.class.getClassLoader());
             List<Class<?>> supertypes = new ArrayList<>(List.of(c.getInterfaces()));
             if (c.getSuperclass() != null) {

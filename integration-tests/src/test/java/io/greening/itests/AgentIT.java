@@ -260,12 +260,7 @@ class AgentIT {
 
     @Test
     void theRuntimeJarAlsoOnTheClassPathMakesNoSecondHub() throws Exception {
-        Path runtimeJar;
-        try (Stream<Path> files = Files.list(Built.agentJar().getParent().getParent().getParent().resolve("runtime/target"))) {
-            runtimeJar = files.filter(p -> p.getFileName().toString().matches("greening-runtime-.*\\.jar")
-                    && !p.getFileName().toString().contains("sources")).findFirst().orElseThrow();
-        }
-        Path classPath = Path.of(Built.appClasses() + java.io.File.pathSeparator + runtimeJar);
+        Path classPath = Path.of(Built.appClasses() + java.io.File.pathSeparator + runtimeJar());
         ForkedJvm.Result r = ForkedJvm.run(ForkedJvm.currentJava(),
                 List.of("-javaagent:" + Built.agentJar() + "=include=com.acme.agentapps.**"), classPath, APPS + "OneHubApp",
                 List.of(), APP_TIMEOUT);
@@ -273,6 +268,31 @@ class AgentIT {
         assertEquals(List.of("Hub loaded by: bootstrap", "runtime jar on class path: true",
                 "java.util.concurrent.locks open to the runtime: true",
                 "greened thread's hub is one of the agent's group: true", "hub carriers, one per processor: true"), r.output(), r::describe);
+    }
+
+    /**
+     * premain returns before the runtime is in the boot loader, and the set-up that defines it waits until a class needs
+     * it. A class that names the runtime, even one not selected and with nothing to rewrite (here by a string, for
+     * {@code Class.forName}), waits for it as it loads: so it still finds the boot loader's copy, not the one the runtime
+     * jar on the class path would give.
+     */
+    @Test
+    void anUnselectedClassThatNamesTheRuntimeStillFindsTheBootLoadersCopy() throws Exception {
+        Path classPath = Path.of(Built.appClasses() + java.io.File.pathSeparator + runtimeJar());
+        ForkedJvm.Result r = ForkedJvm.run(ForkedJvm.currentJava(),
+                List.of("-javaagent:" + Built.agentJar() + "=include=com.acme.agentapps.**,exclude=com.acme.agentapps.OneHubApp"),
+                classPath, APPS + "OneHubApp", List.of(), APP_TIMEOUT);
+        assertEquals(0, r.exitCode(), r::describe);
+        assertEquals(List.of("Hub loaded by: bootstrap", "runtime jar on class path: true",
+                "java.util.concurrent.locks open to the runtime: true"), r.output().subList(0, 3), r::describe);
+    }
+
+    /** The runtime's jar as the build made it (runtime/target/greening-runtime-*.jar). */
+    private static Path runtimeJar() throws IOException {
+        try (Stream<Path> files = Files.list(Built.agentJar().getParent().getParent().getParent().resolve("runtime/target"))) {
+            return files.filter(p -> p.getFileName().toString().matches("greening-runtime-.*\\.jar")
+                    && !p.getFileName().toString().contains("sources")).findFirst().orElseThrow();
+        }
     }
 
     /** An app of this module in a JVM of its own, with this JVM's java, unsampled: for attach and JMX tests. */

@@ -1,0 +1,100 @@
+package io.greening.agent;
+
+import io.greening.internal.PatchGroup;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * What the pre-scan can tell without the table ({@link Rewrites}), which the start's set-up thread builds while the
+ * application's first classes load: the method names of the call rows and the classes the constructor rows construct,
+ * of every group (so a superset of the rows in force). A class whose constant pool names none of them, and that enters
+ * no monitor while the monitor entry row is in force, has nothing to rewrite, and loads without waiting for the table
+ * (a trivial {@code main} does). {@code RewritesTest} checks these lists against the table.
+ */
+final class RowNames {
+    /** The method names of the {@link Rewrites.Kind#CALL} rows. */
+    static final String[] CALLED = {"accept", "acquire", "acquireUninterruptibly", "arriveAndAwaitAdvance", "await",
+            "awaitAdvance", "awaitAdvanceInterruptibly", "awaitNanos", "awaitUninterruptibly", "awaitUntil", "close",
+            "connect", "currentThread", "currentTimeMillis", "defaultThreadFactory", "exchange", "factory",
+            "finishConnect", "get", "getAllByName", "getByName", "getContextClassLoader", "getStackTrace", "getState",
+            "interrupt", "isAlive", "isInterrupted", "join", "lock", "lockInterruptibly", "nanoTime",
+            "newCachedThreadPool", "newFixedThreadPool", "newScheduledThreadPool", "newSingleThreadExecutor",
+            "newSingleThreadScheduledExecutor", "now", "offer", "open", "poll", "put", "read", "readAllBytes",
+            "readFully", "readNBytes", "setContextClassLoader", "setDaemon", "setName", "sleep", "start",
+            "systemDefaultZone", "systemUTC", "take", "tryAcquire", "tryLock", "unpark", "wait", "write"};
+    /** The owners of the {@link Rewrites.Kind#CONSTRUCTOR} rows (which match no subclass). */
+    static final String[] CONSTRUCTED = {"java/net/ServerSocket", "java/net/Socket",
+            "java/util/concurrent/ScheduledThreadPoolExecutor", "java/util/concurrent/ThreadPoolExecutor"};
+
+    private static final byte[][][] CALLED_BY_LENGTH = byLength(CALLED);
+    private static final byte[][][] CONSTRUCTED_BY_LENGTH = byLength(CONSTRUCTED);
+
+    private RowNames() {}
+
+    /** Whether the monitor entry row is in force with these groups. */
+    static boolean monitorEntriesIn(Set<PatchGroup> groups) {
+        return groups.contains(PatchGroup.WAITS);
+    }
+
+    /**
+     * Whether a class may have something to rewrite: a method reference of one of {@link #CALLED}'s names, a
+     * construction of one of {@link #CONSTRUCTED}, or, with {@code monitorEntries}, a synchronized method or a monitor
+     * entry. May say yes for a class with nothing to rewrite, never no for one with something.
+     */
+    static boolean mayRewrite(byte[] classfile, boolean monitorEntries) {
+        ClassFileIndex pool = new ClassFileIndex(classfile);
+        for (int i = 1; i < pool.count(); i++) {
+            int tag = pool.tag(i);
+            if (tag == ClassFileIndex.METHODREF || tag == ClassFileIndex.INTERFACE_METHODREF) {
+                int name = pool.operand(pool.operand(i, 1), 0);
+                if (pool.utf8Equals(name, "<init>") ? pool.utf8In(pool.operand(pool.operand(i, 0), 0), CONSTRUCTED_BY_LENGTH)
+                        : pool.utf8In(name, CALLED_BY_LENGTH)) {
+                    return true;
+                }
+            }
+        }
+        if (!monitorEntries) {
+            return false;
+        }
+        MonitorFinder monitors = new MonitorFinder();
+        pool.visitMethods(monitors);
+        return monitors.found;
+    }
+
+    /** Stops at the first synchronized method or monitor entry. */
+    private static final class MonitorFinder extends ClassFileIndex.MethodVisitor {
+        boolean found;
+
+        @Override
+        boolean method(int access) {
+            found = (access & ClassFileIndex.ACC_SYNCHRONIZED) != 0;
+            return !found;
+        }
+
+        @Override
+        boolean instruction(int opcode, int at) {
+            found = opcode == ClassFileIndex.MONITORENTER;
+            return !found;
+        }
+    }
+
+    private static byte[][][] byLength(String[] names) {
+        int longest = 0;
+        for (String name : names) {
+            longest = Math.max(longest, name.length());
+        }
+        int[] counts = new int[longest + 1];
+        for (String name : names) {
+            counts[name.length()]++;
+        }
+        byte[][][] byLength = new byte[longest + 1][][];
+        for (int length = 0; length <= longest; length++) {
+            byLength[length] = new byte[counts[length]][];
+        }
+        for (String name : names) {
+            byLength[name.length()][--counts[name.length()]] = name.getBytes(StandardCharsets.US_ASCII);
+        }
+        return byLength;
+    }
+}
