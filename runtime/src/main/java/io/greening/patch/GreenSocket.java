@@ -478,9 +478,7 @@ public class GreenSocket extends Socket {
             boolean waitFirst = readDrained && Hub.current() != null;
             readDrained = false;
             while (true) {
-                if (waitFirst) {
-                    waitFirst = false;
-                } else {
+                if (!waitFirst) {
                     int n = channel.read(buffer);
                     if (n != 0) {
                         if (n < 0) {
@@ -491,9 +489,11 @@ public class GreenSocket extends Socket {
                         return n;
                     }
                 }
-                if (!Readiness.await(channel, SelectionKey.OP_READ, deadline, reading, false)) {
+                boolean ready = Readiness.await(channel, SelectionKey.OP_READ, deadline, reading, false);
+                if (!ready && !waitFirst) {
                     throw new SocketTimeoutException("Read timed out");
                 }
+                waitFirst = false;   // a first wait that timed out still reads once: the bytes may have been there
             }
         } catch (SocketException e) {
             if ("Connection reset".equals(e.getMessage())) {
