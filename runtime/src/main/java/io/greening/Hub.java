@@ -539,7 +539,7 @@ public final class Hub implements Executor, AutoCloseable {
             task = displaced;
         }
         if (!runq.offer(task)) {
-            runq.spillHalf(group::inject);
+            group.spilled(runq.spillHalf(group::inject));
             runq.offer(task);
         }
         if (runq.size() > 1) {

@@ -71,6 +71,7 @@ public final class HubGroup implements Executor, AutoCloseable {
     private final AtomicInteger searchingHubs = new AtomicInteger();
     private final AtomicInteger stuckHubs = new AtomicInteger();
     private final AtomicLong handOffs = new AtomicLong();
+    private final AtomicLong spilled = new AtomicLong();
     private final AtomicInteger endedHubs = new AtomicInteger();
     private volatile boolean closing;
     private volatile boolean closed;
@@ -231,6 +232,16 @@ public final class HubGroup implements Executor, AutoCloseable {
     void share(Runnable task) {
         shared.offer(task);
         notifyWork();
+    }
+
+    /** A hub's full run queue put {@code tasks} of its green threads on the shared queue. */
+    void spilled(int tasks) {
+        spilled.addAndGet(tasks);
+    }
+
+    /** How many green threads full run queues have put on the shared queue so far (for tests). */
+    long spilled() {
+        return spilled.get();
     }
 
     /** Puts {@code task} on the shared queue; the caller wakes a hub if it must. */

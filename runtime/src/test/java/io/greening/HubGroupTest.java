@@ -476,6 +476,41 @@ class HubGroupTest {
     }
 
     /**
+     * A hub that makes a thousand green threads ready at once (one select reports up to 1,024 channels) keeps them in
+     * its own run queue. Spilled to the shared queue they would run on whichever hub takes them, and a thread that
+     * waits on its channel from another hub registers the channel with that hub's selector too.
+     */
+    @Test
+    void aThousandThreadsMadeReadyAtOnceStayInTheirHubsRunQueue() throws Exception {
+        int count = 1_000;
+        try (HubGroup group = HubGroup.start("ready-at-once", 1)) {
+            AtomicBoolean go = new AtomicBoolean();
+            List<GreenThread<Void>> waiters = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                waiters.add(group.spawn(() -> {
+                    while (!go.get()) {
+                        java.util.concurrent.locks.LockSupport.park();
+                    }
+                }));
+            }
+            for (GreenThread<Void> waiter : waiters) {
+                awaitState(waiter.thread(), Thread.State.WAITING);
+            }
+            long spilledBefore = group.spilled();
+            group.spawn(() -> {   // one run of the hub makes them all ready, as one select does
+                go.set(true);
+                for (GreenThread<Void> waiter : waiters) {
+                    java.util.concurrent.locks.LockSupport.unpark(waiter.thread());
+                }
+            }).join(Duration.ofSeconds(20));
+            for (GreenThread<Void> waiter : waiters) {
+                assertTrue(waiter.join(Duration.ofSeconds(20)), "every waiter ran to its end");
+            }
+            assertEquals(0, group.spilled() - spilledBefore, "green threads put on the shared queue by a full run queue");
+        }
+    }
+
+    /**
      * A green thread that registers a channel with its hub's selector can block on a monitor of the channel or the
      * selector (held by a thread of another carrier) and resume on another hub of the group, while its hub selects
      * without the new interest: the hub must still see the channel become ready.

@@ -12,8 +12,13 @@ import java.util.function.Consumer;
  * one. A full ring spills half of itself to the group's shared queue ({@link #spillHalf}), as {@code runqputslow}.
  */
 public final class RunQueue {
-    /** Slots in the ring: Go's and Tokio's figure. */
-    public static final int CAPACITY = 256;
+    /**
+     * Slots in the ring: two selects' worth of wake-ups (the JDK's epoll selector reports at most 1,024 channels a
+     * select), so that the threads one select wakes stay on their hub. Go's and Tokio's 256 spilled a third of an echo
+     * server's wake-ups at 10,000 connections to the shared queue, where either hub took them, and a thread that ran
+     * on the other hub registered its channel with that hub's selector too (benchmarks/README.md, section 13).
+     */
+    public static final int CAPACITY = 2048;
     private static final int MASK = CAPACITY - 1;
     private static final VarHandle HEAD = VarHandles.field(MethodHandles.lookup(), RunQueue.class, "head", int.class);
     private static final VarHandle TAIL = VarHandles.field(MethodHandles.lookup(), RunQueue.class, "tail", int.class);

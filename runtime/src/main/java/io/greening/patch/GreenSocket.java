@@ -71,6 +71,8 @@ public class GreenSocket extends Socket {
     private boolean readEof;
     private boolean connectionReset;
     private ByteBuffer peeked;   // bytes read by available(), handed out first
+    /** The last read took less than it asked for: all there was, so the next read of a green thread waits first. */
+    private boolean readDrained;
     private volatile InputStream in;
     private volatile OutputStream out;
 
@@ -470,17 +472,28 @@ public class GreenSocket extends Socket {
                 }
                 return n;
             }
+            // after a read that emptied the socket (a request, a reply) the next one nearly always finds nothing: a
+            // green thread then waits for the hub's selector first rather than make a read that fails, as Netty stops
+            // reading after a short read. Data that came meanwhile is reported at the hub's next select.
+            boolean waitFirst = readDrained && Hub.current() != null;
+            readDrained = false;
             while (true) {
-                int n = channel.read(buffer);
-                if (n != 0) {
-                    if (n < 0) {
-                        readEof = true;
+                if (!waitFirst) {
+                    int n = channel.read(buffer);
+                    if (n != 0) {
+                        if (n < 0) {
+                            readEof = true;
+                        } else {
+                            readDrained = buffer.hasRemaining();
+                        }
+                        return n;
                     }
-                    return n;
                 }
-                if (!Readiness.await(channel, SelectionKey.OP_READ, deadline, reading, false)) {
+                boolean ready = Readiness.await(channel, SelectionKey.OP_READ, deadline, reading, false);
+                if (!ready && !waitFirst) {
                     throw new SocketTimeoutException("Read timed out");
                 }
+                waitFirst = false;   // a first wait that timed out still reads once: the bytes may have been there
             }
         } catch (SocketException e) {
             if ("Connection reset".equals(e.getMessage())) {
