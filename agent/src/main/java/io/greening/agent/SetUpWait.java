@@ -29,7 +29,8 @@ final class SetUpWait {
 
     /**
      * Waits until {@code wanted} or a failure; returns false on a failure. An interrupt does not end the wait (the
-     * loading class needs the stage), and stays pending.
+     * loading class needs the stage): it is cleared while the thread waits, so that {@code park} does not return at
+     * once in a spin, and set again after.
      */
     boolean await(int wanted) {
         if (stage < wanted) {
@@ -38,13 +39,18 @@ final class SetUpWait {
             synchronized (this) {
                 waiting.add(self);
             }
+            boolean interrupted = false;
             try {
                 while (stage < wanted) {
                     LockSupport.park(this);
+                    interrupted |= Thread.interrupted();
                 }
             } finally {
                 synchronized (this) {
                     waiting.remove(self);
+                }
+                if (interrupted) {
+                    self.interrupt();
                 }
             }
         }
