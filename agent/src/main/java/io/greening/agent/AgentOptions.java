@@ -36,6 +36,11 @@ public record AgentOptions(Settings.Values settings) {
         return settings.get(Settings.EXCLUDE);
     }
 
+    /** Whether the monitor entry row ({@code Rewrites.MONITOR_ENTRY_KEY}) is in force with these groups: its group's. */
+    public static boolean monitorEntriesIn(Set<PatchGroup> groups) {
+        return groups.contains(PatchGroup.WAITS);
+    }
+
     /** The rewrite groups to apply: the {@code patch=} groups, and {@link PatchGroup#MAIN} when main runs green. */
     public Set<PatchGroup> groups() {
         Set<PatchGroup> groups = new HashSet<>();   // not an EnumSet: see PatchGroup

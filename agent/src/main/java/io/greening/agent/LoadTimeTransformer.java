@@ -82,7 +82,7 @@ final class LoadTimeTransformer implements ClassFileTransformer {
      * the runtime half defined. A class with nothing to rewrite that names no runtime class waits for nothing: while
      * the rows are not built, {@link RowNames} tells such a class.
      *
-     * @param monitorEntries whether the monitor entry row is in force ({@link RowNames#monitorEntriesIn})
+     * @param monitorEntries whether the monitor entry row is in force ({@link AgentOptions#monitorEntriesIn})
      */
     LoadTimeTransformer(ClassSelector selector, String mainClass, Report report, boolean keepForCheck,
                         boolean monitorEntries) {

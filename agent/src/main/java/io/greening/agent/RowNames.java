@@ -1,9 +1,6 @@
 package io.greening.agent;
 
-import io.greening.internal.PatchGroup;
-
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 
 /**
  * What the pre-scan can tell without the table ({@link Rewrites}), which the start's set-up thread builds while the
@@ -31,11 +28,6 @@ final class RowNames {
     private static final byte[][][] CONSTRUCTED_BY_LENGTH = byLength(CONSTRUCTED);
 
     private RowNames() {}
-
-    /** Whether the monitor entry row is in force with these groups. */
-    static boolean monitorEntriesIn(Set<PatchGroup> groups) {
-        return groups.contains(PatchGroup.WAITS);
-    }
 
     /**
      * Whether a class may have something to rewrite: a method reference of one of {@link #CALLED}'s names, a

@@ -1,6 +1,5 @@
 package io.greening.agent;
 
-import io.greening.internal.PatchGroup;
 
 import java.util.Properties;
 import java.util.function.BiFunction;
@@ -35,6 +34,6 @@ public final class SettingsCheck implements BiFunction<String, Properties, Objec
     public Object[] apply(String argument, Properties properties) {
         AgentOptions options = AgentOptions.parse(argument, properties);
         return new Object[] {options.include(), options.exclude(), options.verbose(), options.check(), options.greenMain(),
-                options.groups().contains(PatchGroup.WAITS), options.report(), options.jmx()};
+                AgentOptions.monitorEntriesIn(options.groups()), options.report(), options.jmx()};
     }
 }

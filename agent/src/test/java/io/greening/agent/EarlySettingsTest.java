@@ -35,7 +35,6 @@ class EarlySettingsTest {
             assertEquals(options.check(), early.check, argument);
             assertEquals(options.greenMain(), early.greenMain, argument);
             assertEquals(options.groups().contains(PatchGroup.WAITS), early.monitorEntries, argument);
-            assertEquals(RowNames.monitorEntriesIn(options.groups()), early.monitorEntries, argument);
             assertEquals(options.report(), early.report, argument);
             assertEquals(options.jmx(), early.jmx, argument);
         }

@@ -36,7 +36,7 @@ class RowNamesTest {
     void theMonitorEntryRowIsInForceExactlyWhenTheTableSaysSo() {
         for (PatchGroup group : PatchGroup.values()) {
             for (Set<PatchGroup> groups : List.of(EnumSet.of(group), EnumSet.complementOf(EnumSet.of(group)))) {
-                assertEquals(Rewrites.index(groups).containsKey(Rewrites.MONITOR_ENTRY_KEY), RowNames.monitorEntriesIn(groups),
+                assertEquals(Rewrites.index(groups).containsKey(Rewrites.MONITOR_ENTRY_KEY), AgentOptions.monitorEntriesIn(groups),
                         groups.toString());
             }
         }
@@ -56,7 +56,7 @@ class RowNamesTest {
                 Set<PatchGroup> groups = EnumSet.of(group);
                 boolean tableSaysYes = new CallSiteFilter(Rewrites.index(groups), new TypeHierarchy()).scan(bytes) != null;
                 if (tableSaysYes) {
-                    assertTrue(RowNames.mayRewrite(bytes, RowNames.monitorEntriesIn(groups)), type + " under " + group);
+                    assertTrue(RowNames.mayRewrite(bytes, AgentOptions.monitorEntriesIn(groups)), type + " under " + group);
                 }
             }
         }
