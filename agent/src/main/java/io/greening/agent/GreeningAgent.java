@@ -80,7 +80,7 @@ public final class GreeningAgent {
         try (JarFile jar = new JarFile(RuntimeBundle.jar().toFile(), false)) {
             parser = EarlySettings.parser(jar);
         } catch (Throwable t) {
-            AgentLog.get().log(System.Logger.Level.ERROR, "greening agent could not start; the application runs unchanged", t);
+            couldNotStart(t);
             return null;
         }
         EarlySettings.Values settings;
@@ -95,7 +95,7 @@ public final class GreeningAgent {
             Runtime.getRuntime().halt(2);   // no shutdown hooks: nothing has started yet
             return null;
         } catch (Throwable t) {
-            AgentLog.get().log(System.Logger.Level.ERROR, "greening agent could not start; the application runs unchanged", t);
+            couldNotStart(t);
             return null;
         }
         try {
@@ -118,9 +118,14 @@ public final class GreeningAgent {
             boolean atOnce = attached || settings.verbose || jmxInUse(settings.jmx);
             return new SetUp(arguments, properties, instrumentation, attached, atOnce, report, transformer, start);
         } catch (Throwable t) {
-            AgentLog.get().log(System.Logger.Level.ERROR, "greening agent could not start; the application runs unchanged", t);
+            couldNotStart(t);
             return null;
         }
+    }
+
+    /** Logs why the start stopped: the application then runs unchanged. */
+    private static void couldNotStart(Throwable t) {
+        AgentLog.get().log(System.Logger.Level.ERROR, "greening agent could not start; the application runs unchanged", t);
     }
 
     /** The main class named on the command line (class, {@code -jar} manifest, or {@code module/class}), or null. */
@@ -209,7 +214,7 @@ public final class GreeningAgent {
                 if (rest != null) {
                     rest.close();
                 }
-                AgentLog.get().log(System.Logger.Level.ERROR, "greening agent could not start; the application runs unchanged", t);
+                couldNotStart(t);
                 return;
             }
             if (attached) {
