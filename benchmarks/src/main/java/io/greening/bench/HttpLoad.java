@@ -75,17 +75,22 @@ public final class HttpLoad {
         }
         int port = args.length > 1 ? Integer.parseInt(args[1]) : 0;
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-        AutoCloseable server = switch (args[0]) {
+        AutoCloseable server = start(args[0], address);
+        System.in.transferTo(OutputStream.nullOutputStream());   // serve until the driver closes our stdin
+        server.close();
+    }
+
+    /** Starts the server named {@code name} on {@code address}; prints {@code READY <port>} once it listens. */
+    static AutoCloseable start(String name, InetSocketAddress address) throws Exception {
+        return switch (name) {
             case "green" -> green(address);
             case "green-group" -> greenGroup(address);
             case "jdk-platform" -> jdk(address, Executors.newFixedThreadPool(PLATFORM_THREADS));
             case "jdk-virtual" -> jdk(address, Executors.newVirtualThreadPerTaskExecutor());
             case "jetty" -> jetty(address);
             case "netty" -> netty(address, Integer.getInteger("httpload.nettyThreads", Runtime.getRuntime().availableProcessors()));
-            default -> throw new IllegalArgumentException("unknown server " + args[0]);
+            default -> throw new IllegalArgumentException("unknown server " + name);
         };
-        System.in.transferTo(OutputStream.nullOutputStream());   // serve until the driver closes our stdin
-        server.close();
     }
 
     private static AutoCloseable green(InetSocketAddress address) throws IOException {

@@ -31,14 +31,22 @@ public final class HttpHelloApp {
         boolean virtual = args.length > 0 && args[0].equals("virtual");
         int port = args.length > 1 ? Integer.parseInt(args[1]) : 0;
         ServerSocket server = new ServerSocket(port, BACKLOG, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(() -> accept(server, virtual), "http-acceptor");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        start(server, virtual);
         System.out.println("READY " + server.getLocalPort());
         System.out.flush();
         System.in.transferTo(OutputStream.nullOutputStream());   // serve until the driver closes our stdin
         server.close();
         System.exit(0);
+    }
+
+    /**
+     * Accepts on {@code server} in a daemon thread, serving each connection in a thread of its own (a virtual
+     * one if {@code virtual}), until the server socket closes.
+     */
+    public static void start(ServerSocket server, boolean virtual) {
+        Thread acceptor = new Thread(() -> accept(server, virtual), "http-acceptor");
+        acceptor.setDaemon(true);
+        acceptor.start();
     }
 
     private static void accept(ServerSocket server, boolean virtual) {
