@@ -5,6 +5,30 @@ import io.greening.HubGroup;
 import io.greening.net.http.GreenHttpServer;
 
 import com.sun.net.httpserver.HttpServer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -29,11 +53,13 @@ import java.util.concurrent.Executors;
  * "hello world" handler on greening's {@link GreenHttpServer} (one hub, or {@code green-group}: a {@link HubGroup}
  * of one hub per core, the agent's default scheduler), or on the JDK's
  * {@code com.sun.net.httpserver} with a pool of platform threads or a virtual thread per request, or on Jetty 12's
- * core server with its defaults (its {@code QueuedThreadPool}, the connector's default selector count). Prints
+ * core server with its defaults (its {@code QueuedThreadPool}, the connector's default selector count), or on
+ * Netty's HTTP codec ({@code netty}: an NIO event loop group of {@code httpload.nettyThreads} threads, default one per
+ * core, accepting and serving, as NettyEchoServer). Prints
  * {@code READY <port>} once listening and serves until its standard input closes.
  *
  * <pre>java --add-opens java.base/java.lang=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
- *     io.greening.bench.HttpLoad green|green-group|jdk-platform|jdk-virtual|jetty [port]</pre>
+ *     io.greening.bench.HttpLoad green|green-group|jdk-platform|jdk-virtual|jetty|netty [port]</pre>
  */
 public final class HttpLoad {
     private static final byte[] HELLO = "hello world\n".getBytes(StandardCharsets.UTF_8);
@@ -44,21 +70,27 @@ public final class HttpLoad {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: HttpLoad green|green-group|jdk-platform|jdk-virtual|jetty [port]");
+            System.err.println("usage: HttpLoad green|green-group|jdk-platform|jdk-virtual|jetty|netty [port]");
             System.exit(2);
         }
         int port = args.length > 1 ? Integer.parseInt(args[1]) : 0;
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-        AutoCloseable server = switch (args[0]) {
+        AutoCloseable server = start(args[0], address);
+        System.in.transferTo(OutputStream.nullOutputStream());   // serve until the driver closes our stdin
+        server.close();
+    }
+
+    /** Starts the server named {@code name} on {@code address}; prints {@code READY <port>} once it listens. */
+    static AutoCloseable start(String name, InetSocketAddress address) throws Exception {
+        return switch (name) {
             case "green" -> green(address);
             case "green-group" -> greenGroup(address);
             case "jdk-platform" -> jdk(address, Executors.newFixedThreadPool(PLATFORM_THREADS));
             case "jdk-virtual" -> jdk(address, Executors.newVirtualThreadPerTaskExecutor());
             case "jetty" -> jetty(address);
-            default -> throw new IllegalArgumentException("unknown server " + args[0]);
+            case "netty" -> netty(address, Integer.getInteger("httpload.nettyThreads", Runtime.getRuntime().availableProcessors()));
+            default -> throw new IllegalArgumentException("unknown server " + name);
         };
-        System.in.transferTo(OutputStream.nullOutputStream());   // serve until the driver closes our stdin
-        server.close();
     }
 
     private static AutoCloseable green(InetSocketAddress address) throws IOException {
@@ -113,6 +145,7 @@ public final class HttpLoad {
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(address.getHostString());
         connector.setPort(address.getPort());
+        connector.setAcceptQueueSize(4096);   // the listen backlog the other servers have (Jetty's default: the JDK's 50)
         server.addConnector(connector);
         server.setHandler(new Handler.Abstract() {
             @Override
@@ -129,6 +162,63 @@ public final class HttpLoad {
         server.start();
         ready(connector.getLocalPort());
         return server::stop;
+    }
+
+    private static AutoCloseable netty(InetSocketAddress address, int threads) throws InterruptedException {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        Channel server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline().addLast(new HttpServerCodec(), new NettyHello());
+                    }
+                })
+                .bind(address).sync().channel();
+        ready(((InetSocketAddress) server.localAddress()).getPort());
+        return () -> {
+            server.close().sync();
+            group.shutdownGracefully().sync();
+        };
+    }
+
+    /**
+     * Netty's "hello world" as its HttpHelloWorldServer example has it, answering once the request's body has
+     * arrived (as the other servers, which read it); the answers of one read batch go out in one flush.
+     */
+    private static final class NettyHello extends SimpleChannelInboundHandler<HttpObject> {
+        private boolean keepAlive;
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext context, HttpObject message) {
+            if (message instanceof HttpRequest request) {
+                keepAlive = HttpUtil.isKeepAlive(request);
+            }
+            if (message instanceof LastHttpContent) {
+                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                        Unpooled.wrappedBuffer(HELLO));
+                response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+                        .setInt(HttpHeaderNames.CONTENT_LENGTH, HELLO.length);
+                if (keepAlive) {
+                    context.write(response);
+                } else {
+                    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                    context.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+                }
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext context) {
+            context.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+            context.close();
+        }
     }
 
     private static void ready(int port) {

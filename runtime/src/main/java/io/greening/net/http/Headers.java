@@ -2,10 +2,8 @@ package io.greening.net.http;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -13,22 +11,39 @@ import java.util.Set;
  * thread-safe (a request's and a response's headers belong to the green thread serving them).
  */
 public final class Headers {
-    private final Map<String, List<String>> fields = new LinkedHashMap<>();
-    private final Map<String, String> spelling = new LinkedHashMap<>();
+    /**
+     * The fields, one per name in the order the names were first added. A request or response has a handful, so a
+     * scan comparing names ignoring case costs less than hashing lower-cased copies (which showed up in profiles of
+     * the server under load).
+     */
+    private final List<Field> fields = new ArrayList<>(8);
+
+    /** A name as first spelled and its values in order. */
+    private record Field(String name, List<String> values) {
+    }
 
     /** No headers. */
     public Headers() {
     }
 
-    private static String key(String name) {
-        return name.toLowerCase(Locale.ROOT);
+    private Field field(String name) {
+        for (int i = 0; i < fields.size(); i++) {
+            Field field = fields.get(i);
+            if (field.name.equalsIgnoreCase(name)) {
+                return field;
+            }
+        }
+        return null;
     }
 
     /** Adds a value of {@code name}, after those it has. */
     public Headers add(String name, String value) {
-        String key = key(name);
-        spelling.putIfAbsent(key, name);
-        fields.computeIfAbsent(key, k -> new ArrayList<>(1)).add(value);
+        Field field = field(name);
+        if (field == null) {
+            field = new Field(name, new ArrayList<>(1));
+            fields.add(field);
+        }
+        field.values.add(value);
         return this;
     }
 
@@ -40,26 +55,30 @@ public final class Headers {
 
     /** Removes every value of {@code name}. */
     public Headers remove(String name) {
-        fields.remove(key(name));
-        spelling.remove(key(name));
+        for (int i = 0; i < fields.size(); i++) {
+            if (fields.get(i).name.equalsIgnoreCase(name)) {
+                fields.remove(i);
+                return this;
+            }
+        }
         return this;
     }
 
     /** The first value of {@code name}, or {@code null}. */
     public String first(String name) {
-        List<String> values = fields.get(key(name));
-        return values == null ? null : values.getFirst();
+        Field field = field(name);
+        return field == null ? null : field.values.getFirst();
     }
 
     /** Every value of {@code name}, in order (empty if none). */
     public List<String> all(String name) {
-        List<String> values = fields.get(key(name));
-        return values == null ? List.of() : Collections.unmodifiableList(values);
+        Field field = field(name);
+        return field == null ? List.of() : Collections.unmodifiableList(field.values);
     }
 
     /** Whether {@code name} has a value. */
     public boolean contains(String name) {
-        return fields.containsKey(key(name));
+        return field(name) != null;
     }
 
     /** Whether one of the comma-separated values of {@code name} is {@code token}, ignoring case. */
@@ -76,13 +95,16 @@ public final class Headers {
 
     /** The names, as first spelled, in order. */
     public Set<String> names() {
-        return Collections.unmodifiableSet(new java.util.LinkedHashSet<>(spelling.values()));
+        Set<String> names = new LinkedHashSet<>();
+        for (Field field : fields) {
+            names.add(field.name);
+        }
+        return Collections.unmodifiableSet(names);
     }
 
     /** Removes every field. */
     void clear() {
         fields.clear();
-        spelling.clear();
     }
 
     /**
@@ -91,9 +113,9 @@ public final class Headers {
      * @throws IllegalArgumentException naming the first field that cannot
      */
     void checkSendable() {
-        for (Map.Entry<String, List<String>> field : fields.entrySet()) {
-            for (String value : field.getValue()) {
-                checkSendable(spelling.get(field.getKey()), value);
+        for (Field field : fields) {
+            for (String value : field.values) {
+                checkSendable(field.name, value);
             }
         }
     }
@@ -165,10 +187,9 @@ public final class Headers {
 
     /** Appends {@code Name: value\r\n} for each value. */
     void writeTo(StringBuilder out) {
-        for (Map.Entry<String, List<String>> field : fields.entrySet()) {
-            String name = spelling.get(field.getKey());
-            for (String value : field.getValue()) {
-                out.append(name).append(": ").append(value).append("\r\n");
+        for (Field field : fields) {
+            for (String value : field.values) {
+                out.append(field.name).append(": ").append(value).append("\r\n");
             }
         }
     }
