@@ -2,8 +2,11 @@ package io.greening.net.http;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -18,6 +21,15 @@ public final class Headers {
      */
     private final List<Field> fields = new ArrayList<>(8);
 
+    /**
+     * Past this many names, lookups go through {@link #index}: a scan per added field would make a header section of
+     * thousands of short names (64 KiB holds over 10,000) cost seconds of CPU, quadratic in its size.
+     */
+    private static final int SCANNED_NAMES = 16;
+
+    /** The fields by lower-cased name, once there are more than {@link #SCANNED_NAMES}; {@code null} until then. */
+    private Map<String, Field> index;
+
     /** A name as first spelled and its values in order. */
     private record Field(String name, List<String> values) {
     }
@@ -26,7 +38,14 @@ public final class Headers {
     public Headers() {
     }
 
+    private static String key(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
     private Field field(String name) {
+        if (index != null) {
+            return index.get(key(name));
+        }
         for (int i = 0; i < fields.size(); i++) {
             Field field = fields.get(i);
             if (field.name.equalsIgnoreCase(name)) {
@@ -42,6 +61,14 @@ public final class Headers {
         if (field == null) {
             field = new Field(name, new ArrayList<>(1));
             fields.add(field);
+            if (index != null) {
+                index.put(key(name), field);
+            } else if (fields.size() > SCANNED_NAMES) {
+                index = new HashMap<>();
+                for (Field each : fields) {
+                    index.put(key(each.name), each);
+                }
+            }
         }
         field.values.add(value);
         return this;
@@ -55,6 +82,13 @@ public final class Headers {
 
     /** Removes every value of {@code name}. */
     public Headers remove(String name) {
+        if (index != null) {
+            Field field = index.remove(key(name));
+            if (field != null) {
+                fields.removeIf(each -> each == field);
+            }
+            return this;
+        }
         for (int i = 0; i < fields.size(); i++) {
             if (fields.get(i).name.equalsIgnoreCase(name)) {
                 fields.remove(i);
@@ -105,6 +139,7 @@ public final class Headers {
     /** Removes every field. */
     void clear() {
         fields.clear();
+        index = null;
     }
 
     /**

@@ -10,7 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Headers' contract, kept when its storage changed from two hash maps to a short list scanned ignoring case. */
+/**
+ * Headers' contract, kept when its storage changed from two hash maps to a short list scanned ignoring case, with an
+ * index by lower-cased name past a handful of names.
+ */
 class HeadersTest {
     @Test
     void namesMatchIgnoringCaseAndKeepTheirFirstSpelling() {
@@ -79,5 +82,39 @@ class HeadersTest {
 
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, headers::checkSendable);
         assertTrue(refused.getMessage().contains("X-Bad"), refused.getMessage());
+    }
+
+    @Test
+    void theContractHoldsPastTheNamesAScanLooksThrough() {
+        Headers headers = new Headers();
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            headers.add("X-Field-" + i, "a" + i);
+        }
+        for (int i = 0; i < 40; i++) {
+            headers.add("x-FIELD-" + i, "b" + i);   // a second value under the first spelling
+        }
+        headers.remove("X-FIELD-3");
+        headers.set("x-field-5", "c");
+        headers.add("X-New", "n");
+        for (int i = 0; i < 40; i++) {
+            if (i != 3 && i != 5) {
+                expected.append("X-Field-").append(i).append(": a").append(i).append("\r\n");
+                expected.append("X-Field-").append(i).append(": b").append(i).append("\r\n");
+            }
+        }
+        expected.append("x-field-5: c\r\nX-New: n\r\n");
+
+        assertEquals(expected.toString(), headers.toString());
+        assertEquals(List.of("a39", "b39"), headers.all("x-field-39"));
+        assertFalse(headers.contains("X-Field-3"));
+        assertEquals("c", headers.first("X-FIELD-5"));
+        assertEquals(40, headers.names().size());
+
+        headers.clear();
+        headers.add("Host", "h");
+        assertEquals(List.of("Host"), List.copyOf(headers.names()));
+        assertNull(headers.first("X-Field-1"));
+        assertEquals("h", headers.first("HOST"));
     }
 }
