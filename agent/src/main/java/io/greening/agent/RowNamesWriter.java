@@ -37,24 +37,23 @@ final class RowNamesWriter {
 
     /** The call method names of the table's rows, space-separated, sorted. */
     static String calledNames() {
-        Set<String> names = new TreeSet<>();
-        for (Rewrite row : Rewrites.ALL) {
-            if (row.kind() == Rewrites.Kind.CALL) {
-                names.add(row.name());
-            }
-        }
-        return String.join(" ", names);
+        return names(Rewrites.Kind.CALL);
     }
 
     /** The owners of the table's constructor rows, space-separated, sorted. */
     static String constructedNames() {
-        Set<String> owners = new TreeSet<>();
+        return names(Rewrites.Kind.CONSTRUCTOR);
+    }
+
+    /** Per row of {@code kind}, its method name (a call) or owner (a constructor): space-separated, sorted, once each. */
+    private static String names(Rewrites.Kind kind) {
+        Set<String> names = new TreeSet<>();
         for (Rewrite row : Rewrites.ALL) {
-            if (row.kind() == Rewrites.Kind.CONSTRUCTOR) {
-                owners.add(row.owner());
+            if (row.kind() == kind) {
+                names.add(kind == Rewrites.Kind.CONSTRUCTOR ? row.owner() : row.name());
             }
         }
-        return String.join(" ", owners);
+        return String.join(" ", names);
     }
 
     /** {@code RowNames}' class file with the bodies of its two name methods replaced by the table's names. */

@@ -92,7 +92,7 @@ public final class PerClassProbe {
                     long a = System.nanoTime();
                     ClassReader reader = new ClassReader(bytes);
                     ClassWriter writer = new ClassWriter(reader, 0);
-                    reader.accept(new CallSiteRewriter(writer, rows, hierarchy.forClass(loader, reader), null, scan.methods,
+                    reader.accept(new CallSiteRewriter(writer, rows, hierarchy.forClass(loader, reader.getClassName(), reader.getSuperName(), reader.getInterfaces()), null, scan.methods,
                             row -> counts.merge(row, 1, Integer::sum)), 0);
                     out = counts.isEmpty() ? null : writer.toByteArray();
                     asm = System.nanoTime() - a;
