@@ -304,7 +304,8 @@ final class LoadTimeTransformer implements ClassFileTransformer {
                               TypeHierarchy hierarchy, String greenMainClass, BitSet methods, Map<Rewrite, Integer> counts) {
             ClassReader reader = new ClassReader(classfile);
             ClassWriter writer = new ClassWriter(reader, 0);
-            reader.accept(new CallSiteRewriter(writer, applicable, hierarchy.forClass(loader, reader), greenMainClass, methods,
+            reader.accept(new CallSiteRewriter(writer, applicable, hierarchy.forClass(loader, reader.getClassName(),
+                    reader.getSuperName(), reader.getInterfaces()), greenMainClass, methods,
                     new Consumer<Rewrite>() {   // not a lambda: the application's first classes come here, before main
                         @Override
                         public void accept(Rewrite row) {

@@ -276,14 +276,27 @@ final class MonitorEntrySplicer {
         out.bytes(source, attribute + 6 + shift, 4);   // max stack (a call of ()V needs none), max locals
         out.u4(layout(code, length, insertions));
         int next = 0;
+        // the instructions that move unchanged (all but branches and switches) are copied a run at a time, not one by
+        // one: this runs for the few classes with monitor entries, so mostly interpreted, where each copy is a call
+        int unchangedFrom = 0;
         for (int pc = 0; pc < length; ) {
             if (next < insertions.length && insertions[next] == pc) {
+                out.bytes(source, code + unchangedFrom + shift, pc - unchangedFrom);
+                unchangedFrom = pc;
                 out.u1(INVOKESTATIC);
                 out.u2(target);
                 next++;
             }
             int opcode = bytes[code + pc] & 0xff;
             int size = instructionLength(code, pc);
+            boolean moves = isShortBranch(opcode) || opcode == GOTO_W || opcode == JSR_W || opcode == TABLESWITCH
+                    || opcode == LOOKUPSWITCH;
+            if (!moves) {
+                pc += size;
+                continue;
+            }
+            out.bytes(source, code + unchangedFrom + shift, pc - unchangedFrom);
+            unchangedFrom = pc + size;
             if (isShortBranch(opcode)) {
                 out.u1(opcode);
                 out.u2(labels[pc + (short) u2(code + pc + 1)] - instructions[pc]);
@@ -313,11 +326,10 @@ final class MonitorEntrySplicer {
                         out.u4(labels[pc + u4(operands + 12 + 8 * i)] - instructions[pc]);
                     }
                 }
-            } else {
-                out.bytes(source, code + pc + shift, size);
             }
             pc += size;
         }
+        out.bytes(source, code + unchangedFrom + shift, length - unchangedFrom);
         int at = code + length;
         int entries = u2(at);
         out.u2(entries);

@@ -7,25 +7,17 @@ import java.nio.charset.StandardCharsets;
  * application's first classes load: the method names of the call rows and the classes the constructor rows construct,
  * of every group (so a superset of the rows in force). A class whose constant pool names none of them, and that enters
  * no monitor while the monitor entry row is in force, has nothing to rewrite, and loads without waiting for the table
- * (a trivial {@code main} does). {@code RewritesTest} checks these lists against the table.
+ * (a trivial {@code main} does). The names come from the table at build time ({@link RowNamesWriter} writes them into
+ * this class file); a class file the build did not write them into says "may rewrite" for every class.
  */
 final class RowNames {
-    /** The method names of the {@link Rewrites.Kind#CALL} rows. */
-    static final String[] CALLED = {"accept", "acquire", "acquireUninterruptibly", "arriveAndAwaitAdvance", "await",
-            "awaitAdvance", "awaitAdvanceInterruptibly", "awaitNanos", "awaitUninterruptibly", "awaitUntil", "close",
-            "connect", "currentThread", "currentTimeMillis", "defaultThreadFactory", "exchange", "factory",
-            "finishConnect", "get", "getAllByName", "getByName", "getContextClassLoader", "getStackTrace", "getState",
-            "interrupt", "isAlive", "isInterrupted", "join", "lock", "lockInterruptibly", "nanoTime",
-            "newCachedThreadPool", "newFixedThreadPool", "newScheduledThreadPool", "newSingleThreadExecutor",
-            "newSingleThreadScheduledExecutor", "now", "offer", "open", "poll", "put", "read", "readAllBytes",
-            "readFully", "readNBytes", "setContextClassLoader", "setDaemon", "setName", "sleep", "start",
-            "systemDefaultZone", "systemUTC", "take", "tryAcquire", "tryLock", "unpark", "wait", "write"};
-    /** The owners of the {@link Rewrites.Kind#CONSTRUCTOR} rows (which match no subclass). */
-    static final String[] CONSTRUCTED = {"java/net/ServerSocket", "java/net/Socket",
-            "java/util/concurrent/ScheduledThreadPoolExecutor", "java/util/concurrent/ThreadPoolExecutor"};
+    /** The method names of the {@link Rewrites.Kind#CALL} rows; null when the build did not write them. */
+    static final String[] CALLED = words(calledNames());
+    /** The owners of the {@link Rewrites.Kind#CONSTRUCTOR} rows (which match no subclass); null likewise. */
+    static final String[] CONSTRUCTED = words(constructedNames());
 
-    private static final byte[][][] CALLED_BY_LENGTH = byLength(CALLED);
-    private static final byte[][][] CONSTRUCTED_BY_LENGTH = byLength(CONSTRUCTED);
+    private static final byte[][][] CALLED_BY_LENGTH = CALLED == null ? null : byLength(CALLED);
+    private static final byte[][][] CONSTRUCTED_BY_LENGTH = CONSTRUCTED == null ? null : byLength(CONSTRUCTED);
 
     private RowNames() {}
 
@@ -35,6 +27,9 @@ final class RowNames {
      * entry. May say yes for a class with nothing to rewrite, never no for one with something.
      */
     static boolean mayRewrite(byte[] classfile, boolean monitorEntries) {
+        if (CALLED_BY_LENGTH == null || CONSTRUCTED_BY_LENGTH == null) {
+            return true;   // a build that did not write the names: every selected class waits for the table
+        }
         ClassFileIndex pool = new ClassFileIndex(classfile);
         for (int i = 1; i < pool.count(); i++) {
             int tag = pool.tag(i);
@@ -69,6 +64,35 @@ final class RowNames {
             found = opcode == ClassFileIndex.MONITORENTER;
             return !found;
         }
+    }
+
+    /** The table's call method names, space-separated: this body is replaced at build time ({@link RowNamesWriter}). */
+    private static String calledNames() {
+        return null;
+    }
+
+    /** The table's constructed classes, space-separated: this body is replaced at build time ({@link RowNamesWriter}). */
+    private static String constructedNames() {
+        return null;
+    }
+
+    /** The space-separated words of {@code text}, or null for null. A plain loop: this runs before {@code main}. */
+    private static String[] words(String text) {
+        if (text == null) {
+            return null;
+        }
+        int count = 1;
+        for (int at = text.indexOf(' '); at >= 0; at = text.indexOf(' ', at + 1)) {
+            count++;
+        }
+        String[] words = new String[count];
+        int from = 0;
+        for (int n = 0; n < count; n++) {
+            int to = n == count - 1 ? text.length() : text.indexOf(' ', from);
+            words[n] = text.substring(from, to);
+            from = to + 1;
+        }
+        return words;
     }
 
     private static byte[][][] byLength(String[] names) {

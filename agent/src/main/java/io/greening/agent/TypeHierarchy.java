@@ -1,7 +1,5 @@
 package io.greening.agent;
 
-import org.objectweb.asm.ClassReader;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collections;
@@ -28,11 +26,6 @@ final class TypeHierarchy {
 
     /** A class file's direct supertypes (internal names); {@code superName} null for Object, a module or an absent type. */
     private record Header(String superName, String[] interfaces) { }
-
-    /** Subtype answers for the class that {@code reader} holds, which {@code loader} is defining. */
-    CallSiteRewriter.Hierarchy forClass(ClassLoader loader, ClassReader reader) {
-        return forClass(loader, reader.getClassName(), reader.getSuperName(), reader.getInterfaces());
-    }
 
     /**
      * Subtype answers for the class {@code self}, with these direct supertypes, which {@code loader} is defining (its
@@ -140,8 +133,11 @@ final class TypeHierarchy {
             if (in == null) {
                 return ABSENT;
             }
-            ClassReader reader = new ClassReader(in.readAllBytes());
-            return new Header(reader.getSuperName(), reader.getInterfaces());
+            // the agent's own constant pool index, not ASM's ClassReader: it is compiled early (every selected class's
+            // pre-scan runs it), where ClassReader, used only here and by the few classes the ASM pass takes, stays
+            // interpreted, and would load ASM for classes that are otherwise rewritten without it
+            ClassFileIndex header = new ClassFileIndex(in.readAllBytes());
+            return new Header(header.superName(), header.interfaces());
         } catch (IOException | RuntimeException unreadable) {
             return ABSENT;
         }

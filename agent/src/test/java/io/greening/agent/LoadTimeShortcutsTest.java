@@ -243,7 +243,8 @@ class LoadTimeShortcutsTest {
         ClassReader reader = new ClassReader(original);
         ClassWriter writer = new ClassWriter(reader, 0);
         int[] count = {0};
-        reader.accept(new CallSiteRewriter(writer, ALL_ROWS, hierarchy.forClass(loader, reader), null, row -> {
+        reader.accept(new CallSiteRewriter(writer, ALL_ROWS, hierarchy.forClass(loader, reader.getClassName(), reader.getSuperName(),
+                reader.getInterfaces()), null, row -> {
             sites.merge(row.label(), 1L, Long::sum);
             count[0]++;
         }), 0);

@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The pre-scan's view without the table ({@link RowNames}), used while the set-up thread builds it: its lists are the
- * table's, so that it never lets through a class with something to rewrite.
+ * table's (written into its class file at build time, {@link RowNamesWriter}), so that it never lets through a class
+ * with something to rewrite.
  */
 class RowNamesTest {
 
@@ -28,8 +29,69 @@ class RowNamesTest {
                 default -> { }
             }
         }
+        assertNotNull(RowNames.CALLED, "the build did not write the table's names into RowNames.class");
+        assertNotNull(RowNames.CONSTRUCTED, "the build did not write the table's names into RowNames.class");
         assertEquals(called, new TreeSet<>(List.of(RowNames.CALLED)));
         assertEquals(constructed, new TreeSet<>(List.of(RowNames.CONSTRUCTED)));
+    }
+
+    @Test
+    void withoutTheBuildsNamesEveryClassMayHaveSomethingToRewrite() throws Exception {
+        // RowNames as javac compiled it, before RowNamesWriter: it must let every class through to the table
+        Class<?> compiled = new ClassLoader(getClass().getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                if (!name.equals(RowNames.class.getName())) {
+                    return super.loadClass(name, resolve);
+                }
+                synchronized (getClassLoadingLock(name)) {
+                    Class<?> known = findLoadedClass(name);
+                    if (known != null) {
+                        return known;
+                    }
+                    try {
+                        byte[] bytes = withoutNames(classFileOf(RowNames.class));
+                        return defineClass(name, bytes, 0, bytes.length);
+                    } catch (java.io.IOException e) {
+                        throw new ClassNotFoundException(name, e);
+                    }
+                }
+            }
+        }.loadClass(RowNames.class.getName());
+        var mayRewrite = compiled.getDeclaredMethod("mayRewrite", byte[].class, boolean.class);
+        mayRewrite.setAccessible(true);
+        byte[] nothing = classFileOf(SetUpOnItsOwnThreadTest.NothingToRewrite.class);
+        assertFalse(RowNames.mayRewrite(nothing, true));
+        assertEquals(true, mayRewrite.invoke(null, nothing, true));
+    }
+
+    /** RowNames' class file with its name methods returning null again, as javac writes them. */
+    private static byte[] withoutNames(byte[] rowNames) {
+        var reader = new org.objectweb.asm.ClassReader(rowNames);
+        var writer = new org.objectweb.asm.ClassWriter(reader, org.objectweb.asm.ClassWriter.COMPUTE_MAXS);
+        reader.accept(new org.objectweb.asm.ClassVisitor(org.objectweb.asm.Opcodes.ASM9, writer) {
+            @Override
+            public org.objectweb.asm.MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                                               String[] exceptions) {
+                var target = super.visitMethod(access, name, descriptor, signature, exceptions);
+                if (!name.equals(RowNamesWriter.CALLED_METHOD) && !name.equals(RowNamesWriter.CONSTRUCTED_METHOD)) {
+                    return target;
+                }
+                target.visitCode();
+                target.visitInsn(org.objectweb.asm.Opcodes.ACONST_NULL);
+                target.visitInsn(org.objectweb.asm.Opcodes.ARETURN);
+                target.visitMaxs(0, 0);
+                target.visitEnd();
+                return null;
+            }
+        }, 0);
+        return writer.toByteArray();
+    }
+
+    private static byte[] classFileOf(Class<?> type) throws java.io.IOException {
+        try (var in = type.getClassLoader().getResourceAsStream(type.getName().replace('.', '/') + ".class")) {
+            return in.readAllBytes();
+        }
     }
 
     @Test
