@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The session's final side-by-side runs: this build against main before it (4c4aa54, BEFORE), each step in one locked
-# run in a session of its own at nice -10 (benchmarks/session-nice.sh). Usage: run.sh <before agent jar> <step>...
-# steps: startup echo<N> hashing<N> locks sleepers walk
+# run in a session of its own at nice -10 (benchmarks/session-nice.sh). Usage: [OUT=<dir>] run.sh <before agent jar> <step>...
+# steps: startup echo<N> hashing<N> locks sleepers walk wrk<N>; OUT defaults to this folder
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 before=$1; shift
-out=benchmarks/results/final-dec3
+out=${OUT:-benchmarks/results/final-dec3}
+mkdir -p "$out"
 J=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 locked() { flock /work/bench.lock setsid -w benchmarks/session-nice.sh "$@"; }
 for step in "$@"; do
@@ -33,6 +34,9 @@ for step in "$@"; do
     sleepers) locked benchmarks/results/hubs/i13h/sleepers.sh benchmarks/target/benchmarks.jar 2 > $out/sleepers-100k.txt ;;
     walk)    locked $J -cp benchmarks/target/benchmarks.jar io.greening.bench.ClassWalk --agent "$before" \
                --agent agent/target/greening.jar --rounds 2 --out $out/class-walk ;;
+    wrk*)    n=${step#wrk}
+             locked env SERVERS="greened greened-before app-virtual jdk-virtual netty" BEFORE_AGENT="$before" \
+               benchmarks/http-wrk.sh $out/http-wrk-run$n > $out/http-wrk-run$n.log 2>&1 ;;
     *) echo "run.sh: unknown step $step" >&2; exit 2 ;;
   esac
 done
