@@ -29,8 +29,9 @@ import java.util.concurrent.locks.LockSupport;
  * threads, due timers and ready I/O to the group, and keeps doing so, at the stuck hub's timers and every millisecond
  * while threads wait on its selector, until the task returns. Time the OS keeps a carrier waiting for a core does not
  * count (where Linux says so): a preempted carrier is not stuck, and a spare would only compete with it for the same
- * cores. It looks every half handoff while a group hub is busy, backing off to 25 ms while none is, as Go's sysmon
- * backs off from 20 us to 10 ms.
+ * cores. It looks every half handoff while a group hub runs the same task at two looks, every handoff while busy
+ * hubs run a new task at each look, backing off to 25 ms while none is busy, as Go's sysmon backs off from 20 us to
+ * 10 ms.
  */
 public final class StallMonitor {
     private static final System.Logger LOG = System.getLogger("io.greening.stall");
@@ -39,9 +40,20 @@ public final class StallMonitor {
     private static final long HANDOFF_NANOS = Settings.get(Settings.HANDOFF).toNanos();
     private static final long MIN_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
     private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
-    /** How often the monitor looks while a group hub is busy. */
+    /** How often the monitor looks while a group hub is busy and one of them ran the same task at its last two looks. */
     private static final long LOOK_PERIOD_NANOS =
             HANDOFF_NANOS > 0 ? Math.max(MIN_PARK_NANOS, HANDOFF_NANOS / 2) : Long.MAX_VALUE;
+    /**
+     * How often it looks while group hubs are busy but each runs a new task at every look: the handoff setting
+     * itself. A task that begins just after such a look is first seen up to one handoff later, then looked at every
+     * half handoff; so a stuck hub is handed off at most half a handoff later than with half-handoff looks throughout,
+     * for half the monitor's wake-ups on a server of short tasks (an echo server at 10,000 connections: 400 a second,
+     * 3-4% of a core, benchmarks/results/echo-i13-keys/monitor-cpu-*.txt).
+     */
+    private static final long PROGRESS_LOOK_PERIOD_NANOS =
+            HANDOFF_NANOS > 0 ? Math.max(LOOK_PERIOD_NANOS, HANDOFF_NANOS) : Long.MAX_VALUE;
+    /** How many times the monitor has looked at the hubs (for tests). */
+    private static volatile long looks;
     /** {@link Watch#cpuAtFirstLook} before the monitor has read the carrier's CPU time during this task. */
     private static final long NOT_READ = Long.MIN_VALUE;
     private static Thread monitor;   // guarded by StallMonitor.class
@@ -66,6 +78,11 @@ public final class StallMonitor {
         /** The monitor's last look during this task, and the time it has seen the carrier wait in the kernel since. */
         long lastLookAt;
         long kernelNanos;
+    }
+
+    /** How many times the monitor has looked at the hubs so far (for tests). */
+    static long looks() {
+        return looks;
     }
 
     /** Sets the threshold; {@link Duration#ZERO} turns reporting off. */
@@ -107,19 +124,25 @@ public final class StallMonitor {
             long now = System.nanoTime();
             long next = Long.MAX_VALUE;
             boolean groupBusy = false;
+            boolean sameTaskSeenAgain = false;
             for (Map.Entry<Hub, Watch> e : HUBS.entrySet()) {
                 Hub hub = e.getKey();
+                Watch watch = e.getValue();
                 try {
-                    next = Math.min(next, check(hub, e.getValue(), now, threshold));
+                    next = Math.min(next, check(hub, watch, now, threshold));
                 } catch (RuntimeException failed) {
                     // one hub's failure must not end stall reports and hand-offs for every hub of the JVM
                     LOG.log(System.Logger.Level.ERROR, "stall monitor: looking at hub " + hub.name() + " failed", failed);
                 }
-                groupBusy |= hub.group() != null && holdsItsCarrier(hub);
+                boolean holds = hub.group() != null && holdsItsCarrier(hub);
+                groupBusy |= holds;
+                sameTaskSeenAgain |= holds && watch.unchangedSince != now;
             }
+            looks++;   // the monitor thread alone writes it
             long period = stallPeriod;
             if (handOffPeriod != Long.MAX_VALUE) {
-                quietPark = groupBusy ? handOffPeriod : Math.min(MAX_PARK_NANOS, Math.max(handOffPeriod, quietPark * 2));
+                long busyPeriod = sameTaskSeenAgain ? handOffPeriod : PROGRESS_LOOK_PERIOD_NANOS;
+                quietPark = groupBusy ? busyPeriod : Math.min(MAX_PARK_NANOS, Math.max(handOffPeriod, quietPark * 2));
                 period = Math.min(period, quietPark);
             }
             period = Math.min(period, Math.max(MIN_PARK_NANOS, next));

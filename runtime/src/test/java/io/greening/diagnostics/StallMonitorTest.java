@@ -39,6 +39,54 @@ class StallMonitorTest {
         assertTrue(spinnerOnStack, "the report carries the stalling thread's stack");
     }
 
+    /**
+     * While the hubs of a group keep running short tasks (a new one at every look), the monitor looks once per handoff
+     * period, not every half period: half the wake-ups, which cost a busy echo server 3-4% of a core
+     * (benchmarks/results/echo-i13-keys/monitor-cpu-*.txt). Oversleeping on a loaded machine only lowers the count.
+     */
+    @Test
+    void busyHubsThatKeepRunningNewTasksAreLookedAtOncePerHandoffPeriod() {
+        long handoff = io.greening.internal.Settings.get(io.greening.internal.Settings.HANDOFF).toNanos();
+        org.junit.jupiter.api.Assumptions.assumeTrue(handoff > 0, "hand-offs are on");
+        try (io.greening.HubGroup group = io.greening.HubGroup.start("short-tasks", 2)) {
+            long window = TimeUnit.MILLISECONDS.toNanos(400);
+            java.util.concurrent.atomic.AtomicLong looksInWindow = new java.util.concurrent.atomic.AtomicLong(-1);
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            List<io.greening.GreenThread<Void>> workers = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {   // more than the hubs: each hub always has a next task
+                workers.add(group.spawn(() -> {
+                    while (!stop.get()) {
+                        long until = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(100);
+                        while (System.nanoTime() - until < 0) {
+                            Thread.onSpinWait();
+                        }
+                        Green.cede();
+                    }
+                }));
+            }
+            try {
+                long settle = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+                while (System.nanoTime() - settle < 0) {
+                    Thread.onSpinWait();
+                }
+                long first = StallMonitor.looks();
+                long start = System.nanoTime();
+                while (System.nanoTime() - start < window) {
+                    Thread.onSpinWait();
+                }
+                looksInWindow.set(StallMonitor.looks() - first);
+            } finally {
+                stop.set(true);
+            }
+            for (io.greening.GreenThread<Void> worker : workers) {
+                assertTrue(worker.join(Duration.ofSeconds(10)));
+            }
+            long perHandoff = window / handoff;   // 80 at the default 5 ms; looking every half handoff gives 160
+            assertTrue(looksInWindow.get() <= perHandoff + perHandoff / 4 + 2, looksInWindow.get()
+                    + " looks in 400 ms; at most about one per handoff period (" + perHandoff + ") expected");
+        }
+    }
+
     static void spinUntilReportedThenLonger(List<LogRecord> reported) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (reported.isEmpty() && System.nanoTime() < deadline) {
