@@ -127,7 +127,7 @@ final class MethodRefRetargeter {
     }
 
     private byte[] retarget(int[] invokes, int count, Rewrite monitorEntry, Sites sites, Map<Rewrite, Integer> counts) {
-        int[][] plan = monitorEntry == null ? null : MonitorEntrySplicer.plan(in);
+        MonitorEntrySplicer plan = monitorEntry == null ? null : MonitorEntrySplicer.plan(in);
         if (plan == MonitorEntrySplicer.NOT_HERE) {
             return NOT_IN_PLACE;
         }
@@ -175,12 +175,8 @@ final class MethodRefRetargeter {
         if (plan == null) {
             return out;
         }
-        int insertions = 0;
-        for (int[] points : plan) {
-            insertions += points == null ? 0 : points.length;
-        }
-        count(counts, monitorEntry, insertions);
-        return MonitorEntrySplicer.splice(in, plan, out, shift, monitorTarget);
+        count(counts, monitorEntry, plan.insertionCount());
+        return plan.splice(out, shift, monitorTarget);
     }
 
     private static void count(Map<Rewrite, Integer> counts, Rewrite row, int sites) {
