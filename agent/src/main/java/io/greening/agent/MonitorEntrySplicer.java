@@ -1,6 +1,7 @@
 package io.greening.agent;
 
 import java.util.Arrays;
+import java.util.BitSet;
 
 /**
  * The monitor entry row without ASM: inserts the three-byte {@code invokestatic} of its patch method where
@@ -23,17 +24,30 @@ final class MonitorEntrySplicer {
     private static final int GOTO_W = 0xc8;
     private static final int JSR_W = 0xc9;
     private static final int CALL_LENGTH = 3;
+    // the attribute names compared, by these indexes into ATTRIBUTE_NAMES
+    private static final int CODE = 0;
+    private static final int STACK_MAP_TABLE = 1;
+    private static final int LINE_NUMBER_TABLE = 2;
+    private static final int LOCAL_VARIABLE_TABLE = 3;
+    private static final int LOCAL_VARIABLE_TYPE_TABLE = 4;
+    private static final String[] ATTRIBUTE_NAMES = {
+            "Code", "StackMapTable", "LineNumberTable", "LocalVariableTable", "LocalVariableTypeTable"};
     /** What {@link #plan} returns when a method needs a shape this does not handle. */
     static final MonitorEntrySplicer NOT_HERE = new MonitorEntrySplicer(null);
 
     private final ClassFileIndex names;   // the original class file: constant pool names, and the offsets planned on
     private final byte[] bytes;
+    /**
+     * Per attribute name, the constant pool index last found to hold it (0: none yet), so that a name matching is read
+     * once per class, not once per attribute: this runs mostly interpreted, where each character compared is a call.
+     */
+    private final int[] attributeNames = new int[ATTRIBUTE_NAMES.length];
     // Per method, in class file order, null for a method without an insertion: the code offsets (ascending) where the
     // call goes; the offsets of its branches and switches (ascending), the only instructions whose bytes change; and
     // per offset of its code, the new offset for a label and for an instruction (layOut). Kept from the plan for the
     // splice, so that each method's code is walked once (twice for a monitorenter outside a synchronized method).
     private int[][] insertions;
-    private int[][] moving;
+    private int[][] branchesOf;
     private int[][] labelsOf;
     private int[][] instructionsOf;
     /** The layout of the method being laid out, checked or spliced: entries of the arrays above. */
@@ -54,7 +68,16 @@ final class MonitorEntrySplicer {
      * has one; {@link #NOT_HERE} when a method that has one is of a shape this does not handle.
      */
     static MonitorEntrySplicer plan(ClassFileIndex classFile) {
-        return new MonitorEntrySplicer(classFile).plan();
+        return plan(classFile, null);
+    }
+
+    /**
+     * {@link #plan(ClassFileIndex)}, given which methods' code has a {@code monitorenter} ({@code monitorEnters}, per
+     * method in class file order; null when not known): the code of a method neither synchronized nor among them is
+     * not walked. Most of the work of a class with a few synchronized methods, interpreted, was that walk.
+     */
+    static MonitorEntrySplicer plan(ClassFileIndex classFile, BitSet monitorEnters) {
+        return new MonitorEntrySplicer(classFile).plan(monitorEnters);
     }
 
     /** How many calls {@link #splice} inserts. */
@@ -66,27 +89,29 @@ final class MonitorEntrySplicer {
         return count;
     }
 
-    private MonitorEntrySplicer plan() {
+    private MonitorEntrySplicer plan(BitSet monitorEnters) {
         int at = names.methodsStart();
         int methods = u2(at);
         at += 2;
         insertions = new int[methods][];
-        moving = new int[methods][];
+        branchesOf = new int[methods][];
         labelsOf = new int[methods][];
         instructionsOf = new int[methods][];
         boolean any = false;
         for (int m = 0; m < methods; m++) {
             boolean synchronizedMethod = (u2(at) & ClassFileIndex.ACC_SYNCHRONIZED) != 0;
+            boolean mayEnter = synchronizedMethod || monitorEnters == null || monitorEnters.get(m);
             int attributes = u2(at + 6);
             at += 8;
             for (int a = 0; a < attributes; a++) {
-                if (names.utf8Equals(u2(at), "Code") && (synchronizedMethod || hasMonitorEntry(at))) {
+                if (mayEnter && named(u2(at), CODE)
+                        && (synchronizedMethod || monitorEnters != null || hasMonitorEntry(at))) {
                     insertions[m] = layOut(at, synchronizedMethod);
                     if (insertions[m] != null) {
                         if (!splicable(at)) {
                             return NOT_HERE;
                         }
-                        moving[m] = Arrays.copyOf(branches, branchCount);
+                        branchesOf[m] = Arrays.copyOf(branches, branchCount);
                         labelsOf[m] = labels;
                         instructionsOf[m] = instructions;
                         any = true;
@@ -214,19 +239,19 @@ final class MonitorEntrySplicer {
         for (int a = 0; a < attributes; a++) {
             int name = u2(at);
             boolean known;
-            if (names.utf8Equals(name, "LineNumberTable")) {
+            if (named(name, LINE_NUMBER_TABLE)) {
                 known = true;
                 for (int i = 0; i < u2(at + 6); i++) {
                     known &= placed(u2(at + 8 + 4 * i), length);
                 }
-            } else if (names.utf8Equals(name, "LocalVariableTable") || names.utf8Equals(name, "LocalVariableTypeTable")) {
+            } else if (named(name, LOCAL_VARIABLE_TABLE) || named(name, LOCAL_VARIABLE_TYPE_TABLE)) {
                 known = true;
                 for (int i = 0; i < u2(at + 6); i++) {
                     int start = u2(at + 8 + 10 * i);
                     known &= placed(start, length) && placed(start + u2(at + 10 + 10 * i), length);
                 }
             } else {
-                known = names.utf8Equals(name, "StackMapTable") && knownFrames(at + 6, length);
+                known = named(name, STACK_MAP_TABLE) && knownFrames(at + 6, length);
             }
             if (!known) {
                 return false;
@@ -323,10 +348,10 @@ final class MonitorEntrySplicer {
             out.bytes(source, start + shift, 8);
             for (int a = 0; a < attributes; a++) {
                 int length = u4(at + 2);
-                if (names.utf8Equals(u2(at), "Code")) {
+                if (named(u2(at), CODE)) {
                     labels = labelsOf[m];
                     instructions = instructionsOf[m];
-                    code(out, source, at, shift, insertions[m], moving[m], target);
+                    code(out, source, at, shift, insertions[m], branchesOf[m], target);
                 } else {
                     out.bytes(source, at + shift, 6 + length);
                 }
@@ -420,9 +445,9 @@ final class MonitorEntrySplicer {
             out.u2(name);
             int attributeLengthAt = out.size();
             out.u4(0);
-            if (names.utf8Equals(name, "StackMapTable")) {
+            if (named(name, STACK_MAP_TABLE)) {
                 frames(out, at + 6);
-            } else if (names.utf8Equals(name, "LineNumberTable")) {
+            } else if (named(name, LINE_NUMBER_TABLE)) {
                 int count = u2(at + 6);
                 out.u2(count);
                 for (int i = 0; i < count; i++) {
@@ -541,6 +566,18 @@ final class MonitorEntrySplicer {
     /** The zero bytes after a switch opcode at {@code offset}, up to its 4-byte aligned operands. */
     private static int padding(int offset) {
         return (4 - (offset + 1) % 4) % 4;
+    }
+
+    /** Whether the constant pool's Utf8 entry at {@code index} is the attribute name {@code ATTRIBUTE_NAMES[name]}. */
+    private boolean named(int index, int name) {
+        if (attributeNames[name] == index) {
+            return true;
+        }
+        if (names.utf8Equals(index, ATTRIBUTE_NAMES[name])) {
+            attributeNames[name] = index;
+            return true;
+        }
+        return false;
     }
 
     private static boolean isShortBranch(int opcode) {
