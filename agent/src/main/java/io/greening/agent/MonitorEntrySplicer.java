@@ -45,7 +45,8 @@ final class MonitorEntrySplicer {
     // Per method, in class file order, null for a method without an insertion: the code offsets (ascending) where the
     // call goes; the offsets of its branches and switches (ascending), the only instructions whose bytes change; and
     // per offset of its code, the new offset for a label and for an instruction (layOut). Kept from the plan for the
-    // splice, so that each method's code is walked once (twice for a monitorenter outside a synchronized method).
+    // splice, so that each method's code is walked once (twice for a monitorenter outside a synchronized method when the
+    // pre-scan's list of such methods is not given).
     private int[][] insertions;
     private int[][] branchesOf;
     private int[][] labelsOf;
