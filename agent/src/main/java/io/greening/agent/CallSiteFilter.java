@@ -70,16 +70,22 @@ final class CallSiteFilter {
         final boolean callsAndMonitorsOnly;
         /** Whether a method is synchronized or enters a monitor while the monitor entry row is in force. */
         final boolean monitors;
+        /**
+         * Per method, in class file order, while the monitor entry row is in force: whether its code has a
+         * {@code monitorenter}, so that {@link MonitorEntrySplicer} walks no other method's code for one.
+         */
+        final BitSet monitorEnters;
         /** The offsets in the class file of the invoke instructions of candidate method references, {@code [0, invokeCount)}. */
         final int[] invokes;
         final int invokeCount;
 
-        Scan(ClassFileIndex classFile, BitSet methods, boolean callsAndMonitorsOnly, boolean monitors, int[] invokes,
-             int invokeCount) {
+        Scan(ClassFileIndex classFile, BitSet methods, boolean callsAndMonitorsOnly, boolean monitors,
+             BitSet monitorEnters, int[] invokes, int invokeCount) {
             this.classFile = classFile;
             this.methods = methods;
             this.callsAndMonitorsOnly = callsAndMonitorsOnly;
             this.monitors = monitors;
+            this.monitorEnters = monitorEnters;
             this.invokes = invokes;
             this.invokeCount = invokeCount;
         }
@@ -110,7 +116,8 @@ final class CallSiteFilter {
         Reach reach = new Reach(pool, candidate == null ? new boolean[pool.count()] : candidate, handles);
         pool.visitMethods(reach);
         return reach.methods.isEmpty() ? null
-                : new Scan(pool, reach.methods, !constructions && !handles, reach.monitors, reach.invokes, reach.invokeCount);
+                : new Scan(pool, reach.methods, !constructions && !handles, reach.monitors, reach.monitorEnters,
+                        reach.invokes, reach.invokeCount);
     }
 
     /** Whether a call site or method handle through the method reference at {@code index} may be one a row rewrites. */
@@ -159,6 +166,8 @@ final class CallSiteFilter {
         final BitSet methods = new BitSet();
         /** A method is synchronized or enters a monitor, and the monitor entry row is in force. */
         boolean monitors;
+        /** The methods that enter a monitor, while the monitor entry row is in force. */
+        final BitSet monitorEnters = new BitSet();
         int[] invokes = new int[8];
         int invokeCount;
         private int method = -1;
@@ -193,6 +202,7 @@ final class CallSiteFilter {
                 methods.set(method);
             } else if (opcode == ClassFileIndex.MONITORENTER && monitorEntries) {
                 methods.set(method);
+                monitorEnters.set(method);
                 monitors = true;
             }
             return true;

@@ -261,7 +261,7 @@ final class LoadTimeTransformer implements ClassFileTransformer {
         if (scan.callsAndMonitorsOnly) {   // no ASM: invokes become invokestatics in place, monitor entry calls spliced in
             Rewrite monitorEntry = scan.monitors ? applicable.get(Rewrites.MONITOR_ENTRY_KEY).getFirst() : null;
             byte[] rewritten = MethodRefRetargeter.retarget(scan.classFile, scan.invokes, scan.invokeCount, monitorEntry,
-                    callSites(loader, scan.classFile, applicable), counts);
+                    scan.monitorEnters, callSites(loader, scan.classFile, applicable), counts);
             if (rewritten != MethodRefRetargeter.NOT_IN_PLACE) {
                 return rewritten;
             }

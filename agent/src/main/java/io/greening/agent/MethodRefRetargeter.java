@@ -4,6 +4,7 @@ import io.greening.agent.Rewrites.Rewrite;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +94,7 @@ final class MethodRefRetargeter {
                 return true;
             }
         });
-        return retarget(invokes[0], count[0], null, new Sites() {
+        return retarget(invokes[0], count[0], null, null, new Sites() {
             @Override
             public Rewrite rowAt(int methodref, int opcode) {
                 Rewrite row = rowAt[methodref];
@@ -123,11 +124,22 @@ final class MethodRefRetargeter {
      */
     static byte[] retarget(ClassFileIndex classFile, int[] invokes, int count, Rewrite monitorEntry, Sites sites,
                            Map<Rewrite, Integer> counts) {
-        return new MethodRefRetargeter(classFile).retarget(invokes, count, monitorEntry, sites, counts);
+        return retarget(classFile, invokes, count, monitorEntry, null, sites, counts);
     }
 
-    private byte[] retarget(int[] invokes, int count, Rewrite monitorEntry, Sites sites, Map<Rewrite, Integer> counts) {
-        int[][] plan = monitorEntry == null ? null : MonitorEntrySplicer.plan(in);
+    /**
+     * {@link #retarget(ClassFileIndex, int[], int, Rewrite, Sites, Map)} with the methods whose code has a
+     * {@code monitorenter} known ({@code monitorEnters}, per method in class file order, as the pre-scan found them),
+     * so that the splicer walks only those and the synchronized ones; null when not known.
+     */
+    static byte[] retarget(ClassFileIndex classFile, int[] invokes, int count, Rewrite monitorEntry,
+                           BitSet monitorEnters, Sites sites, Map<Rewrite, Integer> counts) {
+        return new MethodRefRetargeter(classFile).retarget(invokes, count, monitorEntry, monitorEnters, sites, counts);
+    }
+
+    private byte[] retarget(int[] invokes, int count, Rewrite monitorEntry, BitSet monitorEnters, Sites sites,
+                            Map<Rewrite, Integer> counts) {
+        MonitorEntrySplicer plan = monitorEntry == null ? null : MonitorEntrySplicer.plan(in, monitorEnters);
         if (plan == MonitorEntrySplicer.NOT_HERE) {
             return NOT_IN_PLACE;
         }
@@ -175,12 +187,8 @@ final class MethodRefRetargeter {
         if (plan == null) {
             return out;
         }
-        int insertions = 0;
-        for (int[] points : plan) {
-            insertions += points == null ? 0 : points.length;
-        }
-        count(counts, monitorEntry, insertions);
-        return MonitorEntrySplicer.splice(in, plan, out, shift, monitorTarget);
+        count(counts, monitorEntry, plan.insertionCount());
+        return plan.splice(out, shift, monitorTarget);
     }
 
     private static void count(Map<Rewrite, Integer> counts, Rewrite row, int sites) {

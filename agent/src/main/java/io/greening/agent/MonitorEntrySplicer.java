@@ -1,6 +1,7 @@
 package io.greening.agent;
 
 import java.util.Arrays;
+import java.util.BitSet;
 
 /**
  * The monitor entry row without ASM: inserts the three-byte {@code invokestatic} of its patch method where
@@ -23,73 +24,116 @@ final class MonitorEntrySplicer {
     private static final int GOTO_W = 0xc8;
     private static final int JSR_W = 0xc9;
     private static final int CALL_LENGTH = 3;
+    // the attribute names compared, by these indexes into ATTRIBUTE_NAMES
+    private static final int CODE = 0;
+    private static final int STACK_MAP_TABLE = 1;
+    private static final int LINE_NUMBER_TABLE = 2;
+    private static final int LOCAL_VARIABLE_TABLE = 3;
+    private static final int LOCAL_VARIABLE_TYPE_TABLE = 4;
+    private static final String[] ATTRIBUTE_NAMES = {
+            "Code", "StackMapTable", "LineNumberTable", "LocalVariableTable", "LocalVariableTypeTable"};
     /** What {@link #plan} returns when a method needs a shape this does not handle. */
-    static final int[][] NOT_HERE = new int[0][];
+    static final MonitorEntrySplicer NOT_HERE = new MonitorEntrySplicer(null);
 
     private final ClassFileIndex names;   // the original class file: constant pool names, and the offsets planned on
     private final byte[] bytes;
-    /** Per offset of the method's code being laid out, its new offset for a label and for an instruction ({@link #layout}). */
+    /**
+     * Per attribute name, the constant pool index last found to hold it (0: none yet), so that a name matching is read
+     * once per class, not once per attribute: this runs mostly interpreted, where each character compared is a call.
+     */
+    private final int[] attributeNames = new int[ATTRIBUTE_NAMES.length];
+    // Per method, in class file order, null for a method without an insertion: the code offsets (ascending) where the
+    // call goes; the offsets of its branches and switches (ascending), the only instructions whose bytes change; and
+    // per offset of its code, the new offset for a label and for an instruction (layOut). Kept from the plan for the
+    // splice, so that each method's code is walked once (twice for a monitorenter outside a synchronized method when the
+    // pre-scan's list of such methods is not given).
+    private int[][] insertions;
+    private int[][] branchesOf;
+    private int[][] labelsOf;
+    private int[][] instructionsOf;
+    /** The layout of the method being laid out, checked or spliced: entries of the arrays above. */
     private int[] labels;
     private int[] instructions;
+    /** Of the method laid out last: its branches and switches, the first {@link #branchCount}; its new code length. */
+    private int[] branches;
+    private int branchCount;
+    private int newLength;
 
     private MonitorEntrySplicer(ClassFileIndex classFile) {
         this.names = classFile;
-        this.bytes = classFile.bytes;
+        this.bytes = classFile == null ? null : classFile.bytes;
     }
 
     /**
-     * Per method, in class file order, the code offsets (ascending) where the call goes, or null for a method without
-     * one; null when no method has one; {@link #NOT_HERE} when a method that has one is of a shape this does not handle.
+     * The splicer for {@code classFile} with its insertion points planned and its methods laid out: null when no method
+     * has one; {@link #NOT_HERE} when a method that has one is of a shape this does not handle.
      */
-    static int[][] plan(ClassFileIndex classFile) {
-        return new MonitorEntrySplicer(classFile).plan();
+    static MonitorEntrySplicer plan(ClassFileIndex classFile) {
+        return plan(classFile, null);
     }
 
-    private int[][] plan() {
+    /**
+     * {@link #plan(ClassFileIndex)}, given which methods' code has a {@code monitorenter} ({@code monitorEnters}, per
+     * method in class file order; null when not known): the code of a method neither synchronized nor among them is
+     * not walked. Most of the work of a class with a few synchronized methods, interpreted, was that walk.
+     */
+    static MonitorEntrySplicer plan(ClassFileIndex classFile, BitSet monitorEnters) {
+        return new MonitorEntrySplicer(classFile).plan(monitorEnters);
+    }
+
+    /** How many calls {@link #splice} inserts. */
+    int insertionCount() {
+        int count = 0;
+        for (int[] points : insertions) {
+            count += points == null ? 0 : points.length;
+        }
+        return count;
+    }
+
+    private MonitorEntrySplicer plan(BitSet monitorEnters) {
         int at = names.methodsStart();
         int methods = u2(at);
         at += 2;
-        int[][] plan = new int[methods][];
+        insertions = new int[methods][];
+        branchesOf = new int[methods][];
+        labelsOf = new int[methods][];
+        instructionsOf = new int[methods][];
         boolean any = false;
         for (int m = 0; m < methods; m++) {
             boolean synchronizedMethod = (u2(at) & ClassFileIndex.ACC_SYNCHRONIZED) != 0;
+            boolean mayEnter = synchronizedMethod || monitorEnters == null || monitorEnters.get(m);
             int attributes = u2(at + 6);
             at += 8;
             for (int a = 0; a < attributes; a++) {
-                if (names.utf8Equals(u2(at), "Code")) {
-                    int[] insertions = insertions(at, synchronizedMethod);
-                    if (insertions != null) {
-                        if (!splicable(at, insertions)) {
+                if (mayEnter && named(u2(at), CODE)
+                        && (synchronizedMethod || monitorEnters != null || hasMonitorEntry(at))) {
+                    insertions[m] = layOut(at, synchronizedMethod);
+                    if (insertions[m] != null) {
+                        if (!splicable(at)) {
                             return NOT_HERE;
                         }
-                        plan[m] = insertions;
+                        branchesOf[m] = Arrays.copyOf(branches, branchCount);
+                        labelsOf[m] = labels;
+                        instructionsOf[m] = instructions;
                         any = true;
                     }
                 }
                 at += 6 + u4(at + 2);
             }
         }
-        return any ? plan : null;
+        return any ? this : null;
     }
 
-    /** The insertion points of the code attribute at {@code attribute}, or null. */
-    private int[] insertions(int attribute, boolean synchronizedMethod) {
+    /** Whether the code attribute at {@code attribute} has a {@code monitorenter} followed by a catch-all range. */
+    private boolean hasMonitorEntry(int attribute) {
         int code = attribute + 14;
         int length = u4(attribute + 10);
-        int[] points = new int[4];
-        int count = 0;
-        if (synchronizedMethod) {
-            points[count++] = 0;
-        }
         for (int pc = 0; pc < length; pc += instructionLength(code, pc)) {
             if ((bytes[code + pc] & 0xff) == MONITORENTER && startsCatchAllRange(attribute, pc + 1)) {
-                if (count == points.length) {
-                    points = Arrays.copyOf(points, 2 * count);
-                }
-                points[count++] = pc + 1;
+                return true;
             }
         }
-        return count == 0 ? null : Arrays.copyOf(points, count);
+        return false;
     }
 
     private boolean startsCatchAllRange(int attribute, int offset) {
@@ -105,16 +149,72 @@ final class MonitorEntrySplicer {
     }
 
     /**
-     * Whether the code attribute can take the insertions here: known attributes, every offset they and the branches
-     * name at an instruction or the code's end (so that it has a place to move to), every branch still fits.
+     * In one walk of the code attribute at {@code attribute}: its insertion points (at the start of a synchronized
+     * method; after a {@code monitorenter} whose next instruction starts a catch-all range), returned, or null for
+     * none; and, into {@link #labels} and {@link #instructions}, per old offset, where a label there goes (before a
+     * call inserted there) and where the instruction there goes (after it), the code's end at its length; and the
+     * offsets of its branches and switches into {@link #branches}, {@link #branchCount} of them; the new length. A
+     * switch's padding follows its new offset.
      */
-    private boolean splicable(int attribute, int[] insertions) {
+    private int[] layOut(int attribute, boolean synchronizedMethod) {
         int code = attribute + 14;
         int length = u4(attribute + 10);
-        if (layout(code, length, insertions) > 65535) {
+        labels = new int[length + 1];
+        instructions = new int[length + 1];
+        Arrays.fill(labels, -1);   // an offset inside an instruction has no place to move to
+        int[] points = new int[4];
+        int count = 0;
+        int[] branches = new int[16];
+        int branchCount = 0;
+        int moved = 0;
+        boolean insertHere = synchronizedMethod;
+        for (int pc = 0; pc < length; ) {
+            labels[pc] = moved;
+            if (insertHere) {
+                if (count == points.length) {
+                    points = Arrays.copyOf(points, 2 * count);
+                }
+                points[count++] = pc;
+                moved += CALL_LENGTH;
+            }
+            instructions[pc] = moved;
+            int opcode = bytes[code + pc] & 0xff;
+            int size = instructionLength(code, pc);
+            if (opcode == TABLESWITCH || opcode == LOOKUPSWITCH) {
+                moved += size - padding(pc) + padding(moved);
+            } else {
+                moved += size;
+            }
+            if (isShortBranch(opcode) || opcode == GOTO_W || opcode == JSR_W || opcode == TABLESWITCH
+                    || opcode == LOOKUPSWITCH) {
+                if (branchCount == branches.length) {
+                    branches = Arrays.copyOf(branches, 2 * branchCount);
+                }
+                branches[branchCount++] = pc;
+            }
+            insertHere = opcode == MONITORENTER && startsCatchAllRange(attribute, pc + 1);
+            pc += size;
+        }
+        labels[length] = moved;
+        instructions[length] = moved;
+        newLength = moved;
+        this.branches = branches;
+        this.branchCount = branchCount;
+        return count == 0 ? null : Arrays.copyOf(points, count);
+    }
+
+    /**
+     * Whether the code attribute just laid out can take its insertions: known attributes, every offset they and the
+     * branches name at an instruction or the code's end (so that it has a place to move to), every branch still fits.
+     */
+    private boolean splicable(int attribute) {
+        int code = attribute + 14;
+        int length = u4(attribute + 10);
+        if (newLength > 65535) {
             return false;
         }
-        for (int pc = 0; pc < length; pc += instructionLength(code, pc)) {
+        for (int b = 0; b < branchCount; b++) {
+            int pc = branches[b];
             int opcode = bytes[code + pc] & 0xff;
             if (isShortBranch(opcode)) {
                 int target = pc + (short) u2(code + pc + 1);
@@ -140,19 +240,19 @@ final class MonitorEntrySplicer {
         for (int a = 0; a < attributes; a++) {
             int name = u2(at);
             boolean known;
-            if (names.utf8Equals(name, "LineNumberTable")) {
+            if (named(name, LINE_NUMBER_TABLE)) {
                 known = true;
                 for (int i = 0; i < u2(at + 6); i++) {
                     known &= placed(u2(at + 8 + 4 * i), length);
                 }
-            } else if (names.utf8Equals(name, "LocalVariableTable") || names.utf8Equals(name, "LocalVariableTypeTable")) {
+            } else if (named(name, LOCAL_VARIABLE_TABLE) || named(name, LOCAL_VARIABLE_TYPE_TABLE)) {
                 known = true;
                 for (int i = 0; i < u2(at + 6); i++) {
                     int start = u2(at + 8 + 10 * i);
                     known &= placed(start, length) && placed(start + u2(at + 10 + 10 * i), length);
                 }
             } else {
-                known = names.utf8Equals(name, "StackMapTable") && knownFrames(at + 6, length);
+                known = named(name, STACK_MAP_TABLE) && knownFrames(at + 6, length);
             }
             if (!known) {
                 return false;
@@ -230,21 +330,16 @@ final class MonitorEntrySplicer {
      * {@code source} (the class file planned on, its constant pool grown by {@code shift} bytes) with the call of the
      * constant pool's method reference {@code target} inserted at the planned points.
      */
-    static byte[] splice(ClassFileIndex planned, int[][] plan, byte[] source, int shift, int target) {
-        return new MonitorEntrySplicer(planned).splice(plan, source, shift, target);
-    }
-
-    private byte[] splice(int[][] plan, byte[] source, int shift, int target) {
+    byte[] splice(byte[] source, int shift, int target) {
         ByteSink out = new ByteSink(source.length + 64);
         int methodsAt = names.methodsStart();
         out.bytes(source, 0, methodsAt + shift + 2);
         int at = methodsAt + 2;
-        for (int m = 0; m < plan.length; m++) {
+        for (int m = 0; m < insertions.length; m++) {
             int start = at;
             int attributes = u2(at + 6);
             at += 8;
-            int[] insertions = plan[m];
-            if (insertions == null) {
+            if (insertions[m] == null) {
                 for (int a = 0; a < attributes; a++) {
                     at += 6 + u4(at + 2);
                 }
@@ -254,8 +349,10 @@ final class MonitorEntrySplicer {
             out.bytes(source, start + shift, 8);
             for (int a = 0; a < attributes; a++) {
                 int length = u4(at + 2);
-                if (names.utf8Equals(u2(at), "Code")) {
-                    code(out, source, at, shift, insertions, target);
+                if (named(u2(at), CODE)) {
+                    labels = labelsOf[m];
+                    instructions = instructionsOf[m];
+                    code(out, source, at, shift, insertions[m], branchesOf[m], target);
                 } else {
                     out.bytes(source, at + shift, 6 + length);
                 }
@@ -266,44 +363,44 @@ final class MonitorEntrySplicer {
         return out.toArray();
     }
 
-    /** The code attribute at {@code attribute} (an offset planned on; read from {@code source} at it plus {@code shift}). */
-    private void code(ByteSink out, byte[] source, int attribute, int shift, int[] insertions, int target) {
+    /**
+     * The code attribute at {@code attribute} (an offset planned on; read from {@code source} at it plus {@code shift}),
+     * laid out in {@link #labels} and {@link #instructions}, with its branches and switches at {@code branches}.
+     */
+    private void code(ByteSink out, byte[] source, int attribute, int shift, int[] insertions, int[] branches,
+                      int target) {
         int code = attribute + 14;
         int length = u4(attribute + 10);
         out.u2(u2(attribute));
         int lengthAt = out.size();
         out.u4(0);
         out.bytes(source, attribute + 6 + shift, 4);   // max stack (a call of ()V needs none), max locals
-        out.u4(layout(code, length, insertions));
-        int next = 0;
-        // the instructions that move unchanged (all but branches and switches) are copied a run at a time, not one by
-        // one: this runs for the few classes with monitor entries, so mostly interpreted, where each copy is a call
+        out.u4(labels[length]);
+        // only the insertions and the branches and switches change the code; what lies between them is copied a run at
+        // a time (this runs for the few classes with monitor entries, so mostly interpreted, where each copy is a call)
         int unchangedFrom = 0;
-        for (int pc = 0; pc < length; ) {
-            if (next < insertions.length && insertions[next] == pc) {
+        int next = 0;
+        int nextBranch = 0;
+        while (next < insertions.length || nextBranch < branches.length) {
+            if (next < insertions.length && (nextBranch == branches.length || insertions[next] <= branches[nextBranch])) {
+                int pc = insertions[next++];   // before the instruction at pc, a branch there included
                 out.bytes(source, code + unchangedFrom + shift, pc - unchangedFrom);
                 unchangedFrom = pc;
                 out.u1(INVOKESTATIC);
                 out.u2(target);
-                next++;
-            }
-            int opcode = bytes[code + pc] & 0xff;
-            int size = instructionLength(code, pc);
-            boolean moves = isShortBranch(opcode) || opcode == GOTO_W || opcode == JSR_W || opcode == TABLESWITCH
-                    || opcode == LOOKUPSWITCH;
-            if (!moves) {
-                pc += size;
                 continue;
             }
+            int pc = branches[nextBranch++];
+            int opcode = bytes[code + pc] & 0xff;
             out.bytes(source, code + unchangedFrom + shift, pc - unchangedFrom);
-            unchangedFrom = pc + size;
+            unchangedFrom = pc + instructionLength(code, pc);
             if (isShortBranch(opcode)) {
                 out.u1(opcode);
                 out.u2(labels[pc + (short) u2(code + pc + 1)] - instructions[pc]);
             } else if (opcode == GOTO_W || opcode == JSR_W) {
                 out.u1(opcode);
                 out.u4(labels[pc + u4(code + pc + 1)] - instructions[pc]);
-            } else if (opcode == TABLESWITCH || opcode == LOOKUPSWITCH) {
+            } else {   // tableswitch, lookupswitch
                 out.u1(opcode);
                 for (int pad = padding(instructions[pc]); pad > 0; pad--) {
                     out.u1(0);
@@ -327,7 +424,6 @@ final class MonitorEntrySplicer {
                     }
                 }
             }
-            pc += size;
         }
         out.bytes(source, code + unchangedFrom + shift, length - unchangedFrom);
         int at = code + length;
@@ -350,9 +446,9 @@ final class MonitorEntrySplicer {
             out.u2(name);
             int attributeLengthAt = out.size();
             out.u4(0);
-            if (names.utf8Equals(name, "StackMapTable")) {
+            if (named(name, STACK_MAP_TABLE)) {
                 frames(out, at + 6);
-            } else if (names.utf8Equals(name, "LineNumberTable")) {
+            } else if (named(name, LINE_NUMBER_TABLE)) {
                 int count = u2(at + 6);
                 out.u2(count);
                 for (int i = 0; i < count; i++) {
@@ -468,37 +564,21 @@ final class MonitorEntrySplicer {
         return at;
     }
 
-    /**
-     * Lays out the code at {@code code} with the calls inserted: per old offset, where a label there goes
-     * ({@link #labels}: before a call inserted there) and where the instruction there goes ({@link #instructions}:
-     * after it); returns the new code length. A switch's padding follows its new offset.
-     */
-    private int layout(int code, int length, int[] insertions) {
-        labels = new int[length + 1];
-        instructions = new int[length + 1];
-        Arrays.fill(labels, -1);   // an offset inside an instruction has no place to move to
-        int moved = 0;
-        int next = 0;
-        for (int pc = 0; pc < length; ) {
-            labels[pc] = moved;
-            if (next < insertions.length && insertions[next] == pc) {
-                moved += CALL_LENGTH;
-                next++;
-            }
-            instructions[pc] = moved;
-            int opcode = bytes[code + pc] & 0xff;
-            int size = instructionLength(code, pc);
-            moved += opcode == TABLESWITCH || opcode == LOOKUPSWITCH ? size - padding(pc) + padding(moved) : size;
-            pc += size;
-        }
-        labels[length] = moved;
-        instructions[length] = moved;
-        return moved;
-    }
-
     /** The zero bytes after a switch opcode at {@code offset}, up to its 4-byte aligned operands. */
     private static int padding(int offset) {
         return (4 - (offset + 1) % 4) % 4;
+    }
+
+    /** Whether the constant pool's Utf8 entry at {@code index} is the attribute name {@code ATTRIBUTE_NAMES[name]}. */
+    private boolean named(int index, int name) {
+        if (attributeNames[name] == index) {
+            return true;
+        }
+        if (names.utf8Equals(index, ATTRIBUTE_NAMES[name])) {
+            attributeNames[name] = index;
+            return true;
+        }
+        return false;
     }
 
     private static boolean isShortBranch(int opcode) {

@@ -73,7 +73,7 @@ class LoadTimeShortcutsTest {
                 if (changedInPlace(original, shortcut)) {
                     inPlace++;
                 }
-                int[][] plan = MonitorEntrySplicer.plan(new ClassFileIndex(original));
+                MonitorEntrySplicer plan = MonitorEntrySplicer.plan(new ClassFileIndex(original));
                 if (plan != null && plan != MonitorEntrySplicer.NOT_HERE) {
                     spliced++;
                 }
@@ -101,7 +101,7 @@ class LoadTimeShortcutsTest {
                 original = in.readAllBytes();
             }
             ClassFileIndex index = new ClassFileIndex(original);
-            int[][] plan = MonitorEntrySplicer.plan(index);
+            MonitorEntrySplicer plan = MonitorEntrySplicer.plan(index);
             assertNotNull(plan, type.getName());
             assertNotSame(MonitorEntrySplicer.NOT_HERE, plan, type.getName());
             Map<Rewrite, Integer> counts = new HashMap<>();
