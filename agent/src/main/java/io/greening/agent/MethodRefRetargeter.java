@@ -117,20 +117,12 @@ final class MethodRefRetargeter {
      * or method handle to rewrite; the pre-scan decides, and names the invoke instructions that may be call sites):
      * rewrites those of {@code invokes[0, count)} (offsets in the class file {@code classFile} indexes) that
      * {@code sites} names and, with {@code monitorEntry}, inserts that row's call as {@link MonitorEntrySplicer} does,
-     * adding to {@code counts} how many each rewrote. Returns the new class file; null when there was nothing to
-     * rewrite; {@link #NOT_IN_PLACE}, {@code counts} untouched, when a method with a monitor entry is of a shape the
-     * splicer leaves to ASM. An {@code invokeinterface}, five bytes, becomes the three-byte {@code invokestatic} followed
-     * by two {@code nop}s.
-     */
-    static byte[] retarget(ClassFileIndex classFile, int[] invokes, int count, Rewrite monitorEntry, Sites sites,
-                           Map<Rewrite, Integer> counts) {
-        return retarget(classFile, invokes, count, monitorEntry, null, sites, counts);
-    }
-
-    /**
-     * {@link #retarget(ClassFileIndex, int[], int, Rewrite, Sites, Map)} with the methods whose code has a
-     * {@code monitorenter} known ({@code monitorEnters}, per method in class file order, as the pre-scan found them),
-     * so that the splicer walks only those and the synchronized ones; null when not known.
+     * adding to {@code counts} how many each rewrote. {@code monitorEnters} names the methods whose code has a
+     * {@code monitorenter} (per method in class file order, as the pre-scan found them), so that the splicer walks only
+     * those and the synchronized ones; null when not known, and the splicer looks for itself. Returns the new class
+     * file; null when there was nothing to rewrite; {@link #NOT_IN_PLACE}, {@code counts} untouched, when a method with
+     * a monitor entry is of a shape the splicer leaves to ASM. An {@code invokeinterface}, five bytes, becomes the
+     * three-byte {@code invokestatic} followed by two {@code nop}s.
      */
     static byte[] retarget(ClassFileIndex classFile, int[] invokes, int count, Rewrite monitorEntry,
                            BitSet monitorEnters, Sites sites, Map<Rewrite, Integer> counts) {

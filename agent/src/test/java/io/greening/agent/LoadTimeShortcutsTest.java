@@ -106,7 +106,7 @@ class LoadTimeShortcutsTest {
             assertNotSame(MonitorEntrySplicer.NOT_HERE, plan, type.getName());
             Map<Rewrite, Integer> counts = new HashMap<>();
             byte[] spliced = MethodRefRetargeter.retarget(index, new int[0], 0,
-                    ALL_ROWS.get(Rewrites.MONITOR_ENTRY_KEY).getFirst(), (methodref, opcode) -> null, counts);
+                    ALL_ROWS.get(Rewrites.MONITOR_ENTRY_KEY).getFirst(), null, (methodref, opcode) -> null, counts);
             assertNotSame(MethodRefRetargeter.NOT_IN_PLACE, spliced, type.getName());
             Map<String, Long> fullPassSites = new HashMap<>();
             byte[] fullPass = fullPass(original, type.getClassLoader(), new TypeHierarchy(), fullPassSites);
@@ -208,7 +208,7 @@ class LoadTimeShortcutsTest {
                     throw new ClassNotFoundException(name, e);
                 }
                 byte[] spliced = MethodRefRetargeter.retarget(new ClassFileIndex(original), new int[0], 0,
-                        ALL_ROWS.get(Rewrites.MONITOR_ENTRY_KEY).getFirst(), (methodref, opcode) -> null, new HashMap<>());
+                        ALL_ROWS.get(Rewrites.MONITOR_ENTRY_KEY).getFirst(), null, (methodref, opcode) -> null, new HashMap<>());
                 return defineClass(name, spliced, 0, spliced.length);
             }
         }
