@@ -5,7 +5,8 @@
 # GC.class_histogram (a full GC first) to OUTFILE, then the server's GC log and EchoLoad's result line.
 # Usage: benchmarks/echo-histogram.sh greened|virtual N OUTFILE [AGENT=agent/target/greening.jar] [AT=6] [MEASURE=6]
 # SERVER_OPTS='<JVM options>' adds options to the server's JVM (e.g. a JFR recording of allocation samples); NMT=1
-# also writes the server's native memory summary (-XX:NativeMemoryTracking=summary), before the histogram's full GC.
+# also writes the server's native memory summary (-XX:NativeMemoryTracking=summary), before the histogram's full GC;
+# HEAP_DUMP=<absolute .hprof path> also dumps the live heap after the histogram (for benchmarks/stack-chunks.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 J=/usr/lib/jvm/temurin-25-jdk-amd64/bin
@@ -29,7 +30,8 @@ sleep $AT
   grep -E "VmRSS|VmHWM|Threads" /proc/$p/status
   $J/jcmd $p GC.heap_info
   if [ -n "${NMT:-}" ]; then $J/jcmd $p VM.native_memory summary; fi
-  $J/jcmd $p GC.class_histogram; } > $OUT
+  $J/jcmd $p GC.class_histogram
+  if [ -n "${HEAP_DUMP:-}" ]; then $J/jcmd $p GC.heap_dump "$HEAP_DUMP"; fi; } > $OUT
 wait $l || true
 { echo "# EchoLoad:"; cat $TMP/load.out; echo "# server GC log:"; cat $TMP/gc.log; } >> $OUT
 kill $p 2>/dev/null || true; wait $p 2>/dev/null || true
