@@ -16,6 +16,7 @@ import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -38,7 +39,17 @@ public class GreenServerSocket extends ServerSocket {
     private final Object stateLock = new Object();
     private volatile boolean bound;
     private volatile boolean closed;
-    private final SocketOptions options = new SocketOptions(this::channel, this::isClosed);
+    private final SocketOptions options = new SocketOptions() {
+        @Override
+        NetworkChannel channel() throws SocketException {
+            return GreenServerSocket.this.channel();
+        }
+
+        @Override
+        boolean socketClosed() {
+            return isClosed();
+        }
+    };
     /** The address it was bound to as given (the JDK reports it so, not the wildcard the system picked). */
     private volatile InetAddress boundAddress;
     private volatile int localPort = -1;
