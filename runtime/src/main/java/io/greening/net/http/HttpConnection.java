@@ -10,7 +10,8 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serves the requests of one connection, one after the other (keep-alive), in its green thread. Its buffers
@@ -40,34 +41,64 @@ final class HttpConnection {
 
     /**
      * The input and output buffers of a server's connections, kept for reuse (up to {@link #KEPT} of each) while
-     * connections wait idle. All of a server's connections run on its hub; the lock only guards against misuse.
+     * connections wait idle. Lock-free: on a {@link io.greening.HubGroup} the connections run on every hub at once,
+     * and a monitor here, taken three times a request, made them queue for it; a green thread that finds a monitor
+     * taken is woken through the JDK's unblocker thread, whose wake-ups reach the group's shared queue, so some
+     * connections waited hundreds of milliseconds while others ran (see benchmarks/README.md, section 17).
      */
     static final class Buffers {
         static final int KEPT = 128;
         private final int inBytes;
-        private final ArrayDeque<ByteBuffer> ins = new ArrayDeque<>();
-        private final ArrayDeque<byte[]> outs = new ArrayDeque<>();
+        private final Kept<ByteBuffer> ins = new Kept<>();
+        private final Kept<byte[]> outs = new Kept<>();
 
         Buffers(GreenHttpServer.Limits limits) {
             this.inBytes = Math.max(8 * 1024, limits.maxRequestLineBytes() + 2);
         }
 
-        synchronized ByteBuffer takeIn() {
-            ByteBuffer buffer = ins.poll();
+        ByteBuffer takeIn() {
+            ByteBuffer buffer = ins.take();
             return (buffer != null ? buffer.clear() : ByteBuffer.allocate(inBytes)).flip();   // empty, ready to read from
         }
 
-        synchronized byte[] takeOut() {
-            byte[] buffer = outs.poll();
+        byte[] takeOut() {
+            byte[] buffer = outs.take();
             return buffer != null ? buffer : new byte[OUT_BYTES];
         }
 
-        synchronized void give(ByteBuffer in, byte[] out) {
-            if (in != null && ins.size() < KEPT) {
-                ins.push(in);
+        void give(ByteBuffer in, byte[] out) {
+            if (in != null) {
+                ins.give(in);
             }
-            if (out != null && outs.size() < KEPT) {
-                outs.push(out);
+            if (out != null) {
+                outs.give(out);
+            }
+        }
+
+        /** How many input and output buffers are kept now. */
+        int kept() {
+            return ins.count.get() + outs.count.get();
+        }
+
+        /** At most {@link #KEPT} buffers, the last given first (still warm in a cache). */
+        private static final class Kept<T> {
+            private final ConcurrentLinkedDeque<T> buffers = new ConcurrentLinkedDeque<>();
+            private final AtomicInteger count = new AtomicInteger();
+
+            T take() {
+                T buffer = buffers.pollFirst();
+                if (buffer != null) {
+                    count.decrementAndGet();
+                }
+                return buffer;
+            }
+
+            void give(T buffer) {
+                if (count.incrementAndGet() <= KEPT) {
+                    buffers.push(buffer);
+                } else {
+                    count.decrementAndGet();   // enough kept: the collector takes this one
+                }
             }
         }
     }
