@@ -30,6 +30,43 @@ import static org.junit.jupiter.api.Assertions.*;
 class GreenSocketTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
+    /** As {@code GreenChannelsTest}'s: an accept that found its connection waiting lets ready green threads run first. */
+    @Test
+    void aGreenAcceptThatFindsAConnectionWaitingLetsTheHubsReadyGreenThreadsRunFirst() throws Exception {
+        int backlog = 5;
+        try (ServerSocket server = new GreenServerSocket(0, 50, LOOPBACK)) {
+            List<Socket> clients = new ArrayList<>();
+            try {
+                for (int c = 0; c < backlog; c++) {
+                    clients.add(new Socket(LOOPBACK, server.getLocalPort()));   // complete in the kernel's backlog
+                }
+                List<Integer> acceptedWhenTheOtherRan = Green.run(() -> {
+                    int[] accepted = {0};
+                    List<Integer> seen = new ArrayList<>();
+                    GreenThread<Void> other = Green.spawn(() -> {
+                        for (int i = 0; i < backlog; i++) {
+                            seen.add(accepted[0]);
+                            Green.cede();
+                        }
+                        return null;
+                    });
+                    for (int c = 0; c < backlog; c++) {
+                        server.accept().close();
+                        accepted[0]++;
+                    }
+                    other.join();
+                    return seen;
+                });
+                assertEquals(List.of(0, 1, 2, 3, 4), acceptedWhenTheOtherRan,
+                        "the ready green thread ran between the accepts, not after the backlog was drained");
+            } finally {
+                for (Socket client : clients) {
+                    client.close();
+                }
+            }
+        }
+    }
+
     @Test
     void aThousandGreenClientsEchoThroughAGreenServerOnOneHubWithAHandfulOfPlatformThreads() {
         int clients = 1000, roundTrips = 5;
