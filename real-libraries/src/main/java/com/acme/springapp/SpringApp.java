@@ -44,7 +44,7 @@ public final class SpringApp {
             // loaded at start, as a deployed web app's DispatcherServlet usually is: the context refreshes then
             Wrapper dispatcher = Tomcat.addServlet(context, "dispatcher", new DispatcherServlet(spring));
             dispatcher.setLoadOnStartup(1);
-            context.addServletMappingDecoded("/", "dispatcher");
+            context.addServletMapping("/", "dispatcher");
             tomcat.start();
             System.out.println("spring: listening port=" + connector.getLocalPort());
             state.awaitShutdown();
