@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class TomcatIT {
-    private static final int REQUESTS = 400;
-    private static final int MAX_THREADS = 200;
+    static final int REQUESTS = 400;
+    static final int MAX_THREADS = 200;
     /**
      * Above the default 100 ms: a cold server's first requests load classes and link lambdas on green threads, which
      * on a loaded 2-core machine can hold a carrier that long; half a second still reports a carrier pinned by a
@@ -47,13 +47,22 @@ class TomcatIT {
         System.out.println("[tomcat] plain: " + plain.line() + " peak-os-threads=" + plain.run().peakOsThreads());
         System.out.println("[tomcat] greened: " + greened.line() + " peak-os-threads=" + greened.run().peakOsThreads());
         System.out.println("[tomcat] report:\n" + reportText);
+        assertServedRightAndGreen("Tomcat", plain, greened, reportText);
+    }
+
+    /**
+     * What both Tomcat ITs assert of the same requests served plain and greened: every answer right, no green thread
+     * left, Tomcat's thread starts rewritten, nothing on stderr beyond the plain run's, and the OS thread ceiling that
+     * the greened run stays under and the plain run, growing its worker pool, exceeds.
+     */
+    static void assertServedRightAndGreen(String server, ServerAppRun plain, ServerAppRun greened, String reportText) {
         assertAll(
                 () -> assertEquals(List.of(), plain.wrong(), "every plain response right"),
                 () -> assertEquals(List.of(), greened.wrong(), "every greened response right"),
                 () -> assertEquals(Integer.toString(REQUESTS), field(greened.line(), "served")),
                 () -> assertEquals("0", field(greened.line(), "downstream-failures")),
                 () -> assertEquals(List.of(), greened.errorsBeyond(plain),
-                        "nothing on stderr that plain Tomcat does not print:\n" + greened.run().errors()),
+                        "nothing on stderr that plain " + server + " does not print:\n" + greened.run().errors()),
                 () -> assertEquals(0, ForkedLibraryApp.greenThreadsAliveAtExit(reportText),
                         "no green thread left at exit:\n" + reportText),
                 () -> assertTrue(reportText.contains("threads Thread.start"), "Tomcat's thread starts were rewritten:\n"
@@ -63,7 +72,7 @@ class TomcatIT {
                         "greened peak OS threads " + greened.run().peakOsThreads() + " with " + MAX_THREADS
                                 + " Tomcat workers\n" + reportText),
                 () -> assertTrue(plain.run().peakOsThreads() > MAX_GREENED_OS_THREADS,
-                        "plain Tomcat grows its worker pool towards " + MAX_THREADS + " threads: peak OS threads "
+                        "plain " + server + " grows Tomcat's worker pool towards " + MAX_THREADS + " threads: peak OS threads "
                                 + plain.run().peakOsThreads()));
     }
 
