@@ -362,6 +362,7 @@ public final class GreenChannels {
 
     /** {@link ServerSocketChannel#accept()}; in blocking mode, waits for a connection (returned in blocking mode). */
     public static SocketChannel accept(ServerSocketChannel channel) throws IOException {
+        Readiness.Side[] acceptedOn = {null};   // set when a green thread accepted here: its side and whether it waited
         boolean[] foundWaiting = {false};
         SocketChannel accepted = perform(channel, true, channel::accept, call -> {
             SocketChannel connection = channel.accept();
@@ -370,10 +371,11 @@ public final class GreenChannels {
                 call.await(SelectionKey.OP_ACCEPT);
                 connection = channel.accept();
             }
+            acceptedOn[0] = call.state().reading;
             return connection;
         });
-        if (foundWaiting[0]) {
-            Readiness.letOthersRunAfterImmediateAccept();   // after leaving: the channel's lock and mode are not held
+        if (acceptedOn[0] != null) {
+            Readiness.afterAccept(acceptedOn[0], foundWaiting[0]);   // after leaving: the channel's lock and mode are not held
         }
         return accepted;
     }

@@ -166,9 +166,7 @@ public class GreenServerSocket extends ServerSocket {
             acceptLock.unlock();
         }
         GreenSocket socket = new GreenSocket(accepted);
-        if (foundWaiting) {
-            Readiness.letOthersRunAfterImmediateAccept();   // after the lock: another acceptor may take the next one
-        }
+        Readiness.afterAccept(accepting, foundWaiting);   // after the lock: another acceptor may take the next one
         return socket;
     }
 
