@@ -1,7 +1,7 @@
 package com.acme.jettyapp;
 
 import com.acme.backend.Backend;
-import com.acme.downstream.Downstream;
+import com.acme.workservlet.WorkServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -82,43 +82,5 @@ public final class JettyApp {
             return -1;
         }
         return -1;
-    }
-
-    /** Sleeps 10 ms, calls downstream, answers. */
-    static final class WorkServlet extends HttpServlet {
-        private static final long serialVersionUID = 1L;
-        private final String downstreamBase;
-        private final AtomicLong served;
-        private final AtomicInteger downstreamFailures;
-
-        WorkServlet(String downstreamBase, AtomicLong served, AtomicInteger downstreamFailures) {
-            this.downstreamBase = downstreamBase;
-            this.served = served;
-            this.downstreamFailures = downstreamFailures;
-        }
-
-        @Override
-        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            String n = request.getParameter("n") == null ? "0" : request.getParameter("n");
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                response.sendError(503);
-                return;
-            }
-            String body;
-            try {
-                body = Downstream.fetch(downstreamBase + "/item/" + n);
-            } catch (IOException e) {
-                downstreamFailures.incrementAndGet();
-                response.sendError(502, e.toString());
-                return;
-            }
-            response.setContentType("text/plain");
-            response.setCharacterEncoding("UTF-8");
-            response.getWriter().print("work " + n + " " + body);
-            served.incrementAndGet();
-        }
     }
 }

@@ -9,12 +9,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * One run of a server app of {@code com.acme.*} ({@code JettyApp}, {@code UndertowApp}) in a forked JVM: the app
+ * One run of a server app of {@code com.acme.*} ({@code JettyApp}, {@code UndertowApp}, {@code TomcatApp}, {@code SpringApp}) in a forked JVM: the app
  * prints {@code <name>: listening port=<p>}, answers {@code GET /work?n=<n>} with {@code work <n> item-<n>}, stops on
  * {@code GET /shutdown} and prints {@code <name>: served=...} last.
  *
@@ -52,5 +54,18 @@ record ServerAppRun(ForkedJvm.Result run, String line, List<String> wrong) {
         String line = run.output().stream().filter(l -> l.startsWith(name + ": served=")).findFirst()
                 .orElseThrow(() -> new AssertionError(run.describe()));
         return new ServerAppRun(run, line, wrong);
+    }
+
+    /**
+     * The lines of this run's standard error whose shape no line of {@code plain}'s has, digits aside (times, ports,
+     * thread numbers): what greening added to what the app prints anyway, such as an agent warning or a dying thread.
+     */
+    List<String> errorsBeyond(ServerAppRun plain) {
+        Set<String> plainShapes = plain.run.errors().lines().map(ServerAppRun::shape).collect(Collectors.toSet());
+        return run.errors().lines().filter(l -> !plainShapes.contains(shape(l))).toList();
+    }
+
+    private static String shape(String line) {
+        return line.replaceAll("\\d+", "#");
     }
 }

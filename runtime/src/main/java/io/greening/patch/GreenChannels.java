@@ -362,13 +362,22 @@ public final class GreenChannels {
 
     /** {@link ServerSocketChannel#accept()}; in blocking mode, waits for a connection (returned in blocking mode). */
     public static SocketChannel accept(ServerSocketChannel channel) throws IOException {
-        return perform(channel, true, channel::accept, call -> {
-            SocketChannel accepted;
-            while ((accepted = channel.accept()) == null) {
+        Readiness.Side[] acceptedOn = {null};   // set when a green thread accepted here: its side and whether it waited
+        boolean[] foundWaiting = {false};
+        SocketChannel accepted = perform(channel, true, channel::accept, call -> {
+            SocketChannel connection = channel.accept();
+            foundWaiting[0] = connection != null;
+            while (connection == null) {
                 call.await(SelectionKey.OP_ACCEPT);
+                connection = channel.accept();
             }
-            return accepted;
+            acceptedOn[0] = call.state().reading;
+            return connection;
         });
+        if (acceptedOn[0] != null) {
+            Readiness.afterAccept(acceptedOn[0], foundWaiting[0]);   // after leaving: the channel's lock and mode are not held
+        }
+        return accepted;
     }
 
     /** {@link ServerSocketChannel#close()}, also waking a green or platform thread that waits on it here. */

@@ -154,11 +154,15 @@ public class GreenServerSocket extends ServerSocket {
         }
         long deadline = options.lockWithinTimeout(acceptLock, "Accept timed out");
         SocketChannel accepted;
+        boolean foundWaiting;
         try {
-            while ((accepted = channel.accept()) == null) {
+            accepted = channel.accept();
+            foundWaiting = accepted != null;
+            while (accepted == null) {
                 if (!Readiness.await(channel, SelectionKey.OP_ACCEPT, deadline, accepting, false)) {
                     throw new SocketTimeoutException("Accept timed out");
                 }
+                accepted = channel.accept();
             }
         } catch (java.nio.channels.ClosedByInterruptException e) {
             try {
@@ -172,7 +176,9 @@ public class GreenServerSocket extends ServerSocket {
         } finally {
             acceptLock.unlock();
         }
-        return new GreenSocket(accepted);
+        GreenSocket socket = new GreenSocket(accepted);
+        Readiness.afterAccept(accepting, foundWaiting);   // after the lock: another acceptor may take the next one
+        return socket;
     }
 
     /** Closes it, waking a thread blocked in {@link #accept()}. */

@@ -35,6 +35,35 @@ final class Readiness {
 
     private Readiness() {}
 
+    /** How long an acceptor that keeps finding connections waiting runs before it lets the hub's other threads run. */
+    static final long ACCEPT_BURST_NANOS = 1_000_000;
+
+    /**
+     * After an accept on {@code side}: a burst of connections fills the backlog, and an acceptor that never has to
+     * wait would take them all in one run of its hub's carrier while the threads serving the first ones wait (greened
+     * Tomcat's acceptor held its carrier for half a second of a burst of 400, which the stall monitor reported); a
+     * thread on the OS would have been preempted. So once an acceptor has found connections waiting for
+     * {@link #ACCEPT_BURST_NANOS}, it lets the hub's other ready green threads run before the accept returns (as Go
+     * preempts a goroutine after its time slice, not at each accept). Nothing is raised here: the connection is
+     * accepted.
+     *
+     * @param foundWaiting whether this accept found its connection waiting (false: it waited, which ends a burst)
+     */
+    static void afterAccept(Side side, boolean foundWaiting) {
+        if (!foundWaiting || Hub.current() == null) {
+            side.burstStartedAt = 0;
+            return;
+        }
+        long now = System.nanoTime();
+        long started = side.burstStartedAt;
+        if (started == 0) {
+            side.burstStartedAt = now;
+        } else if (now - started >= ACCEPT_BURST_NANOS) {
+            side.burstStartedAt = 0;
+            Thread.yield();   // a green thread's yield goes to the back of its hub's ready queue
+        }
+    }
+
     /**
      * One direction of a channel (reading and accepting, or writing and connecting) and who waits on it now: a green
      * thread or the selector of a platform thread. Also remembers the last hub whose selector the channel was
@@ -43,6 +72,8 @@ final class Readiness {
     static final class Side {
         private volatile Object waiter;
         private volatile Hub hub;
+        /** When the accepts on this side began to find their connections waiting, or 0 (see {@link #afterAccept}). */
+        private long burstStartedAt;
 
         /** Wakes whoever waits on this side, so that it sees the channel closed. */
         void wake() {

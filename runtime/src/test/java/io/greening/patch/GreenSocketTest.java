@@ -30,6 +30,45 @@ import static org.junit.jupiter.api.Assertions.*;
 class GreenSocketTest {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
+    /** As {@code GreenChannelsTest}'s: an acceptor that keeps finding connections waiting lets ready green threads run. */
+    @Test
+    void anAcceptorThatKeepsFindingConnectionsWaitingLetsTheHubsReadyGreenThreadsRun() throws Exception {
+        int backlog = 20;
+        try (ServerSocket server = new GreenServerSocket(0, 50, LOOPBACK)) {
+            List<Socket> clients = new ArrayList<>();
+            try {
+                for (int c = 0; c < backlog; c++) {
+                    clients.add(new Socket(LOOPBACK, server.getLocalPort()));   // complete in the kernel's backlog
+                }
+                List<Integer> acceptedWhenTheOtherRan = Green.run(() -> {
+                    int[] accepted = {0};
+                    List<Integer> seen = new ArrayList<>();
+                    GreenThread<Void> other = Green.spawn(() -> {
+                        while (seen.isEmpty() || seen.getLast() < backlog) {
+                            seen.add(accepted[0]);
+                            Green.cede();
+                        }
+                        return null;
+                    });
+                    for (int c = 0; c < backlog; c++) {
+                        server.accept().close();
+                        spin(200_000);   // the set-up a server does per connection (Tomcat: about 1 ms cold)
+                        accepted[0]++;
+                    }
+                    other.join();
+                    return seen;
+                });
+                assertTrue(acceptedWhenTheOtherRan.getFirst() < backlog, "the ready green thread first ran when "
+                        + acceptedWhenTheOtherRan.getFirst() + " of " + backlog + " connections were accepted: "
+                        + acceptedWhenTheOtherRan);
+            } finally {
+                for (Socket client : clients) {
+                    client.close();
+                }
+            }
+        }
+    }
+
     @Test
     void aThousandGreenClientsEchoThroughAGreenServerOnOneHubWithAHandfulOfPlatformThreads() {
         int clients = 1000, roundTrips = 5;
@@ -633,5 +672,13 @@ class GreenSocketTest {
             }
         });
         assertArrayEquals(payload, back);
+    }
+
+    /** Computes for {@code nanos} without yielding, as a server's per-connection set-up does. */
+    private static void spin(long nanos) {
+        long until = System.nanoTime() + nanos;
+        while (System.nanoTime() - until < 0) {
+            Thread.onSpinWait();
+        }
     }
 }
