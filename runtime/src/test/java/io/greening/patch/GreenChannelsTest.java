@@ -20,7 +20,6 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -112,27 +111,7 @@ class GreenChannelsTest {
                 for (int c = 0; c < backlog; c++) {
                     clients.add(SocketChannel.open(server.getLocalAddress()));   // complete in the kernel's backlog
                 }
-                List<Integer> acceptedWhenTheOtherRan = Green.run(() -> {
-                    AtomicInteger accepted = new AtomicInteger();
-                    List<Integer> seen = new ArrayList<>();
-                    GreenThread<Void> other = Green.spawn(() -> {
-                        while (seen.isEmpty() || seen.getLast() < backlog) {
-                            seen.add(accepted.get());
-                            Green.cede();
-                        }
-                        return null;
-                    });
-                    for (int c = 0; c < backlog; c++) {
-                        GreenChannels.accept(server).close();
-                        spin(200_000);   // the set-up a server does per connection (Tomcat: about 1 ms cold)
-                        accepted.incrementAndGet();
-                    }
-                    other.join();
-                    return seen;
-                });
-                assertTrue(acceptedWhenTheOtherRan.getFirst() < backlog, "the ready green thread first ran when "
-                        + acceptedWhenTheOtherRan.getFirst() + " of " + backlog + " connections were accepted: "
-                        + acceptedWhenTheOtherRan);
+                AcceptBursts.assertOtherThreadsRunWhileTheBacklogDrains(backlog, () -> GreenChannels.accept(server).close());
             } finally {
                 for (SocketChannel client : clients) {
                     client.close();
@@ -332,14 +311,6 @@ class GreenChannelsTest {
             server.configureBlocking(false);
             assertNull(GreenChannels.accept(server), "a non-blocking channel stays the application's business");
             assertNull(Green.run(() -> GreenChannels.accept(server)));
-        }
-    }
-
-    /** Computes for {@code nanos} without yielding, as a server's per-connection set-up does. */
-    private static void spin(long nanos) {
-        long until = System.nanoTime() + nanos;
-        while (System.nanoTime() - until < 0) {
-            Thread.onSpinWait();
         }
     }
 }

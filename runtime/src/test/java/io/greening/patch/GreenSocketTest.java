@@ -40,27 +40,7 @@ class GreenSocketTest {
                 for (int c = 0; c < backlog; c++) {
                     clients.add(new Socket(LOOPBACK, server.getLocalPort()));   // complete in the kernel's backlog
                 }
-                List<Integer> acceptedWhenTheOtherRan = Green.run(() -> {
-                    int[] accepted = {0};
-                    List<Integer> seen = new ArrayList<>();
-                    GreenThread<Void> other = Green.spawn(() -> {
-                        while (seen.isEmpty() || seen.getLast() < backlog) {
-                            seen.add(accepted[0]);
-                            Green.cede();
-                        }
-                        return null;
-                    });
-                    for (int c = 0; c < backlog; c++) {
-                        server.accept().close();
-                        spin(200_000);   // the set-up a server does per connection (Tomcat: about 1 ms cold)
-                        accepted[0]++;
-                    }
-                    other.join();
-                    return seen;
-                });
-                assertTrue(acceptedWhenTheOtherRan.getFirst() < backlog, "the ready green thread first ran when "
-                        + acceptedWhenTheOtherRan.getFirst() + " of " + backlog + " connections were accepted: "
-                        + acceptedWhenTheOtherRan);
+                AcceptBursts.assertOtherThreadsRunWhileTheBacklogDrains(backlog, () -> server.accept().close());
             } finally {
                 for (Socket client : clients) {
                     client.close();
@@ -672,13 +652,5 @@ class GreenSocketTest {
             }
         });
         assertArrayEquals(payload, back);
-    }
-
-    /** Computes for {@code nanos} without yielding, as a server's per-connection set-up does. */
-    private static void spin(long nanos) {
-        long until = System.nanoTime() + nanos;
-        while (System.nanoTime() - until < 0) {
-            Thread.onSpinWait();
-        }
     }
 }
