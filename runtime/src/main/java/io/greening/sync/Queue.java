@@ -394,6 +394,14 @@ public class Queue<T> extends GreenSync {
         });
     }
 
+    /**
+     * How many items put (or, on a channel, taken from a putter) are not {@linkplain #taskDone() done} yet:
+     * eventlet's and gevent's {@code unfinished_tasks}.
+     */
+    public int unfinishedTasks() {
+        return guarded(() -> unfinished);
+    }
+
     /** Waits until every item put has been marked {@linkplain #taskDone() done}. */
     public void join() {
         await(joiners, Deadlines.NO_DEADLINE, null, () -> unfinished == 0 ? ACCEPTED : NOT_YET, null);
