@@ -1,0 +1,369 @@
+package io.greening.sync;
+
+import io.greening.Green;
+import io.greening.GreenThread;
+import io.greening.GreenTimeout;
+import io.greening.Timeout;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
+
+import static io.greening.testing.Conditions.waitUntil;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Cases of eventlet's and gevent's suites for events, async results, semaphores, pools and piles (eventlet
+ * tests/event_test.py, semaphore_test.py, greenpool_test.py; gevent src/gevent/tests/test__event.py,
+ * test__semaphore.py, test__pool.py), ported.
+ */
+@org.junit.jupiter.api.Timeout(60)
+class EventletSyncPortTest {
+
+    private static final Duration SHORT = Duration.ofMillis(1);
+
+    private static List<Integer> range(int from, int to) {
+        return IntStream.range(from, to).boxed().toList();
+    }
+
+    // ---- events ----
+
+    /** test__event.py TestEvent.test_wait_timeout / TestWaitEvent: wait returns the flag, false on timeout. */
+    @Test
+    void eventWaitReturnsTheFlag() {
+        Green.run(() -> {
+            Event e = new Event();
+            assertFalse(e.await(SHORT));
+            assertFalse(e.await(Duration.ZERO));
+            e.set();
+            assertTrue(e.await(SHORT));
+            assertTrue(e.await(Duration.ZERO));
+            e.clear();
+            assertFalse(e.isSet());
+            assertFalse(e.await(Duration.ZERO));
+            return null;
+        });
+    }
+
+    /** event_test.py test_waiting_for_event / test_multiple_waiters: every waiter gets the value sent. */
+    @Test
+    void everyWaiterGetsTheValue() {
+        Green.run(() -> {
+            AsyncResult<String> evt = new AsyncResult<>();
+            List<GreenThread<String>> waiters = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                waiters.add(Green.spawn(() -> evt.get()));
+            }
+            Green.spawn(() -> evt.set("some stuff"));
+            for (GreenThread<String> w : waiters) {
+                assertEquals("some stuff", w.get());
+            }
+            assertEquals("some stuff", evt.get());
+            return null;
+        });
+    }
+
+    /** event_test.py test_send_exc / test__event.py TestAsyncResult: an exception reaches every waiter. */
+    @Test
+    void anExceptionReachesEveryWaiter() {
+        Green.run(() -> {
+            AsyncResult<String> evt = new AsyncResult<>();
+            GreenThread<String> w = Green.spawn(() -> evt.get());
+            Green.cede();
+            assertFalse(evt.isReady());
+            IllegalStateException boom = new IllegalStateException("boom");
+            evt.setException(boom);
+            assertSame(boom, assertThrows(IllegalStateException.class, w::get));
+            assertSame(boom, assertThrows(IllegalStateException.class, evt::get));
+            assertTrue(evt.isReady());
+            assertFalse(evt.isSuccessful());
+            assertSame(boom, evt.exception());
+            return null;
+        });
+    }
+
+    /** test__event.py TestAsyncResult (get(block=False) / get(timeout)): not ready raises a timeout. */
+    @Test
+    void getOfAnUnsetResultTimesOut() throws Exception {
+        Green.run(() -> {
+            AsyncResult<Integer> r = new AsyncResult<>();
+            assertThrows(TimeoutException.class, () -> r.get(Duration.ZERO));
+            assertThrows(TimeoutException.class, () -> r.get(SHORT));
+            assertFalse(r.await(Duration.ZERO));
+            assertFalse(r.isReady());
+            assertFalse(r.isSuccessful());
+            assertNull(r.exception());
+            r.set(null);   // None is a value
+            assertTrue(r.isReady());
+            assertTrue(r.isSuccessful());
+            assertNull(r.get(Duration.ZERO));
+            return null;
+        });
+    }
+
+    /** event_test.py test_double_exception: an eventlet Event is sent once. */
+    @Test
+    void aResultIsSetOnce() {
+        Green.run(() -> {
+            AsyncResult<Integer> r = new AsyncResult<>();
+            r.setException(new IllegalStateException());
+            assertThrows(IllegalStateException.class, () -> r.setException(new IllegalArgumentException()));
+            assertThrows(IllegalStateException.class, () -> r.set(1));
+            return null;
+        });
+    }
+
+    // ---- semaphores ----
+
+    /** semaphore_test.py test_non_blocking / test_timeout; test__semaphore.py test_acquire_returns_false_after_timeout. */
+    @Test
+    void acquireWithoutAPermitReturnsFalse() {
+        Green.run(() -> {
+            Semaphore sem = new Semaphore(0);
+            assertFalse(sem.tryAcquire());
+            assertFalse(sem.acquire(SHORT));
+            assertFalse(sem.acquire(Duration.ZERO));
+            assertEquals(0, sem.waiting());
+            sem.release();
+            assertEquals(1, sem.available());
+            assertTrue(sem.acquire(Duration.ZERO));
+            assertTrue(sem.isLocked());
+            return null;
+        });
+    }
+
+    /** semaphore_test.py test_bounded / test__semaphore.py TestBoundedSemaphore: a release too many raises. */
+    @Test
+    void aBoundedSemaphoreRefusesAReleaseAboveItsBound() {
+        Green.run(() -> {
+            BoundedSemaphore sem = new BoundedSemaphore(2);
+            GreenThread<Void> gt1 = Green.spawn(() -> sem.acquire());
+            GreenThread<Void> gt2 = Green.spawn(() -> sem.acquire());
+            GreenThread<Void> gt3 = Green.spawn(() -> sem.acquire());
+            gt1.get();
+            gt2.get();
+            waitUntil(() -> sem.waiting() == 1);
+            sem.release();
+            gt3.get();
+            sem.release();
+            sem.release();
+            assertEquals(2, sem.available());
+            assertThrows(IllegalStateException.class, sem::release);
+            assertEquals(2, sem.available());
+            return null;
+        });
+    }
+
+    /** semaphore_test.py test_semaphore_type_check / test__semaphore.py: a negative count is refused. */
+    @Test
+    void aNegativeCountIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new Semaphore(-1));
+        assertThrows(IllegalArgumentException.class, () -> new BoundedSemaphore(-1));
+    }
+
+    /** semaphore_test.py test_semaphore_contention: waiters get released permits in the order they came. */
+    @Test
+    void semaphoreContention() {
+        Green.run(() -> {
+            Semaphore sem = new Semaphore(0);
+            List<Integer> got = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                int n = i;
+                Green.spawn(() -> {
+                    sem.acquire();
+                    got.add(n);
+                });
+            }
+            waitUntil(() -> sem.waiting() == 3);
+            sem.release();
+            sem.release();
+            sem.release();
+            waitUntil(() -> got.size() == 3);
+            assertEquals(List.of(0, 1, 2), got);
+            assertEquals(0, sem.available());
+            return null;
+        });
+    }
+
+    // ---- pools ----
+
+    /** greenpool_test.py GreenPool.test_waiting: running() and waiting() while spawners wait for the one slot. */
+    @Test
+    void poolRunningAndWaiting() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(1);
+            Event done = new Event();
+            List<GreenThread<Void>> waiters = new ArrayList<>();
+            assertEquals(0, pool.running());
+            for (int i = 0; i < 3; i++) {
+                waiters.add(Green.spawn(() -> pool.spawn(() -> done.await()).join()));
+                Green.cede();
+                assertEquals(i, pool.waiting());
+            }
+            assertEquals(1, pool.running());
+            done.set();
+            for (GreenThread<Void> w : waiters) {
+                w.join();
+            }
+            assertEquals(0, pool.waiting());
+            assertEquals(0, pool.running());
+            return null;
+        });
+    }
+
+    /** greenpool_test.py GreenPool.test_resize: shrinking while busy, then free() once the threads end. */
+    @Test
+    void poolResizeWhileBusy() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(2);
+            Event evt = new Event();
+            GreenThread<Void> a = pool.spawn(() -> evt.await());
+            GreenThread<Void> b = pool.spawn(() -> evt.await());
+            assertEquals(0, pool.free());
+            assertEquals(2, pool.running());
+            pool.resize(1);
+            assertEquals(-1, pool.free());
+            evt.set();
+            a.join();
+            b.join();
+            waitUntil(() -> pool.running() == 0);
+            assertEquals(1, pool.free());
+            pool.resize(2);
+            assertEquals(2, pool.free());
+            assertEquals(0, pool.running());
+            return null;
+        });
+    }
+
+    /** greenpool_test.py GreenPool.test_spawn_n_2: once the pool is full, spawning yields until a slot is free. */
+    @Test
+    void spawnNOnAFullPoolYields() {
+        Green.run(() -> {
+            GreenPool p = new GreenPool(2);
+            assertEquals(2, p.free());
+            List<Integer> r = new ArrayList<>();
+            GreenThread<Void> gt = p.spawn((Runnable) () -> r.add(1));
+            assertEquals(1, p.free());
+            gt.join();
+            assertEquals(List.of(1), r);
+            waitUntil(() -> p.free() == 2);
+            p.spawnN(() -> r.add(2));
+            assertEquals(1, p.free());
+            assertEquals(List.of(1), r);
+            p.spawnN(() -> r.add(3));
+            assertEquals(0, p.free());
+            assertEquals(List.of(1), r);
+            p.spawnN(() -> r.add(4));
+            assertEquals(Set.of(1, 2, 3), new HashSet<>(r));
+            p.waitAll();
+            assertEquals(Set.of(1, 2, 3, 4), new HashSet<>(r));
+            return null;
+        });
+    }
+
+    /** greenpool_test.py GreenPool.test_imap_raises: a failure is raised in its place and iteration goes on. */
+    @Test
+    void imapRaisesInPlaceAndGoesOn() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(4);
+            Iterator<Object> it = pool.imap(item -> {
+                if (item == 1 || item == 7) {
+                    throw new IllegalStateException("intentional error");
+                }
+                return item;
+            }, range(0, 10));
+            List<Object> results = new ArrayList<>();
+            while (true) {
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    results.add(it.next());
+                } catch (IllegalStateException e) {
+                    results.add("r");
+                }
+            }
+            assertEquals(List.of(0, "r", 2, 3, 4, 5, 6, "r", 8, 9), results);
+            return null;
+        });
+    }
+
+    /** greenpool_test.py GreenPool.test_waitall_on_nothing / test_empty_imap. */
+    @Test
+    void waitAllAndImapOnNothing() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool();
+            pool.waitAll();
+            assertFalse(pool.imap(x -> x, List.of()).hasNext());
+            return null;
+        });
+    }
+
+    /** greenpool_test.py GreenPile.test_pile: results in spawn order, more spawns than the pool's size. */
+    @Test
+    void pileInSpawnOrder() {
+        Green.run(() -> {
+            GreenPile<Integer> p = new GreenPile<>(4);
+            for (int i = 0; i < 10; i++) {
+                int n = i;
+                p.spawn(() -> n);
+            }
+            List<Integer> got = new ArrayList<>();
+            p.forEach(got::add);
+            assertEquals(range(0, 10), got);
+            return null;
+        });
+    }
+
+    /** greenpool_test.py GreenPile.test_pile_spawn_times_out: a spawn that timed out leaves the sequence whole. */
+    @Test
+    void aPileSpawnThatTimesOutLeavesTheSequenceWhole() {
+        Green.run(() -> {
+            GreenPile<Object> p = new GreenPile<>(4);
+            for (int i = 0; i < 4; i++) {
+                int n = i;
+                p.spawn(() -> n);
+            }
+            try (Timeout t = Timeout.of(Duration.ZERO)) {
+                assertThrows(GreenTimeout.class, () -> p.spawn(() -> "time out"));
+            }
+            for (int i = 4; i < 10; i++) {
+                int n = i;
+                p.spawn(() -> n);
+            }
+            List<Object> got = new ArrayList<>();
+            p.forEach(got::add);
+            assertEquals(new ArrayList<Object>(range(0, 10)), got);
+            return null;
+        });
+    }
+
+    /** greenpool_test.py GreenPile.test_constructing_from_pool: two piles share one pool. */
+    @Test
+    void twoPilesShareAPool() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(2);
+            GreenPile<Integer> pile1 = new GreenPile<>(pool);
+            GreenPile<Integer> pile2 = new GreenPile<>(pool);
+            for (int i = 0; i < 4; i++) {
+                int n = i;
+                pile1.spawn(() -> n);
+                pile2.spawn(() -> n * 10);
+            }
+            List<Integer> got1 = new ArrayList<>();
+            List<Integer> got2 = new ArrayList<>();
+            pile1.forEach(got1::add);
+            pile2.forEach(got2::add);
+            assertEquals(List.of(0, 1, 2, 3), got1);
+            assertEquals(List.of(0, 10, 20, 30), got2);
+            return null;
+        });
+    }
+}
