@@ -132,7 +132,9 @@ public class Queue<T> extends GreenSync {
     }
 
     /**
-     * Puts {@code item} if that needs no waiting (for a channel: a getter is waiting).
+     * Puts {@code item} if that needs no waiting (for a channel: a getter is waiting). On a channel it returns once
+     * that getter has run, except on a hub's carrier (a task of its loop), which cannot wait: there the item is kept
+     * for the getter, as eventlet's {@code put_nowait} does from its hub.
      *
      * @throws Full if the queue is full
      */
@@ -142,8 +144,9 @@ public class Queue<T> extends GreenSync {
 
     private void put(T item, long deadline, String after) {
         Objects.requireNonNull(item, "item");
+        boolean mayWaitForGetter = !onHubCarrier();
         while (true) {
-            Object outcome = await(putters, deadline, item, () -> offer(item), null);
+            Object outcome = await(putters, deadline, item, () -> offer(item, mayWaitForGetter), null);
             if (outcome == NOT_YET) {
                 throw new Full("queue full" + (after.isEmpty() ? "" : " " + after));
             }
@@ -157,8 +160,19 @@ public class Queue<T> extends GreenSync {
         }
     }
 
-    private Object offer(T item) {
+    /**
+     * Places {@code item} now if it can. On a channel with a getter waiting, the putter then waits until that getter
+     * has run, unless {@code mayWaitForGetter} is false (a hub's carrier, which runs that getter and cannot wait for
+     * it): then the item is kept for the getter in the queue, as eventlet does from its hub.
+     */
+    private Object offer(T item, boolean mayWaitForGetter) {
         if (maxsize == 0) {
+            if (!getters.isEmpty() && !mayWaitForGetter) {
+                unfinished++;
+                store(item);
+                itemsArrived();
+                return ACCEPTED;
+            }
             if (!getters.isEmpty()) {
                 unfinished++;
                 Handoff handoff = new Handoff(item);

@@ -2,6 +2,7 @@ package io.greening.sync;
 
 import io.greening.Green;
 import io.greening.GreenThread;
+import io.greening.Hub;
 import io.greening.Timeout;
 
 import org.junit.jupiter.api.Test;
@@ -353,6 +354,67 @@ class GeventQueuePortTest {
             Queue<String> q = new Queue<>();
             Green.spawn(() -> q.put("sent"));
             assertEquals("sent", q.get());
+            return null;
+        });
+    }
+
+    /** eventlet queue_test.py test_channel_sender_timing_out: a channel put times out; nothing is left behind. */
+    @Test
+    void aChannelPutTimesOutAndLeavesNothing() {
+        Green.run(() -> {
+            Queue<String> c = new Queue<>(0);
+            assertThrows(Queue.Full.class, () -> c.put("hi", SHORT));
+            assertThrows(Queue.Empty.class, c::getNowait);
+            assertEquals(0, c.putting());
+            return null;
+        });
+    }
+
+    /**
+     * eventlet queue_test.py TestNoWait.test_put_nowait_unlock ("put_nowait must work from the mainloop"): a task
+     * on the hub's own carrier hands its item to a waiting getter without waiting, as it cannot wait there.
+     */
+    @Test
+    void putNowaitOnAChannelFromTheHubsCarrierHandsOverWithoutWaiting() {
+        Green.run(() -> {
+            Queue<Integer> q = new Queue<>(0);
+            GreenThread<Integer> p = Green.spawn(() -> q.get());
+            Green.cede();
+            assertTrue(q.isEmpty());
+            assertTrue(q.isFull());
+            AsyncResult<Object> result = new AsyncResult<>();
+            Hub.current().execute(() -> {
+                try {
+                    q.putNowait(10);
+                    result.set("put");
+                } catch (RuntimeException e) {
+                    result.set(e);
+                }
+            });
+            assertEquals("put", result.get());
+            assertEquals(10, p.get());
+            assertTrue(q.isFull());
+            assertTrue(q.isEmpty());
+            assertEquals(0, q.getting());
+            return null;
+        });
+    }
+
+    /** The same from the carrier with no getter waiting: Full at once (eventlet raises Full there too). */
+    @Test
+    void putNowaitOnAChannelFromTheHubsCarrierWithoutAGetterIsFull() {
+        Green.run(() -> {
+            Queue<Integer> q = new Queue<>(0);
+            AsyncResult<Object> result = new AsyncResult<>();
+            Hub.current().execute(() -> {
+                try {
+                    q.putNowait(10);
+                    result.set("put");
+                } catch (RuntimeException e) {
+                    result.set(e);
+                }
+            });
+            assertInstanceOf(Queue.Full.class, result.get());
             return null;
         });
     }
