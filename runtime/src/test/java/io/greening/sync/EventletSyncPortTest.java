@@ -366,4 +366,192 @@ class EventletSyncPortTest {
             return null;
         });
     }
+
+    /** test__event.py TestGeventWaitOnEvent.test_set_during_wait (gevent #771): after clear, a wait times out. */
+    @Test
+    void aWaitAfterClearTimesOutEvenRightAfterASetWokeUs() {
+        Green.run(() -> {
+            Event event = new Event();
+            GreenThread<Void> waiter = Green.spawn(() -> {
+                GreenThread<Void> setter = Green.spawn(event::set);
+                assertTrue(event.await(Duration.ofDays(1)));
+                assertTrue(event.isSet());
+                setter.join();
+                event.clear();
+                assertFalse(event.isSet());
+                assertFalse(event.await(SHORT));
+                assertFalse(event.isSet());
+            });
+            waiter.get();
+            return null;
+        });
+    }
+
+    /** test__event.py TestAsyncResultAsLinkTarget: link, linkValue and linkException feeding async results. */
+    @Test
+    void asyncResultsAsLinkTargets() {
+        Green.run(() -> {
+            for (boolean fails : new boolean[] {false, true}) {
+                GreenThread<Integer> g = Green.spawn(() -> {
+                    if (fails) {
+                        throw new IllegalStateException("expected");
+                    }
+                    return 1;
+                });
+                AsyncResult<Integer> s1 = new AsyncResult<>();
+                AsyncResult<Integer> s2 = new AsyncResult<>();
+                AsyncResult<Integer> s3 = new AsyncResult<>();
+                java.util.function.Function<AsyncResult<Integer>, java.util.function.Consumer<GreenThread<Integer>>> to =
+                        r -> t -> {
+                            if (t.isSuccessful()) {
+                                r.set(t.get());
+                            } else {
+                                r.setException(t.exception());
+                            }
+                        };
+                g.link(to.apply(s1));
+                g.linkValue(to.apply(s2));
+                g.linkException(to.apply(s3));
+                if (fails) {
+                    assertThrows(IllegalStateException.class, s1::get);
+                    assertThrows(TimeoutException.class, () -> s2.get(SHORT));
+                    assertThrows(IllegalStateException.class, s3::get);
+                } else {
+                    assertEquals(1, s1.get());
+                    assertEquals(1, s2.get());
+                    assertThrows(TimeoutException.class, () -> s3.get(SHORT));
+                }
+            }
+            return null;
+        });
+    }
+
+    /** test__pool.py TestCoroutinePool.test_reentrant: apply from a thread of a full pool runs right there. */
+    @Test
+    void applyIsReentrant() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(1);
+            int result = pool.apply(() -> pool.apply(() -> 5 + 1));
+            assertEquals(6, result);
+            Event evt = new Event();
+            pool.applyAsync(() -> {
+                evt.set();
+                return null;
+            });
+            evt.await();
+            assertEquals("return value", pool.apply(() -> "return value"));
+            assertThrows(IllegalStateException.class, () -> pool.apply(() -> {
+                throw new IllegalStateException("expected");
+            }));
+            return null;
+        });
+    }
+
+    /** test__pool.py TestPool.test_map / TestErrorInHandler.test_map: results in order; a failure is rethrown. */
+    @Test
+    void mapReturnsResultsInOrderOrRethrows() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(3);
+            assertEquals(range(0, 100).stream().map(x -> x * x).toList(), pool.map(x -> x * x, range(0, 100)));
+            assertEquals(List.of(), pool.map(x -> x, List.of()));
+            assertThrows(ArithmeticException.class, () -> pool.map(x -> 1 / x, List.of(1, 0, 2)));
+            assertTrue(pool.join(Duration.ofDays(1)));
+            return null;
+        });
+    }
+
+    /** test__pool.py TestErrorInHandler.test_imap with a pool of 1: 1.0, the failure, 0.5, then the end. */
+    @Test
+    void imapOnAPoolOfOneGoesOnAfterAFailure() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(1);
+            Iterator<Double> it = pool.imap(x -> 1.0 / (x == 0 ? failZero() : x), List.of(1, 0, 2));
+            assertEquals(1.0, it.next());
+            assertThrows(ArithmeticException.class, it::next);
+            assertEquals(0.5, it.next());
+            assertFalse(it.hasNext());
+            return null;
+        });
+    }
+
+    private static int failZero() {
+        throw new ArithmeticException("/ by zero");
+    }
+
+    /** test__pool.py test_imap_no_stop (gevent #423) / test_imap_final_sleep (#311): arguments that block a while. */
+    @Test
+    void imapWaitsForArgumentsThatComeLater() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(2);
+            Queue<Integer> q = new Queue<>();
+            q.put(123);
+            Green.spawnAfter(SHORT, () -> q.put(-1));   // the end of the arguments
+            Iterable<Integer> arguments = () -> new Iterator<>() {
+                private Integer next;
+
+                @Override
+                public boolean hasNext() {
+                    if (next == null) {
+                        next = q.get();
+                    }
+                    return next != -1;
+                }
+
+                @Override
+                public Integer next() {
+                    hasNext();
+                    Integer n = next;
+                    next = null;
+                    return n;
+                }
+            };
+            List<Integer> got = new ArrayList<>();
+            pool.imap(x -> x, arguments).forEachRemaining(got::add);
+            assertEquals(List.of(123), got);
+            return null;
+        });
+    }
+
+    /** test__pool.py PoolBasicTests.test_add_method: an add that times out waiting for a slot leaves the pool as it was. */
+    @Test
+    void anAddThatTimesOutLeavesThePoolAsItWas() {
+        Green.run(() -> {
+            GreenPool p = new GreenPool(1);
+            GreenThread<Void> first = Green.spawn(() -> Green.sleep(Duration.ofDays(1)));
+            GreenThread<Void> second = Green.spawn(() -> Green.sleep(Duration.ofDays(1)));
+            assertEquals(1, p.free());
+            assertEquals(0, p.count());
+            p.add(first);
+            assertEquals(0, p.free());
+            assertEquals(1, p.count());
+            try (Timeout t = Timeout.of(SHORT)) {
+                assertThrows(GreenTimeout.class, () -> p.add(second));
+            }
+            assertEquals(0, p.free());
+            assertEquals(1, p.count());
+            assertFalse(p.contains(second));
+            second.kill();
+            first.kill();
+            assertTrue(p.join(Duration.ofDays(1)));
+            assertEquals(1, p.free());
+            return null;
+        });
+    }
+
+    /** test__pool.py TestJoinEmpty / TestSpawn.testSpawnAndWait: join of an empty pool is true; of a busy one false. */
+    @Test
+    void joinReturnsWhetherAllEnded() {
+        Green.run(() -> {
+            GreenPool p = new GreenPool(1);
+            assertTrue(p.join(Duration.ZERO));
+            Event go = new Event();
+            p.spawn(() -> go.await());
+            assertEquals(1, p.count());
+            assertFalse(p.join(SHORT));
+            go.set();
+            assertTrue(p.join(Duration.ofDays(1)));
+            assertEquals(0, p.count());
+            return null;
+        });
+    }
 }
