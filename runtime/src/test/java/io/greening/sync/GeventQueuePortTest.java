@@ -23,6 +23,29 @@ class GeventQueuePortTest {
 
     private static final Duration SHORT = Duration.ofMillis(1);
 
+    /** eventlet queue_test.py do_bail: a get under a timeout of zero that raises the caller's exception. */
+    private static String doBail(Queue<String> q) {
+        try (Timeout t = Timeout.of(Duration.ZERO, new IllegalStateException("timed out"))) {
+            return q.get();
+        } catch (IllegalStateException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** Calls {@code q.putNowait(item)} in a task of the hub's own loop (eventlet's "from the mainloop"). */
+    private static Object putNowaitOnTheCarrier(Queue<Integer> q, int item) {
+        AsyncResult<Object> result = new AsyncResult<>();
+        Hub.current().execute(() -> {
+            try {
+                q.putNowait(item);
+                result.set("put");
+            } catch (RuntimeException e) {
+                result.set(e);
+            }
+        });
+        return result.get();
+    }
+
     /** test__queue.py TestQueue.test_send_last / eventlet test_max_size. */
     @Test
     void aBoundedQueueLetsThePutterOnOnceAGetFreesASlot() {
@@ -82,13 +105,7 @@ class GeventQueuePortTest {
     void aGetterStoppedByATimeoutTakesNothing() {
         Green.run(() -> {
             Queue<String> q = new Queue<>();
-            GreenThread<String> g = Green.spawn(() -> {
-                try (Timeout t = Timeout.of(Duration.ZERO, new IllegalStateException("timed out"))) {
-                    return q.get();
-                } catch (IllegalStateException e) {
-                    return e.getMessage();
-                }
-            });
+            GreenThread<String> g = Green.spawn(() -> doBail(q));
             assertEquals("timed out", g.get());
             q.put("hi");
             assertEquals("hi", q.get());
@@ -101,13 +118,7 @@ class GeventQueuePortTest {
     void twoWaitersOneDies() {
         Green.run(() -> {
             Queue<String> q = new Queue<>();
-            GreenThread<String> dying = Green.spawn(() -> {
-                try (Timeout t = Timeout.of(Duration.ZERO, new IllegalStateException("timed out"))) {
-                    return q.get();
-                } catch (IllegalStateException e) {
-                    return e.getMessage();
-                }
-            });
+            GreenThread<String> dying = Green.spawn(() -> doBail(q));
             GreenThread<String> waiting = Green.spawn(() -> q.get());
             assertEquals("timed out", dying.get());
             waitUntil(() -> q.getting() == 1);
@@ -382,16 +393,7 @@ class GeventQueuePortTest {
             Green.cede();
             assertTrue(q.isEmpty());
             assertTrue(q.isFull());
-            AsyncResult<Object> result = new AsyncResult<>();
-            Hub.current().execute(() -> {
-                try {
-                    q.putNowait(10);
-                    result.set("put");
-                } catch (RuntimeException e) {
-                    result.set(e);
-                }
-            });
-            assertEquals("put", result.get());
+            assertEquals("put", putNowaitOnTheCarrier(q, 10));
             assertEquals(10, p.get());
             assertTrue(q.isFull());
             assertTrue(q.isEmpty());
@@ -405,16 +407,7 @@ class GeventQueuePortTest {
     void putNowaitOnAChannelFromTheHubsCarrierWithoutAGetterIsFull() {
         Green.run(() -> {
             Queue<Integer> q = new Queue<>(0);
-            AsyncResult<Object> result = new AsyncResult<>();
-            Hub.current().execute(() -> {
-                try {
-                    q.putNowait(10);
-                    result.set("put");
-                } catch (RuntimeException e) {
-                    result.set(e);
-                }
-            });
-            assertInstanceOf(Queue.Full.class, result.get());
+            assertInstanceOf(Queue.Full.class, putNowaitOnTheCarrier(q, 10));
             return null;
         });
     }
