@@ -163,4 +163,52 @@ class EventletGreenThreadPortTest {
             return null;
         });
     }
+
+    /**
+     * test__greenlet.py TestKill, TestKillAfterStart, TestKillAfterStartLater, TestKillWhileRunning, each by kill and
+     * by killAll: the body never completes, the link runs once with the thread, and a second kill does no harm.
+     */
+    @Test
+    void killsOfThreadsInEachStateRunTheLinkOnce() {
+        Green.run(() -> {
+            for (String start : List.of("spawn", "spawnAfter", "running")) {
+                for (boolean killAll : new boolean[] {false, true}) {
+                    List<Integer> result = new ArrayList<>();
+                    List<GreenThread<Void>> linkTest = new ArrayList<>();
+                    Runnable body = start.equals("running")
+                            ? () -> {
+                                Green.sleep(Duration.ofDays(1));
+                                result.add(1);
+                            }
+                            : () -> result.add(1);
+                    GreenThread<Void> g = start.equals("spawnAfter")
+                            ? Green.spawnAfter(Duration.ofDays(1), body)
+                            : Green.spawn(body);
+                    g.link(linkTest::add);
+                    if (start.equals("running")) {
+                        Green.cede();
+                    }
+                    Runnable killer = killAll ? () -> Green.killAll(List.of(g)) : g::kill;
+                    killer.run();
+                    g.join();
+                    assertKilled(g);
+                    killer.run();
+                    g.join();
+                    assertKilled(g);
+                    Green.sleep(1);
+                    assertEquals(List.of(), result, start);
+                    assertEquals(List.of(g), linkTest, start);
+                }
+            }
+            return null;
+        });
+    }
+
+    private static void assertKilled(GreenThread<?> g) {
+        assertTrue(g.isDead());
+        assertTrue(g.isReady());
+        assertTrue(g.isSuccessful());
+        assertNull(g.exception());
+        assertThrows(GreenletExit.class, g::get);   // gevent returns the GreenletExit as the value; greening rethrows it
+    }
 }
