@@ -82,13 +82,72 @@ class GreenletPortTest {
         assertEquals("suspended", g.switchTo());
         assertInstanceOf(GreenletExit.class, g.throwInto());
         assertTrue(g.isDead());
+        assertInstanceOf(GreenletExit.class, g.throwInto());   // immediately eaten by the already-dead greenlet
     }
 
-    /** test_greenlet.py test_parent_equals_None / test_parent_restored_on_kill: setParent(null) is refused. */
+    /** test_throw.py test_not_throwable and kin, on a valid exception: throwing into the current greenlet raises it there. */
     @Test
-    void aNullParentIsRefused() {
-        Greenlet g = new Greenlet(args -> null);
-        assertThrows(NullPointerException.class, () -> g.setParent(null));
+    void throwingIntoTheCurrentGreenletRaisesInTheCaller() {
+        IllegalStateException boom = new IllegalStateException("boom");
+        assertSame(boom, assertThrows(IllegalStateException.class, () -> Greenlet.current().throwInto(boom)));
+        assertFalse(Greenlet.current().isDead());
+    }
+
+    /** test_greenlet.py test_parent_equals_None: a greenlet made with a null parent has the current one as parent. */
+    @Test
+    void aNullParentAtCreationIsTheCurrentGreenlet() {
+        Greenlet g = new Greenlet(args -> "done", null);
+        assertSame(Greenlet.current(), g.parent());
+        assertEquals("done", g.switchTo());
+        // greenlet refuses a parent that is not a greenlet ("parent must be a greenlet"): so does setParent(null)
+        Greenlet h = new Greenlet(args -> null);
+        assertThrows(NullPointerException.class, () -> h.setParent(null));
+    }
+
+    private static final class SomeError extends RuntimeException {
+    }
+
+    /** test_greenlet.py fmain: switches to its parent, records what is raised there and raises it on, else SomeError. */
+    private static Greenlet.Run fmain(List<Class<?>> seen) {
+        return args -> {
+            try {
+                Greenlet.current().parent().switchTo();
+            } catch (RuntimeException e) {
+                seen.add(e.getClass());
+                throw e;
+            }
+            throw new SomeError();
+        };
+    }
+
+    /** test_greenlet.py TestGreenlet.test_exception: an error goes to the new parent, then to main; dead ones pass on. */
+    @Test
+    void anErrorGoesToTheReassignedParentThenToMain() {
+        List<Class<?>> seen = new ArrayList<>();
+        Greenlet g1 = new Greenlet(fmain(seen));
+        Greenlet g2 = new Greenlet(fmain(seen));
+        g1.switchTo();
+        g2.switchTo();
+        g2.setParent(g1);
+        assertEquals(List.of(), seen);
+        assertThrows(SomeError.class, g2::switchTo);
+        assertEquals(List.of(SomeError.class), seen);
+        assertNull(g2.switchTo());
+        assertEquals(25, g2.switchTo(25));
+        assertEquals(List.of(SomeError.class), seen);
+    }
+
+    /** test_greenlet.py TestGreenlet.test_send_exception: a child's error is raised in its suspended parent. */
+    @Test
+    void aChildsErrorIsRaisedInItsSuspendedParent() {
+        List<Class<?>> seen = new ArrayList<>();
+        Greenlet g1 = new Greenlet(fmain(seen));
+        g1.switchTo();
+        Greenlet crasher = new Greenlet(args -> {
+            throw (RuntimeException) args[0];
+        }, g1);
+        assertThrows(IllegalArgumentException.class, () -> crasher.switchTo(new IllegalArgumentException()));
+        assertEquals(List.of(IllegalArgumentException.class), seen);
     }
 
     /** test_greenlet.py test_switch_to_dead_greenlet_reparent / test_dealloc_switch_args: args of a dead one's switch. */
