@@ -181,4 +181,33 @@ class GreenletPortTest {
         assertTrue(g1.isDead() && g2.isDead());
         assertFalse(g1.isActive());
     }
+
+    /** test_greenlet.py test_falling_off_end_switches_to_unstarted_parent_works: the return value starts the parent. */
+    @Test
+    void aReturnValueStartsAnUnstartedParent() {
+        Greenlet parentNeverStarted = new Greenlet(args -> List.of(args[0], 24));
+        Greenlet child = new Greenlet(args -> 42, parentNeverStarted);
+        assertEquals(List.of(42, 24), child.switchTo());
+        assertTrue(child.isDead());
+        assertTrue(parentNeverStarted.isDead());
+    }
+
+    /** test_greenlet.py test_switch_to_dead_greenlet_reparent: a switch to a dead child starts its new parent. */
+    @Test
+    void aSwitchToADeadGreenletStartsItsUnstartedNewParent() {
+        List<Integer> seen = new ArrayList<>();
+        Greenlet parentNeverStarted = new Greenlet(args -> {
+            seen.add(24);
+            return null;
+        });
+        Greenlet child = new Greenlet(args -> {
+            seen.add(42);
+            return null;
+        });
+        child.switchTo();
+        assertEquals(List.of(42), seen);
+        child.setParent(parentNeverStarted);
+        assertNull(child.switchTo());
+        assertEquals(List.of(42, 24), seen);
+    }
 }
