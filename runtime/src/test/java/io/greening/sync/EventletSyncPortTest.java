@@ -554,4 +554,36 @@ class EventletSyncPortTest {
             return null;
         });
     }
+
+    /** event_test.py TestEvent.test_reset: reset only after a send; a send again only after a reset. */
+    @Test
+    void resetLetsAResultBeSetAgain() {
+        Green.run(() -> {
+            AsyncResult<String> evt = new AsyncResult<>();
+            assertThrows(IllegalStateException.class, evt::reset);
+            Green.spawn(() -> evt.set("some stuff"));
+            assertEquals("some stuff", evt.get());
+            assertThrows(IllegalStateException.class, () -> evt.set("second stuff"));
+            assertEquals("some stuff", evt.get());
+            evt.reset();
+            assertFalse(evt.isReady());
+            Green.spawn(() -> evt.set("second stuff"));
+            assertEquals("second stuff", evt.get());
+            return null;
+        });
+    }
+
+    /** A waiter that set() woke returns what was set, even if the result is reset before it runs (as in eventlet). */
+    @Test
+    void aWokenWaiterKeepsTheValueAcrossAReset() {
+        Green.run(() -> {
+            AsyncResult<String> evt = new AsyncResult<>();
+            GreenThread<String> waiter = Green.spawn(() -> evt.get());
+            Green.cede();   // the waiter runs and waits
+            evt.set("first");
+            evt.reset();
+            assertEquals("first", waiter.get());
+            return null;
+        });
+    }
 }
