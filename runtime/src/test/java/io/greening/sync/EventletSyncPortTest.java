@@ -586,4 +586,23 @@ class EventletSyncPortTest {
             return null;
         });
     }
+
+    /** test__semaphore.py test_release_twice and kin: Semaphore() and BoundedSemaphore() have one permit. */
+    @Test
+    void theDefaultSemaphoresHaveOnePermit() {
+        Green.run(() -> {
+            Semaphore s = new Semaphore();
+            assertEquals(1, s.available());
+            s.release();
+            s.release();
+            assertEquals(3, s.available());
+            BoundedSemaphore b = new BoundedSemaphore();
+            assertEquals(1, b.available());
+            assertTrue(b.tryAcquire());
+            assertFalse(b.tryAcquire());
+            b.release();
+            assertThrows(IllegalStateException.class, b::release);
+            return null;
+        });
+    }
 }
