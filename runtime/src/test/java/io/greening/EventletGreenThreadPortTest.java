@@ -211,4 +211,67 @@ class EventletGreenThreadPortTest {
         assertNull(g.exception());
         assertThrows(GreenletExit.class, g::get);   // gevent returns the GreenletExit as the value; greening rethrows it
     }
+
+    /**
+     * greenthread_test.py SpawnAfter.test_cancel_already_started / test_kill_already_started. Eventlet's
+     * {@code sleep(0)} runs the timers already due before the caller resumes, so a {@code spawn_after(0)} thread
+     * has begun by then; greening's {@code cede()} runs only the threads already ready, so this waits for it to begin.
+     */
+    @Test
+    void aSpawnAfterThreadThatBeganIsNotCancelledButCanBeKilled() {
+        Green.run(() -> {
+            for (boolean kill : new boolean[] {false, true}) {
+                AtomicInteger began = new AtomicInteger();
+                GreenThread<Integer> gt = Green.spawnAfter(Duration.ZERO, () -> {
+                    began.incrementAndGet();
+                    Green.sleep(1);
+                    return 22;
+                });
+                io.greening.testing.Conditions.waitUntil(() -> began.get() == 1);
+                if (kill) {
+                    gt.kill();
+                    assertDead(gt);
+                } else {
+                    assertFalse(gt.cancel());
+                    assertEquals(22, gt.get());
+                }
+            }
+            return null;
+        });
+    }
+
+    /** greenthread_test.py SpawnAfterLocal.test_timer_fired: it runs while its spawner lives. */
+    @Test
+    void spawnAfterLocalRunsWhileItsSpawnerLives() {
+        Green.run(() -> {
+            List<Integer> lst = new ArrayList<>(List.of(1));
+            GreenThread<GreenThread<Integer>> func = Green.spawn(() -> {
+                GreenThread<Integer> popper = Green.spawnAfterLocal(Duration.ofMillis(1), () -> lst.remove(0));
+                popper.join();
+                return popper;
+            });
+            assertEquals(List.of(1), lst);
+            assertEquals(1, func.get().get());
+            assertEquals(List.of(), lst);
+            return null;
+        });
+    }
+
+    /** greenthread_test.py SpawnAfterLocal.test_timer_cancelled_upon_greenlet_exit / test_spawn_is_not_cancelled. */
+    @Test
+    void spawnAfterLocalIsCancelledWhenItsSpawnerHasDied() {
+        Green.run(() -> {
+            List<Integer> lst = new ArrayList<>(List.of(1));
+            GreenThread<GreenThread<Integer>> func =
+                    Green.spawn(() -> Green.spawnAfterLocal(Duration.ofMillis(1), () -> lst.remove(0)));
+            GreenThread<Integer> popper = func.get();
+            assertDead(popper);
+            assertEquals(List.of(1), lst);
+
+            GreenThread<GreenThread<Integer>> plain = Green.spawn(() -> Green.spawn(() -> lst.remove(0)));
+            plain.get().join();
+            assertEquals(List.of(), lst);
+            return null;
+        });
+    }
 }
