@@ -411,4 +411,78 @@ class GeventQueuePortTest {
             return null;
         });
     }
+
+    /** test__queue.py TestJoinableQueue.test_shutdown_all_methods_in_one_thread (immediate false and true). */
+    @Test
+    void shutdownAllMethodsInOneThread() {
+        Green.run(() -> {
+            for (boolean immediate : new boolean[] {false, true}) {
+                Queue<String> q = new Queue<>();
+                q.put("L");
+                q.putNowait("O");
+                q.shutdown(immediate);
+                assertTrue(q.isShutDown());
+                assertThrows(Queue.ShutDown.class, () -> q.put("E"));
+                assertThrows(Queue.ShutDown.class, () -> q.putNowait("W"));
+                if (immediate) {
+                    assertThrows(Queue.ShutDown.class, q::get);
+                    assertThrows(Queue.ShutDown.class, q::getNowait);
+                    assertThrows(IllegalStateException.class, q::taskDone);
+                    q.join();
+                } else {
+                    assertTrue("LO".contains(q.get()));
+                    q.taskDone();
+                    assertTrue("LO".contains(q.get()));
+                    q.taskDone();
+                    q.join();
+                    assertThrows(Queue.ShutDown.class, q::get);
+                    assertThrows(Queue.ShutDown.class, q::getNowait);
+                    assertThrows(Queue.ShutDown.class, () -> q.get(Duration.ofSeconds(1)));
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Python's test_queue shutdown cases: waiting getters, putters and peekers raise ShutDown; kept items stay. */
+    @Test
+    void shutdownWakesWaitersWithShutDown() {
+        Green.run(() -> {
+            Queue<String> empty = new Queue<>();
+            GreenThread<String> getter = Green.spawn(() -> empty.get());
+            GreenThread<String> peeker = Green.spawn(() -> empty.peek());
+            Queue<String> full = new Queue<>(1);
+            full.put("held");
+            GreenThread<Void> putter = Green.spawn(() -> full.put("more"));
+            Queue<String> channel = new Queue<>(0);
+            GreenThread<String> channelGetter = Green.spawn(() -> channel.get());
+            waitUntil(() -> empty.getting() == 1 && full.putting() == 1 && channel.getting() == 1);
+            empty.shutdown();
+            full.shutdown();
+            channel.shutdown();
+            assertThrows(Queue.ShutDown.class, getter::get);
+            assertThrows(Queue.ShutDown.class, peeker::get);
+            assertThrows(Queue.ShutDown.class, putter::get);
+            assertThrows(Queue.ShutDown.class, channelGetter::get);
+            assertEquals("held", full.get());
+            assertThrows(Queue.ShutDown.class, full::get);
+
+            // An item kept for a woken getter that has not run: kept on shutdown(), dropped on shutdown(true).
+            for (boolean immediate : new boolean[] {false, true}) {
+                Queue<String> q = new Queue<>();
+                GreenThread<String> g = Green.spawn(() -> q.get());
+                waitUntil(() -> q.getting() == 1);
+                q.put("kept");
+                q.shutdown(immediate);
+                if (immediate) {
+                    assertThrows(Queue.ShutDown.class, g::get);
+                    assertEquals(0, q.unfinishedTasks());
+                } else {
+                    assertEquals("kept", g.get());
+                }
+                assertEquals(0, q.qsize());
+            }
+            return null;
+        });
+    }
 }
