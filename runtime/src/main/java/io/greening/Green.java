@@ -93,6 +93,30 @@ public final class Green {
         return hubForSpawn().spawnAfter(delay, Callables.of(body));
     }
 
+    /**
+     * Like {@link #spawnAfter(Duration, Callable)}, but only while the calling green thread lives (eventlet's
+     * {@code spawn_after_local}): if the caller has died by the time the delay is over, the new thread dies
+     * without running {@code body}, as if {@linkplain GreenThread#cancel() cancelled} ({@code get()} throws
+     * {@link GreenletExit}). Called off a green thread, it is {@code spawnAfter}.
+     */
+    public static <T> GreenThread<T> spawnAfterLocal(Duration delay, Callable<T> body) {
+        GreenThread<?> spawner = GreenThread.current();
+        if (spawner == null) {
+            return spawnAfter(delay, body);
+        }
+        return spawnAfter(delay, () -> {
+            if (spawner.isDead()) {
+                throw new GreenletExit();   // its spawner is gone: cancelled
+            }
+            return body.call();
+        });
+    }
+
+    /** Like {@link #spawnAfter(Duration, Runnable)}, only while the caller lives; see {@link #spawnAfterLocal(Duration, Callable)}. */
+    public static GreenThread<Void> spawnAfterLocal(Duration delay, Runnable body) {
+        return spawnAfterLocal(delay, Callables.of(body));
+    }
+
     private static Hub hubForSpawn() {
         Hub hub = Hub.current();
         return hub != null ? hub : Hub.shared();

@@ -25,7 +25,11 @@ import java.util.function.Consumer;
  */
 public final class GreenThread<T> {
     private static final System.Logger LOG = System.getLogger("io.greening.thread");
-    private static final int NEW = 0, STARTED = 1, DEAD = 2;
+    /**
+     * NEW until started; STARTED once its virtual thread is launched; RUNNING once its body began; CANCELLED when
+     * {@link #cancel()} won the race against the body's start; DEAD at last.
+     */
+    private static final int NEW = 0, STARTED = 1, DEAD = 2, RUNNING = 3, CANCELLED = 4;
     private static final Object KILL = new Object();   // pending marker: raise a fresh GreenletExit
     private static final List<Object> NO_WAITERS = List.of();
     private static final VarHandle STATE =
@@ -107,6 +111,9 @@ public final class GreenThread<T> {
         T result = null;
         Throwable thrown = null;
         try {
+            if (!STATE.compareAndSet(this, STARTED, RUNNING)) {
+                throw new GreenletExit();   // cancelled before its body began
+            }
             raisePending();
             result = body.call();
         } catch (Throwable t) {
@@ -223,6 +230,26 @@ public final class GreenThread<T> {
         if (state == NEW) {
             start();   // its body's start raises the kill: it dies without running its body
         }
+    }
+
+    /**
+     * Kills this green thread only if its body has not begun yet (eventlet's {@code cancel}): then it dies without
+     * running it, and {@link #get()} throws {@link GreenletExit}. A thread whose body began runs on untouched.
+     * Safe from any thread.
+     *
+     * @return whether it was cancelled
+     */
+    public boolean cancel() {
+        if (STATE.compareAndSet(this, NEW, CANCELLED)) {
+            killedWith = KILL;
+            thread.start();   // it dies at once, so that joiners and links see it dead
+            return true;
+        }
+        if (STATE.compareAndSet(this, STARTED, CANCELLED)) {
+            killedWith = KILL;
+            return true;
+        }
+        return false;
     }
 
     /** Adds a joiner or link while alive; holds {@code this}. */
@@ -389,6 +416,6 @@ public final class GreenThread<T> {
 
     @Override
     public String toString() {
-        return "GreenThread[" + name() + ", " + (state == NEW ? "new" : state == STARTED ? "alive" : "dead") + "]";
+        return "GreenThread[" + name() + ", " + (state == NEW ? "new" : state == DEAD ? "dead" : "alive") + "]";
     }
 }

@@ -37,7 +37,8 @@ public final class Timeout implements AutoCloseable {
     }
 
     /**
-     * Starts a timeout of {@code duration} for the current green thread.
+     * Starts a timeout of {@code duration} for the current green thread; {@code null} is a timeout that never
+     * fires (gevent's and eventlet's {@code Timeout(None)}), so that code taking an optional limit needs no branch.
      *
      * @throws IllegalStateException if the current thread is not a green thread spawned by greening
      */
@@ -48,6 +49,7 @@ public final class Timeout implements AutoCloseable {
     /**
      * Starts a timeout of {@code duration} for the current green thread that raises {@code exception} instead of a
      * {@link GreenTimeout}, as gevent's {@code Timeout(seconds, exception)}: catch your own exception to handle it.
+     * A {@code null} duration never fires, as in {@link #of(Duration)}.
      *
      * @throws IllegalStateException if the current thread is not a green thread spawned by greening
      */
@@ -61,12 +63,15 @@ public final class Timeout implements AutoCloseable {
             throw new IllegalStateException("Timeout works on green threads only; " + Thread.currentThread() + " is not one");
         }
         Timeout timeout = new Timeout(duration, owner, exception);
+        if (duration == null) {
+            return timeout;   // never fires: no timer, and close() has nothing to cancel
+        }
         timeout.timers = Hub.current().timers;   // the running hub's loop sees the new deadline before it next waits
         timeout.timer = timeout.timers.add(Deadlines.after(duration), (Runnable) timeout::expire);
         return timeout;
     }
 
-    /** How long it was set for. */
+    /** How long it was set for; {@code null} for one that never fires. */
     public Duration duration() {
         return duration;
     }
@@ -106,6 +111,6 @@ public final class Timeout implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Timeout[" + duration + "]";
+        return "Timeout[" + (duration == null ? "never" : duration) + "]";
     }
 }

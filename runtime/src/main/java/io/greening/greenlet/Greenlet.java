@@ -85,10 +85,16 @@ public final class Greenlet {
         this(run, current());
     }
 
-    /** Creates a greenlet that will call {@code run} on the first switch into it, with the given parent. */
+    /**
+     * Creates a greenlet that will call {@code run} on the first switch into it, with the given parent; a
+     * {@code null} parent is the current greenlet, as greenlet's {@code greenlet(run, parent=None)}.
+     */
     public Greenlet(Run run, Greenlet parent) {
-        if (run == null || parent == null) {
-            throw new NullPointerException(run == null ? "run" : "parent");
+        if (run == null) {
+            throw new NullPointerException("run");
+        }
+        if (parent == null) {
+            parent = current();
         }
         Tree tree = tree();
         if (parent.core.tree != tree) {

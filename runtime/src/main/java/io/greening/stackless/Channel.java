@@ -121,6 +121,19 @@ public final class Channel<T> implements Iterable<T> {
         return value;
     }
 
+    /**
+     * Sends each of {@code values} in turn, as {@link #send} does (Stackless's {@code send_sequence}); returns how
+     * many were sent.
+     */
+    public int sendSequence(Iterable<? extends T> values) {
+        int sent = 0;
+        for (T value : values) {
+            send(value);
+            sent++;
+        }
+        return sent;
+    }
+
     /** Takes a waiting tasklet off this channel (it was killed or raised into, or must see a deadlock). */
     void removeWaiter(Tasklet tasklet) {
         if (waiters.remove(tasklet)) {
@@ -171,7 +184,15 @@ public final class Channel<T> implements Iterable<T> {
         }
     }
 
-    /** Whether {@link #close()} was called. */
+    /**
+     * Reopens a closing or closed channel (Stackless's {@code open}): senders may block on it again, and receives
+     * wait again instead of failing.
+     */
+    public void open() {
+        closing = false;
+    }
+
+    /** Whether {@link #close()} was called (and not undone by {@link #open()}). */
     public boolean isClosing() {
         return closing;
     }

@@ -16,7 +16,10 @@ import java.util.concurrent.TimeoutException;
  * @param <T> the type of the value
  */
 public final class AsyncResult<T> extends GreenSync {
-    private static final Object READY = Boolean.TRUE;
+    /** What was set, handed to the waiters it wakes: they return it even if {@link #reset()} comes before they run. */
+    private record Settled(Object value, Throwable failure) {
+    }
+
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private boolean ready;
     private T value;
@@ -29,7 +32,7 @@ public final class AsyncResult<T> extends GreenSync {
     /**
      * Sets the value and wakes every waiter.
      *
-     * @throws IllegalStateException if it was already set
+     * @throws IllegalStateException if it was already set (and not {@linkplain #reset() reset} since)
      */
     public void set(T value) {
         complete(value, null);
@@ -52,7 +55,25 @@ public final class AsyncResult<T> extends GreenSync {
             value = v;
             failure = f;
             ready = true;
-            wakeAll(waiters, READY);
+            wakeAll(waiters, new Settled(v, f));
+            return null;
+        });
+    }
+
+    /**
+     * Makes it unset again, so that it can be set anew (eventlet's {@code Event.reset}); later waits wait for the
+     * next value.
+     *
+     * @throws IllegalStateException if it is not set (eventlet raises an {@code AssertionError})
+     */
+    public void reset() {
+        guarded(() -> {
+            if (!ready) {
+                throw new IllegalStateException("reset() of an AsyncResult that was not set");
+            }
+            ready = false;
+            value = null;
+            failure = null;
             return null;
         });
     }
@@ -77,8 +98,7 @@ public final class AsyncResult<T> extends GreenSync {
      * {@link Error} as it is, a checked exception wrapped in a {@link CompletionException}.
      */
     public T get() {
-        await(waiters, Deadlines.NO_DEADLINE, null, this::check, null);
-        return outcome();
+        return outcome(await(waiters, Deadlines.NO_DEADLINE, null, this::check, null));
     }
 
     /**
@@ -87,10 +107,11 @@ public final class AsyncResult<T> extends GreenSync {
      * @throws TimeoutException if it was not set in time
      */
     public T get(Duration timeout) throws TimeoutException {
-        if (await(waiters, deadline(timeout), null, this::check, null) == NOT_YET) {
+        Object settled = await(waiters, deadline(timeout), null, this::check, null);
+        if (settled == NOT_YET) {
             throw new TimeoutException("no result after " + timeout);
         }
-        return outcome();
+        return outcome(settled);
     }
 
     /** Waits at most {@code timeout} for the result without taking it; returns whether it is ready. */
@@ -99,13 +120,15 @@ public final class AsyncResult<T> extends GreenSync {
     }
 
     private Object check() {
-        return ready ? READY : NOT_YET;
+        return ready ? new Settled(value, failure) : NOT_YET;
     }
 
-    private T outcome() {
-        Throwable f = guarded(() -> failure);
+    @SuppressWarnings("unchecked")
+    private T outcome(Object settled) {
+        Settled outcome = (Settled) settled;
+        Throwable f = outcome.failure;
         if (f == null) {
-            return guarded(() -> value);
+            return (T) outcome.value;
         }
         if (f instanceof RuntimeException e) {
             throw e;

@@ -7,6 +7,11 @@ package io.greening.sync;
 public class BoundedSemaphore extends Semaphore {
     private final int bound;
 
+    /** A bounded semaphore with one permit, Python's default {@code BoundedSemaphore()}. */
+    public BoundedSemaphore() {
+        this(1);
+    }
+
     /** A bounded semaphore with {@code permits} permits, at most. */
     public BoundedSemaphore(int permits) {
         super(permits);

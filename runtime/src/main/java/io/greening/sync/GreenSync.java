@@ -4,6 +4,7 @@ import io.greening.Green;
 import io.greening.Hub;
 import io.greening.Timeout;
 import io.greening.internal.Deadlines;
+import io.greening.internal.HubCarrier;
 import io.greening.internal.Parking;
 import io.greening.internal.VarHandles;
 
@@ -79,6 +80,15 @@ abstract class GreenSync {
     /** Whether the calling thread may change the state without the lock: a green thread of the owner, never shared. */
     final boolean onFastPath() {
         return !shared && Hub.current() == owner;
+    }
+
+    /**
+     * Whether the calling code runs on a hub's carrier itself (a task of its loop, not a green thread), where it
+     * must not wait: the carrier runs the green threads it would wait for.
+     */
+    final boolean onHubCarrier() {
+        Thread me = Thread.currentThread();
+        return !me.isVirtual() && (me instanceof HubCarrier || owner != null && me == owner.carrier());
     }
 
     /** Whether it switched to the lock (for tests and diagnostics). */

@@ -18,7 +18,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A set of green threads that leave it when they die, gevent's {@code Group}: spawn into it, {@link #join()} them
@@ -166,6 +168,43 @@ public class Group extends GreenSync {
         if (first) {
             thread.kill();
         }
+    }
+
+    /**
+     * Runs {@code body} in a green thread of this group, waits for it and returns its value (or rethrows its failure,
+     * as {@link GreenThread#get()}), gevent's {@code apply}. Called from one of this group's own threads, it runs
+     * {@code body} right there instead, as gevent does: a thread of a full {@link GreenPool} would otherwise wait for
+     * a slot that it holds itself.
+     */
+    public <T> T apply(Callable<T> body) {
+        GreenThread<?> me = Green.current();
+        if (me != null && contains(me)) {
+            try {
+                return body.call();
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Exception e) {
+                throw new CompletionException(e);   // as get() wraps a checked exception
+            }
+        }
+        return spawn(body).get();
+    }
+
+    /**
+     * Applies {@code function} to each of {@code arguments} in threads of this group and returns the results in
+     * their order, gevent's {@code map}: the first failure in that order is rethrown (as {@link GreenThread#get()}
+     * does), while the threads after it run on.
+     */
+    public <A, R> List<R> map(Function<? super A, ? extends R> function, Iterable<? extends A> arguments) {
+        List<GreenThread<R>> threads = new ArrayList<>();
+        for (A argument : arguments) {
+            threads.add(spawn(() -> function.apply(argument)));
+        }
+        List<R> results = new ArrayList<>(threads.size());
+        for (GreenThread<R> thread : threads) {
+            results.add(thread.get());
+        }
+        return results;
     }
 
     /**

@@ -53,7 +53,23 @@ public class Queue<T> extends GreenSync {
         }
     }
 
+    /**
+     * Raised by a {@code put} once the queue is {@linkplain #shutdown() shut down}, and by a {@code get} or
+     * {@code peek} once it is shut down and empty: Python 3.13's and gevent's {@code ShutDown}.
+     */
+    public static class ShutDown extends RuntimeException {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        /** With a message saying why. */
+        public ShutDown(String message) {
+            super(message);
+        }
+    }
+
     private static final Object ACCEPTED = new Object();
+    /** Handed to a waiter, or returned by an attempt, once the queue is shut down: it raises {@link ShutDown}. */
+    private static final Object SHUT_DOWN = new Object();
     /** Handed to a getter: an item in the queue is kept for it, to take when it runs. */
     private static final Object KEPT = new Object();
     /** Handed to a channel's putter whose getter left before it took the item: put again. */
@@ -68,6 +84,7 @@ public class Queue<T> extends GreenSync {
     private int unfinished;
     /** How many of the items held are kept for getters that were woken and have not taken theirs yet. */
     private int kept;
+    private boolean shutDown;
 
     /** A channel's item handed to a getter; its putter waits here until the getter has run and taken it. */
     private static final class Handoff {
@@ -132,7 +149,9 @@ public class Queue<T> extends GreenSync {
     }
 
     /**
-     * Puts {@code item} if that needs no waiting (for a channel: a getter is waiting).
+     * Puts {@code item} if that needs no waiting (for a channel: a getter is waiting). On a channel it returns once
+     * that getter has run, except on a hub's carrier (a task of its loop), which cannot wait: there the item is kept
+     * for the getter, as eventlet's {@code put_nowait} does from its hub.
      *
      * @throws Full if the queue is full
      */
@@ -142,10 +161,14 @@ public class Queue<T> extends GreenSync {
 
     private void put(T item, long deadline, String after) {
         Objects.requireNonNull(item, "item");
+        boolean mayWaitForGetter = !onHubCarrier();
         while (true) {
-            Object outcome = await(putters, deadline, item, () -> offer(item), null);
+            Object outcome = await(putters, deadline, item, () -> offer(item, mayWaitForGetter), null);
             if (outcome == NOT_YET) {
                 throw new Full("queue full" + (after.isEmpty() ? "" : " " + after));
+            }
+            if (outcome == SHUT_DOWN) {
+                throw new ShutDown("put on a queue that was shut down");
             }
             if (!(outcome instanceof Handoff handoff)) {
                 return;
@@ -157,8 +180,22 @@ public class Queue<T> extends GreenSync {
         }
     }
 
-    private Object offer(T item) {
+    /**
+     * Places {@code item} now if it can. On a channel with a getter waiting, the putter then waits until that getter
+     * has run, unless {@code mayWaitForGetter} is false (a hub's carrier, which runs that getter and cannot wait for
+     * it): then the item is kept for the getter in the queue, as eventlet does from its hub.
+     */
+    private Object offer(T item, boolean mayWaitForGetter) {
+        if (shutDown) {
+            return SHUT_DOWN;
+        }
         if (maxsize == 0) {
+            if (!getters.isEmpty() && !mayWaitForGetter) {
+                unfinished++;
+                store(item);
+                itemsArrived();
+                return ACCEPTED;
+            }
             if (!getters.isEmpty()) {
                 unfinished++;
                 Handoff handoff = new Handoff(item);
@@ -224,7 +261,14 @@ public class Queue<T> extends GreenSync {
             throw new Empty("queue empty" + (after.isEmpty() ? "" : " " + after));
         }
         if (outcome == KEPT) {
-            return guarded(this::takeKept);
+            T item = guarded(this::takeKept);
+            if (item != null) {
+                return item;
+            }
+            outcome = SHUT_DOWN;   // shut down at once before it ran: what was kept for it was dropped
+        }
+        if (outcome == SHUT_DOWN) {
+            throw new ShutDown("get from a queue that was shut down and is empty");
         }
         if (outcome instanceof Handoff handoff) {
             guarded(() -> {
@@ -243,6 +287,9 @@ public class Queue<T> extends GreenSync {
             admitPutters();
             return item;
         }
+        if (shutDown) {
+            return SHUT_DOWN;
+        }
         if (maxsize != 0) {
             return NOT_YET;
         }
@@ -258,6 +305,9 @@ public class Queue<T> extends GreenSync {
 
     /** A woken getter takes the item kept for it: the next one, when it runs (as in gevent). */
     private T takeKept() {
+        if (kept == 0) {
+            return null;   // shutdown(true) dropped it
+        }
         kept--;
         T item = takeNext();
         admitPutters();
@@ -267,8 +317,10 @@ public class Queue<T> extends GreenSync {
     /** A getter that was served leaves by an exception without its item: the item goes to the next getter. */
     private void leftUnserved(Object served) {
         if (served == KEPT) {
-            kept--;
-            itemsArrived();
+            if (kept > 0) {   // else shutdown(true) dropped it
+                kept--;
+                itemsArrived();
+            }
         } else if (served instanceof Handoff handoff) {
             if (!wakeFirst(getters, handoff)) {
                 unfinished--;
@@ -319,6 +371,9 @@ public class Queue<T> extends GreenSync {
         if (outcome == NOT_YET) {
             throw new Empty("queue empty" + (after.isEmpty() ? "" : " " + after));
         }
+        if (outcome == SHUT_DOWN) {
+            throw new ShutDown("peek at a queue that was shut down and is empty");
+        }
         return (T) outcome;
     }
 
@@ -327,7 +382,7 @@ public class Queue<T> extends GreenSync {
             return peekNext();
         }
         Waiter putter = maxsize == 0 ? putters.peekFirst() : null;
-        return putter != null ? putter.value : NOT_YET;
+        return putter != null ? putter.value : shutDown ? SHUT_DOWN : NOT_YET;
     }
 
     // ---- size ----
@@ -375,6 +430,46 @@ public class Queue<T> extends GreenSync {
         return guarded(putters::size);
     }
 
+    // ---- shutdown ----
+
+    /** Shuts it down, keeping its items for getters: {@link #shutdown(boolean) shutdown(false)}. */
+    public void shutdown() {
+        shutdown(false);
+    }
+
+    /**
+     * Shuts it down, as Python 3.13's and gevent's {@code shutdown(immediate)}: from now on {@code put} raises
+     * {@link ShutDown}, and so do waiting putters; {@code get} still takes the items held, and raises
+     * {@code ShutDown} once there are none (waiting getters raise it at once). With {@code immediate}, the items
+     * held are dropped as well (each counted {@linkplain #taskDone() done}), so every getter raises it.
+     */
+    public void shutdown(boolean immediate) {
+        guarded(() -> {
+            shutDown = true;
+            if (immediate) {
+                while (stored() > 0) {
+                    takeNext();
+                    if (unfinished > 0) {
+                        unfinished--;
+                    }
+                }
+                kept = 0;   // getters woken for an item find none and raise ShutDown
+                if (unfinished == 0) {
+                    wakeAll(joiners, ACCEPTED);
+                }
+            }
+            wakeAll(putters, SHUT_DOWN);
+            wakeAll(peekers, SHUT_DOWN);
+            wakeAll(getters, SHUT_DOWN);   // getters wait only while every item held is kept for another
+            return null;
+        });
+    }
+
+    /** Whether it was {@linkplain #shutdown(boolean) shut down}. */
+    public boolean isShutDown() {
+        return guarded(() -> shutDown);
+    }
+
     // ---- tasks ----
 
     /**
@@ -392,6 +487,14 @@ public class Queue<T> extends GreenSync {
             }
             return null;
         });
+    }
+
+    /**
+     * How many items put (or, on a channel, taken from a putter) are not {@linkplain #taskDone() done} yet:
+     * eventlet's and gevent's {@code unfinished_tasks}.
+     */
+    public int unfinishedTasks() {
+        return guarded(() -> unfinished);
     }
 
     /** Waits until every item put has been marked {@linkplain #taskDone() done}. */

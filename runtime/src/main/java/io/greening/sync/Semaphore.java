@@ -18,6 +18,11 @@ public class Semaphore extends GreenSync {
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private int permits;
 
+    /** A semaphore with one permit, Python's default {@code Semaphore()}. */
+    public Semaphore() {
+        this(1);
+    }
+
     /**
      * A semaphore with {@code permits} permits.
      *

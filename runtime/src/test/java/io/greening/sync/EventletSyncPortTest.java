@@ -1,0 +1,608 @@
+package io.greening.sync;
+
+import io.greening.Green;
+import io.greening.GreenThread;
+import io.greening.GreenTimeout;
+import io.greening.Timeout;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
+
+import static io.greening.testing.Conditions.waitUntil;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Cases of eventlet's and gevent's suites for events, async results, semaphores, pools and piles (eventlet
+ * tests/event_test.py, semaphore_test.py, greenpool_test.py; gevent src/gevent/tests/test__event.py,
+ * test__semaphore.py, test__pool.py), ported.
+ */
+@org.junit.jupiter.api.Timeout(60)
+class EventletSyncPortTest {
+
+    private static final Duration SHORT = Duration.ofMillis(1);
+
+    private static List<Integer> range(int from, int to) {
+        return IntStream.range(from, to).boxed().toList();
+    }
+
+    // ---- events ----
+
+    /** test__event.py TestEvent.test_wait_timeout / TestWaitEvent: wait returns the flag, false on timeout. */
+    @Test
+    void eventWaitReturnsTheFlag() {
+        Green.run(() -> {
+            Event e = new Event();
+            assertFalse(e.await(SHORT));
+            assertFalse(e.await(Duration.ZERO));
+            e.set();
+            assertTrue(e.await(SHORT));
+            assertTrue(e.await(Duration.ZERO));
+            e.clear();
+            assertFalse(e.isSet());
+            assertFalse(e.await(Duration.ZERO));
+            return null;
+        });
+    }
+
+    /** event_test.py test_waiting_for_event / test_multiple_waiters: every waiter gets the value sent. */
+    @Test
+    void everyWaiterGetsTheValue() {
+        Green.run(() -> {
+            AsyncResult<String> evt = new AsyncResult<>();
+            List<GreenThread<String>> waiters = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                waiters.add(Green.spawn(() -> evt.get()));
+            }
+            Green.spawn(() -> evt.set("some stuff"));
+            for (GreenThread<String> w : waiters) {
+                assertEquals("some stuff", w.get());
+            }
+            assertEquals("some stuff", evt.get());
+            return null;
+        });
+    }
+
+    /** event_test.py test_send_exc / test__event.py TestAsyncResult: an exception reaches every waiter. */
+    @Test
+    void anExceptionReachesEveryWaiter() {
+        Green.run(() -> {
+            AsyncResult<String> evt = new AsyncResult<>();
+            GreenThread<String> w = Green.spawn(() -> evt.get());
+            Green.cede();
+            assertFalse(evt.isReady());
+            IllegalStateException boom = new IllegalStateException("boom");
+            evt.setException(boom);
+            assertSame(boom, assertThrows(IllegalStateException.class, w::get));
+            assertSame(boom, assertThrows(IllegalStateException.class, evt::get));
+            assertTrue(evt.isReady());
+            assertFalse(evt.isSuccessful());
+            assertSame(boom, evt.exception());
+            return null;
+        });
+    }
+
+    /** test__event.py TestAsyncResult (get(block=False) / get(timeout)): not ready raises a timeout. */
+    @Test
+    void getOfAnUnsetResultTimesOut() throws Exception {
+        Green.run(() -> {
+            AsyncResult<Integer> r = new AsyncResult<>();
+            assertThrows(TimeoutException.class, () -> r.get(Duration.ZERO));
+            assertThrows(TimeoutException.class, () -> r.get(SHORT));
+            assertFalse(r.await(Duration.ZERO));
+            assertFalse(r.isReady());
+            assertFalse(r.isSuccessful());
+            assertNull(r.exception());
+            r.set(null);   // None is a value
+            assertTrue(r.isReady());
+            assertTrue(r.isSuccessful());
+            assertNull(r.get(Duration.ZERO));
+            return null;
+        });
+    }
+
+    /** event_test.py test_double_exception: an eventlet Event is sent once. */
+    @Test
+    void aResultIsSetOnce() {
+        Green.run(() -> {
+            AsyncResult<Integer> r = new AsyncResult<>();
+            r.setException(new IllegalStateException());
+            assertThrows(IllegalStateException.class, () -> r.setException(new IllegalArgumentException()));
+            assertThrows(IllegalStateException.class, () -> r.set(1));
+            return null;
+        });
+    }
+
+    // ---- semaphores ----
+
+    /** semaphore_test.py test_non_blocking / test_timeout; test__semaphore.py test_acquire_returns_false_after_timeout. */
+    @Test
+    void acquireWithoutAPermitReturnsFalse() {
+        Green.run(() -> {
+            Semaphore sem = new Semaphore(0);
+            assertFalse(sem.tryAcquire());
+            assertFalse(sem.acquire(SHORT));
+            assertFalse(sem.acquire(Duration.ZERO));
+            assertEquals(0, sem.waiting());
+            sem.release();
+            assertEquals(1, sem.available());
+            assertTrue(sem.acquire(Duration.ZERO));
+            assertTrue(sem.isLocked());
+            return null;
+        });
+    }
+
+    /** semaphore_test.py test_bounded / test__semaphore.py TestBoundedSemaphore: a release too many raises. */
+    @Test
+    void aBoundedSemaphoreRefusesAReleaseAboveItsBound() {
+        Green.run(() -> {
+            BoundedSemaphore sem = new BoundedSemaphore(2);
+            GreenThread<Void> gt1 = Green.spawn(() -> sem.acquire());
+            GreenThread<Void> gt2 = Green.spawn(() -> sem.acquire());
+            GreenThread<Void> gt3 = Green.spawn(() -> sem.acquire());
+            gt1.get();
+            gt2.get();
+            waitUntil(() -> sem.waiting() == 1);
+            sem.release();
+            gt3.get();
+            sem.release();
+            sem.release();
+            assertEquals(2, sem.available());
+            assertThrows(IllegalStateException.class, sem::release);
+            assertEquals(2, sem.available());
+            return null;
+        });
+    }
+
+    /** semaphore_test.py test_semaphore_type_check / test__semaphore.py: a negative count is refused. */
+    @Test
+    void aNegativeCountIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new Semaphore(-1));
+        assertThrows(IllegalArgumentException.class, () -> new BoundedSemaphore(-1));
+    }
+
+    /** semaphore_test.py test_semaphore_contention: waiters get released permits in the order they came. */
+    @Test
+    void semaphoreContention() {
+        Green.run(() -> {
+            Semaphore sem = new Semaphore(0);
+            List<Integer> got = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                int n = i;
+                Green.spawn(() -> {
+                    sem.acquire();
+                    got.add(n);
+                });
+            }
+            waitUntil(() -> sem.waiting() == 3);
+            sem.release();
+            sem.release();
+            sem.release();
+            waitUntil(() -> got.size() == 3);
+            assertEquals(List.of(0, 1, 2), got);
+            assertEquals(0, sem.available());
+            return null;
+        });
+    }
+
+    // ---- pools ----
+
+    /** greenpool_test.py GreenPool.test_waiting: running() and waiting() while spawners wait for the one slot. */
+    @Test
+    void poolRunningAndWaiting() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(1);
+            Event done = new Event();
+            List<GreenThread<Void>> waiters = new ArrayList<>();
+            assertEquals(0, pool.running());
+            for (int i = 0; i < 3; i++) {
+                waiters.add(Green.spawn(() -> pool.spawn(() -> done.await()).join()));
+                Green.cede();
+                assertEquals(i, pool.waiting());
+            }
+            assertEquals(1, pool.running());
+            done.set();
+            for (GreenThread<Void> w : waiters) {
+                w.join();
+            }
+            assertEquals(0, pool.waiting());
+            assertEquals(0, pool.running());
+            return null;
+        });
+    }
+
+    /** greenpool_test.py GreenPool.test_resize: shrinking while busy, then free() once the threads end. */
+    @Test
+    void poolResizeWhileBusy() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(2);
+            Event evt = new Event();
+            GreenThread<Void> a = pool.spawn(() -> evt.await());
+            GreenThread<Void> b = pool.spawn(() -> evt.await());
+            assertEquals(0, pool.free());
+            assertEquals(2, pool.running());
+            pool.resize(1);
+            assertEquals(-1, pool.free());
+            evt.set();
+            a.join();
+            b.join();
+            waitUntil(() -> pool.running() == 0);
+            assertEquals(1, pool.free());
+            pool.resize(2);
+            assertEquals(2, pool.free());
+            assertEquals(0, pool.running());
+            return null;
+        });
+    }
+
+    /** greenpool_test.py GreenPool.test_spawn_n_2: once the pool is full, spawning yields until a slot is free. */
+    @Test
+    void spawnNOnAFullPoolYields() {
+        Green.run(() -> {
+            GreenPool p = new GreenPool(2);
+            assertEquals(2, p.free());
+            List<Integer> r = new ArrayList<>();
+            GreenThread<Void> gt = p.spawn((Runnable) () -> r.add(1));
+            assertEquals(1, p.free());
+            gt.join();
+            assertEquals(List.of(1), r);
+            waitUntil(() -> p.free() == 2);
+            p.spawnN(() -> r.add(2));
+            assertEquals(1, p.free());
+            assertEquals(List.of(1), r);
+            p.spawnN(() -> r.add(3));
+            assertEquals(0, p.free());
+            assertEquals(List.of(1), r);
+            p.spawnN(() -> r.add(4));
+            assertEquals(Set.of(1, 2, 3), new HashSet<>(r));
+            p.waitAll();
+            assertEquals(Set.of(1, 2, 3, 4), new HashSet<>(r));
+            return null;
+        });
+    }
+
+    /** greenpool_test.py GreenPool.test_imap_raises: a failure is raised in its place and iteration goes on. */
+    @Test
+    void imapRaisesInPlaceAndGoesOn() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(4);
+            Iterator<Object> it = pool.imap(item -> {
+                if (item == 1 || item == 7) {
+                    throw new IllegalStateException("intentional error");
+                }
+                return item;
+            }, range(0, 10));
+            List<Object> results = new ArrayList<>();
+            while (true) {
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    results.add(it.next());
+                } catch (IllegalStateException e) {
+                    results.add("r");
+                }
+            }
+            assertEquals(List.of(0, "r", 2, 3, 4, 5, 6, "r", 8, 9), results);
+            return null;
+        });
+    }
+
+    /** greenpool_test.py GreenPool.test_waitall_on_nothing / test_empty_imap. */
+    @Test
+    void waitAllAndImapOnNothing() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool();
+            pool.waitAll();
+            assertFalse(pool.imap(x -> x, List.of()).hasNext());
+            return null;
+        });
+    }
+
+    /** greenpool_test.py GreenPile.test_pile: results in spawn order, more spawns than the pool's size. */
+    @Test
+    void pileInSpawnOrder() {
+        Green.run(() -> {
+            GreenPile<Integer> p = new GreenPile<>(4);
+            for (int i = 0; i < 10; i++) {
+                int n = i;
+                p.spawn(() -> n);
+            }
+            List<Integer> got = new ArrayList<>();
+            p.forEach(got::add);
+            assertEquals(range(0, 10), got);
+            return null;
+        });
+    }
+
+    /** greenpool_test.py GreenPile.test_pile_spawn_times_out: a spawn that timed out leaves the sequence whole. */
+    @Test
+    void aPileSpawnThatTimesOutLeavesTheSequenceWhole() {
+        Green.run(() -> {
+            GreenPile<Object> p = new GreenPile<>(4);
+            for (int i = 0; i < 4; i++) {
+                int n = i;
+                p.spawn(() -> n);
+            }
+            try (Timeout t = Timeout.of(Duration.ZERO)) {
+                assertThrows(GreenTimeout.class, () -> p.spawn(() -> "time out"));
+            }
+            for (int i = 4; i < 10; i++) {
+                int n = i;
+                p.spawn(() -> n);
+            }
+            List<Object> got = new ArrayList<>();
+            p.forEach(got::add);
+            assertEquals(new ArrayList<Object>(range(0, 10)), got);
+            return null;
+        });
+    }
+
+    /** greenpool_test.py GreenPile.test_constructing_from_pool: two piles share one pool. */
+    @Test
+    void twoPilesShareAPool() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(2);
+            GreenPile<Integer> pile1 = new GreenPile<>(pool);
+            GreenPile<Integer> pile2 = new GreenPile<>(pool);
+            for (int i = 0; i < 4; i++) {
+                int n = i;
+                pile1.spawn(() -> n);
+                pile2.spawn(() -> n * 10);
+            }
+            List<Integer> got1 = new ArrayList<>();
+            List<Integer> got2 = new ArrayList<>();
+            pile1.forEach(got1::add);
+            pile2.forEach(got2::add);
+            assertEquals(List.of(0, 1, 2, 3), got1);
+            assertEquals(List.of(0, 10, 20, 30), got2);
+            return null;
+        });
+    }
+
+    /** test__event.py TestGeventWaitOnEvent.test_set_during_wait (gevent #771): after clear, a wait times out. */
+    @Test
+    void aWaitAfterClearTimesOutEvenRightAfterASetWokeUs() {
+        Green.run(() -> {
+            Event event = new Event();
+            GreenThread<Void> waiter = Green.spawn(() -> {
+                GreenThread<Void> setter = Green.spawn(event::set);
+                assertTrue(event.await(Duration.ofDays(1)));
+                assertTrue(event.isSet());
+                setter.join();
+                event.clear();
+                assertFalse(event.isSet());
+                assertFalse(event.await(SHORT));
+                assertFalse(event.isSet());
+            });
+            waiter.get();
+            return null;
+        });
+    }
+
+    /** test__event.py TestAsyncResultAsLinkTarget: link, linkValue and linkException feeding async results. */
+    @Test
+    void asyncResultsAsLinkTargets() {
+        Green.run(() -> {
+            for (boolean fails : new boolean[] {false, true}) {
+                GreenThread<Integer> g = Green.spawn(() -> {
+                    if (fails) {
+                        throw new IllegalStateException("expected");
+                    }
+                    return 1;
+                });
+                AsyncResult<Integer> s1 = new AsyncResult<>();
+                AsyncResult<Integer> s2 = new AsyncResult<>();
+                AsyncResult<Integer> s3 = new AsyncResult<>();
+                java.util.function.Function<AsyncResult<Integer>, java.util.function.Consumer<GreenThread<Integer>>> to =
+                        r -> t -> {
+                            if (t.isSuccessful()) {
+                                r.set(t.get());
+                            } else {
+                                r.setException(t.exception());
+                            }
+                        };
+                g.link(to.apply(s1));
+                g.linkValue(to.apply(s2));
+                g.linkException(to.apply(s3));
+                if (fails) {
+                    assertThrows(IllegalStateException.class, s1::get);
+                    assertThrows(TimeoutException.class, () -> s2.get(SHORT));
+                    assertThrows(IllegalStateException.class, s3::get);
+                } else {
+                    assertEquals(1, s1.get());
+                    assertEquals(1, s2.get());
+                    assertThrows(TimeoutException.class, () -> s3.get(SHORT));
+                }
+            }
+            return null;
+        });
+    }
+
+    /** test__pool.py TestCoroutinePool.test_reentrant: apply from a thread of a full pool runs right there. */
+    @Test
+    void applyIsReentrant() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(1);
+            int result = pool.apply(() -> pool.apply(() -> 5 + 1));
+            assertEquals(6, result);
+            Event evt = new Event();
+            pool.applyAsync(() -> {
+                evt.set();
+                return null;
+            });
+            evt.await();
+            assertEquals("return value", pool.apply(() -> "return value"));
+            assertThrows(IllegalStateException.class, () -> pool.apply(() -> {
+                throw new IllegalStateException("expected");
+            }));
+            return null;
+        });
+    }
+
+    /** test__pool.py TestPool.test_map / TestErrorInHandler.test_map: results in order; a failure is rethrown. */
+    @Test
+    void mapReturnsResultsInOrderOrRethrows() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(3);
+            assertEquals(range(0, 100).stream().map(x -> x * x).toList(), pool.map(x -> x * x, range(0, 100)));
+            assertEquals(List.of(), pool.map(x -> x, List.of()));
+            assertThrows(ArithmeticException.class, () -> pool.map(x -> 1 / x, List.of(1, 0, 2)));
+            assertTrue(pool.join(Duration.ofDays(1)));
+            return null;
+        });
+    }
+
+    /** test__pool.py TestErrorInHandler.test_imap with a pool of 1: 1.0, the failure, 0.5, then the end. */
+    @Test
+    void imapOnAPoolOfOneGoesOnAfterAFailure() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(1);
+            Iterator<Double> it = pool.imap(x -> 1.0 / (x == 0 ? failZero() : x), List.of(1, 0, 2));
+            assertEquals(1.0, it.next());
+            assertThrows(ArithmeticException.class, it::next);
+            assertEquals(0.5, it.next());
+            assertFalse(it.hasNext());
+            return null;
+        });
+    }
+
+    private static int failZero() {
+        throw new ArithmeticException("/ by zero");
+    }
+
+    /** test__pool.py test_imap_no_stop (gevent #423) / test_imap_final_sleep (#311): arguments that block a while. */
+    @Test
+    void imapWaitsForArgumentsThatComeLater() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(2);
+            Queue<Integer> q = new Queue<>();
+            q.put(123);
+            Green.spawnAfter(SHORT, () -> q.put(-1));   // the end of the arguments
+            Iterable<Integer> arguments = () -> new Iterator<>() {
+                private Integer next;
+
+                @Override
+                public boolean hasNext() {
+                    if (next == null) {
+                        next = q.get();
+                    }
+                    return next != -1;
+                }
+
+                @Override
+                public Integer next() {
+                    hasNext();
+                    Integer n = next;
+                    next = null;
+                    return n;
+                }
+            };
+            List<Integer> got = new ArrayList<>();
+            pool.imap(x -> x, arguments).forEachRemaining(got::add);
+            assertEquals(List.of(123), got);
+            return null;
+        });
+    }
+
+    /** test__pool.py PoolBasicTests.test_add_method: an add that times out waiting for a slot leaves the pool as it was. */
+    @Test
+    void anAddThatTimesOutLeavesThePoolAsItWas() {
+        Green.run(() -> {
+            GreenPool p = new GreenPool(1);
+            GreenThread<Void> first = Green.spawn(() -> Green.sleep(Duration.ofDays(1)));
+            GreenThread<Void> second = Green.spawn(() -> Green.sleep(Duration.ofDays(1)));
+            assertEquals(1, p.free());
+            assertEquals(0, p.count());
+            p.add(first);
+            assertEquals(0, p.free());
+            assertEquals(1, p.count());
+            try (Timeout t = Timeout.of(SHORT)) {
+                assertThrows(GreenTimeout.class, () -> p.add(second));
+            }
+            assertEquals(0, p.free());
+            assertEquals(1, p.count());
+            assertFalse(p.contains(second));
+            second.kill();
+            first.kill();
+            assertTrue(p.join(Duration.ofDays(1)));
+            assertEquals(1, p.free());
+            return null;
+        });
+    }
+
+    /** test__pool.py TestJoinEmpty / TestSpawn.testSpawnAndWait: join of an empty pool is true; of a busy one false. */
+    @Test
+    void joinReturnsWhetherAllEnded() {
+        Green.run(() -> {
+            GreenPool p = new GreenPool(1);
+            assertTrue(p.join(Duration.ZERO));
+            Event go = new Event();
+            p.spawn(() -> go.await());
+            assertEquals(1, p.count());
+            assertFalse(p.join(SHORT));
+            go.set();
+            assertTrue(p.join(Duration.ofDays(1)));
+            assertEquals(0, p.count());
+            return null;
+        });
+    }
+
+    /** event_test.py TestEvent.test_reset: reset only after a send; a send again only after a reset. */
+    @Test
+    void resetLetsAResultBeSetAgain() {
+        Green.run(() -> {
+            AsyncResult<String> evt = new AsyncResult<>();
+            assertThrows(IllegalStateException.class, evt::reset);
+            Green.spawn(() -> evt.set("some stuff"));
+            assertEquals("some stuff", evt.get());
+            assertThrows(IllegalStateException.class, () -> evt.set("second stuff"));
+            assertEquals("some stuff", evt.get());
+            evt.reset();
+            assertFalse(evt.isReady());
+            Green.spawn(() -> evt.set("second stuff"));
+            assertEquals("second stuff", evt.get());
+            return null;
+        });
+    }
+
+    /** A waiter that set() woke returns what was set, even if the result is reset before it runs (as in eventlet). */
+    @Test
+    void aWokenWaiterKeepsTheValueAcrossAReset() {
+        Green.run(() -> {
+            AsyncResult<String> evt = new AsyncResult<>();
+            GreenThread<String> waiter = Green.spawn(() -> evt.get());
+            Green.cede();   // the waiter runs and waits
+            evt.set("first");
+            evt.reset();
+            assertEquals("first", waiter.get());
+            return null;
+        });
+    }
+
+    /** test__semaphore.py test_release_twice and kin: Semaphore() and BoundedSemaphore() have one permit. */
+    @Test
+    void theDefaultSemaphoresHaveOnePermit() {
+        Green.run(() -> {
+            Semaphore s = new Semaphore();
+            assertEquals(1, s.available());
+            s.release();
+            s.release();
+            assertEquals(3, s.available());
+            BoundedSemaphore b = new BoundedSemaphore();
+            assertEquals(1, b.available());
+            assertTrue(b.tryAcquire());
+            assertFalse(b.tryAcquire());
+            b.release();
+            assertThrows(IllegalStateException.class, b::release);
+            return null;
+        });
+    }
+}
