@@ -80,6 +80,9 @@ class JdbcIT {
                 () -> assertEquals(0, ForkedLibraryApp.greenThreadsAliveAtExit(reportText),
                         "no green thread left at exit:\n" + reportText),
                 () -> assertTrue(reportText.contains("threads Thread.start"), reportText),
+                () -> assertTrue(reportText.contains("  dns lookups offloaded: 0\n"),
+                        "pgJDBC's 127.0.0.1 is parsed inline on every connect, not sent to the offload pool:\n"
+                                + reportText),
                 () -> assertTrue(reportText.contains("classes: selected") && reportText.contains(", failed 0"),
                         "every selected class of the driver transformed:\n" + reportText),
                 () -> assertTrue(greened.peakOsThreads() < MAX_GREENED_OS_THREADS,

@@ -181,6 +181,14 @@ public final class FilePatches {
         }
     }
 
+    /**
+     * How many host name lookups of green threads greening has sent to the offload pool in this JVM, for the agent's
+     * exit report: a literal address (what JDBC drivers pass on every connect) is parsed inline and not counted.
+     */
+    public static long offloadedLookups() {
+        return HostNames.OFFLOADED_LOOKUPS.get();
+    }
+
     private static <T> T lookUp(IoCall<T> lookup, String host) throws UnknownHostException {
         if (Hub.current() != null) {
             HostNames.OFFLOADED_LOOKUPS.incrementAndGet();
