@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static io.greening.libs.ForkedLibraryApp.MAX_GREENED_OS_THREADS;
@@ -69,12 +68,11 @@ class JdbcIT {
                 + plain.wall().toMillis() + "ms");
         System.out.println("[jdbc] greened: " + greenedLine + " peak-os-threads=" + greened.peakOsThreads() + " wall="
                 + greened.wall().toMillis() + "ms");
-        Set<String> plainErrors = Set.copyOf(plain.errors().lines().toList());
-        List<String> greenedOnlyErrors = greened.errors().lines().filter(l -> !plainErrors.contains(l)).toList();
         assertAll(
                 () -> assertRight(plainLine, plain),
                 () -> assertRight(greenedLine, greened),
-                () -> assertEquals(List.of(), greenedOnlyErrors, "nothing on stderr that plain does not print"),
+                () -> assertEquals(List.of(), ForkedLibraryApp.errorsOnlyIn(greened, plain),
+                        "nothing on stderr that plain does not print"),
                 () -> assertFalse(greened.errors().contains(STALL_REPORT), "no hub held for " + STALL),
                 () -> assertFalse(greened.errors().contains("Exception in thread"), "no thread died"),
                 () -> assertEquals(0, ForkedLibraryApp.greenThreadsAliveAtExit(reportText),

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static io.greening.libs.ForkedLibraryApp.MAX_GREENED_OS_THREADS;
@@ -41,50 +40,66 @@ class LanguagesIT {
 
     @Test
     void kotlinCoroutinesBlockingOnDispatchersIo() throws Exception {
-        Path report = work.resolve("kotlin-report.txt");
-        ForkedJvm.Result plain = run("com.acme.kotlinapp.KotlinCoroutinesApp", List.of());
-        ForkedJvm.Result greened = run("com.acme.kotlinapp.KotlinCoroutinesApp", List.of(ForkedLibraryApp.agent(
-                "include=com.acme.**", "include=kotlinx.**", "include=kotlin.**", "stall=" + STALL,
-                "report=" + report)));
-        String reportText = Files.readString(report);
-        String plainLine = line(plain, "kotlin: ");
-        String greenedLine = line(greened, "kotlin: ");
-        print("kotlin", plain, plainLine, greened, greenedLine);
+        Runs r = Runs.of("kotlin", "com.acme.kotlinapp.KotlinCoroutinesApp", work, "include=kotlinx.**",
+                "include=kotlin.**");
         String expected = "kotlin: jobs=" + JOBS + " ok=" + JOBS + " on-io-workers=" + JOBS + " same-thread=" + JOBS
                 + " served=" + JOBS;
         assertAll(
-                () -> assertEquals(expected, plainLine, plain::describe),
-                () -> assertEquals(expected, greenedLine, "every job right, on an IO worker that is its current"
-                        + " thread before and after blocking\n" + greened.describe()),
-                () -> assertEquals(List.of(), errorsOnlyIn(greened, plain), "nothing on stderr that plain does not print"),
-                () -> assertTrue(reportText.contains("threads Thread.currentThread"), reportText),
-                () -> assertTrue(reportText.contains(", failed 0"), "every selected class transformed:\n" + reportText),
-                () -> assertTrue(greened.peakOsThreads() < MAX_GREENED_OS_THREADS,
-                        "greened peak OS threads " + greened.peakOsThreads() + "\n" + reportText),
-                () -> assertTrue(plain.peakOsThreads() > MAX_GREENED_OS_THREADS,
+                () -> r.assertBothPrint(expected, "every job right, on an IO worker that is its current thread before"
+                        + " and after blocking"),
+                () -> assertTrue(r.report.contains("threads Thread.currentThread"), r.report),
+                () -> assertTrue(r.greened.peakOsThreads() < MAX_GREENED_OS_THREADS,
+                        "greened peak OS threads " + r.greened.peakOsThreads() + "\n" + r.report),
+                () -> assertTrue(r.plain.peakOsThreads() > MAX_GREENED_OS_THREADS,
                         "plain: up to 64 IO workers and a thread per echo connection, peak OS threads "
-                                + plain.peakOsThreads()));
+                                + r.plain.peakOsThreads()));
     }
 
     @Test
     void scalaFuturesBlockingOnTheGlobalExecutionContext() throws Exception {
-        Path report = work.resolve("scala-report.txt");
-        ForkedJvm.Result plain = run("com.acme.scalaapp.ScalaFuturesApp", List.of());
-        ForkedJvm.Result greened = run("com.acme.scalaapp.ScalaFuturesApp", List.of(ForkedLibraryApp.agent(
-                "include=com.acme.**", "include=scala.**", "stall=" + STALL, "report=" + report)));
-        String reportText = Files.readString(report);
-        String plainLine = line(plain, "scala: ");
-        String greenedLine = line(greened, "scala: ");
-        print("scala", plain, plainLine, greened, greenedLine);
+        Runs r = Runs.of("scala", "com.acme.scalaapp.ScalaFuturesApp", work, "include=scala.**");
         String expected = "scala: futures=" + JOBS + " ok=" + JOBS + " mapped-ok=" + JOBS + " same-thread=" + JOBS
                 + " served=" + JOBS;
         assertAll(
-                () -> assertEquals(expected, plainLine, plain::describe),
-                () -> assertEquals(expected, greenedLine, greened::describe),
-                () -> assertEquals(List.of(), errorsOnlyIn(greened, plain), "nothing on stderr that plain does not print"),
-                () -> assertTrue(reportText.contains(", failed 0"), "every selected class transformed:\n" + reportText),
-                () -> assertEquals(0, ForkedLibraryApp.greenThreadsAliveAtExit(reportText),
-                        "the echo server's green threads ended:\n" + reportText));
+                () -> r.assertBothPrint(expected, "every future and mapped future right"),
+                () -> assertEquals(0, ForkedLibraryApp.greenThreadsAliveAtExit(r.report),
+                        "the echo server's green threads ended:\n" + r.report));
+    }
+
+    /**
+     * An app run plain, then greened with {@code include=com.acme.**}, the library's includes and {@link #STALL}.
+     *
+     * @param plain   the plain run
+     * @param greened the greened run
+     * @param report  the greened run's exit report
+     * @param prefix  what the app's result line starts with
+     */
+    private record Runs(ForkedJvm.Result plain, ForkedJvm.Result greened, String report, String prefix) {
+        static Runs of(String name, String mainClass, Path work, String... includes) throws Exception {
+            Path report = work.resolve(name + "-report.txt");
+            List<String> options = new ArrayList<>(List.of("include=com.acme.**"));
+            options.addAll(List.of(includes));
+            options.add("stall=" + STALL);
+            options.add("report=" + report);
+            ForkedJvm.Result plain = run(mainClass, List.of());
+            ForkedJvm.Result greened = run(mainClass, List.of(ForkedLibraryApp.agent(options.toArray(String[]::new))));
+            Runs runs = new Runs(plain, greened, Files.readString(report), name + ": ");
+            for (ForkedJvm.Result run : List.of(plain, greened)) {
+                System.out.println("[" + name + "] " + (run == plain ? "plain: " : "greened: ") + line(run, runs.prefix)
+                        + " peak-os-threads=" + run.peakOsThreads() + " wall=" + run.wall().toMillis() + "ms");
+            }
+            return runs;
+        }
+
+        /** Both runs printed {@code expected}; nothing on stderr greened that plain did not print; no class failed. */
+        void assertBothPrint(String expected, String what) {
+            assertAll(
+                    () -> assertEquals(expected, line(plain, prefix), plain::describe),
+                    () -> assertEquals(expected, line(greened, prefix), what + "\n" + greened.describe()),
+                    () -> assertEquals(List.of(), ForkedLibraryApp.errorsOnlyIn(greened, plain),
+                            "nothing on stderr that plain does not print"),
+                    () -> assertTrue(report.contains(", failed 0"), "every selected class transformed:\n" + report));
+        }
     }
 
     private static ForkedJvm.Result run(String mainClass, List<String> jvmOptions) throws Exception {
@@ -97,19 +112,5 @@ class LanguagesIT {
     private static String line(ForkedJvm.Result run, String prefix) {
         return run.output().stream().filter(l -> l.startsWith(prefix)).findFirst()
                 .orElseThrow(() -> new AssertionError(run.describe()));
-    }
-
-    /** The greened run's stderr lines that the plain run did not print. */
-    private static List<String> errorsOnlyIn(ForkedJvm.Result greened, ForkedJvm.Result plain) {
-        Set<String> plainErrors = Set.copyOf(plain.errors().lines().toList());
-        return new ArrayList<>(greened.errors().lines().filter(l -> !plainErrors.contains(l)).toList());
-    }
-
-    private static void print(String name, ForkedJvm.Result plain, String plainLine, ForkedJvm.Result greened,
-                              String greenedLine) {
-        System.out.println("[" + name + "] plain: " + plainLine + " peak-os-threads=" + plain.peakOsThreads()
-                + " wall=" + plain.wall().toMillis() + "ms");
-        System.out.println("[" + name + "] greened: " + greenedLine + " peak-os-threads=" + greened.peakOsThreads()
-                + " wall=" + greened.wall().toMillis() + "ms");
     }
 }
