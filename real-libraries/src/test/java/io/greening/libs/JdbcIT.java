@@ -78,6 +78,9 @@ class JdbcIT {
                 () -> assertEquals(0, ForkedLibraryApp.greenThreadsAliveAtExit(reportText),
                         "no green thread left at exit:\n" + reportText),
                 () -> assertTrue(reportText.contains("threads Thread.start"), reportText),
+                () -> assertTrue(reportText.contains("dns new InetSocketAddress"),
+                        "the driver's connect site (PGStream resolves through new InetSocketAddress) was rewritten:\n"
+                                + reportText),
                 () -> assertTrue(reportText.contains("  dns lookups offloaded: 0\n"),
                         "pgJDBC's 127.0.0.1 is parsed inline on every connect, not sent to the offload pool:\n"
                                 + reportText),
