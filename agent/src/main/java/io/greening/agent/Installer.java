@@ -5,6 +5,7 @@ import io.greening.diagnostics.ThreadDump;
 import io.greening.internal.BeforeFirstHub;
 import io.greening.internal.PatchGroup;
 import io.greening.internal.Settings;
+import io.greening.patch.FilePatches;
 import io.greening.patch.GreenThreads;
 
 import java.io.IOException;
@@ -53,7 +54,7 @@ final class Installer {
     static void writeReport(Report report, String target, boolean check) {
         List<String> checks = check ? report.check() : List.of();
         String text = report.render(ThreadDump.text(), peakPlatformThreads(), osThreadsNow(), checks,
-                GreenThreads.keptForStackSize());
+                GreenThreads.keptForStackSize(), FilePatches.offloadedLookups());
         if (target.equals("stderr")) {
             System.err.print(text);
             System.err.flush();

@@ -185,11 +185,12 @@ public final class Report {
      *   checked: N classes, M with problems (CheckClassAdapter)   (with check=true)
      *   kept platform for their stack size: K (first: "name" with N bytes)   (threads made with a stack size)
      *   peak platform threads: P (ThreadMXBean); OS threads now: O (/proc/self/status)
+     *   dns lookups offloaded: D    (host names green threads looked up on the offload pool; literals are parsed inline)
      *   green threads: G            (then one line per live green thread made by the agent)
      * </pre>
      */
     String render(String greenThreadDump, int peakPlatformThreads, String osThreadsNow, List<String> checks,
-                  String keptForStackSize) {
+                  String keptForStackSize, long offloadedLookups) {
         StringBuilder out = new StringBuilder("greening report\n");
         out.append("  classes: selected ").append(selected.get()).append(", transformed ").append(transformed.get())
                 .append(", failed ").append(failures.size()).append('\n');
@@ -212,6 +213,7 @@ public final class Report {
         }
         out.append("  peak platform threads: ").append(peakPlatformThreads).append(" (ThreadMXBean); OS threads now: ")
                 .append(osThreadsNow).append(" (/proc/self/status)\n");
+        out.append("  dns lookups offloaded: ").append(offloadedLookups).append('\n');
         for (String line : greenThreadDump.split("\n")) {
             out.append("  ").append(line).append('\n');
         }

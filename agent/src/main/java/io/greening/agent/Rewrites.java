@@ -238,6 +238,8 @@ public final class Rewrites {
             // ---- dns: io.greening.patch.FilePatches ----
             call(DNS, INVOKESTATIC, "java/net/InetAddress", "getByName", "(Ljava/lang/String;)Ljava/net/InetAddress;", "FilePatches#getByName"),
             call(DNS, INVOKESTATIC, "java/net/InetAddress", "getAllByName", "(Ljava/lang/String;)[Ljava/net/InetAddress;", "FilePatches#getAllByName"),
+            // looks the name up inside the JDK: pgJDBC and many clients connect through it, not through getByName
+            constructor(DNS, "java/net/InetSocketAddress", "(Ljava/lang/String;I)V", "FilePatches#newInetSocketAddress"),
 
             // ---- sockets: io.greening.patch.SocketPatches, io.greening.patch.GreenChannels (rows from docs/sockets.md) ----
             constructor(SOCKETS, "java/net/Socket", "()V", "SocketPatches#newSocket"),

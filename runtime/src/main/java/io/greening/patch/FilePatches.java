@@ -8,6 +8,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.Callable;
 
@@ -162,6 +163,30 @@ public final class FilePatches {
             return InetAddress.getAllByName(host);
         }
         return lookUp(() -> InetAddress.getAllByName(host), host);
+    }
+
+    /**
+     * {@code new InetSocketAddress(host, port)}, which looks {@code host} up inside the JDK: a literal address is parsed
+     * inline, as the JDK does; a name is resolved on the offload pool, once for all green threads that want it at the
+     * same time ({@link HostNames#socketAddress}). A failed lookup gives an unresolved address, as the JDK's does.
+     */
+    public static InetSocketAddress newInetSocketAddress(String host, int port) {
+        if (host == null || port < 0 || port > 0xFFFF) {
+            return new InetSocketAddress(host, port);   // the JDK's IllegalArgumentException, before any lookup
+        }
+        try {
+            return HostNames.socketAddress(host, port, false);
+        } catch (IOException impossible) {   // an uninterruptible lookup of a constructor that throws nothing checked
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /**
+     * How many host name lookups of green threads greening has sent to the offload pool in this JVM, for the agent's
+     * exit report: a literal address (what JDBC drivers pass on every connect) is parsed inline and not counted.
+     */
+    public static long offloadedLookups() {
+        return HostNames.OFFLOADED_LOOKUPS.get();
     }
 
     private static <T> T lookUp(IoCall<T> lookup, String host) throws UnknownHostException {

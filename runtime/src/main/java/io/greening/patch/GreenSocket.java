@@ -1,6 +1,5 @@
 package io.greening.patch;
 
-import io.greening.Green;
 import io.greening.Hub;
 import io.greening.Timeout;
 import io.greening.internal.Deadlines;
@@ -27,9 +26,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -50,11 +46,6 @@ public class GreenSocket extends Socket {
     private static final int CONNECTED = 1, BOUND = 2, CLOSED = 4, SHUT_IN = 8, SHUT_OUT = 16;
     /** The most a single read or write moves, as the JDK's socket (it bounds temporary direct buffers). */
     private static final int MAX_TRANSFER = 128 * 1024;
-    /** How long a host name counts as fresh in the JDK's name cache after {@link #resolve} looked it up. */
-    private static final int FRESH_SECONDS = 10;
-    private static final ConcurrentHashMap<String, Long> RESOLVED_AT = new ConcurrentHashMap<>();
-    /** Lookups under way, so that many green threads connecting to one new name make one lookup. */
-    private static final ConcurrentHashMap<String, CompletableFuture<Void>> RESOLVING = new ConcurrentHashMap<>();
 
     /** Non-blocking; made on first need by {@link #channel()}, as the JDK's socket makes its descriptor. */
     private volatile SocketChannel channel;
@@ -178,49 +169,12 @@ public class GreenSocket extends Socket {
         }
     }
 
-    /**
-     * Resolves {@code host} as the JDK's socket does, without stalling the hub: on a green thread a name that was not
-     * looked up lately is resolved through {@link Green#offload}, once for all the green threads that want it at the
-     * same time. A literal address needs no lookup ({@link HostNames}), and a name resolved in the last {@value #FRESH_SECONDS} seconds
-     * is answered by the JDK's own cache (30 s by default), so thousands of connections to one host do not each take
-     * a trip to the offload pool.
-     */
+    /** Resolves {@code host} as the JDK's socket does, without stalling the hub ({@link HostNames#socketAddress}). */
     private static InetSocketAddress resolve(String host, int port) throws IOException {
         if (host == null) {
             return new InetSocketAddress(InetAddress.getByName(null), port);
         }
-        if (Hub.current() == null || HostNames.resolvesWithoutLookup(host) || resolvedLately(host)) {
-            return new InetSocketAddress(host, port);
-        }
-        CompletableFuture<Void> mine = new CompletableFuture<>();
-        CompletableFuture<Void> inFlight = RESOLVING.putIfAbsent(host, mine);
-        if (inFlight != null) {
-            inFlight.join();   // parks this green thread until the one lookup of the name ends; then the JDK's cache answers
-            return new InetSocketAddress(host, port);
-        }
-        try {
-            HostNames.OFFLOADED_LOOKUPS.incrementAndGet();
-            InetSocketAddress resolved = Green.offload(() -> new InetSocketAddress(host, port));   // DNS must not stall the hub
-            if (!resolved.isUnresolved()) {
-                if (RESOLVED_AT.size() >= 1024) {
-                    RESOLVED_AT.clear();   // a bound, not an LRU: a name dropped here is only offloaded once more
-                }
-                RESOLVED_AT.put(host, System.nanoTime());
-            }
-            return resolved;
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(e);
-        } finally {
-            RESOLVING.remove(host, mine);
-            mine.complete(null);
-        }
-    }
-
-    private static boolean resolvedLately(String host) {
-        Long at = RESOLVED_AT.get(host);
-        return at != null && System.nanoTime() - at < TimeUnit.SECONDS.toNanos(FRESH_SECONDS);
+        return HostNames.socketAddress(host, port, true);
     }
 
     // ---- connect and bind ----

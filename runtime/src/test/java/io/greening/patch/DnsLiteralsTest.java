@@ -5,6 +5,7 @@ import io.greening.GreenThread;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -75,6 +76,44 @@ class DnsLiteralsTest {
         });
         assertEquals(200, resolved);
         assertEquals(0, HostNames.OFFLOADED_LOOKUPS.get() - offloadsBefore);
+    }
+
+    /**
+     * {@code new InetSocketAddress(host, port)} rewritten to {@link FilePatches#newInetSocketAddress}: for every string
+     * the JDK answers by parsing alone, the same address (or unresolved address, or exception) as the JDK's
+     * constructor, and no lookup sent to the offload pool; a name is sent there and resolves as the JDK resolves it.
+     */
+    @Test
+    void newInetSocketAddressParsesLiteralsInlineAndOffloadsNames() {
+        List<String> wrong = new ArrayList<>();
+        long offloadsBefore = HostNames.OFFLOADED_LOOKUPS.get();
+        Green.run(() -> {
+            for (String host : NO_LOOKUP) {
+                String jdk = describeSocketAddress(() -> new InetSocketAddress(host, 5432));
+                String greened = describeSocketAddress(() -> FilePatches.newInetSocketAddress(host, 5432));
+                if (!jdk.equals(greened)) {
+                    wrong.add("new InetSocketAddress(" + host + ", 5432): JDK " + jdk + ", greened " + greened);
+                }
+            }
+            return null;
+        });
+        assertEquals(List.of(), wrong, "greened answers that differ from the JDK's");
+        assertEquals(0, HostNames.OFFLOADED_LOOKUPS.get() - offloadsBefore, "a literal was sent to the offload pool");
+
+        // a name this test class resolves through no other patch, so no cache of the patches answers it
+        long before = HostNames.OFFLOADED_LOOKUPS.get();
+        String greened = Green.run(() -> describeSocketAddress(() -> FilePatches.newInetSocketAddress("a.b.c", 1)));
+        assertEquals(describeSocketAddress(() -> new InetSocketAddress("a.b.c", 1)), greened);
+        assertEquals(1, HostNames.OFFLOADED_LOOKUPS.get() - before, "the name was not offloaded");
+    }
+
+    private static String describeSocketAddress(Lookup lookup) {
+        try {
+            InetSocketAddress address = (InetSocketAddress) lookup.get();
+            return address + (address.isUnresolved() ? "" : " " + describe(address::getAddress, true));
+        } catch (Exception e) {
+            return e.getClass().getName() + ": " + e.getMessage();
+        }
     }
 
     /** Adds a line to {@code wrong} where the patches' answer for {@code host} differs from the JDK's. */
