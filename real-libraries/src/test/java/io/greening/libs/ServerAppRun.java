@@ -9,9 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -56,16 +54,8 @@ record ServerAppRun(ForkedJvm.Result run, String line, List<String> wrong) {
         return new ServerAppRun(run, line, wrong);
     }
 
-    /**
-     * The lines of this run's standard error whose shape no line of {@code plain}'s has, digits aside (times, ports,
-     * thread numbers): what greening added to what the app prints anyway, such as an agent warning or a dying thread.
-     */
+    /** The lines of this run's standard error that {@code plain}'s has none like (see {@link ForkedLibraryApp#errorsOnlyIn}). */
     List<String> errorsBeyond(ServerAppRun plain) {
-        Set<String> plainShapes = plain.run.errors().lines().map(ServerAppRun::shape).collect(Collectors.toSet());
-        return run.errors().lines().filter(l -> !plainShapes.contains(shape(l))).toList();
-    }
-
-    private static String shape(String line) {
-        return line.replaceAll("\\d+", "#");
+        return ForkedLibraryApp.errorsOnlyIn(run, plain.run);
     }
 }
