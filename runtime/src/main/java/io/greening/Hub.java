@@ -585,7 +585,6 @@ public final class Hub implements Executor, AutoCloseable {
         lifoRuns = 0;
         lifoEnabled = true;
         if (++greenTicks % SHARED_QUEUE_INTERVAL == 0 && (task = group.pollShared()) != null) {
-            group.takeMoreShared(this);
             return task;
         }
         return runq.poll();

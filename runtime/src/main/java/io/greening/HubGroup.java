@@ -3,7 +3,6 @@ package io.greening;
 import io.greening.internal.Access;
 import io.greening.internal.Callables;
 import io.greening.internal.HubCarrier;
-import io.greening.internal.RunQueue;
 import io.greening.internal.ThreadRegistry;
 import io.greening.internal.TimerHeap.Timer;
 import io.greening.internal.VirtualThreads;
@@ -252,19 +251,6 @@ public final class HubGroup implements Executor, AutoCloseable {
 
     Runnable pollShared() {
         return shared.poll();
-    }
-
-    /**
-     * A busy hub's look at the shared queue (every 61st task) found a task: moves up to a batch more into its run
-     * queue, behind its own. One task a look, as Go's schedule() takes, left the hundreds that a stuck hub's hand-off
-     * or a spare no longer needed puts there to busy hubs for hundreds of milliseconds (an HTTP server's p99 under
-     * wrk; benchmarks/README.md, section 17); Go's findRunnable takes a share too. Carrier of {@code me} only.
-     */
-    void takeMoreShared(Hub me) {
-        Runnable task;
-        for (int i = 1; i < SHARED_BATCH && me.runq.size() < RunQueue.CAPACITY && (task = shared.poll()) != null; i++) {
-            me.runq.offer(task);
-        }
     }
 
     /** Work was made ready where another hub could take it: wakes an idle hub unless one is looking for work already. */

@@ -511,51 +511,6 @@ class HubGroupTest {
     }
 
     /**
-     * Work put on the shared queue while every hub is busy (what a stuck hub's hand-off or a spare no longer needed
-     * leaves there) runs within a few of the busy hubs' looks at that queue (every 61st task), not one task a look:
-     * counted in the busy threads' turns, so no clock is involved.
-     */
-    @Test
-    void sharedWorkRunsSoonWhileEveryHubIsBusy() throws Exception {
-        int sharedTasks = 480;
-        try (HubGroup group = HubGroup.start("busy-shared", 2)) {
-            AtomicBoolean stop = new AtomicBoolean();
-            java.util.concurrent.atomic.AtomicLong busyTurns = new java.util.concurrent.atomic.AtomicLong();
-            Set<Hub> busyOn = ConcurrentHashMap.newKeySet();
-            List<GreenThread<Void>> busy = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                busy.add(group.spawn(() -> {
-                    while (!stop.get()) {
-                        busyOn.add(Hub.current());
-                        busyTurns.incrementAndGet();
-                        Thread.yield();   // back to its hub's run queue: the hub always has work of its own
-                    }
-                }));
-            }
-            long deadline = System.nanoTime() + PATIENCE_NANOS;
-            while (busyOn.size() < 2 && System.nanoTime() - deadline < 0) {
-                Thread.sleep(1);
-            }
-            assertEquals(2, busyOn.size(), "busy threads run on both hubs");
-            java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(sharedTasks);
-            long before = busyTurns.get();
-            for (int i = 0; i < sharedTasks; i++) {
-                group.execute(ran::countDown);   // from outside the group: the shared queue
-            }
-            assertTrue(ran.await(20, TimeUnit.SECONDS), "the shared work ran");
-            long turns = busyTurns.get() - before;
-            stop.set(true);
-            for (GreenThread<Void> each : busy) {
-                assertTrue(each.join(Duration.ofSeconds(20)));
-            }
-            // one shared task a look takes about 480 x 61 turns in all (29,056 measured); a batch a look 1,400-4,200, more
-            // when a carrier preempted by the machine is handed off and its busy threads join the shared queue too
-            assertTrue(turns < sharedTasks * 61L / 3, "the busy threads took " + turns + " turns before "
-                    + sharedTasks + " shared tasks had all run");
-        }
-    }
-
-    /**
      * A green thread that registers a channel with its hub's selector can block on a monitor of the channel or the
      * selector (held by a thread of another carrier) and resume on another hub of the group, while its hub selects
      * without the new interest: the hub must still see the channel become ready.
