@@ -179,7 +179,9 @@ public final class StallMonitor {
                 watch.kernelNanos += Math.min(now - watch.lastLookAt, LOOK_PERIOD_NANOS);
             }
             watch.lastLookAt = now;
-            held = heldCarrier(hub, watch, stalled);
+            if (stalled >= HANDOFF_NANOS || (threshold > 0 && stalled >= threshold)) {   // a read of /proc: only then
+                held = heldCarrier(hub, watch, stalled);
+            }
             if (stalled >= HANDOFF_NANOS && held >= HANDOFF_NANOS) {
                 next = access.handOff(hub);
             }
