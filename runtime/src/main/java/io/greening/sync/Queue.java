@@ -161,9 +161,8 @@ public class Queue<T> extends GreenSync {
 
     private void put(T item, long deadline, String after) {
         Objects.requireNonNull(item, "item");
-        boolean mayWaitForGetter = !onHubCarrier();
         while (true) {
-            Object outcome = await(putters, deadline, item, () -> offer(item, mayWaitForGetter), null);
+            Object outcome = await(putters, deadline, item, () -> offer(item), null);
             if (outcome == NOT_YET) {
                 throw new Full("queue full" + (after.isEmpty() ? "" : " " + after));
             }
@@ -182,15 +181,15 @@ public class Queue<T> extends GreenSync {
 
     /**
      * Places {@code item} now if it can. On a channel with a getter waiting, the putter then waits until that getter
-     * has run, unless {@code mayWaitForGetter} is false (a hub's carrier, which runs that getter and cannot wait for
-     * it): then the item is kept for the getter in the queue, as eventlet does from its hub.
+     * has run, unless it is a hub's carrier (which runs that getter and cannot wait for it): then the item is kept
+     * for the getter in the queue, as eventlet does from its hub.
      */
-    private Object offer(T item, boolean mayWaitForGetter) {
+    private Object offer(T item) {
         if (shutDown) {
             return SHUT_DOWN;
         }
         if (maxsize == 0) {
-            if (!getters.isEmpty() && !mayWaitForGetter) {
+            if (!getters.isEmpty() && onHubCarrier()) {   // asked only here: the one case it decides
                 unfinished++;
                 store(item);
                 itemsArrived();
