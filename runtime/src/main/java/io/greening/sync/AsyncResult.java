@@ -21,9 +21,8 @@ public final class AsyncResult<T> extends GreenSync {
     }
 
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
-    private boolean ready;
-    private T value;
-    private Throwable failure;
+    /** What was set, or {@code null} while unset. */
+    private Settled settled;
 
     /** A result not set yet. */
     public AsyncResult() {
@@ -49,13 +48,11 @@ public final class AsyncResult<T> extends GreenSync {
 
     private void complete(T v, Throwable f) {
         guarded(() -> {
-            if (ready) {
+            if (settled != null) {
                 throw new IllegalStateException("AsyncResult already set");
             }
-            value = v;
-            failure = f;
-            ready = true;
-            wakeAll(waiters, new Settled(v, f));
+            settled = new Settled(v, f);
+            wakeAll(waiters, settled);
             return null;
         });
     }
@@ -68,29 +65,27 @@ public final class AsyncResult<T> extends GreenSync {
      */
     public void reset() {
         guarded(() -> {
-            if (!ready) {
+            if (settled == null) {
                 throw new IllegalStateException("reset() of an AsyncResult that was not set");
             }
-            ready = false;
-            value = null;
-            failure = null;
+            settled = null;
             return null;
         });
     }
 
     /** Whether a value or an exception was set. */
     public boolean isReady() {
-        return guarded(() -> ready);
+        return guarded(() -> settled != null);
     }
 
     /** Whether a value (not an exception) was set. */
     public boolean isSuccessful() {
-        return guarded(() -> ready && failure == null);
+        return guarded(() -> settled != null && settled.failure == null);
     }
 
     /** The exception set, or {@code null}. */
     public Throwable exception() {
-        return guarded(() -> failure);
+        return guarded(() -> settled == null ? null : settled.failure);
     }
 
     /**
@@ -120,7 +115,7 @@ public final class AsyncResult<T> extends GreenSync {
     }
 
     private Object check() {
-        return ready ? new Settled(value, failure) : NOT_YET;
+        return settled != null ? settled : NOT_YET;
     }
 
     @SuppressWarnings("unchecked")
