@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * One run of a server app of {@code com.acme.*} ({@code JettyApp}, {@code UndertowApp}, {@code TomcatApp}, {@code SpringApp}) in a forked JVM: the app
+ * One run of a server app of {@code com.acme.*} ({@code JettyApp}, {@code UndertowApp}, {@code TomcatApp}, {@code SpringApp}, {@code BootApp}) in a forked JVM: the app
  * prints {@code <name>: listening port=<p>}, answers {@code GET /work?n=<n>} with {@code work <n> item-<n>}, stops on
  * {@code GET /shutdown} and prints {@code <name>: served=...} last.
  *
@@ -26,9 +26,18 @@ record ServerAppRun(ForkedJvm.Result run, String line, List<String> wrong) {
     /** Starts {@code mainClass} with {@code jvmOptions}, sends {@code requests} requests at once, then stops it. */
     static ServerAppRun serve(String name, String mainClass, List<String> args, List<String> jvmOptions, int requests)
             throws Exception {
-        ForkedJvm app = ForkedJvm.start(ForkedLibraryApp.java(), jvmOptions, ForkedLibraryApp.classPath(), mainClass,
-                args);
-        String port = app.awaitLine(name + ": listening port=", Duration.ofMinutes(1));
+        return serve(name, ForkedJvm.java(ForkedLibraryApp.java(), jvmOptions, ForkedLibraryApp.classPath(), mainClass,
+                args), Duration.ofMinutes(1), requests);
+    }
+
+    /**
+     * Starts {@code launch} (a server app as above, however launched), waits up to {@code startTimeout} for it to
+     * listen, sends {@code requests} requests at once, then stops it.
+     */
+    static ServerAppRun serve(String name, ForkedJvm.Launch launch, Duration startTimeout, int requests)
+            throws Exception {
+        ForkedJvm app = launch.start();
+        String port = app.awaitLine(name + ": listening port=", startTimeout);
         String base = "http://127.0.0.1:" + port;
 
         List<String> wrong = new ArrayList<>();
