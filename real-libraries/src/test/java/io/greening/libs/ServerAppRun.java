@@ -37,10 +37,25 @@ record ServerAppRun(ForkedJvm.Result run, String line, List<String> wrong) {
     static ServerAppRun serve(String name, ForkedJvm.Launch launch, Duration startTimeout, int requests)
             throws Exception {
         ForkedJvm app = launch.start();
+        List<String> wrong = new ArrayList<>();
+        try {
+            requestAndStop(app, name, startTimeout, requests, wrong);
+        } catch (Exception | AssertionError e) {
+            app.kill();   // an app that never listened or was never told to stop would outlive the test
+            throw e;
+        }
+        ForkedJvm.Result run = app.await(Duration.ofMinutes(1));
+        assertEquals(0, run.exitCode(), run::describe);
+        String line = run.output().stream().filter(l -> l.startsWith(name + ": served=")).findFirst()
+                .orElseThrow(() -> new AssertionError(run.describe()));
+        return new ServerAppRun(run, line, wrong);
+    }
+
+    /** Waits for {@code app} to listen, sends the requests at once, adds the wrong answers to {@code wrong}, stops it. */
+    private static void requestAndStop(ForkedJvm app, String name, Duration startTimeout, int requests,
+                                       List<String> wrong) throws Exception {
         String port = app.awaitLine(name + ": listening port=", startTimeout);
         String base = "http://127.0.0.1:" + port;
-
-        List<String> wrong = new ArrayList<>();
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build()) {
             List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
             for (int n = 0; n < requests; n++) {
@@ -56,11 +71,6 @@ record ServerAppRun(ForkedJvm.Result run, String line, List<String> wrong) {
             client.send(HttpRequest.newBuilder(URI.create(base + "/shutdown")).build(),
                     HttpResponse.BodyHandlers.ofString());
         }
-        ForkedJvm.Result run = app.await(Duration.ofMinutes(1));
-        assertEquals(0, run.exitCode(), run::describe);
-        String line = run.output().stream().filter(l -> l.startsWith(name + ": served=")).findFirst()
-                .orElseThrow(() -> new AssertionError(run.describe()));
-        return new ServerAppRun(run, line, wrong);
     }
 
     /** The lines of this run's standard error that {@code plain}'s has none like (see {@link ForkedLibraryApp#errorsOnlyIn}). */
