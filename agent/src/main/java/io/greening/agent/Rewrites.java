@@ -130,6 +130,8 @@ public final class Rewrites {
             constructor(THREADS, "java/util/concurrent/ScheduledThreadPoolExecutor", "(I)V", "ThreadPatches#newScheduledThreadPoolExecutor"),
             constructor(THREADS, "java/util/concurrent/ScheduledThreadPoolExecutor", "(ILjava/util/concurrent/RejectedExecutionHandler;)V", "ThreadPatches#newScheduledThreadPoolExecutor"),
             constructor(THREADS, "java/util/concurrent/ScheduledThreadPoolExecutor", "(ILjava/util/concurrent/ThreadFactory;)V", "ThreadPatches#newScheduledThreadPoolExecutor"),
+            // HikariCP's housekeeper: a factory and a DiscardPolicy
+            constructor(THREADS, "java/util/concurrent/ScheduledThreadPoolExecutor", "(ILjava/util/concurrent/ThreadFactory;Ljava/util/concurrent/RejectedExecutionHandler;)V", "ThreadPatches#newScheduledThreadPoolExecutor"),
 
             // ---- sleeps: io.greening.patch.SleepPatches ----
             call(SLEEPS, INVOKESTATIC, "java/lang/Thread", "sleep", "(J)V", "SleepPatches#sleep"),

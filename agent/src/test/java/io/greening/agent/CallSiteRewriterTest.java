@@ -85,7 +85,7 @@ class CallSiteRewriterTest {
     @Test
     void untransformedFixtureRunsOnPlatformThreads() throws Exception {
         assertEquals("thread=false alive=false state=TERMINATED subclass=false fixedPool=false threadPoolExecutor=false"
-                + " scheduled=false builder=false", ThreadsFixture.run(true));
+                + " scheduled=false scheduledWithFactoryAndHandler=false builder=false", ThreadsFixture.run(true));
     }
 
     @Test
@@ -94,7 +94,7 @@ class CallSiteRewriterTest {
         Class<?> fixture = loader.loadClass(ThreadsFixture.class.getName());
         for (boolean flag : new boolean[] {true, false}) {
             assertEquals("thread=true alive=false state=TERMINATED subclass=true fixedPool=true threadPoolExecutor=true"
-                    + " scheduled=true builder=true", fixture.getMethod("run", boolean.class).invoke(null, flag));
+                    + " scheduled=true scheduledWithFactoryAndHandler=true builder=true", fixture.getMethod("run", boolean.class).invoke(null, flag));
         }
         Map<String, Integer> r = loader.rewrites;
         assertEquals(2, r.get("Thread.start"), r.toString());
@@ -104,7 +104,7 @@ class CallSiteRewriterTest {
         assertEquals(1, r.get("Executors.newFixedThreadPool"), r.toString());
         assertEquals(1, r.get("Thread.Builder.OfPlatform.start"), r.toString());
         assertEquals(1, r.get("new ThreadPoolExecutor"), r.toString());
-        assertEquals(1, r.get("new ScheduledThreadPoolExecutor"), r.toString());
+        assertEquals(2, r.get("new ScheduledThreadPoolExecutor"), r.toString());
         assertEquals(1, r.get("Thread.sleep"), r.toString());
         assertEquals(1, r.get("TimeUnit.sleep"), r.toString());
     }
@@ -121,7 +121,7 @@ class CallSiteRewriterTest {
         RewritingLoader loader = new RewritingLoader(Rewrites.index(EnumSet.of(PatchGroup.SLEEPS)), null);
         Class<?> fixture = loader.loadClass(ThreadsFixture.class.getName());
         assertEquals("thread=false alive=false state=TERMINATED subclass=false fixedPool=false threadPoolExecutor=false"
-                + " scheduled=false builder=false", fixture.getMethod("run", boolean.class).invoke(null, true));
+                + " scheduled=false scheduledWithFactoryAndHandler=false builder=false", fixture.getMethod("run", boolean.class).invoke(null, true));
         assertEquals(Map.of("Thread.sleep", 1, "TimeUnit.sleep", 1), loader.rewrites);
     }
 

@@ -50,6 +50,24 @@ class RewritesTest {
         }
     }
 
+    /**
+     * A pool constructor without a row keeps platform workers in selected code: HikariCP's housekeeper, built with
+     * {@code new ScheduledThreadPoolExecutor(1, factory, new DiscardPolicy())}, stayed a platform thread in a
+     * greened Spring Boot app (SpringBootIT) while the other three constructors had rows.
+     */
+    @Test
+    void everyPublicConstructorOfTheJdkThreadPoolsHasARow() {
+        for (Class<?> pool : List.of(java.util.concurrent.ThreadPoolExecutor.class,
+                java.util.concurrent.ScheduledThreadPoolExecutor.class)) {
+            for (java.lang.reflect.Constructor<?> constructor : pool.getConstructors()) {
+                String descriptor = Type.getConstructorDescriptor(constructor);
+                assertTrue(Rewrites.ALL.stream().anyMatch(row -> row.kind() == Kind.CONSTRUCTOR
+                                && row.owner().equals(Type.getInternalName(pool)) && row.descriptor().equals(descriptor)),
+                        "no row for new " + pool.getSimpleName() + descriptor);
+            }
+        }
+    }
+
     @Test
     void staticRowsAreOnClassesWhoseSubclassesInheritThem() throws Exception {
         // a static row matches call sites on subtypes (Rewrite.matchesSubtypes): an interface's statics are not inherited

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * One run of a server app of {@code com.acme.*} ({@code JettyApp}, {@code UndertowApp}, {@code TomcatApp}, {@code SpringApp}) in a forked JVM: the app
+ * One run of a server app of {@code com.acme.*} ({@code JettyApp}, {@code UndertowApp}, {@code TomcatApp}, {@code SpringApp}, {@code BootApp}) in a forked JVM: the app
  * prints {@code <name>: listening port=<p>}, answers {@code GET /work?n=<n>} with {@code work <n> item-<n>}, stops on
  * {@code GET /shutdown} and prints {@code <name>: served=...} last.
  *
@@ -26,12 +26,36 @@ record ServerAppRun(ForkedJvm.Result run, String line, List<String> wrong) {
     /** Starts {@code mainClass} with {@code jvmOptions}, sends {@code requests} requests at once, then stops it. */
     static ServerAppRun serve(String name, String mainClass, List<String> args, List<String> jvmOptions, int requests)
             throws Exception {
-        ForkedJvm app = ForkedJvm.start(ForkedLibraryApp.java(), jvmOptions, ForkedLibraryApp.classPath(), mainClass,
-                args);
-        String port = app.awaitLine(name + ": listening port=", Duration.ofMinutes(1));
-        String base = "http://127.0.0.1:" + port;
+        return serve(name, ForkedJvm.java(ForkedLibraryApp.java(), jvmOptions, ForkedLibraryApp.classPath(), mainClass,
+                args), Duration.ofMinutes(1), requests);
+    }
 
+    /**
+     * Starts {@code launch} (a server app as above, however launched), waits up to {@code startTimeout} for it to
+     * listen, sends {@code requests} requests at once, then stops it.
+     */
+    static ServerAppRun serve(String name, ForkedJvm.Launch launch, Duration startTimeout, int requests)
+            throws Exception {
+        ForkedJvm app = launch.start();
         List<String> wrong = new ArrayList<>();
+        try {
+            requestAndStop(app, name, startTimeout, requests, wrong);
+        } catch (Exception | AssertionError e) {
+            app.kill();   // an app that never listened or was never told to stop would outlive the test
+            throw e;
+        }
+        ForkedJvm.Result run = app.await(Duration.ofMinutes(1));
+        assertEquals(0, run.exitCode(), run::describe);
+        String line = run.output().stream().filter(l -> l.startsWith(name + ": served=")).findFirst()
+                .orElseThrow(() -> new AssertionError(run.describe()));
+        return new ServerAppRun(run, line, wrong);
+    }
+
+    /** Waits for {@code app} to listen, sends the requests at once, adds the wrong answers to {@code wrong}, stops it. */
+    private static void requestAndStop(ForkedJvm app, String name, Duration startTimeout, int requests,
+                                       List<String> wrong) throws Exception {
+        String port = app.awaitLine(name + ": listening port=", startTimeout);
+        String base = "http://127.0.0.1:" + port;
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build()) {
             List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
             for (int n = 0; n < requests; n++) {
@@ -47,11 +71,6 @@ record ServerAppRun(ForkedJvm.Result run, String line, List<String> wrong) {
             client.send(HttpRequest.newBuilder(URI.create(base + "/shutdown")).build(),
                     HttpResponse.BodyHandlers.ofString());
         }
-        ForkedJvm.Result run = app.await(Duration.ofMinutes(1));
-        assertEquals(0, run.exitCode(), run::describe);
-        String line = run.output().stream().filter(l -> l.startsWith(name + ": served=")).findFirst()
-                .orElseThrow(() -> new AssertionError(run.describe()));
-        return new ServerAppRun(run, line, wrong);
     }
 
     /** The lines of this run's standard error that {@code plain}'s has none like (see {@link ForkedLibraryApp#errorsOnlyIn}). */

@@ -290,4 +290,10 @@ public final class ThreadPatches {
     public static ScheduledThreadPoolExecutor newScheduledThreadPoolExecutor(int core, ThreadFactory factory) {
         return new ScheduledThreadPoolExecutor(core, GreenThreads.greenFactory(factory));
     }
+
+    /** {@code new ScheduledThreadPoolExecutor(core, factory, handler)}. */
+    public static ScheduledThreadPoolExecutor newScheduledThreadPoolExecutor(int core, ThreadFactory factory,
+                                                                             RejectedExecutionHandler handler) {
+        return new ScheduledThreadPoolExecutor(core, GreenThreads.greenFactory(factory), handler);
+    }
 }

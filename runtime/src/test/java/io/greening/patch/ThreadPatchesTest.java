@@ -194,6 +194,8 @@ class ThreadPatchesTest {
                 ThreadPatches.newSingleThreadScheduledExecutor(),
                 ThreadPatches.newThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>()),
                 ThreadPatches.newScheduledThreadPoolExecutor(1),
+                ThreadPatches.newScheduledThreadPoolExecutor(1, Thread.ofPlatform().factory(),
+                        new ThreadPoolExecutor.DiscardPolicy()),
                 ThreadPatches.newFixedThreadPool(1, Thread.ofPlatform().factory())}) {
             try {
                 assertTrue(pool.submit(() -> Thread.currentThread().isVirtual()).get(), pool.toString());
