@@ -435,8 +435,8 @@ public final class HubGroup implements Executor, AutoCloseable {
      * How many spares should run now: one per stuck hub, so that as many hubs run green threads as there are
      * processors, less the hubs the group has beyond the processors (hubs=16 on 2 of them), which stand in for stuck
      * ones. Their carriers already share the processors: with 16 hubs on 2 of them, CPU-bound rounds still in the
-     * interpreter kept 10-16 hubs stuck at once, and a spare for each made 32 carriers compete for 2 cores (2 s of
-     * extra CPU in a 6 s run, benchmarks/results/manycores).
+     * interpreter kept 10-16 hubs stuck at once, and a spare for each made up to 32 carriers for 2 cores, 16 more OS
+     * threads that only took turns with the others (benchmarks/results/manycores).
      */
     int sparesWanted() {
         int surplus = Math.max(0, cores - processors);
