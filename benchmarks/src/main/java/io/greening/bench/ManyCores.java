@@ -64,12 +64,9 @@ public final class ManyCores {
         int window = 10;
         Path out = null;
         Map<String, String> systems = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i += 2) {
-            if (i + 1 >= args.length) {
-                usage("a value is missing after " + args[i]);
-            }
-            String value = args[i + 1];
-            switch (args[i]) {
+        for (String[] pair : OptionPairs.of(List.of(args).subList(1, args.length).toArray(String[]::new), ManyCores::usage)) {
+            String value = pair[1];
+            switch (pair[0]) {
                 case "--runs" -> runs = Integer.parseInt(value);
                 case "--settle" -> settle = Integer.parseInt(value);
                 case "--window" -> window = Integer.parseInt(value);
@@ -81,7 +78,7 @@ public final class ManyCores {
                     }
                     systems.put(value.substring(0, eq), value.substring(eq + 1));
                 }
-                default -> usage("unknown option " + args[i]);
+                default -> usage("unknown option " + pair[0]);
             }
         }
         if (systems.isEmpty()) {
