@@ -595,9 +595,9 @@ public final class Hub implements Executor, AutoCloseable {
         return hasReadyGreenThreads() || (!isSurplus() && group.findWork(this));
     }
 
-    /** Whether this is a spare hub while no hub of the group is stuck: it takes no new work and hands its own on. */
+    /** Whether this is a spare hub the group does not want now ({@link HubGroup#sparesWanted}): it takes no new work and hands its own on. */
     boolean isSurplus() {
-        return index >= group.cores && index - group.cores >= group.stuckCount();
+        return index >= group.cores && index - group.cores >= group.sparesWanted();
     }
 
     private void shareAll() {

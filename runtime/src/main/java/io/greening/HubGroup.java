@@ -61,6 +61,8 @@ public final class HubGroup implements Executor, AutoCloseable {
     private final String name;
     /** Hubs that run green threads all the time: one per core by default. */
     final int cores;
+    /** The processors available to the JVM when the group started: more hubs than these share them. */
+    private final int processors = Runtime.getRuntime().availableProcessors();
     /** The core hubs, then at most as many spares, started by the monitor when hubs are stuck. */
     private final Hub[] hubs;
     private volatile int started;
@@ -363,10 +365,6 @@ public final class HubGroup implements Executor, AutoCloseable {
         return false;
     }
 
-    int stuckCount() {
-        return stuckHubs.get();
-    }
-
     void stuckChanged(int delta) {
         stuckHubs.addAndGet(delta);
     }
@@ -433,9 +431,21 @@ public final class HubGroup implements Executor, AutoCloseable {
         }
     }
 
-    /** Starts or wakes one spare per stuck hub, so that as many hubs run green threads as there are cores. */
+    /**
+     * How many spares should run now: one per stuck hub, so that as many hubs run green threads as there are
+     * processors, less the hubs the group has beyond the processors (hubs=16 on 2 of them), which stand in for stuck
+     * ones. Their carriers already share the processors: with 16 hubs on 2 of them, CPU-bound rounds still in the
+     * interpreter kept 10-16 hubs stuck at once, and a spare for each made up to 32 carriers for 2 cores, 16 more OS
+     * threads that only took turns with the others (benchmarks/results/manycores).
+     */
+    int sparesWanted() {
+        int surplus = Math.max(0, cores - processors);
+        return Math.max(0, Math.min(stuckHubs.get() - surplus, hubs.length - cores));
+    }
+
+    /** Starts or wakes the spares wanted ({@link #sparesWanted}). */
     private void wakeSpares() {
-        int wanted = Math.min(stuckHubs.get(), hubs.length - cores);
+        int wanted = sparesWanted();
         for (int i = cores; i < cores + wanted; i++) {
             Hub spare = hubs[i];
             if (spare == null) {

@@ -604,13 +604,69 @@ class HubGroupTest {
         }
     }
 
+    /**
+     * Hubs enough that they outnumber this machine's processors several times (16 on 2), as production's 8 to 64 cores
+     * do not here: their carriers share the processors, so each is preempted in the middle of its tasks.
+     */
+    private static final int MANY_HUBS = Math.min(64, 8 * Runtime.getRuntime().availableProcessors());
+
     @Test
     @org.junit.jupiter.api.Timeout(600)
     void noWakeUpIsLostAcrossHubs() throws Exception {
+        soak("soak", 2);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(600)
+    void noWakeUpIsLostAcrossManyMoreHubsThanProcessors() throws Exception {
+        soak("soak-many", MANY_HUBS);
+    }
+
+    /**
+     * With more hubs than processors, the hubs beyond the processors stand in for stuck ones: when every hub computes
+     * without yielding, the group starts spares for no more than the processors, not one per stuck hub (which made 32
+     * carriers compete for 2 processors), and a thread made ready meanwhile still runs.
+     */
+    @Test
+    void moreHubsThanProcessorsStartSparesForTheProcessorsOnly() throws Exception {
+        int processors = Runtime.getRuntime().availableProcessors();
+        assumeTrue(MANY_HUBS > processors, "needs more hubs than processors");
+        try (HubGroup group = HubGroup.start("hogs", MANY_HUBS); LogCapture ignored = LogCapture.of("io.greening.stall")) {
+            AtomicBoolean release = new AtomicBoolean();
+            Set<Hub> hogsOn = ConcurrentHashMap.newKeySet();
+            try {
+                for (int i = 0; i < MANY_HUBS; i++) {
+                    group.spawn(() -> {
+                        hogsOn.add(Hub.current());
+                        while (!release.get()) {
+                            Thread.onSpinWait();   // never yields: its hub is stuck until released
+                        }
+                    });
+                }
+                long deadline = System.nanoTime() + PATIENCE_NANOS;
+                while (hogsOn.size() < MANY_HUBS && System.nanoTime() - deadline < 0) {
+                    Thread.sleep(1);
+                }
+                assertEquals(MANY_HUBS, hogsOn.size(), "every hog runs, each holding a hub of its own");
+                AtomicReference<Hub> neighbourRanOn = new AtomicReference<>();
+                group.spawn(() -> neighbourRanOn.set(Hub.current()));   // from outside, while every hub is held
+                while (neighbourRanOn.get() == null && System.nanoTime() - deadline < 0) {
+                    Thread.sleep(1);
+                }
+                assertNotNull(neighbourRanOn.get(), "a thread made ready while every hub is stuck runs on a spare");
+                int spares = group.hubs().size() - group.size();
+                assertTrue(spares <= processors, spares + " spares started for " + processors + " processors");
+            } finally {
+                release.set(true);
+            }
+        }
+    }
+
+    private static void soak(String name, int hubs) throws Exception {
         int threads = 100_000;
         int queues = 1_000;
         int echoEvery = 100;
-        try (HubGroup group = HubGroup.start("soak", 2);
+        try (HubGroup group = HubGroup.start(name, hubs);
              GreenServer echo = startEcho(group.hubs().get(0))) {
             List<Queue<Integer>> handOffs = group.spawn(() -> {
                 List<Queue<Integer>> list = new ArrayList<>();

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Echo C10K, side by side: the same client load ({@link EchoLoad}, one NIO thread in its own JVM) against four
@@ -30,7 +32,8 @@ import java.util.Random;
  *     [connections=1000,10000] [warmupSeconds=2] [measureSeconds=3] [systems=platform,greened,virtual,netty]
  *     [minRoundTrips=0]
  * </pre>
- * ({@code greened-2hubs}: greened with the agent option {@code hubs=2}, one hub per core; {@code greened-before}: greened
+ * ({@code greened-2hubs}: greened with the agent option {@code hubs=2}, one hub per core; {@code greened-hubs<N>} and
+ * {@code greened-before-hubs<N>}: with {@code hubs=N}, this build's agent or the one before; {@code greened-before}: greened
  * by the agent jar named by {@code -Decho.beforeAgent=<jar>}, an earlier build to compare with.)
  */
 public final class EchoC10k {
@@ -85,7 +88,16 @@ public final class EchoC10k {
                             "-cp", apps, "com.acme.apps.EchoApp", "server", count));
                     case "virtual" -> server.addAll(List.of("-cp", jar, VirtualEchoServer.class.getName(), count));
                     case "netty" -> server.addAll(List.of("-cp", jar, NettyEchoServer.class.getName(), "2"));
-                    default -> throw new IllegalArgumentException("unknown system " + system);
+                    default -> {
+                        // greened-hubs<N> and greened-before-hubs<N>: a group of N hubs, whatever the cores (issue 13)
+                        Matcher hubs = Pattern.compile("greened-(before-)?hubs(\\d+)").matcher(system);
+                        if (!hubs.matches()) {
+                            throw new IllegalArgumentException("unknown system " + system);
+                        }
+                        String jarOfSystem = hubs.group(1) != null ? requireBeforeAgent() : agent;
+                        server.addAll(List.of("-javaagent:" + jarOfSystem + "=include=com.acme.**,hubs=" + hubs.group(2),
+                                "-cp", apps, "com.acme.apps.EchoApp", "server", count));
+                    }
                 }
                 System.out.printf("%s, %s connections...%n", system, count);
                 String[] row = runOne(server, java, jar, count, warmup, measure, minRoundTrips);

@@ -145,10 +145,21 @@ public final class ForkedJvm {
         return new Launch(command);
     }
 
-    /** A launch of {@code java [jvmOptions] -cp classPath mainClass args...}. */
+    /**
+     * JVM options every forked JVM gets first: the system property {@value #EXTRA_OPTIONS} (options separated by
+     * spaces), so that a whole suite can run its JVMs differently, e.g. {@code -XX:ActiveProcessorCount=16} to see the
+     * agent's {@code hubs=auto} make 16 hubs on a smaller machine.
+     */
+    public static final String EXTRA_OPTIONS = "greening.forked.jvmOptions";
+
+    /** A launch of {@code java [extra options] [jvmOptions] -cp classPath mainClass args...}; see {@link #EXTRA_OPTIONS}. */
     public static Launch java(Path java, List<String> jvmOptions, Path classPath, String mainClass, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
+        String extra = System.getProperty(EXTRA_OPTIONS, "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classPath.toString());
