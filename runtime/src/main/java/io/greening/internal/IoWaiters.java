@@ -98,9 +98,21 @@ public final class IoWaiters {
             throw new IllegalStateException("awaitReady on hub " + hub.name() + " from a thread that is not its green thread");
         }
         SelectionKey key = channel.keyFor(selector);
-        if (key != null && !key.isValid() && channel.isOpen()) {
-            // cancelled by forget on another hub of the group: let the selector drop it, so the channel can register anew
-            dropCancelledKey(channel);
+        while (key != null && !key.isValid() && channel.isOpen()) {
+            // cancelled by forget on another hub of the group: the selector must drop it before the channel can
+            // register anew, and only this hub's carrier may select here
+            Hub now = Hub.current();
+            if (now != hub) {
+                // keyFor blocked on the channel's monitor and we resumed on another hub: wait there instead. Waiting
+                // here would tie us to a carrier that may not select for long (busy, stuck, blocked itself)
+                return Access.greening().io(now).awaitReady(channel, ops, deadline);
+            }
+            selectNow();
+            if (channel.keyFor(selector) == key) {
+                // not dropped: another hub's poll holds the selector (for one selectNow), or whoever cancels the key
+                // has not queued it yet. Look again after the hub's other threads
+                Thread.yield();
+            }
             key = channel.keyFor(selector);
         }
         ChannelWaiters waiters;
@@ -159,11 +171,12 @@ public final class IoWaiters {
     }
 
     /**
-     * Drops {@code channel}'s registration at once (a cancelled key otherwise lingers until the next select), so that
-     * the channel can go back to blocking mode. Call it from a green thread of the hub when none of them waits on the
+     * Cancels {@code channel}'s registration, so that the channel can go back to blocking mode (which a cancelled key
+     * does not prevent), and drops the key at once where the caller runs on the hub's carrier (a cancelled key
+     * otherwise lingers until the next select). Call it from a green thread of the hub when none of them waits on the
      * channel any more. In a group of hubs the channel may be registered with the selector of every hub its threads
      * waited on: {@code siblings} are those hubs' waiters, whose keys are cancelled too and dropped at their next
-     * select.
+     * select, which this makes come now. Never waits for another carrier.
      *
      * @throws IllegalStateException if the caller is not a green thread running on the hub
      */
@@ -181,23 +194,13 @@ public final class IoWaiters {
         SelectionKey key = channel.keyFor(selector);
         if (key != null) {
             key.cancel();
-            dropCancelledKey(channel);
-        }
-    }
-
-    /**
-     * Makes the selector drop {@code channel}'s cancelled key now: a selectNow on the carrier. A monitor on the way
-     * here (the channel's or the selector's, held by another carrier) may have unmounted the caller and resumed it on
-     * another hub of the group, which must not select here: it wakes this hub's carrier and waits until its select
-     * has dropped the key.
-     */
-    private void dropCancelledKey(SelectableChannel channel) throws IOException {
-        if (Hub.current() == hub && selectNow()) {
-            return;
-        }
-        while (channel.keyFor(selector) != null) {   // another hub selects it: its select drops the key
-            selector.wakeup();
-            Thread.yield();
+            // A monitor on the way here (the channel's or the selector's, held by another carrier) may have resumed us
+            // on another hub, which must not select here; and another hub's poll may hold the selector. Either way the
+            // key goes at this hub's next select, as a sibling's does: waiting for that here once spun on wakeup(),
+            // contending for the selector's lock with the carrier that was to select, as long as that hub kept busy
+            if (Hub.current() != hub || !selectNow()) {
+                selector.wakeup();
+            }
         }
     }
 
