@@ -14,8 +14,10 @@ import java.util.stream.Stream;
  * workers (one per processor up to 8, then 5 per 8 more) only when a collection needs them, and a plain hello-world
  * has 18 OS threads on 2 processors and on 64 alike.
  *
- * <p>Prints one line: {@code os-threads=T processors=P compiler-threads-to-come=C}, C being the JIT compiler threads
- * the JVM may add later ({@code CICompilerCount} less those running now: it starts them as its queue grows).
+ * <p>Prints one line: {@code os-threads=T processors=P worker-threads-to-come=C}, C being the JVM's worker threads
+ * it may still add: the JIT compiler threads ({@code CICompilerCount} less those running: it starts them as its queue
+ * grows) and the parallel GC workers ({@code ParallelGCThreads} less those running: how many a collection starts
+ * varies from run to run on many processors, 27 to 43 of 43 with 64).
  */
 public final class JvmBaseline {
     private JvmBaseline() {}
@@ -30,19 +32,25 @@ public final class JvmBaseline {
             bytes += garbage.length;
         }
         System.gc();   // a full collection: every parallel GC worker
-        int compilerCount = Integer.parseInt(ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-                .getVMOption("CICompilerCount").getValue());
+        HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        int compilerCount = Integer.parseInt(vm.getVMOption("CICompilerCount").getValue());
+        int gcWorkerCount = Integer.parseInt(vm.getVMOption("ParallelGCThreads").getValue());
         int threads = 0;
         int compilerThreads = 0;
+        int gcWorkers = 0;
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : tasks.toList()) {
                 threads++;
-                if (Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+                String name = Files.readString(task.resolve("comm"));
+                if (name.contains("CompilerThre")) {
                     compilerThreads++;
+                } else if (name.startsWith("GC Thread#")) {
+                    gcWorkers++;
                 }
             }
         }
         System.out.println("os-threads=" + threads + " processors=" + Runtime.getRuntime().availableProcessors()
-                + " compiler-threads-to-come=" + Math.max(0, compilerCount - compilerThreads) + " allocated=" + bytes);
+                + " worker-threads-to-come=" + (Math.max(0, compilerCount - compilerThreads)
+                + Math.max(0, gcWorkerCount - gcWorkers)) + " allocated=" + bytes);
     }
 }

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * fails on many cores or proves little on few. This one is the sum of
  * <ul>
  *   <li>the OS threads of a trivial JVM with the same forked JVM options ({@link JvmBaseline}, measured once per set
- *       of options and cached), and the JIT compiler threads that JVM may still add;</li>
+ *       of options and cached), and the JIT compiler threads and parallel GC workers that JVM may still add;</li>
  *   <li>the carriers of the agent's group: its hubs ({@code hubs=auto}: one per processor the forked JVM sees, which
  *       {@code -XX:ActiveProcessorCount} sets) and at most one spare per hub, never more spares than processors
  *       ({@code HubGroup.sparesWanted});</li>
@@ -24,20 +24,20 @@ import java.util.regex.Pattern;
  * An ungreened app (a platform thread per task) must still exceed it, which each test checks on its plain run.
  *
  * @param jvmThreads            the OS threads of the trivial JVM after a collection
- * @param compilerThreadsToCome the JIT compiler threads it had not started yet
+ * @param workerThreadsToCome the JIT compiler threads and parallel GC workers it had not started yet
  * @param processors            the processors the forked JVM sees
  * @param hubs                  the agent's core hubs
  * @param allowance             the OS threads the test allows for the agent's other threads and the app's own
  */
-public record OsThreadCeiling(int jvmThreads, int compilerThreadsToCome, int processors, int hubs, int allowance) {
+public record OsThreadCeiling(int jvmThreads, int workerThreadsToCome, int processors, int hubs, int allowance) {
     private static final Pattern BASELINE =
-            Pattern.compile("os-threads=(\\d+) processors=(\\d+) compiler-threads-to-come=(\\d+) .*");
+            Pattern.compile("os-threads=(\\d+) processors=(\\d+) worker-threads-to-come=(\\d+) .*");
     /** The agent's bound on {@code hubs} ({@code Settings}), which {@code hubs=auto} is capped at. */
     private static final int MAX_HUBS = 1024;
     /** By forked JVM options ({@link ForkedJvm#EXTRA_OPTIONS}): what the trivial JVM said. */
     private static final Map<String, Baseline> BASELINES = new ConcurrentHashMap<>();
 
-    private record Baseline(int jvmThreads, int processors, int compilerThreadsToCome) { }
+    private record Baseline(int jvmThreads, int processors, int workerThreadsToCome) { }
 
     /** The ceiling for an app greened with the agent's default group ({@code hubs=auto}). */
     public static OsThreadCeiling greened(int allowance) {
@@ -47,13 +47,13 @@ public record OsThreadCeiling(int jvmThreads, int compilerThreadsToCome, int pro
     /** The ceiling for an app greened with {@code hubs=N}. */
     public static OsThreadCeiling greenedWithHubs(int hubs, int allowance) {
         Baseline baseline = baseline();
-        return new OsThreadCeiling(baseline.jvmThreads(), baseline.compilerThreadsToCome(), baseline.processors(), hubs,
+        return new OsThreadCeiling(baseline.jvmThreads(), baseline.workerThreadsToCome(), baseline.processors(), hubs,
                 allowance);
     }
 
     /** The peak OS threads a greened app must stay under. */
     public int limit() {
-        return jvmThreads + compilerThreadsToCome + carriers() + allowance;
+        return jvmThreads + workerThreadsToCome + carriers() + allowance;
     }
 
     /** The group's carriers at most: one per hub, and a spare per stuck hub, no more spares than processors. */
@@ -63,8 +63,8 @@ public record OsThreadCeiling(int jvmThreads, int compilerThreadsToCome, int pro
 
     @Override
     public String toString() {
-        return limit() + " (a trivial JVM's " + jvmThreads + " OS threads + " + compilerThreadsToCome
-                + " compiler threads to come + " + carriers() + " carriers of " + hubs + " hubs on " + processors
+        return limit() + " (a trivial JVM's " + jvmThreads + " OS threads + " + workerThreadsToCome
+                + " compiler and GC threads to come + " + carriers() + " carriers of " + hubs + " hubs on " + processors
                 + " processors + " + allowance + ")";
     }
 
