@@ -2,6 +2,7 @@ package io.greening.itests;
 
 import com.sun.tools.attach.VirtualMachine;
 import io.greening.forked.ForkedJvm;
+import io.greening.forked.OsThreadCeiling;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,10 +35,12 @@ import static org.junit.jupiter.api.Assertions.*;
 class AgentIT {
     private static final Duration APP_TIMEOUT = Duration.ofMinutes(2);
     private static final String APPS = "com.acme.agentapps.";
+    /** OS threads a greened app of this class may have beyond the JVM's and the carriers: the agent's, a main, a few. */
+    private static final int APP_OS_THREADS = 12;
     /** Peak OS threads a greened app of this class stays under, and its plain run (a thread per task) exceeds. */
-    private static final int OS_THREAD_CEILING = 32 + Built.GROUP_CARRIERS;
+    private static final OsThreadCeiling OS_THREAD_CEILING = OsThreadCeiling.greened(APP_OS_THREADS);
     /** The same with the offload pool's threads on top ({@code greening.offload.threads}, 20), for the files group. */
-    private static final int OS_THREAD_CEILING_WITH_OFFLOAD = OS_THREAD_CEILING + 32;
+    private static final OsThreadCeiling OS_THREAD_CEILING_WITH_OFFLOAD = OsThreadCeiling.greened(APP_OS_THREADS + 32);
 
     @TempDir
     Path work;
@@ -138,7 +141,7 @@ class AgentIT {
     void locksGroupApp() throws Exception {
         Runs runs = plainAndGreened("LocksGroupApp", ",hubs=2", "threads");
         assertTrue(runs.plain.output().contains("tryLock with timeout: false"), runs.plain::describe);
-        assertGreenedStaysUnderTheCeilingThatPlainExceeds(runs, OS_THREAD_CEILING);
+        assertGreenedStaysUnderTheCeilingThatPlainExceeds(runs, OsThreadCeiling.greenedWithHubs(2, APP_OS_THREADS));
     }
 
     @Test
@@ -160,13 +163,13 @@ class AgentIT {
      * The peaks are exact: the apps print the JVM's peak platform thread count at exit ({@code # peak-threads=}),
      * and {@link io.greening.forked.ForkedJvm} takes the larger of it and its samples of {@code /proc}.
      */
-    private static void assertGreenedStaysUnderTheCeilingThatPlainExceeds(Runs runs, int ceiling) {
+    private static void assertGreenedStaysUnderTheCeilingThatPlainExceeds(Runs runs, OsThreadCeiling ceiling) {
         System.out.println("[peak OS threads] plain " + runs.plain.peakOsThreads() + ", greened "
                 + runs.greened.peakOsThreads() + ", ceiling " + ceiling);
         assertAll(
-                () -> assertTrue(runs.greened.peakOsThreads() < ceiling,
-                        "greened peak OS threads " + runs.greened.peakOsThreads() + "\n" + runs.greened.describe()),
-                () -> assertTrue(runs.plain.peakOsThreads() > ceiling,
+                () -> assertTrue(runs.greened.peakOsThreads() < ceiling.limit(), "greened peak OS threads "
+                        + runs.greened.peakOsThreads() + ", ceiling " + ceiling + "\n" + runs.greened.describe()),
+                () -> assertTrue(runs.plain.peakOsThreads() > ceiling.limit(),
                         "plain makes a thread per task: peak OS threads " + runs.plain.peakOsThreads()));
     }
 

@@ -8,12 +8,6 @@ import java.nio.file.Path;
 final class Built {
     private Built() {}
 
-    /**
-     * OS threads the agent's default group of hubs may add to what one hub had: a carrier per core hub beyond the first,
-     * and at most one spare carrier per core hub (started while hubs are stuck).
-     */
-    static final int GROUP_CARRIERS = 2 * Runtime.getRuntime().availableProcessors() - 1;
-
     /** The directory holding the compiled {@code com.acme.apps}. */
     static Path appClasses() {
         return Path.of(System.getProperty("greening.apps.classes"));

@@ -1,6 +1,7 @@
 package io.greening.libs;
 
 import io.greening.forked.ForkedJvm;
+import io.greening.forked.OsThreadCeiling;
 
 import java.io.File;
 import java.io.IOException;
@@ -23,8 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * option, free loopback ports, and figures read from the agent's exit report.
  */
 final class ForkedLibraryApp {
-    /** The OS thread ceiling asserted for greened runs: a JVM's own threads plus a handful, never one per task. */
-    static final int MAX_GREENED_OS_THREADS = 64;
+    /**
+     * The OS thread ceiling asserted for greened runs: a JVM's own threads and the agent's carriers for the forked
+     * JVM's processors ({@link OsThreadCeiling}), plus the few a server or pool keeps anyway (acceptors, selectors,
+     * schedulers, the agent's offload pool), never one per task.
+     */
+    static final int MAX_GREENED_OS_THREADS = OsThreadCeiling.greened(41).limit();
 
     private static final Pattern PEAK_PLATFORM = Pattern.compile("peak platform threads: (\\d+)");
     private static final Pattern GREEN_LIVE = Pattern.compile("(?m)^  green threads: (\\d+)$");
