@@ -11,6 +11,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,6 +42,9 @@ class HttpBuffersTest {
         });
         holding.await();
         AtomicReference<Throwable> failed = new AtomicReference<>();
+        // watched until its work is done, not until it dies: a thread that ends while its starter is still inside
+        // Thread.start (which holds the Thread's monitor) waits for that monitor to notify its joiners, BLOCKED too
+        AtomicBoolean done = new AtomicBoolean();
         Thread connection = Thread.ofPlatform().start(() -> {
             try {
                 ByteBuffer in = buffers.takeIn();
@@ -49,10 +53,12 @@ class HttpBuffersTest {
                 buffers.give(buffers.takeIn(), buffers.takeOut());
             } catch (Throwable t) {
                 failed.set(t);
+            } finally {
+                done.set(true);
             }
         });
         try {
-            while (connection.isAlive()) {
+            while (!done.get()) {
                 assertNotEquals(Thread.State.BLOCKED, connection.getState(),
                         "a connection waited for another connection's use of the buffer pool");
                 Thread.onSpinWait();
