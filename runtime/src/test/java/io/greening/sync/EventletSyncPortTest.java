@@ -605,4 +605,433 @@ class EventletSyncPortTest {
             return null;
         });
     }
+
+    // ---- second round: eventlet greenpool_test.py, gevent test__pool.py, test__event.py ----
+
+    private static final class ExpectedError extends RuntimeException {
+        ExpectedError(String message) {
+            super(message);
+        }
+    }
+
+    /** greenpool_test.py GreenPool.test_spawn: ten spawns into a pool of four, each thread's value in order. */
+    @Test
+    void spawnMoreThanThePoolsSize() {
+        Green.run(() -> {
+            GreenPool p = new GreenPool(4);
+            List<GreenThread<Integer>> waiters = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                int n = i;
+                waiters.add(p.spawn(() -> n));
+            }
+            assertEquals(range(0, 10), waiters.stream().map(GreenThread::get).toList());
+            return null;
+        });
+    }
+
+    /** greenpool_test.py GreenPool.test_spawn_n: threads that sleep finish in spawn order; waitAll waits for all. */
+    @Test
+    void spawnNThenWaitAll() {
+        Green.run(() -> {
+            GreenPool p = new GreenPool(4);
+            List<Integer> results = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                int n = i;
+                p.spawnN(() -> {
+                    Green.sleep(10);
+                    results.add(n);
+                });
+            }
+            p.waitAll();
+            assertEquals(range(0, 10), results);
+            assertEquals(0, p.running());
+            return null;
+        });
+    }
+
+    /** greenpool_test.py / test__pool.py TestCoroutinePool.test_multiple_coros: consumer, producer, consumer. */
+    @Test
+    void aConsumerAndAProducerInOnePool() {
+        Green.run(() -> {
+            AsyncResult<Void> evt = new AsyncResult<>();
+            List<String> results = new ArrayList<>();
+            GreenPool pool = new GreenPool(2);
+            GreenThread<Void> done = pool.spawn(() -> {
+                results.add("cons1");
+                evt.get();
+                results.add("cons2");
+            });
+            pool.spawnN(() -> {
+                results.add("prod");
+                evt.set(null);
+            });
+            done.get();
+            assertEquals(List.of("cons1", "prod", "cons2"), results);
+            return null;
+        });
+    }
+
+    /**
+     * greenpool_test.py GreenPool.test_pool_smash: a pool thread's get from an empty token queue times out; neither
+     * the pool nor the queue is the worse for it.
+     */
+    @Test
+    void aPoolThreadWhoseWaitTimesOutLeavesBothPoolAndQueueWhole() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(1);
+            Queue<String> tokens = new Queue<>(1);
+            RuntimeException timedOut = new RuntimeException("timed out");
+            GreenThread<String> e1 = pool.spawn(() -> {
+                try (Timeout t = Timeout.of(Duration.ZERO, timedOut)) {
+                    tokens.get();
+                    return "received";
+                } catch (RuntimeException e) {
+                    assertSame(timedOut, e);
+                    return "timed out";
+                }
+            });
+            assertEquals("timed out", e1.get());
+            GreenThread<Void> gt = Green.spawn(() -> tokens.put("wakeup"));
+            assertEquals("resumed", pool.spawn(() -> "resumed").get());
+            assertEquals("wakeup", tokens.get());
+            gt.get();
+            return null;
+        });
+    }
+
+    /** greenpool_test.py GreenPool.test_exceptions: a thread that fails or is killed gives its slot back. */
+    @Test
+    void aFailedOrKilledThreadGivesItsSlotBack() {
+        Green.run(() -> {
+            GreenPool p = new GreenPool(2);
+            Runnable raisesAnError = () -> {
+                throw new ExpectedError("raiser");
+            };
+            Runnable raisesGreenletExit = () -> {
+                throw new io.greening.GreenletExit();
+            };
+            for (boolean spawnN : new boolean[] {false, true}) {
+                for (Runnable body : List.of(raisesAnError, raisesGreenletExit)) {
+                    assertEquals(2, p.free());
+                    if (spawnN) {
+                        p.spawnN(body);
+                    } else {
+                        p.spawn(body);
+                    }
+                    assertEquals(1, p.free());
+                    p.waitAll();
+                    assertEquals(2, p.free());
+                }
+            }
+            return null;
+        });
+    }
+
+    /** greenpool_test.py test_imap / test__pool.py test_imap_it_small, test_empty_*: in order; empty is empty. */
+    @Test
+    void imapInOrderAndEmptyMaps() {
+        Green.run(() -> {
+            GreenPool p = new GreenPool(4);
+            List<Integer> results = new ArrayList<>();
+            p.imap(x -> x, range(0, 10)).forEachRemaining(results::add);
+            assertEquals(range(0, 10), results);
+            assertFalse(p.imapUnordered(x -> x, List.<Integer>of()).hasNext());
+            assertFalse(p.imap(x -> x, List.<Integer>of()).hasNext());
+            assertEquals(List.of(), p.map(x -> x, List.<Integer>of()));
+            assertFalse(new GreenPile<Integer>(4).iterator().hasNext());   // GreenPile.test_empty_pile
+            return null;
+        });
+    }
+
+    /** test__pool.py TestPool*.test_imap_unordered (sizes 1, 2, 3, 10, unlimited): every result, once. */
+    @Test
+    void imapUnorderedOnPoolsOfEverySize() {
+        Green.run(() -> {
+            for (int size : new int[] {1, 2, 3, 10, 1_000}) {
+                GreenPool pool = new GreenPool(size);
+                List<Integer> results = new ArrayList<>();
+                pool.imapUnordered(x -> {
+                    Green.sleep(x % 3);
+                    return x * x;
+                }, range(0, 100)).forEachRemaining(results::add);
+                results.sort(null);
+                assertEquals(range(0, 100).stream().map(x -> x * x).toList(), results, "size " + size);
+                pool.join();
+            }
+            return null;
+        });
+    }
+
+    /** test__pool.py TestErrorInIterator: what the arguments throw is rethrown by map and by imapUnordered. */
+    @Test
+    void anErrorInTheArgumentsIsRethrown() {
+        Green.run(() -> {
+            GreenPool p = new GreenPool(3);
+            Iterable<Integer> errorIter = () -> new Iterator<>() {
+                int next = 1;
+
+                @Override
+                public boolean hasNext() {
+                    return true;
+                }
+
+                @Override
+                public Integer next() {
+                    if (next > 2) {
+                        throw new ExpectedError("error_iter");
+                    }
+                    return next++;
+                }
+            };
+            assertThrows(ExpectedError.class, () -> p.map(x -> null, errorIter));
+            assertThrows(ExpectedError.class, () -> p.imapUnordered(x -> x, errorIter).forEachRemaining(x -> { }));
+            return null;
+        });
+    }
+
+    /** test__pool.py TestErrorInHandler.test_imap_unordered with a pool of 1: 1.0, the failure, 0.5, then the end. */
+    @Test
+    void imapUnorderedOnAPoolOfOneGoesOnAfterAFailure() {
+        Green.run(() -> {
+            GreenPool p = new GreenPool(1);
+            Iterator<Double> it = p.imapUnordered(x -> {
+                if (x == 0) {
+                    throw new ArithmeticException("division by zero");
+                }
+                return 1.0 / x;
+            }, List.of(1, 0, 2));
+            assertEquals(1.0, it.next());
+            assertThrows(ArithmeticException.class, it::next);
+            assertEquals(0.5, it.next());
+            assertFalse(it.hasNext());
+            return null;
+        });
+    }
+
+    /** test__pool.py PoolBasicTests.test_execute_async: free slots as spawns and applyAsyncs come and go. */
+    @Test
+    void freeSlotsAsSpawnsAndApplyAsyncsComeAndGo() {
+        Green.run(() -> {
+            GreenPool p = new GreenPool(2);
+            assertEquals(2, p.free());
+            List<Integer> r = new ArrayList<>();
+            GreenThread<Boolean> first = p.spawn(() -> r.add(1));
+            assertEquals(1, p.free());
+            first.get();
+            assertEquals(List.of(1), r);
+            Green.cede();
+            assertEquals(2, p.free());
+            p.applyAsync(() -> r.add(2));
+            assertEquals(1, p.free());
+            assertEquals(List.of(1), r);
+            p.applyAsync(() -> r.add(3));
+            assertEquals(0, p.free());
+            assertEquals(List.of(1), r);
+            p.applyAsync(() -> r.add(4));   // the pool is full: applyAsync still does not wait
+            assertEquals(List.of(1), r);
+            waitUntil(() -> r.size() == 4);
+            List<Integer> sorted = new ArrayList<>(r);
+            sorted.sort(null);
+            assertEquals(List.of(1, 2, 3, 4), sorted);
+            p.join();
+            return null;
+        });
+    }
+
+    /** test__pool.py PoolBasicTests.test_discard: a discarded thread no longer takes a slot. */
+    @Test
+    void aDiscardedThreadNoLongerTakesASlot() {
+        Green.run(() -> {
+            GreenPool p = new GreenPool(1);
+            GreenThread<Void> first = p.spawn(() -> Green.sleep(Duration.ofDays(1)));
+            p.discard(first);
+            first.kill();
+            first.join();
+            assertEquals(0, p.count());
+            assertEquals(1, p.free());
+            return null;
+        });
+    }
+
+    /** test__pool.py PoolBasicTests.test_add_method_non_blocking / test_add_method_timeout: a full pool refuses. */
+    @Test
+    void anAddWithoutWaitingOrWithATimeoutIsRefusedByAFullPool() {
+        Green.run(() -> {
+            GreenPool p = new GreenPool(1);
+            GreenThread<Void> first = Green.spawn(() -> Green.sleep(Duration.ofDays(1)));
+            GreenThread<Void> second = Green.spawn(() -> Green.sleep(Duration.ofDays(1)));
+            try {
+                assertTrue(p.add(first, Duration.ZERO));
+                assertFalse(p.add(second, Duration.ZERO));          // gevent: PoolFull (blocking=False)
+                assertFalse(p.add(second, Duration.ofMillis(20)));  // gevent: PoolFull (timeout=0.1)
+                assertEquals(1, p.count());
+                assertEquals(0, p.free());
+                assertFalse(p.contains(second));
+            } finally {
+                first.kill();
+                second.kill();
+            }
+            first.join();
+            assertTrue(p.add(second, Duration.ofSeconds(30)));   // a slot freed: added
+            return null;
+        });
+    }
+
+    /** test__pool.py TestPool0.test_wait_full: a pool of 0 is full, and a wait for a slot times out with 0 free. */
+    @Test
+    void aPoolOfZeroIsFull() {
+        Green.run(() -> {
+            GreenPool p = new GreenPool(0);
+            assertEquals(0, p.free());
+            assertTrue(p.isFull());
+            assertEquals(0, p.waitAvailable(Duration.ofMillis(10)));
+            assertEquals(0, p.waiting());   // the wait that timed out left no waiter behind
+            return null;
+        });
+    }
+
+    /** gevent Pool.wait_available: it returns once a thread leaves, without taking the slot; a spawner keeps its turn. */
+    @Test
+    void waitAvailableReturnsOnceASlotFreesWithoutTakingIt() {
+        Green.run(() -> {
+            GreenPool p = new GreenPool(1);
+            AsyncResult<Void> release = new AsyncResult<>();
+            p.spawn(() -> release.get());
+            assertTrue(p.isFull());
+            Green.spawn(() -> {
+                release.set(null);
+            });
+            assertEquals(1, p.waitAvailable());
+            assertFalse(p.isFull());
+            assertEquals(1, p.waitAvailable(Duration.ZERO));
+            assertEquals("ran", p.spawn(() -> "ran").get());
+            return null;
+        });
+    }
+
+    /** test__pool.py TestSpawn.test: a pool counts its living threads. */
+    @Test
+    void aPoolCountsItsLivingThreads() {
+        Green.run(() -> {
+            GreenPool p = new GreenPool(1);
+            assertEquals(0, p.count());
+            GreenThread<Void> first = p.spawn(() -> Green.sleep(10));
+            assertEquals(1, p.count());
+            GreenThread<Void> second = p.spawn(() -> Green.sleep(10));   // waits for the first to die
+            assertTrue(first.isDead());
+            assertEquals(1, p.count());
+            second.join();
+            assertEquals(0, p.count());
+            return null;
+        });
+    }
+
+    /** test__pool.py TestCoroutinePool.test_apply_raises / test_apply / test_async_callback / test_async_timeout. */
+    @Test
+    void applyAndApplyAsync() {
+        Green.run(() -> {
+            GreenPool pool = new GreenPool(1);
+            assertThrows(ExpectedError.class, () -> pool.apply(() -> {
+                throw new ExpectedError("raiser");
+            }));
+            assertEquals("return value", pool.apply(() -> "return value"));
+            List<Integer> result = new ArrayList<>();
+            GreenThread<Integer> async = pool.applyAsync(() -> {
+                Green.sleep(20);
+                return 49;
+            }, result::add);
+            assertEquals(49, async.get());
+            assertEquals(List.of(49), result);
+            GreenThread<Integer> slow = pool.applyAsync(() -> {
+                Green.sleep(Duration.ofDays(1));
+                return 7;
+            });
+            assertThrows(TimeoutException.class, () -> slow.get(Duration.ofMillis(10)));
+            slow.kill();
+            return null;
+        });
+    }
+
+    /** test__event.py TestAsyncResult.test_set_exc: a waiter gets the very exception set. */
+    @Test
+    void aWaiterGetsTheVeryExceptionSet() {
+        Green.run(() -> {
+            AsyncResult<Void> e = new AsyncResult<>();
+            assertNull(e.exception());
+            List<Object> log = new ArrayList<>();
+            Green.spawn(() -> {
+                try {
+                    e.get();
+                } catch (ExpectedError caught) {
+                    log.add(caught);
+                }
+            });
+            Green.cede();
+            ExpectedError obj = new ExpectedError("set_exc");
+            e.setException(obj);
+            Green.cede();
+            assertEquals(List.of(obj), log);
+            assertSame(obj, e.exception());
+            return null;
+        });
+    }
+
+    /** test__event.py TestAsyncResult.test_set / test_nonblocking_get: a timeout's exception ends a wait; no block. */
+    @Test
+    void aTimeoutEndsTheWaitOfAResultAndAGetWithoutWaitingTimesOut() {
+        Green.run(() -> {
+            AsyncResult<String> event1 = new AsyncResult<>();
+            GreenThread<Void> g = Green.spawnAfter(Duration.ofSeconds(5), () -> event1.set("hello event1"));
+            RuntimeException timerExc = new RuntimeException("interrupted");
+            try (Timeout t = Timeout.of(Duration.ZERO, timerExc)) {
+                assertSame(timerExc, assertThrows(RuntimeException.class, event1::get));
+            }
+            g.kill();
+            assertThrows(TimeoutException.class, () -> event1.get(Duration.ZERO));   // get(block=False)
+            return null;
+        });
+    }
+
+    /** test__event.py TestEvent_SetThenClear100: a set then clear at once still wakes all hundred waiters. */
+    @Test
+    void setThenClearWakesAHundredWaiters() {
+        Green.run(() -> {
+            Event e = new Event();
+            List<GreenThread<Void>> waiters = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                waiters.add(Green.spawn(() -> e.await()));
+            }
+            Green.sleep(1);
+            e.set();
+            e.clear();
+            assertEquals(100, Green.joinAll(waiters, Duration.ofSeconds(30)).size());
+            return null;
+        });
+    }
+
+    /**
+     * test__event.py TestEventBasics.test_wait_while_notifying (gevent #1520): a wait on an event being set returns
+     * after the waiters the set woke; test_gevent_wait_twice_when_already_set: waits on a set event return at once.
+     */
+    @Test
+    void aWaitWhileTheWaitersAreNotifiedReturnsAfterThem() {
+        Green.run(() -> {
+            Event event = new Event();
+            List<Integer> results = new ArrayList<>();
+            for (int arg : new int[] {1, 2}) {
+                Green.spawn(() -> {
+                    event.await();
+                    results.add(arg);
+                });
+            }
+            Green.cede();
+            event.set();
+            event.await();
+            results.add(3);
+            assertEquals(List.of(1, 2, 3), results);
+            assertTrue(event.await(Duration.ZERO));
+            assertTrue(event.await(Duration.ZERO));
+            return null;
+        });
+    }
 }
