@@ -1034,4 +1034,111 @@ class EventletSyncPortTest {
             return null;
         });
     }
+
+    // ---- second round: gevent src/gevent/tests/test__greenletset.py (pool.Group) ----
+
+    /** test__greenletset.py Test.test_basic: a group's count drops as its members end. */
+    @Test
+    void aGroupCountsItsMembersAsTheyEnd() {
+        Green.run(() -> {
+            Group s = new Group();
+            AsyncResult<Void> firstMayEnd = new AsyncResult<>();
+            AsyncResult<Void> secondMayEnd = new AsyncResult<>();
+            GreenThread<Void> first = s.spawn(() -> firstMayEnd.get());
+            assertEquals(1, s.count());
+            GreenThread<Void> second = s.spawn(() -> secondMayEnd.get());
+            assertEquals(2, s.count());
+            firstMayEnd.set(null);
+            first.join();
+            assertEquals(1, s.count());
+            secondMayEnd.set(null);
+            second.join();
+            assertEquals(0, s.count());
+            return null;
+        });
+    }
+
+    /** test__greenletset.py Test.test_waitall: join(raise_error=True) with members that succeed empties the group. */
+    @Test
+    void joinRaisingErrorsOfMembersThatSucceed() {
+        Green.run(() -> {
+            Group s = new Group();
+            s.spawn(() -> Green.sleep(5));
+            s.spawn(() -> Green.sleep(10));
+            assertEquals(2, s.count());
+            assertTrue(s.join(null, true));
+            assertEquals(0, s.count());
+            return null;
+        });
+    }
+
+    /** gevent pool.Group.join(raise_error=True): the first member (in member order) that failed has its error raised. */
+    @Test
+    void joinRaisingErrorsRethrowsAMembersFailure() {
+        Green.run(() -> {
+            Group s = new Group();
+            s.spawn(() -> Green.sleep(5));
+            ExpectedError failure = new ExpectedError("member failed");
+            s.spawn(() -> {
+                Green.sleep(1);
+                throw failure;
+            });
+            GreenThread<Void> killed = s.spawn(() -> Green.sleep(Duration.ofDays(1)));
+            killed.kill();
+            assertSame(failure, assertThrows(ExpectedError.class, () -> s.join(Duration.ofSeconds(30), true)));
+            assertEquals(0, s.count());
+            assertTrue(s.join(null, true));   // nobody left whose failure it could raise
+            return null;
+        });
+    }
+
+    /** test__greenletset.py Test.test_kill_block / test_kill_noblock: killAll waits (or not) for the members. */
+    @Test
+    void killAllWithAndWithoutWaiting() {
+        Green.run(() -> {
+            for (boolean block : new boolean[] {true, false}) {
+                Group s = new Group();
+                s.spawn(() -> Green.sleep(Duration.ofDays(1)));
+                s.spawn(() -> Green.sleep(Duration.ofDays(2)));
+                assertEquals(2, s.count());
+                if (block) {
+                    assertTrue(s.killAll(Duration.ofSeconds(30)));
+                } else {
+                    s.killAll();
+                    assertEquals(2, s.count());   // not dead yet: they die when they next run
+                    assertTrue(s.join(Duration.ofSeconds(30)));
+                }
+                assertEquals(0, s.count());
+            }
+            return null;
+        });
+    }
+
+    /**
+     * test__greenletset.py test_killall_iterable_argument_timeout_not_started / _started: threads that never ran die at
+     * once; threads that catch the kill and sleep on outlast the timeout, and killAll says so.
+     */
+    @Test
+    void killAllOfThreadsThatCatchTheKill() {
+        Green.run(() -> {
+            Runnable stubborn = () -> {
+                try {
+                    Green.sleep(Duration.ofDays(1));
+                } catch (io.greening.GreenletExit caught) {
+                    Green.sleep(Duration.ofDays(1));
+                }
+            };
+            List<GreenThread<Void>> notStarted = List.of(Green.spawn(stubborn), Green.spawn(stubborn));
+            assertTrue(Green.killAll(notStarted, Duration.ofSeconds(30)));
+            assertTrue(notStarted.stream().allMatch(GreenThread::isDead));
+
+            List<GreenThread<Void>> started = List.of(Green.spawn(stubborn), Green.spawn(stubborn));
+            Green.sleep(1);
+            assertFalse(Green.killAll(started, Duration.ofMillis(20)));   // gevent raises its Timeout
+            assertTrue(started.stream().noneMatch(GreenThread::isDead));
+            started.forEach(t -> t.kill());   // a second kill reaches them in their second sleep
+            assertEquals(2, Green.joinAll(started, Duration.ofSeconds(30)).size());
+            return null;
+        });
+    }
 }
