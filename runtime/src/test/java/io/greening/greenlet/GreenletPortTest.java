@@ -498,4 +498,108 @@ class GreenletPortTest {
             return null;
         }).switchTo();
     }
+
+    /** test_greenlet.py TestGreenlet._do_simple_test: 0 in main, 1 in the child, 2 in main, 3 in the child, 4. */
+    private static void doSimpleTest() {
+        List<Integer> lst = new ArrayList<>();
+        Greenlet g = new Greenlet(args -> {
+            lst.add(1);
+            switchToParent();
+            lst.add(3);
+            return null;
+        });
+        lst.add(0);
+        g.switchTo();
+        lst.add(2);
+        g.switchTo();
+        lst.add(4);
+        assertEquals(List.of(0, 1, 2, 3, 4), lst);
+    }
+
+    /** test_greenlet.py test_threads: ten threads switch their own greenlets at the same time. */
+    @Test
+    void tenThreadsSwitchTheirOwnGreenletsAtOnce() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger success = new java.util.concurrent.atomic.AtomicInteger();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    doSimpleTest();
+                    success.incrementAndGet();
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertEquals(List.of(), failures);
+        assertEquals(10, success.get());
+    }
+
+    /**
+     * test_greenlet.py test_switching_many_threads (smaller): threads hammer switches at greenlets of other threads
+     * while those threads end; every such switch is refused, and none gets through or corrupts a tree.
+     */
+    @Test
+    void switchesFromOtherThreadsAreAlwaysRefused() throws Exception {
+        for (int rep = 0; rep < 5; rep++) {
+            int threadCount = 4;
+            List<Greenlet> greenlets = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.CountDownLatch allCreated = new java.util.concurrent.CountDownLatch(threadCount);
+            java.util.concurrent.CountDownLatch mayDie = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean quit = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicInteger wrongOutcomes = new java.util.concurrent.atomic.AtomicInteger();
+            List<Thread> creators = new ArrayList<>();
+            List<Thread> switchers = new ArrayList<>();
+            for (int i = 0; i < threadCount; i++) {
+                creators.add(Thread.ofPlatform().start(() -> {
+                    Greenlet g = new Greenlet(args -> {
+                        while (true) {
+                            switchToParent();
+                        }
+                    });
+                    g.switchTo();
+                    greenlets.add(g);
+                    allCreated.countDown();
+                    try {
+                        mayDie.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+                switchers.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        allCreated.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    while (!quit.get()) {
+                        for (Greenlet g : greenlets) {
+                            try {
+                                g.switchTo();
+                                wrongOutcomes.incrementAndGet();
+                            } catch (IllegalStateException refused) {
+                                // every switch to another thread's greenlet is refused
+                            } catch (Throwable other) {
+                                wrongOutcomes.incrementAndGet();
+                            }
+                        }
+                    }
+                }));
+            }
+            allCreated.await();
+            mayDie.countDown();
+            for (Thread t : creators) {
+                t.join();
+            }
+            quit.set(true);
+            for (Thread t : switchers) {
+                t.join();
+            }
+            assertEquals(0, wrongOutcomes.get());
+        }
+    }
 }
