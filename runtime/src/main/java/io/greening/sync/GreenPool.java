@@ -61,6 +61,10 @@ public class GreenPool extends Group {
     @Override
     public void add(GreenThread<?> thread) {
         awaitSlot();
+        addInTakenSlot(thread);
+    }
+
+    private void addInTakenSlot(GreenThread<?> thread) {
         try {
             addMember(thread);
         } catch (RuntimeException | Error e) {
@@ -78,12 +82,7 @@ public class GreenPool extends Group {
         if (await(spawners, deadline(timeout), null, this::takeSlot, slot -> freeSlot()) == NOT_YET) {
             return false;
         }
-        try {
-            addMember(thread);
-        } catch (RuntimeException | Error e) {
-            releaseSlot();
-            throw e;
-        }
+        addInTakenSlot(thread);
         return true;
     }
 

@@ -767,22 +767,13 @@ class EventletSyncPortTest {
     void anErrorInTheArgumentsIsRethrown() {
         Green.run(() -> {
             GreenPool p = new GreenPool(3);
-            Iterable<Integer> errorIter = () -> new Iterator<>() {
-                int next = 1;
-
-                @Override
-                public boolean hasNext() {
-                    return true;
+            // gevent's error_iter: yields 1 and 2, then raises
+            Iterable<Integer> errorIter = () -> java.util.stream.Stream.iterate(1, n -> {
+                if (n >= 2) {
+                    throw new ExpectedError("error_iter");
                 }
-
-                @Override
-                public Integer next() {
-                    if (next > 2) {
-                        throw new ExpectedError("error_iter");
-                    }
-                    return next++;
-                }
-            };
+                return n + 1;
+            }).iterator();
             assertThrows(ExpectedError.class, () -> p.map(x -> null, errorIter));
             assertThrows(ExpectedError.class, () -> p.imapUnordered(x -> x, errorIter).forEachRemaining(x -> { }));
             return null;
