@@ -1132,4 +1132,88 @@ class EventletSyncPortTest {
             return null;
         });
     }
+
+    // ---- second round: gevent test__semaphore.py TestSemaphoreMultiThread / TestBoundedSemaphoreMultiThread ----
+
+    /**
+     * test__semaphore.py test_acquire_in_one_then_another (gevent #1437), Semaphore and BoundedSemaphore: a green
+     * thread holds the permit, a platform thread waits for it, and the green thread's release reaches it.
+     */
+    @Test
+    void aReleaseOnAHubReachesAPlatformThreadWaiting() {
+        Green.run(() -> {
+            for (Semaphore sem : List.of(new Semaphore(1), new BoundedSemaphore(1))) {
+                sem.acquire();
+                List<Boolean> acquired = new java.util.concurrent.CopyOnWriteArrayList<>();
+                Thread thread = Thread.ofPlatform().start(() -> {
+                    sem.acquire();
+                    acquired.add(true);
+                });
+                waitUntil(() -> sem.waiting() == 1);
+                sem.release();
+                waitUntil(() -> !thread.isAlive());
+                assertEquals(List.of(true), acquired, sem.getClass().getSimpleName());
+                sem.release();   // the thread's permit: a BoundedSemaphore is back at its bound
+                assertEquals(1, sem.available());
+            }
+            return null;
+        });
+    }
+
+    /**
+     * test__semaphore.py test_acquire_in_one_then_another_timed: the platform thread's timed acquire gives up; a
+     * release afterwards finds no waiter and keeps the permit.
+     */
+    @Test
+    void aPlatformThreadsTimedAcquireGivesUp() {
+        Green.run(() -> {
+            Semaphore sem = new Semaphore(1);
+            sem.acquire();
+            List<Boolean> acquired = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread thread = Thread.ofPlatform().start(() -> acquired.add(sem.acquire(Duration.ofMillis(5))));
+            waitUntil(() -> !thread.isAlive());
+            assertEquals(List.of(false), acquired);
+            assertEquals(0, sem.waiting());
+            sem.release();
+            assertEquals(1, sem.available());
+            return null;
+        });
+    }
+
+    /**
+     * test__semaphore.py test_dueling_threads / test_dueling_threads_timeout (gevent #1698): two platform threads that
+     * only acquire and release, with no hub of their own, both get through every round.
+     */
+    @Test
+    void duelingPlatformThreads() throws Exception {
+        for (boolean timed : new boolean[] {false, true}) {
+            Semaphore sem = new Semaphore(1);
+            int count = 10_000;
+            int[] results = {-1, -1};
+            List<Thread> threads = new ArrayList<>();
+            for (int ix = 0; ix < 2; ix++) {
+                int me = ix;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < count; i++) {
+                        boolean got = timed ? sem.acquire(Duration.ofSeconds(4)) : acquireBlocking(sem);
+                        if (got) {
+                            sem.release();
+                        }
+                        results[me] = i;
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertArrayEquals(new int[] {count - 1, count - 1}, results, "timed=" + timed);
+            assertEquals(1, sem.available());
+        }
+    }
+
+    /** A plain {@code acquire()} as a boolean, gevent's {@code acquire()} that returns {@code True}. */
+    private static boolean acquireBlocking(Semaphore sem) {
+        sem.acquire();
+        return true;
+    }
 }
