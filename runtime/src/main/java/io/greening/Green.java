@@ -117,6 +117,40 @@ public final class Green {
         return spawnAfterLocal(delay, Callables.of(body));
     }
 
+    /**
+     * Calls {@code body} under a {@link Timeout} of {@code timeout} and returns its value, as gevent's and eventlet's
+     * {@code with_timeout(seconds, func)}: if the timeout expires first, its {@link GreenTimeout} is thrown. What
+     * {@code body} throws is rethrown (a checked exception wrapped in a {@code CompletionException}).
+     *
+     * @throws IllegalStateException if the current thread is not a green thread spawned by greening
+     */
+    public static <T> T withTimeout(Duration timeout, Callable<? extends T> body) {
+        try (Timeout t = Timeout.of(timeout)) {
+            return body.call();
+        } catch (Exception e) {
+            throw Rethrow.unchecked(e);
+        }
+    }
+
+    /**
+     * As {@link #withTimeout(Duration, Callable)}, but returns {@code timeoutValue} if this call's own timeout
+     * expires first ({@code with_timeout(seconds, func, timeout_value=...)}); an enclosing timeout that expires
+     * meanwhile is still thrown.
+     */
+    public static <T> T withTimeout(Duration timeout, Callable<? extends T> body, T timeoutValue) {
+        Timeout t = Timeout.of(timeout);
+        try (t) {
+            return body.call();
+        } catch (GreenTimeout expired) {
+            if (expired.isFrom(t)) {
+                return timeoutValue;
+            }
+            throw expired;
+        } catch (Exception e) {
+            throw Rethrow.unchecked(e);
+        }
+    }
+
     private static Hub hubForSpawn() {
         Hub hub = Hub.current();
         return hub != null ? hub : Hub.shared();

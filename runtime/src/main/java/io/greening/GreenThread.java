@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -316,6 +317,28 @@ public final class GreenThread<T> {
             return value;
         }
         throw Rethrow.unchecked(t);
+    }
+
+    /**
+     * Waits at most {@code timeout} for this thread to die, then returns its value or rethrows its failure as
+     * {@link #get()} does: gevent's {@code get(timeout=...)}; with {@link Duration#ZERO} it does not wait, gevent's
+     * {@code get(block=False)}.
+     *
+     * @throws TimeoutException if it is still alive when {@code timeout} has passed (gevent raises its {@code Timeout})
+     */
+    public T get(Duration timeout) throws TimeoutException {
+        if (!join(timeout)) {
+            throw new TimeoutException("green thread " + name() + " still running after " + timeout);
+        }
+        return get();
+    }
+
+    /**
+     * Its value once its body has returned, without waiting (gevent's {@code value}); {@code null} while it is alive,
+     * and when it failed or was killed.
+     */
+    public T value() {
+        return state == DEAD && failure == null ? value : null;
     }
 
     /**

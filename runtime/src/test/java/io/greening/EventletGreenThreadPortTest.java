@@ -274,4 +274,379 @@ class EventletGreenThreadPortTest {
             return null;
         });
     }
+
+    // ---- second round: gevent src/gevent/tests/test__greenlet.py ----
+
+    private static final class ExpectedError extends RuntimeException {
+        ExpectedError(String message) {
+            super(message);
+        }
+    }
+
+    /** test__greenlet.py TestLink.test_link_to_asyncresult: an AsyncResult is a link target, also after death. */
+    @Test
+    void linkToAnAsyncResult() {
+        Green.run(() -> {
+            GreenThread<Integer> p = Green.spawn(() -> 100);
+            io.greening.sync.AsyncResult<Integer> event = new io.greening.sync.AsyncResult<>();
+            p.link(event);
+            assertEquals(100, event.get());
+            for (int i = 0; i < 3; i++) {
+                io.greening.sync.AsyncResult<Integer> event2 = new io.greening.sync.AsyncResult<>();
+                p.link(event2);
+                assertEquals(100, event2.get());
+            }
+            return null;
+        });
+    }
+
+    /** test__greenlet.py TestLink.test_link_to_asyncresult_exception: the very exception reaches the result. */
+    @Test
+    void linkToAnAsyncResultOfAThreadThatFailed() {
+        Green.run(() -> {
+            ExpectedError err = new ExpectedError("test_link_to_asyncresult_exception");
+            GreenThread<Integer> p = Green.spawn(() -> {
+                throw err;
+            });
+            for (int i = 0; i < 4; i++) {
+                io.greening.sync.AsyncResult<Integer> event = new io.greening.sync.AsyncResult<>();
+                p.link(event);
+                assertSame(err, assertThrows(ExpectedError.class, event::get));
+            }
+            return null;
+        });
+    }
+
+    /** test__greenlet.py TestReturn_link.test_kill: a killed thread's AsyncResult link holds its GreenletExit. */
+    @Test
+    void linkToAnAsyncResultOfAKilledThread() {
+        Green.run(() -> {
+            GreenThread<Void> p = Green.spawn(() -> Green.sleep(Duration.ofDays(1)));
+            io.greening.sync.AsyncResult<Void> event = new io.greening.sync.AsyncResult<>();
+            p.link(event);
+            p.kill();
+            assertThrows(GreenletExit.class, event::get);   // gevent: the GreenletExit is the value
+            return null;
+        });
+    }
+
+    /** test__greenlet.py TestLink.test_link_to_queue / test_link_to_channel: Queue.put as a link, the thread queued. */
+    @Test
+    void linkToAQueueAndToAChannel() {
+        Green.run(() -> {
+            GreenThread<Integer> p = Green.spawn(() -> 100);
+            io.greening.sync.Queue<GreenThread<Integer>> q = new io.greening.sync.Queue<>();
+            p.link(q::put);
+            assertEquals(100, q.get().get());
+            for (int i = 0; i < 3; i++) {
+                p.link(q::put);
+                assertEquals(100, q.get().get());
+            }
+            io.greening.sync.Queue<GreenThread<Integer>> channel = new io.greening.sync.Queue<>(0);
+            List<GreenThread<Integer>> threads = List.of(Green.spawn(() -> 101), Green.spawn(() -> 102),
+                    Green.spawn(() -> 103));
+            for (GreenThread<Integer> t : threads) {
+                t.link(channel::put);
+            }
+            List<Integer> results = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                results.add(channel.get().get());
+            }
+            results.sort(null);
+            assertEquals(List.of(101, 102, 103), results);
+            return null;
+        });
+    }
+
+    /** test__greenlet.py TestUnlink (link, link_value, link_exception): an unlinked link is never called. */
+    @Test
+    void unlinkedLinksAreNotCalled() {
+        Green.run(() -> {
+            List<String> called = new ArrayList<>();
+            for (String kind : List.of("link", "linkValue", "linkException")) {
+                GreenThread<Void> p = Green.spawn(() -> Green.sleep(Duration.ofDays(1)));
+                java.util.function.Consumer<GreenThread<Void>> first = t -> called.add(kind + " first");
+                java.util.function.Consumer<GreenThread<Void>> second = t -> called.add(kind + " second");
+                java.util.function.Consumer<java.util.function.Consumer<GreenThread<Void>>> link = switch (kind) {
+                    case "link" -> p::link;
+                    case "linkValue" -> p::linkValue;
+                    default -> p::linkException;
+                };
+                link.accept(first);
+                assertTrue(p.unlink(first));
+                assertFalse(p.unlink(first));
+                link.accept(second);
+                assertTrue(p.unlink(second));
+                p.kill();
+                p.join();
+                assertFalse(p.unlink(second));
+            }
+            assertEquals(List.of(), called);
+            return null;
+        });
+    }
+
+    /**
+     * test__greenlet.py TestReturn_link / TestReturn_link_value, test_return and test_kill: link and linkValue run
+     * for a thread that returned or was killed; linkException does not.
+     */
+    @Test
+    void aReturnOrAKillRunsLinkAndLinkValueButNotLinkException() {
+        Green.run(() -> {
+            for (boolean kill : new boolean[] {false, true}) {
+                GreenThread<Integer> p = kill
+                        ? Green.spawn(() -> {
+                            Green.sleep(Duration.ofDays(1));
+                            return 25;
+                        })
+                        : Green.spawn(() -> 25);
+                List<String> called = new ArrayList<>();
+                p.link(t -> called.add("link"));
+                p.linkValue(t -> called.add("linkValue"));
+                p.linkException(t -> called.add("linkException"));
+                if (kill) {
+                    p.kill();
+                }
+                p.join();
+                Green.sleep(1);
+                assertEquals(List.of("link", "linkValue"), called, kill ? "killed" : "returned");
+                assertTrue(p.isSuccessful());
+                assertEquals(kill ? null : 25, p.value());
+            }
+            return null;
+        });
+    }
+
+    /** test__greenlet.py TestRaise_link / TestRaise_link_exception.test_raise: a failure runs link and linkException. */
+    @Test
+    void aFailureRunsLinkAndLinkExceptionButNotLinkValue() {
+        Green.run(() -> {
+            GreenThread<Integer> p = Green.spawn(() -> {
+                throw new ExpectedError("test_raise");
+            });
+            for (int round = 0; round < 3; round++) {
+                List<String> called = new ArrayList<>();
+                io.greening.sync.Queue<GreenThread<Integer>> queue = new io.greening.sync.Queue<>(1);
+                p.link(queue::put);
+                p.link(t -> called.add("link"));
+                p.linkValue(t -> called.add("linkValue"));
+                p.linkException(t -> called.add("linkException"));
+                p.join();
+                assertSame(p, queue.get());
+                assertEquals(List.of("link", "linkException"), called);
+                assertFalse(p.isSuccessful());
+            }
+            return null;
+        });
+    }
+
+    /** test__greenlet.py TestStuff.test_multiple_listeners_error: a link that throws does not stop the others. */
+    @Test
+    void aLinkThatThrowsDoesNotStopTheOthers() {
+        Green.run(() -> {
+            for (boolean fails : new boolean[] {false, true}) {
+                GreenThread<Integer> p = Green.spawn(() -> {
+                    if (fails) {
+                        throw new ExpectedError("test_multiple_listeners_error");
+                    }
+                    return 5;
+                });
+                List<Integer> results = new ArrayList<>();
+                p.link(t -> {
+                    results.add(10);
+                    throw new ExpectedError("listener1");
+                });
+                p.link(t -> {
+                    results.add(20);
+                    throw new ExpectedError("listener2");
+                });
+                p.link(t -> {
+                    throw new ExpectedError("listener3");
+                });
+                p.join();
+                assertEquals(List.of(10, 20), results);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * test__greenlet.py TestStuff.test_multiple_listeners_error_unlink: a link unlinks the one after it while the
+     * links are being called, and that one is not called.
+     */
+    @Test
+    void aLinkThatUnlinksTheNextWhileLinksRun() {
+        Green.run(() -> {
+            GreenThread<Integer> p = Green.spawn(() -> 5);
+            List<Integer> results = new ArrayList<>();
+            List<java.util.function.Consumer<GreenThread<Integer>>> listeners = new ArrayList<>();
+            listeners.add(t -> {
+                t.unlink(listeners.get(1));
+                results.add(5);
+                throw new ExpectedError("listener1");
+            });
+            listeners.add(t -> {
+                t.unlink(listeners.get(0));
+                results.add(5);
+                throw new ExpectedError("listener2");
+            });
+            listeners.add(t -> {
+                throw new ExpectedError("listener3");
+            });
+            listeners.forEach(p::link);
+            p.join();
+            assertEquals(List.of(5), results);
+            return null;
+        });
+    }
+
+    /** test__greenlet.py TestStuff.test_wait_noerrors: joinAll, values, and a link to an AsyncResult after death. */
+    @Test
+    void joinAllWithoutErrorsThenLinksToTheDead() {
+        Green.run(() -> {
+            List<GreenThread<Integer>> xyz = List.of(Green.spawn(() -> 1), Green.spawn(() -> 2), Green.spawn(() -> 3));
+            Green.joinAll(xyz, null, true);
+            assertEquals(List.of(1, 2, 3), xyz.stream().map(GreenThread::value).toList());
+            io.greening.sync.AsyncResult<Integer> e = new io.greening.sync.AsyncResult<>();
+            xyz.get(0).link(e);
+            assertEquals(1, e.get());
+            assertFalse(xyz.get(0).unlink(e));
+            return null;
+        });
+    }
+
+    /** test__greenlet.py TestStuff.test_wait_error / test_joinall_exception_order: the first failure is raised. */
+    @Test
+    void joinAllRaisesTheFirstFailure() {
+        Green.run(() -> {
+            GreenThread<Integer> x = Green.spawn(() -> {
+                Green.sleep(20);
+                return 1;
+            });
+            GreenThread<Integer> y = Green.spawn(() -> {
+                throw new ExpectedError("test_wait_error");
+            });
+            assertThrows(ExpectedError.class, () -> Green.joinAll(List.of(x, y), null, true));
+            assertThrows(ExpectedError.class, () -> Green.joinAll(List.of(y), null, true));
+            x.join();
+
+            GreenThread<Void> first = Green.spawn(() -> {
+                Green.sleep(50);
+                throw new ExpectedError("first");
+            });
+            GreenThread<Void> second = Green.spawn(() -> {
+                throw new ExpectedError("second");
+            });
+            ExpectedError raised = assertThrows(ExpectedError.class,
+                    () -> Green.joinAll(List.of(first, second), null, true));
+            assertEquals("second", raised.getMessage());
+            Green.joinAll(List.of(first, second));
+            return null;
+        });
+    }
+
+    /** test__greenlet.py TestStuff.test_joinall_count_raise_error: a wait for one returns with the raiser only. */
+    @Test
+    void awaitingOneOfTwoReturnsTheOneThatDied() {
+        Green.run(() -> {
+            GreenThread<Void> sleeper = Green.spawn(() -> Green.sleep(Duration.ofDays(1)));
+            GreenThread<Void> raiser = Green.spawn(() -> {
+                throw new ExpectedError("count");
+            });
+            assertEquals(List.of(raiser), Green.await(List.of(sleeper, raiser), null, 1));
+            assertTrue(raiser.isReady());
+            assertFalse(sleeper.isReady());
+            sleeper.kill();
+            sleeper.join();
+            assertTrue(sleeper.isReady());
+            return null;
+        });
+    }
+
+    /** test__greenlet.py TestBasic.test_simple_exit: alive, then dead with its value; the link gets the thread. */
+    @Test
+    void aSimpleExitsStates() {
+        Green.run(() -> {
+            List<GreenThread<Integer>> linkTest = new ArrayList<>();
+            GreenThread<Integer> g = Green.spawn(() -> {
+                Green.sleep(10);
+                return 5;
+            });
+            g.link(linkTest::add);
+            Green.cede();
+            assertFalse(g.isDead());
+            assertFalse(g.isReady());
+            assertFalse(g.isSuccessful());
+            assertNull(g.value());
+            assertNull(g.exception());
+            assertEquals(List.of(), linkTest);
+            g.join();
+            assertTrue(g.isDead());
+            assertTrue(g.isReady());
+            assertTrue(g.isSuccessful());
+            assertEquals(5, g.value());
+            assertNull(g.exception());
+            assertEquals(List.of(g), linkTest);
+            return null;
+        });
+    }
+
+    /** test__greenlet.py TestBasic.test_error_exit: dead, not successful, no value, the very exception. */
+    @Test
+    void anErrorExitsStates() {
+        Green.run(() -> {
+            ExpectedError error = new ExpectedError("test_error_exit");
+            List<GreenThread<Integer>> linkTest = new ArrayList<>();
+            GreenThread<Integer> g = Green.spawn(() -> {
+                Green.sleep(1);
+                throw error;
+            });
+            g.link(linkTest::add);
+            g.join();
+            assertTrue(g.isDead());
+            assertTrue(g.isReady());
+            assertFalse(g.isSuccessful());
+            assertNull(g.value());
+            assertSame(error, g.exception());
+            assertEquals(List.of(g), linkTest);
+            return null;
+        });
+    }
+
+    /** test__greenlet.py TestJoin / TestGet (AbstractGenericWaitTestCase): join and get with a timeout that passes. */
+    @Test
+    void joinAndGetWithATimeoutOfAThreadStillRunning() {
+        Green.run(() -> {
+            GreenThread<Void> g = Green.spawn(() -> Green.sleep(Duration.ofDays(1)));
+            try {
+                assertFalse(g.join(Duration.ofMillis(10)));
+                assertThrows(java.util.concurrent.TimeoutException.class, () -> g.get(Duration.ofMillis(10)));
+                // gevent get(block=False)
+                assertThrows(java.util.concurrent.TimeoutException.class, () -> g.get(Duration.ZERO));
+                assertFalse(g.isDead());
+            } finally {
+                g.kill();
+            }
+            assertThrows(GreenletExit.class, () -> g.get(Duration.ofSeconds(30)));
+            GreenThread<Integer> done = Green.spawn(() -> 7);
+            done.join();
+            assertEquals(7, done.get(Duration.ZERO));
+            return null;
+        });
+    }
+
+    /** test__greenlet.py TestRef.test_kill_scheduled / test_kill_started: kills before and after the first run. */
+    @Test
+    void killAScheduledAndAStartedThread() {
+        Green.run(() -> {
+            GreenThread<Void> scheduled = Green.spawn(() -> Green.sleep(Duration.ofDays(1)));
+            scheduled.kill();
+            GreenThread<Void> started = Green.spawn(() -> Green.sleep(Duration.ofDays(1)));
+            Green.sleep(1);
+            started.kill();
+            assertEquals(2, Green.joinAll(List.of(scheduled, started), Duration.ofSeconds(30)).size());
+            assertTrue(scheduled.isSuccessful() && started.isSuccessful());
+            return null;
+        });
+    }
 }

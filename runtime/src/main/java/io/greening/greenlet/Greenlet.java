@@ -212,14 +212,24 @@ public final class Greenlet {
         core.parent = parent;
     }
 
-    /** Whether this greenlet ran and ended (greenlet's {@code dead}); a main greenlet never is. */
+    /**
+     * Whether this greenlet ran and ended (greenlet's {@code dead}); a main greenlet is dead once its thread has
+     * exited, as in greenlet.
+     */
     public boolean isDead() {
-        return core.status == Core.DEAD;
+        return core.status == Core.DEAD || isMainOfExitedThread();
     }
 
-    /** Whether it has started and is not dead: greenlet's {@code bool(g)}. A main greenlet always is. */
+    /**
+     * Whether it has started and is not dead: greenlet's {@code bool(g)}. A main greenlet is, while its thread
+     * lives.
+     */
     public boolean isActive() {
-        return core.status == Core.ACTIVE;
+        return core.status == Core.ACTIVE && !isMainOfExitedThread();
+    }
+
+    private boolean isMainOfExitedThread() {
+        return core.tree.main == this && !core.tree.owner.isAlive();
     }
 
     /** Whether this is a thread's main greenlet. */
@@ -251,7 +261,7 @@ public final class Greenlet {
 
     @Override
     public String toString() {
-        String state = isMain() ? "main" : switch (core.status) {
+        String state = isMain() ? (isDead() ? "main, thread exited, dead" : "main") : switch (core.status) {
             case Core.NEW -> "new";
             case Core.ACTIVE -> "active";
             default -> "dead";

@@ -128,6 +128,16 @@ final class Scheduler {
         switchTo(target, toRaise);
     }
 
+    /** Makes {@code target} (alive, not blocked) the running tasklet and takes the caller out of the run queue. */
+    void switchPausing(Tasklet target) {
+        runQueue.remove(current);
+        makeRunnable(target);
+        while (runQueue.peekFirst() != target) {
+            runQueue.addLast(runQueue.pollFirst());
+        }
+        switchTo(target, null);
+    }
+
     /**
      * Called on a tasklet's thread when its body ended: picks who runs next (the main tasklet if it failed, or if
      * no tasklet is runnable) and makes that tasklet's greenlet the parent, so the greenlet's end switches there.
@@ -188,6 +198,12 @@ final class Scheduler {
             next.greenlet.throwInto(toRaise);
         } else {
             next.greenlet.switchTo();
+        }
+        // Resumed: every way back to a suspended tasklet ends here, so a pending throw is raised here.
+        Throwable pending = me.pendingException;
+        if (pending != null) {
+            me.pendingException = null;
+            throw Rethrow.unchecked(pending);
         }
     }
 }

@@ -34,6 +34,8 @@ public final class Tasklet {
     Channel<?> blockedOn;
     /** An exception raised into this tasklet before it started: its body raises it instead of running. */
     private Throwable raisedBeforeStart;
+    /** An exception thrown into this suspended tasklet with {@code pending}: raised where it resumes. */
+    Throwable pendingException;
     /** What a channel hands over: the value sent, or an exception to raise in the receiver. */
     Object transferValue;
     Throwable transferException;
@@ -183,6 +185,80 @@ public final class Tasklet {
             blockedOn.removeWaiter(this);
         }
         scheduler.runNow(this, exception);
+    }
+
+    /**
+     * Raises {@code exception} in this tasklet, Stackless's {@code tasklet.throw(exc, pending=...)}. Without
+     * {@code pending} it runs now, as {@link #raiseException}. With {@code pending} the caller goes on: the tasklet is
+     * taken off its channel if blocked and made runnable (at the end of the run queue), and the exception is raised
+     * where it resumes when its turn comes (an unstarted one dies of it then, without running its function). A
+     * {@link TaskletExit} into a dead tasklet does nothing, as in Stackless.
+     *
+     * @throws IllegalStateException if it is dead (and {@code exception} is not a {@code TaskletExit}), or it is the
+     *         main tasklet and not the current one
+     */
+    public void throwInto(Throwable exception, boolean pending) {
+        checkCallerThread();
+        if (dead && exception instanceof TaskletExit) {
+            return;
+        }
+        if (!pending || dead || scheduler.current == this || (!started && exception instanceof TaskletExit)) {
+            raiseException(exception);
+            return;
+        }
+        if (isMain) {
+            throw new IllegalStateException("exceptions reach the main tasklet through the scheduler only");
+        }
+        if (!started) {
+            raisedBeforeStart = exception;
+        } else {
+            if (blockedOn != null) {
+                blockedOn.removeWaiter(this);
+            }
+            pendingException = exception;
+        }
+        scheduler.makeRunnable(this);
+    }
+
+    /**
+     * Kills this tasklet as {@link #kill()} does; with {@code pending} (Stackless's {@code kill(pending=True)}) the
+     * caller goes on and the {@link TaskletExit} is raised when the tasklet's turn comes (see
+     * {@link #throwInto(Throwable, boolean)}).
+     */
+    public void kill(boolean pending) {
+        if (!dead) {
+            throwInto(new TaskletExit(), pending);
+        }
+    }
+
+    /**
+     * Switches to this tasklet now and pauses the caller (Stackless's {@code tasklet.switch()}): unlike
+     * {@link #run()}, the caller leaves the run queue and runs again only once something {@linkplain #insert()
+     * inserts} it (or, for the main tasklet, when no other tasklet is left to run). Switching to the current tasklet
+     * does nothing.
+     *
+     * @throws IllegalStateException if it is dead or blocked on a channel
+     */
+    public void switchTo() {
+        checkCallerThread();
+        if (scheduler.current == this) {
+            return;
+        }
+        if (dead) {
+            throw new IllegalStateException("cannot switch to a dead tasklet: " + this);
+        }
+        if (blockedOn != null) {
+            throw new IllegalStateException("cannot switch to a tasklet blocked on a channel: " + this);
+        }
+        scheduler.switchPausing(this);
+    }
+
+    /**
+     * Whether it is alive but neither running, in the run queue nor blocked on a channel (Stackless's
+     * {@code paused}): after {@link #remove()}, or a {@link #switchTo()} away from it.
+     */
+    public boolean isPaused() {
+        return !dead && scheduler.current != this && !isScheduled() && !(isMain && scheduler.mainInRun);
     }
 
     /** Whether it has not ended yet (a new tasklet is alive: it is bound to its function and arguments). */

@@ -1,11 +1,13 @@
 package io.greening.sync;
 
+import io.greening.GreenThread;
 import io.greening.internal.Deadlines;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * A value or an exception that arrives once and that any number of threads wait for: gevent's
@@ -15,7 +17,7 @@ import java.util.concurrent.TimeoutException;
  *
  * @param <T> the type of the value
  */
-public final class AsyncResult<T> extends GreenSync {
+public final class AsyncResult<T> extends GreenSync implements Consumer<GreenThread<? extends T>> {
     /** What was set, handed to the waiters it wakes: they return it even if {@link #reset()} comes before they run. */
     private record Settled(Object value, Throwable failure) {
     }
@@ -55,6 +57,30 @@ public final class AsyncResult<T> extends GreenSync {
             wakeAll(waiters, settled);
             return null;
         });
+    }
+
+    /**
+     * Sets it from a dead green thread, so that an {@code AsyncResult} can be given to {@link GreenThread#link} as
+     * gevent's can ({@code g.link(result)}): the thread's value if it returned, else what it died of, which
+     * {@link #get()} then throws as {@link GreenThread#get()} would (a killed thread's {@link io.greening.GreenletExit}
+     * too; gevent sets the {@code GreenletExit} as the value).
+     *
+     * @throws IllegalStateException if {@code thread} is still alive, or this result was already set
+     */
+    @Override
+    public void accept(GreenThread<? extends T> thread) {
+        if (!thread.isDead()) {
+            throw new IllegalStateException("an AsyncResult is set from a dead green thread: " + thread);
+        }
+        T value;
+        try {
+            value = thread.get();
+        } catch (RuntimeException | Error failure) {
+            // get() wraps a checked failure in a CompletionException; exception() has the original
+            setException(thread.exception() != null ? thread.exception() : failure);
+            return;
+        }
+        set(value);
     }
 
     /**

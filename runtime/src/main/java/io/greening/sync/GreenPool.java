@@ -61,12 +61,58 @@ public class GreenPool extends Group {
     @Override
     public void add(GreenThread<?> thread) {
         awaitSlot();
+        addInTakenSlot(thread);
+    }
+
+    private void addInTakenSlot(GreenThread<?> thread) {
         try {
             addMember(thread);
         } catch (RuntimeException | Error e) {
             releaseSlot();
             throw e;
         }
+    }
+
+    /**
+     * Adds a thread spawned elsewhere if a slot frees within {@code timeout} (gevent's {@code add(greenlet, timeout=...)};
+     * {@link Duration#ZERO} is its {@code blocking=False}); returns whether it was added. gevent raises
+     * {@code PoolFull} where this returns {@code false}.
+     */
+    public boolean add(GreenThread<?> thread, Duration timeout) {
+        if (await(spawners, deadline(timeout), null, this::takeSlot, slot -> freeSlot()) == NOT_YET) {
+            return false;
+        }
+        addInTakenSlot(thread);
+        return true;
+    }
+
+    /**
+     * Waits until a slot is free, without taking it, and returns how many are free then (gevent's
+     * {@code wait_available()}). Waiting spawners that came first are served first.
+     */
+    public int waitAvailable() {
+        return waitAvailableUntil(Deadlines.NO_DEADLINE);
+    }
+
+    /**
+     * Waits at most {@code timeout} for a slot to be free, without taking it; returns how many are free then, which
+     * is 0 or less if none freed in time (gevent's {@code wait_available(timeout)}).
+     */
+    public int waitAvailable(Duration timeout) {
+        return waitAvailableUntil(deadline(timeout));
+    }
+
+    private int waitAvailableUntil(long deadline) {
+        // Queue as a spawner would, so that spawners that came first keep their turn, and give the slot straight back.
+        if (await(spawners, deadline, null, this::takeSlot, slot -> freeSlot()) != NOT_YET) {
+            releaseSlot();
+        }
+        return free();
+    }
+
+    /** Whether no slot is free now, so that {@link #spawn} would wait (gevent's {@code full()}). */
+    public boolean isFull() {
+        return free() <= 0;
     }
 
     private void awaitSlot() {

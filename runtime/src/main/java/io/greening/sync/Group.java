@@ -8,6 +8,7 @@ import io.greening.internal.Access;
 import io.greening.internal.Callables;
 import io.greening.internal.Deadlines;
 import io.greening.internal.GreeningAccess;
+import io.greening.internal.Rethrow;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -125,6 +126,32 @@ public class Group extends GreenSync {
     /** Waits at most {@code timeout} for every member to die; returns whether they did. */
     public boolean join(Duration timeout) {
         return await(joiners, deadline(timeout), null, this::emptyNow, null) != NOT_YET;
+    }
+
+    /**
+     * Waits at most {@code timeout} ({@code null}: no limit) for every member to die, as {@link #join(Duration)};
+     * with {@code raiseError}, gevent's {@code join(raise_error=True)}, then rethrows the failure of the first of the
+     * threads that were members when the wait began that died of one (as {@link GreenThread#get()} does; a killed
+     * thread is no failure).
+     *
+     * @return whether every member died in time
+     */
+    public boolean join(Duration timeout, boolean raiseError) {
+        List<GreenThread<?>> watched = raiseError ? threads() : List.of();
+        boolean empty;
+        if (timeout == null) {
+            join();
+            empty = true;
+        } else {
+            empty = join(timeout);
+        }
+        for (GreenThread<?> thread : watched) {
+            Throwable failure = thread.exception();
+            if (failure != null) {
+                throw Rethrow.unchecked(failure);
+            }
+        }
+        return empty;
     }
 
     Object emptyNow() {

@@ -485,4 +485,162 @@ class GeventQueuePortTest {
             return null;
         });
     }
+
+    // ---- second round: eventlet queue_test.py, gevent test__queue.py ----
+
+    /** eventlet queue_test.py test_send_first / test_send_last / test_getting_before_sending. */
+    @Test
+    void anItemPutBeforeOrAfterTheGetterCameReachesIt() {
+        Green.run(() -> {
+            Queue<String> q = new Queue<>();
+            q.put("hi");
+            assertEquals("hi", q.get());
+
+            GreenThread<String> waiter = Green.spawn(() -> Green.withTimeout(Duration.ofSeconds(30), () -> q.get()));
+            Green.cede();
+            Green.cede();
+            q.put("hi2");
+            assertEquals("hi2", waiter.get());
+
+            GreenThread<Void> putter = Green.spawn(() -> q.put("sent"));
+            assertEquals("sent", q.get());
+            putter.get();
+            return null;
+        });
+    }
+
+    /** eventlet queue_test.py test_zero_max_size / test__queue.py TestChannel.test_zero_max_size. */
+    @Test
+    void aChannelPutWaitsForAGetter() {
+        Green.run(() -> {
+            Queue<String> q = new Queue<>(0);
+            AsyncResult<String> evt = new AsyncResult<>();
+            GreenThread<Void> sender = Green.spawn(() -> {
+                q.put("hi");
+                evt.set("done");
+            });
+            Green.cede();
+            assertFalse(evt.isReady());
+            GreenThread<String> receiver = Green.spawn(() -> q.get());
+            assertEquals("hi", receiver.get());
+            assertEquals("done", evt.get());
+            sender.get();
+            return null;
+        });
+    }
+
+    /** eventlet queue_test.py test_multiple_waiters / test__queue.py test_multiple_waiters: every waiter gets one. */
+    @Test
+    void multipleWaitersEachGetAnItem() {
+        Green.run(() -> {
+            Queue<String> q = new Queue<>();
+            List<String> sendings = List.of("1", "2", "3", "4");
+            List<GreenThread<String>> getters = new ArrayList<>();
+            for (int i = 0; i < sendings.size(); i++) {
+                getters.add(Green.spawn(() -> q.get()));
+            }
+            waitUntil(() -> q.getting() == 4);
+            sendings.forEach(q::put);
+            assertEquals(java.util.Set.copyOf(sendings),
+                    java.util.Set.copyOf(getters.stream().map(GreenThread::get).toList()));
+            return null;
+        });
+    }
+
+    /** eventlet queue_test.py test_channel_waiters: three getters, three putters; getting() counts them. */
+    @Test
+    void channelWaiters() {
+        Green.run(() -> {
+            Queue<Integer> c = new Queue<>(0);
+            List<GreenThread<Integer>> getters = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                getters.add(Green.spawn(() -> c.get()));
+            }
+            Green.cede();
+            assertEquals(3, c.getting());
+            List<GreenThread<Void>> putters = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                int n = i;
+                putters.add(Green.spawn(() -> c.put(n)));
+            }
+            putters.forEach(GreenThread::get);
+            assertEquals(0, c.getting());
+            List<Integer> results = new ArrayList<>(getters.stream().map(GreenThread::get).toList());
+            results.sort(null);
+            assertEquals(List.of(1, 2, 3), results);
+            return null;
+        });
+    }
+
+    /**
+     * eventlet queue_test.py test_zero_length_queue_nonblocking_put: ten good and ten bad getters on a channel, the bad
+     * ones killed with an exception while they wait; the ten items put all reach the good ones, in order.
+     */
+    @Test
+    void killedChannelGettersLoseNoItem() {
+        Green.run(() -> {
+            Queue<Integer> queue = new Queue<>(0);
+            List<Integer> got = new ArrayList<>();
+            List<GreenThread<Void>> badGetters = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                Green.spawn(() -> {
+                    got.add(queue.get());
+                });
+                badGetters.add(Green.spawn(() -> {
+                    got.add(queue.get());
+                }));
+            }
+            Green.cede();
+            badGetters.forEach(bad -> bad.kill(new RuntimeException("kaboom")));
+            for (int i = 0; i < 10; i++) {
+                queue.put(i);
+            }
+            assertEquals(range(10), got);
+            return null;
+        });
+    }
+
+    private static List<Integer> range(int n) {
+        return java.util.stream.IntStream.range(0, n).boxed().toList();
+    }
+
+    /** test__queue.py TestLifoQueue / TestPriorityQueue (Python's test_queue orders): last in first, smallest first. */
+    @Test
+    void lifoAndPriorityOrders() {
+        Green.run(() -> {
+            LifoQueue<Integer> lifo = new LifoQueue<>();
+            PriorityQueue<Integer> priority = new PriorityQueue<>();
+            for (int x : new int[] {111, 333, 222}) {
+                lifo.put(x);
+                priority.put(x);
+            }
+            assertEquals(List.of(222, 333, 111), List.of(lifo.get(), lifo.get(), lifo.get()));
+            assertEquals(List.of(111, 222, 333), List.of(priority.get(), priority.get(), priority.get()));
+            return null;
+        });
+    }
+
+    /**
+     * test__queue.py TestGetInterrupt* / TestPutInterrupt* for Queue, LifoQueue, PriorityQueue and the channel: a get
+     * with a timeout on an empty queue raises Empty, a put with a timeout on a full one raises Full, and neither
+     * leaves a waiter behind.
+     */
+    @Test
+    void getsAndPutsWithATimeoutOfEveryKindOfQueue() {
+        Green.run(() -> {
+            List<Queue<Integer>> kinds = List.of(new Queue<>(1), new LifoQueue<>(1), new PriorityQueue<>(1),
+                    new Queue<>(0));
+            for (Queue<Integer> q : kinds) {
+                String kind = q.getClass().getSimpleName() + "(" + q.maxsize() + ")";
+                assertThrows(Queue.Empty.class, () -> q.get(Duration.ofMillis(5)), kind);
+                assertEquals(0, q.getting(), kind);
+                if (q.maxsize() > 0) {
+                    q.put(1);
+                }
+                assertThrows(Queue.Full.class, () -> q.put(2, Duration.ofMillis(5)), kind);
+                assertEquals(0, q.putting(), kind);
+            }
+            return null;
+        });
+    }
 }
