@@ -2,6 +2,7 @@ package io.greening.agent;
 
 import io.greening.agent.Rewrites.Rewrite;
 import io.greening.diagnostics.ThreadDump;
+import io.greening.internal.AgentSelection;
 import io.greening.internal.BeforeFirstHub;
 import io.greening.internal.PatchGroup;
 import io.greening.internal.Settings;
@@ -35,6 +36,8 @@ final class Installer {
      */
     static void configureRuntime(AgentOptions options, Instrumentation instrumentation, Report report) {
         Settings.install(options.settings());   // before any runtime class reads a setting: hubs, stall monitor, pools
+        ClassSelector selector = new ClassSelector(options.include(), options.exclude());
+        AgentSelection.install(selector);   // virtual threads made inside the JDK are green when selected code made them
         List<Rewrite> jdkRows = Rewrites.jdkRows(options.groups(), options.hubOptions().virtualClock());
         if (!jdkRows.isEmpty()) {
             // before the first hub, not now: the patch methods differ from the JDK only on green threads, which need a

@@ -1,0 +1,137 @@
+package io.greening.patch;
+
+import io.greening.Hub;
+import io.greening.internal.AgentSelection;
+import io.greening.internal.ThreadRecord;
+import io.greening.internal.ThreadRegistry;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Iterator;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The app's own JDK virtual threads, green. Every virtual thread the JDK makes, through {@code Thread.ofVirtual()}'s
+ * builder or its factory, {@code Thread.startVirtualThread} or {@code Executors.newVirtualThreadPerTaskExecutor()},
+ * directly or reflectively (Tomcat's and Jetty's virtual-thread executors call {@code Thread.ofVirtual()} through
+ * reflection), is made in one JDK method, {@code ThreadBuilders.newVirtualThread(scheduler, name, characteristics,
+ * task)}; the agent retransforms its three callers so that it comes here ({@link #newVirtualThread}). A virtual thread
+ * without a scheduler of its own is then made as follows:
+ * <ul>
+ *   <li>made by a green thread: on that thread's hub or group, as the JDK would (it inherits its maker's scheduler),
+ *       and registered (thread dump, stall and deadlock reports, a hub's quiet);</li>
+ *   <li>made by a platform thread in code the agent selected (the first caller outside the JDK's thread-making classes
+ *       and greening's): on the agent's hubs ({@link Hubs#scheduler()}: its work-stealing group, or the one hub of a
+ *       seeded schedule or virtual clock), registered;</li>
+ *   <li>otherwise (code not selected, the JDK's own socket pollers, no agent): the JDK's default scheduler, unchanged.</li>
+ * </ul>
+ * A builder with a scheduler of its own (greening's own, or the app's) is left alone. Green or not, a virtual thread
+ * stays a virtual thread ({@code isVirtual()}), with its name, thread-locals setting and uncaught-exception handler.
+ *
+ * <p>The rows inside the JDK are applied before the first hub is made; the call rows in selected code
+ * ({@link #ofVirtual()}, {@link #startVirtualThread}, {@link #newVirtualThreadPerTaskExecutor()}) make sure the hubs,
+ * and so those rows, are in place before an app that has made no green thread yet makes its first virtual one.
+ */
+public final class VirtualThreadPatches {
+    private static final MethodHandle JDK_NEW_VIRTUAL_THREAD;   // ThreadBuilders.newVirtualThread
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+    static {
+        try {
+            Class<?> builders = Class.forName("java.lang.ThreadBuilders");
+            JDK_NEW_VIRTUAL_THREAD = MethodHandles.privateLookupIn(builders, MethodHandles.lookup()).findStatic(builders,
+                    "newVirtualThread", MethodType.methodType(Thread.class, Executor.class, String.class, int.class, Runnable.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private VirtualThreadPatches() {}
+
+    /** {@code Thread.ofVirtual()}: the JDK's builder, once greening is set up (see the class comment). */
+    public static Thread.Builder.OfVirtual ofVirtual() {
+        setUpHubs();
+        return Thread.ofVirtual();
+    }
+
+    /** {@code Thread.startVirtualThread(task)}. */
+    public static Thread startVirtualThread(Runnable task) {
+        setUpHubs();
+        return Thread.startVirtualThread(task);
+    }
+
+    /** {@code Executors.newVirtualThreadPerTaskExecutor()}. */
+    public static ExecutorService newVirtualThreadPerTaskExecutor() {
+        setUpHubs();
+        return Executors.newVirtualThreadPerTaskExecutor();
+    }
+
+    /** Starts the agent's hubs (and so applies the rows inside the JDK) if the agent is here and they are not up yet. */
+    private static void setUpHubs() {
+        if (AgentSelection.isInstalled() && !Thread.currentThread().isVirtual()) {
+            Hubs.scheduler();
+        }
+    }
+
+    /**
+     * {@code ThreadBuilders.newVirtualThread(scheduler, name, characteristics, task)} inside the JDK: the one place
+     * where a virtual thread is made. See the class comment for when it is made green.
+     */
+    public static Thread newVirtualThread(Executor scheduler, String name, int characteristics, Runnable task) throws Throwable {
+        Executor chosen = scheduler;
+        Runnable body = task;
+        if (scheduler == null && task != null) {
+            Thread maker = Thread.currentThread();
+            if (maker.isVirtual()) {
+                if (Hub.of(maker) != null) {
+                    body = new Registered(task);   // the JDK gives it its maker's hub
+                }
+            } else if (AgentSelection.selects(makingClass())) {
+                chosen = Hubs.scheduler();
+                body = new Registered(task);
+            }
+        }
+        return (Thread) JDK_NEW_VIRTUAL_THREAD.invokeExact(chosen, name, characteristics, body);
+    }
+
+    /**
+     * The class whose code asked for the thread: the first caller that is not part of making threads (the JDK's
+     * {@code java.lang.Thread*}, {@code java.util.concurrent} executors and factories, greening's patches).
+     * Reflection's own frames are not shown by the walker, so a reflective call finds the class that made it.
+     */
+    private static Class<?> makingClass() {
+        return WALKER.walk(frames -> {
+            Iterator<StackWalker.StackFrame> it = frames.iterator();
+            while (it.hasNext()) {
+                Class<?> type = it.next().getDeclaringClass();
+                if (!makesThreads(type)) {
+                    return type;
+                }
+            }
+            return null;
+        });
+    }
+
+    private static boolean makesThreads(Class<?> type) {
+        String name = type.getName();
+        return name.startsWith("java.lang.Thread") || name.startsWith("java.util.concurrent.")
+                || name.startsWith("java.lang.reflect.") || name.startsWith("jdk.internal.reflect.")
+                || name.startsWith("java.lang.invoke.") || name.startsWith("io.greening.patch.");
+    }
+
+    /** A virtual thread's task that registers the thread as green while it runs. */
+    private record Registered(Runnable task) implements Runnable {
+        @Override
+        public void run() {
+            ThreadRecord record = ThreadRegistry.enter("virtual thread");
+            try {
+                task.run();
+            } finally {
+                ThreadRegistry.exit(record);
+            }
+        }
+    }
+}
