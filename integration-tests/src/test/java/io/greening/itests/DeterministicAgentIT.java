@@ -59,11 +59,17 @@ class DeterministicAgentIT {
             others.add(runVirtualThreadsApp(seed));
         }
         assertTrue(others.size() > 1, "different seeds, different interleavings: " + others);
+        // and on the agent's default group of hubs (the builder's start reaches the JDK through ThreadPatches)
+        assertTrue(runVirtualThreadsApp("include=com.acme.**").contains("on-jdk-scheduler=0 []"));
     }
 
     private static String runVirtualThreadsApp(int seed) throws Exception {
+        return runVirtualThreadsApp("include=com.acme.**,main=platform,schedule=random:" + seed);
+    }
+
+    private static String runVirtualThreadsApp(String agentOptions) throws Exception {
         ForkedJvm.Result r = ForkedJvm.java(ForkedJvm.currentJava(), List.of("-javaagent:" + Built.agentJar()
-                        + "=include=com.acme.**,main=platform,schedule=random:" + seed), Built.appClasses(),
+                        + "=" + agentOptions), Built.appClasses(),
                 "com.acme.races.VirtualThreadsApp", List.of()).mergeErrors().sampleEvery(null).run(Duration.ofMinutes(2));
         assertEquals(0, r.exitCode(), r::describe);
         return r.output().stream().filter(l -> l.startsWith("steps=") || l.startsWith("on-jdk-scheduler="))

@@ -99,7 +99,8 @@ public final class VirtualThreadPatches {
 
     /**
      * The class whose code asked for the thread: the first caller that is not part of making threads (the JDK's
-     * {@code java.lang.Thread*}, {@code java.util.concurrent} executors and factories, this class's call rows).
+     * {@code java.lang.Thread*}, {@code java.util.concurrent} executors and factories, reflection, and greening's patches, through which selected code's
+     * rewritten calls reach the builder).
      * Reflection's own frames are not shown by the walker, so a reflective call finds the class that made it.
      */
     private static Class<?> makingClass() {
@@ -119,7 +120,7 @@ public final class VirtualThreadPatches {
         String name = type.getName();
         return name.startsWith("java.lang.Thread") || name.startsWith("java.util.concurrent.")
                 || name.startsWith("java.lang.reflect.") || name.startsWith("jdk.internal.reflect.")
-                || name.startsWith("java.lang.invoke.") || type == VirtualThreadPatches.class;
+                || name.startsWith("java.lang.invoke.") || name.startsWith("io.greening.patch.");
     }
 
     /** A virtual thread's task that registers the thread as green while it runs. */

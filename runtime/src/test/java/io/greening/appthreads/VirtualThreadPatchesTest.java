@@ -1,21 +1,22 @@
-package io.greening.patch;
+package io.greening.appthreads;
 
 import io.greening.Green;
 import io.greening.Hub;
 import io.greening.internal.AgentSelection;
 import io.greening.internal.ThreadRecord;
+import io.greening.patch.Hubs;
+import io.greening.patch.VirtualThreadPatches;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadFactory;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * {@link VirtualThreadPatches#newVirtualThread}, as the JDK's builder calls it under the agent (here called directly,
- * with this class standing in for selected code): a virtual thread made by selected code on a platform thread runs on
+ * with this class standing in for selected code, outside greening's patch package, whose frames the walk skips): a virtual thread made by selected code on a platform thread runs on
  * the agent's hubs and is registered; made by code not selected, or without the agent, it is the JDK's; made by a green
  * thread, it stays on that thread's hub, registered. The call rows do exactly the JDK's call without the agent.
  */
