@@ -8,6 +8,7 @@ import io.greening.internal.PatchGroup;
 import io.greening.internal.Settings;
 import io.greening.patch.FilePatches;
 import io.greening.patch.GreenThreads;
+import io.greening.patch.VirtualThreadPatches;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -57,7 +58,7 @@ final class Installer {
     static void writeReport(Report report, String target, boolean check) {
         List<String> checks = check ? report.check() : List.of();
         String text = report.render(ThreadDump.text(), peakPlatformThreads(), osThreadsNow(), checks,
-                GreenThreads.keptForStackSize(), FilePatches.offloadedLookups());
+                GreenThreads.keptForStackSize(), VirtualThreadPatches.madeGreen(), FilePatches.offloadedLookups());
         if (target.equals("stderr")) {
             System.err.print(text);
             System.err.flush();

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The app's own JDK virtual threads, green. Every virtual thread the JDK makes, through {@code Thread.ofVirtual()}'s
@@ -38,6 +39,9 @@ import java.util.concurrent.Executors;
 public final class VirtualThreadPatches {
     private static final MethodHandle JDK_NEW_VIRTUAL_THREAD;   // ThreadBuilders.newVirtualThread
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+    /** Virtual threads made green here, for the exit report: by green threads, and moved off the JDK's scheduler. */
+    private static final LongAdder MADE_BY_GREEN = new LongAdder();
+    private static final LongAdder MOVED_TO_HUBS = new LongAdder();
 
     static {
         try {
@@ -88,13 +92,25 @@ public final class VirtualThreadPatches {
             if (maker.isVirtual()) {
                 if (Hub.of(maker) != null) {
                     body = new Registered(task);   // the JDK gives it its maker's hub
+                    MADE_BY_GREEN.increment();
                 }
             } else if (AgentSelection.selects(makingClass())) {
                 chosen = Hubs.scheduler();
                 body = new Registered(task);
+                MOVED_TO_HUBS.increment();
             }
         }
         return (Thread) JDK_NEW_VIRTUAL_THREAD.invokeExact(chosen, name, characteristics, body);
+    }
+
+    /**
+     * The exit report's line on the app's own virtual threads, e.g. {@code 400 (made by platform threads in selected
+     * code: 3; by green threads: 397)}; null if none was made green.
+     */
+    public static String madeGreen() {
+        long moved = MOVED_TO_HUBS.sum(), byGreen = MADE_BY_GREEN.sum();
+        return moved + byGreen == 0 ? null
+                : (moved + byGreen) + " (made by platform threads in selected code: " + moved + "; by green threads: " + byGreen + ")";
     }
 
     /**
