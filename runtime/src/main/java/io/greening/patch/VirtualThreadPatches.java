@@ -9,9 +9,11 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.Iterator;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -32,9 +34,10 @@ import java.util.concurrent.atomic.LongAdder;
  * A builder with a scheduler of its own (greening's own, or the app's) is left alone. Green or not, a virtual thread
  * stays a virtual thread ({@code isVirtual()}), with its name, thread-locals setting and uncaught-exception handler.
  *
- * <p>The rows inside the JDK are applied before the first hub is made; the call rows in selected code
- * ({@link #ofVirtual()}, {@link #startVirtualThread}, {@link #newVirtualThreadPerTaskExecutor()}) make sure the hubs,
- * and so those rows, are in place before an app that has made no green thread yet makes its first virtual one.
+ * <p>The rows inside the JDK are applied before the first hub is made. The call rows in selected code make sure of
+ * the hubs first: {@link #ofVirtual()} starts them, so that the JDK row is in place when its builder is used by an app
+ * that has made no green thread yet; {@link #startVirtualThread} and {@link #newVirtualThreadPerTaskExecutor()} make
+ * their threads here, as selected code's, without a stack walk.
  */
 public final class VirtualThreadPatches {
     private static final MethodHandle JDK_NEW_VIRTUAL_THREAD;   // ThreadBuilders.newVirtualThread
@@ -61,17 +64,32 @@ public final class VirtualThreadPatches {
         return Thread.ofVirtual();
     }
 
-    /** {@code Thread.startVirtualThread(task)}. */
+    /**
+     * {@code Thread.startVirtualThread(task)}: made here, without the walk of {@link #newVirtualThread}, since
+     * selected code calls it.
+     */
     public static Thread startVirtualThread(Runnable task) {
-        setUpHubs();
-        return Thread.startVirtualThread(task);
+        if (!AgentSelection.isInstalled()) {
+            return Thread.startVirtualThread(task);
+        }
+        Thread thread = make(null, null, 0, Objects.requireNonNull(task), true);
+        thread.start();
+        return thread;
     }
 
-    /** {@code Executors.newVirtualThreadPerTaskExecutor()}. */
+    /**
+     * {@code Executors.newVirtualThreadPerTaskExecutor()}: the JDK's executor (as the JDK makes it, a thread per task
+     * from a virtual-thread factory), whose factory makes its threads as selected code's.
+     */
     public static ExecutorService newVirtualThreadPerTaskExecutor() {
-        setUpHubs();
-        return Executors.newVirtualThreadPerTaskExecutor();
+        if (!AgentSelection.isInstalled()) {
+            return Executors.newVirtualThreadPerTaskExecutor();
+        }
+        return Executors.newThreadPerTaskExecutor(SELECTED_CODES_FACTORY);
     }
+
+    /** The factory of {@link #newVirtualThreadPerTaskExecutor()}: unnamed virtual threads, as the JDK's. */
+    private static final ThreadFactory SELECTED_CODES_FACTORY = task -> make(null, null, 0, Objects.requireNonNull(task), true);
 
     /** Starts the agent's hubs (and so applies the rows inside the JDK) if the agent is here and they are not up yet. */
     private static void setUpHubs() {
@@ -84,7 +102,15 @@ public final class VirtualThreadPatches {
      * {@code ThreadBuilders.newVirtualThread(scheduler, name, characteristics, task)} inside the JDK: the one place
      * where a virtual thread is made. See the class comment for when it is made green.
      */
-    public static Thread newVirtualThread(Executor scheduler, String name, int characteristics, Runnable task) throws Throwable {
+    public static Thread newVirtualThread(Executor scheduler, String name, int characteristics, Runnable task) {
+        return make(scheduler, name, characteristics, task, false);
+    }
+
+    /**
+     * Makes a virtual thread as the JDK's {@code ThreadBuilders.newVirtualThread} does, green as the class comment
+     * says; {@code inSelectedCode} when the caller knows that selected code asks (a call row), which spares the walk.
+     */
+    private static Thread make(Executor scheduler, String name, int characteristics, Runnable task, boolean inSelectedCode) {
         Executor chosen = scheduler;
         Runnable body = task;
         if (scheduler == null && task != null) {
@@ -94,13 +120,19 @@ public final class VirtualThreadPatches {
                     body = new Registered(task);   // the JDK gives it its maker's hub
                     MADE_BY_GREEN.increment();
                 }
-            } else if (AgentSelection.selects(makingClass())) {
+            } else if (inSelectedCode || AgentSelection.selects(makingClass())) {
                 chosen = Hubs.scheduler();
                 body = new Registered(task);
                 MOVED_TO_HUBS.increment();
             }
         }
-        return (Thread) JDK_NEW_VIRTUAL_THREAD.invokeExact(chosen, name, characteristics, body);
+        try {
+            return (Thread) JDK_NEW_VIRTUAL_THREAD.invokeExact(chosen, name, characteristics, body);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable impossible) {   // the JDK method throws no checked exception
+            throw new IllegalStateException(impossible);
+        }
     }
 
     /**

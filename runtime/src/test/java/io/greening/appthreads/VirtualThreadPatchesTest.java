@@ -56,6 +56,22 @@ class VirtualThreadPatchesTest {
         assertEquals("made-by-selected", ran.name());
     }
 
+    /** The call rows know that selected code calls them: their threads are green without a walk. */
+    @Test
+    void theCallRowsMakeGreenRegisteredThreads() throws Throwable {
+        AgentSelection.install(name -> false);   // no class selected: only the call rows' own knowledge makes them green
+        CompletableFuture<RanOn> started = new CompletableFuture<>();
+        VirtualThreadPatches.startVirtualThread(() -> started.complete(RanOn.here())).join();
+        assertNotNull(started.join().hub(), "Thread.startVirtualThread: on one of the agent's hubs");
+        assertEquals("virtual thread", started.join().kind());
+        try (ExecutorService executor = VirtualThreadPatches.newVirtualThreadPerTaskExecutor()) {
+            RanOn ran = executor.submit(RanOn::here).get();
+            assertNotNull(ran.hub(), "newVirtualThreadPerTaskExecutor: on one of the agent's hubs");
+            assertEquals("virtual thread", ran.kind());
+            assertTrue(ran.virtual());
+        }
+    }
+
     @Test
     void aVirtualThreadMadeByCodeNotSelectedIsTheJdks() throws Throwable {
         AgentSelection.install(name -> name.equals("com.acme.Other"));
