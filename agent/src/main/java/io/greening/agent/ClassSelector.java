@@ -1,6 +1,7 @@
 package io.greening.agent;
 
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Which classes the agent rewrites: those matching an {@code include} pattern and no {@code exclude} pattern.
@@ -9,7 +10,7 @@ import java.util.List;
  * own classes and the JDK's are never selected. Which patterns are valid is the settings' grammar
  * ({@code Settings.INCLUDE}); this says what they match.
  */
-public final class ClassSelector {
+public final class ClassSelector implements Predicate<String> {
     private final List<String> includeGlobs;
     private final String[] include;
     private final String[] exclude;
@@ -43,6 +44,12 @@ public final class ClassSelector {
             }
         }
         return true;
+    }
+
+    /** {@link #selects}, as the runtime asks it ({@code AgentSelection}). */
+    @Override
+    public boolean test(String className) {
+        return selects(className);
     }
 
     /**

@@ -2,11 +2,13 @@ package io.greening.agent;
 
 import io.greening.agent.Rewrites.Rewrite;
 import io.greening.diagnostics.ThreadDump;
+import io.greening.internal.AgentSelection;
 import io.greening.internal.BeforeFirstHub;
 import io.greening.internal.PatchGroup;
 import io.greening.internal.Settings;
 import io.greening.patch.FilePatches;
 import io.greening.patch.GreenThreads;
+import io.greening.patch.VirtualThreadPatches;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -35,6 +37,8 @@ final class Installer {
      */
     static void configureRuntime(AgentOptions options, Instrumentation instrumentation, Report report) {
         Settings.install(options.settings());   // before any runtime class reads a setting: hubs, stall monitor, pools
+        ClassSelector selector = new ClassSelector(options.include(), options.exclude());
+        AgentSelection.install(selector);   // virtual threads made inside the JDK are green when selected code made them
         List<Rewrite> jdkRows = Rewrites.jdkRows(options.groups(), options.hubOptions().virtualClock());
         if (!jdkRows.isEmpty()) {
             // before the first hub, not now: the patch methods differ from the JDK only on green threads, which need a
@@ -54,7 +58,7 @@ final class Installer {
     static void writeReport(Report report, String target, boolean check) {
         List<String> checks = check ? report.check() : List.of();
         String text = report.render(ThreadDump.text(), peakPlatformThreads(), osThreadsNow(), checks,
-                GreenThreads.keptForStackSize(), FilePatches.offloadedLookups());
+                GreenThreads.keptForStackSize(), VirtualThreadPatches.madeGreen(), FilePatches.offloadedLookups());
         if (target.equals("stderr")) {
             System.err.print(text);
             System.err.flush();

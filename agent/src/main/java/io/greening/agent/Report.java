@@ -184,13 +184,14 @@ public final class Report {
      *   check failed: &lt;class&gt;: &lt;problem&gt; (with check=true, one line per bad class)
      *   checked: N classes, M with problems (CheckClassAdapter)   (with check=true)
      *   kept platform for their stack size: K (first: "name" with N bytes)   (threads made with a stack size)
+     *   virtual threads made green: V (made by platform threads in selected code: P; by green threads: G)
      *   peak platform threads: P (ThreadMXBean); OS threads now: O (/proc/self/status)
      *   dns lookups offloaded: D    (host names green threads looked up on the offload pool; literals are parsed inline)
      *   green threads: G            (then one line per live green thread made by the agent)
      * </pre>
      */
     String render(String greenThreadDump, int peakPlatformThreads, String osThreadsNow, List<String> checks,
-                  String keptForStackSize, long offloadedLookups) {
+                  String keptForStackSize, String virtualThreadsMadeGreen, long offloadedLookups) {
         StringBuilder out = new StringBuilder("greening report\n");
         out.append("  classes: selected ").append(selected.get()).append(", transformed ").append(transformed.get())
                 .append(", failed ").append(failures.size()).append('\n');
@@ -210,6 +211,9 @@ public final class Report {
         checks.forEach(line -> out.append("  ").append(line).append('\n'));
         if (keptForStackSize != null) {
             out.append("  kept platform for their stack size: ").append(keptForStackSize).append('\n');
+        }
+        if (virtualThreadsMadeGreen != null) {
+            out.append("  virtual threads made green: ").append(virtualThreadsMadeGreen).append('\n');
         }
         out.append("  peak platform threads: ").append(peakPlatformThreads).append(" (ThreadMXBean); OS threads now: ")
                 .append(osThreadsNow).append(" (/proc/self/status)\n");

@@ -132,6 +132,17 @@ public final class Rewrites {
             constructor(THREADS, "java/util/concurrent/ScheduledThreadPoolExecutor", "(ILjava/util/concurrent/ThreadFactory;)V", "ThreadPatches#newScheduledThreadPoolExecutor"),
             // HikariCP's housekeeper: a factory and a DiscardPolicy
             constructor(THREADS, "java/util/concurrent/ScheduledThreadPoolExecutor", "(ILjava/util/concurrent/ThreadFactory;Ljava/util/concurrent/RejectedExecutionHandler;)V", "ThreadPatches#newScheduledThreadPoolExecutor"),
+            // the app's own virtual threads (io.greening.patch.VirtualThreadPatches): the one JDK method that makes a virtual
+            // thread, called by its builder, its factory and Thread.startVirtualThread, also when reached reflectively
+            // (Tomcat's and Jetty's virtual-thread executors); the call rows start the hubs, and so this row, first
+            insideJdk(THREADS, List.of("java/lang/Thread", "java/lang/ThreadBuilders$VirtualThreadBuilder",
+                            "java/lang/ThreadBuilders$VirtualThreadFactory"),
+                    INVOKESTATIC, "java/lang/ThreadBuilders", "newVirtualThread",
+                    "(Ljava/util/concurrent/Executor;Ljava/lang/String;ILjava/lang/Runnable;)Ljava/lang/Thread;",
+                    "VirtualThreadPatches#newVirtualThread"),
+            call(THREADS, INVOKESTATIC, "java/lang/Thread", "ofVirtual", "()Ljava/lang/Thread$Builder$OfVirtual;", "VirtualThreadPatches#ofVirtual"),
+            call(THREADS, INVOKESTATIC, "java/lang/Thread", "startVirtualThread", "(Ljava/lang/Runnable;)Ljava/lang/Thread;", "VirtualThreadPatches#startVirtualThread"),
+            call(THREADS, INVOKESTATIC, "java/util/concurrent/Executors", "newVirtualThreadPerTaskExecutor", "()Ljava/util/concurrent/ExecutorService;", "VirtualThreadPatches#newVirtualThreadPerTaskExecutor"),
 
             // ---- sleeps: io.greening.patch.SleepPatches ----
             call(SLEEPS, INVOKESTATIC, "java/lang/Thread", "sleep", "(J)V", "SleepPatches#sleep"),

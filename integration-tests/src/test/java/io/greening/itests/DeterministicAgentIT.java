@@ -42,6 +42,40 @@ class DeterministicAgentIT {
         assertTrue(others.size() > 1, "different seeds, different interleavings: " + others);
     }
 
+    /**
+     * An app whose platform {@code main} makes JDK virtual threads ({@code Executors.newVirtualThreadPerTaskExecutor()},
+     * {@code Thread.startVirtualThread}, {@code Thread.ofVirtual()}): they run on the seeded schedule's hub, so the seed
+     * replays their interleaving and another seed gives another. Without the virtual-thread rows they run on the JDK's
+     * own scheduler and the app counts them there.
+     */
+    @Test
+    void theAppsOwnVirtualThreadsReplayUnderASeed() throws Exception {
+        String first = runVirtualThreadsApp(7);
+        assertTrue(first.contains("steps=w"), first);
+        assertTrue(first.contains("on-jdk-scheduler=0 []"), first);
+        assertEquals(first, runVirtualThreadsApp(7), "replay");
+        Set<String> others = new HashSet<>();
+        for (int seed = 1; seed <= 4; seed++) {
+            others.add(runVirtualThreadsApp(seed));
+        }
+        assertTrue(others.size() > 1, "different seeds, different interleavings: " + others);
+        // and on the agent's default group of hubs (the builder's start reaches the JDK through ThreadPatches)
+        assertTrue(runVirtualThreadsApp("include=com.acme.**").contains("on-jdk-scheduler=0 []"));
+    }
+
+    private static String runVirtualThreadsApp(int seed) throws Exception {
+        return runVirtualThreadsApp("include=com.acme.**,main=platform,schedule=random:" + seed);
+    }
+
+    private static String runVirtualThreadsApp(String agentOptions) throws Exception {
+        ForkedJvm.Result r = ForkedJvm.java(ForkedJvm.currentJava(), List.of("-javaagent:" + Built.agentJar()
+                        + "=" + agentOptions), Built.appClasses(),
+                "com.acme.races.VirtualThreadsApp", List.of()).mergeErrors().sampleEvery(null).run(Duration.ofMinutes(2));
+        assertEquals(0, r.exitCode(), r::describe);
+        return r.output().stream().filter(l -> l.startsWith("steps=") || l.startsWith("on-jdk-scheduler="))
+                .reduce("", (a, b) -> a + b + "\n");
+    }
+
     @Test
     void aSeedAloneReplaysTheRaceWithItsSleeps() throws Exception {
         // The app's threads sleep between read and write: with a real clock the machine would decide which sleeper

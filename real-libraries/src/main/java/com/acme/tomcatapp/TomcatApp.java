@@ -24,9 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * downstream HTTP service ({@link Backend}, platform threads, same JVM) with {@link HttpURLConnection} and answers
  * {@code work <n> <downstream body>}; {@code GET /shutdown} stops it. Nothing in it knows about greening.
  *
- * <p>Usage: {@code TomcatApp <port, 0 = any> <maxThreads> [downstreamThreads, default 32]}. Prints
- * {@code tomcat: listening port=<p>} once serving, and at the end
- * {@code tomcat: served=S downstream-failures=F peak-platform-threads=P}.
+ * <p>Usage: {@code TomcatApp <port, 0 = any> <maxThreads> [downstreamThreads, default 32] [virtual]}; {@code virtual}
+ * turns on Tomcat's {@code useVirtualThreads}: a virtual thread per request (Tomcat's {@code VirtualThreadExecutor},
+ * which makes them through reflection) in place of the worker pool. Prints {@code tomcat: listening port=<p>} once
+ * serving, and at the end {@code tomcat: served=S downstream-failures=F peak-platform-threads=P
+ * served-on-virtual-threads=V}.
  */
 public final class TomcatApp {
     private TomcatApp() {}
@@ -35,6 +37,7 @@ public final class TomcatApp {
         int port = Integer.parseInt(args[0]);
         int maxThreads = Integer.parseInt(args[1]);
         int downstreamThreads = args.length > 2 ? Integer.parseInt(args[2]) : 32;
+        boolean virtualThreads = args.length > 3 && args[3].equals("virtual");
         try (Backend downstream = Backend.start(downstreamThreads)) {
             AtomicLong served = new AtomicLong();
             AtomicInteger downstreamFailures = new AtomicInteger();
@@ -43,6 +46,9 @@ public final class TomcatApp {
             Tomcat tomcat = new Tomcat();
             tomcat.setBaseDir(baseDir.toString());
             Connector connector = connector(port, maxThreads);
+            if (virtualThreads) {
+                connector.setProperty("useVirtualThreads", "true");
+            }
             tomcat.setConnector(connector);
             Context context = tomcat.addContext("", null);
             Tomcat.addServlet(context, "work",
@@ -63,7 +69,8 @@ public final class TomcatApp {
             tomcat.stop();
             tomcat.destroy();
             System.out.println("tomcat: served=" + served.get() + " downstream-failures=" + downstreamFailures.get()
-                    + " peak-platform-threads=" + ManagementFactory.getThreadMXBean().getPeakThreadCount());
+                    + " peak-platform-threads=" + ManagementFactory.getThreadMXBean().getPeakThreadCount()
+                    + " served-on-virtual-threads=" + WorkServlet.servedOnVirtualThreads());
         }
     }
 

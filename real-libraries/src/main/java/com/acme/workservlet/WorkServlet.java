@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class WorkServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
+    private static final AtomicLong SERVED_ON_VIRTUAL_THREADS = new AtomicLong();
     private final String downstreamBase;
     private final AtomicLong served;
     private final AtomicInteger downstreamFailures;
@@ -49,6 +50,14 @@ public final class WorkServlet extends HttpServlet {
         response.setContentType("text/plain");
         response.setCharacterEncoding("UTF-8");
         response.getWriter().print("work " + n + " " + body);
+        if (Thread.currentThread().isVirtual()) {
+            SERVED_ON_VIRTUAL_THREADS.incrementAndGet();
+        }
         served.incrementAndGet();
+    }
+
+    /** How many requests every {@code WorkServlet} of this JVM answered on a virtual thread (a container's option). */
+    public static long servedOnVirtualThreads() {
+        return SERVED_ON_VIRTUAL_THREADS.get();
     }
 }

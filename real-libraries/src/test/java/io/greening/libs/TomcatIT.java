@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.greening.libs.ForkedLibraryApp.MAX_GREENED_OS_THREADS;
 import static io.greening.libs.ForkedLibraryApp.field;
@@ -48,6 +50,36 @@ class TomcatIT {
         System.out.println("[tomcat] greened: " + greened.line() + " peak-os-threads=" + greened.run().peakOsThreads());
         System.out.println("[tomcat] report:\n" + reportText);
         assertServedRightAndGreen("Tomcat", plain, greened, reportText);
+    }
+
+    /**
+     * Tomcat with {@code useVirtualThreads} on: a virtual thread per request, which Tomcat's
+     * {@code VirtualThreadExecutor} makes through reflection ({@code Thread.ofVirtual()}, {@code start} by
+     * {@code Method.invoke}). Under the agent every request thread is green: made on the hubs and registered, which
+     * the exit report counts, and still a virtual thread to the servlet.
+     */
+    @Test
+    void withVirtualThreadsEveryRequestRunsOnAGreenVirtualThread() throws Exception {
+        Path report = work.resolve("tomcat-virtual-report.txt");
+        ServerAppRun greened = ServerAppRun.serve("tomcat", "com.acme.tomcatapp.TomcatApp",
+                List.of("0", Integer.toString(MAX_THREADS), "8", "virtual"),
+                List.of(ForkedLibraryApp.agent("include=com.acme.**", "include=org.apache.tomcat.**",
+                        "include=org.apache.catalina.**", "include=org.apache.coyote.**", "exclude=com.acme.backend.**",
+                        STALL_THRESHOLD, "report=" + report)), REQUESTS);
+        String reportText = Files.readString(report);
+        System.out.println("[tomcat virtual] greened: " + greened.line());
+        System.out.println("[tomcat virtual] report:\n" + reportText);
+        Matcher madeGreen = Pattern.compile("virtual threads made green: (\\d+)").matcher(reportText);
+        assertAll(
+                () -> assertEquals(List.of(), greened.wrong(), "every response right"),
+                () -> assertEquals(Integer.toString(REQUESTS), field(greened.line(), "served")),
+                () -> assertEquals(Integer.toString(REQUESTS), field(greened.line(), "served-on-virtual-threads"),
+                        "Tomcat served on its virtual threads"),
+                () -> assertTrue(madeGreen.find() && Integer.parseInt(madeGreen.group(1)) >= REQUESTS,
+                        "every request's virtual thread made green:\n" + reportText),
+                () -> assertTrue(reportText.contains("jdk: threads ThreadBuilders.newVirtualThread in java.lang 3"), reportText),
+                () -> assertEquals(0, ForkedLibraryApp.greenThreadsAliveAtExit(reportText),
+                        "no green thread left at exit:\n" + reportText));
     }
 
     /**
