@@ -2,6 +2,7 @@ package io.greening;
 
 import io.greening.diagnostics.StallMonitor;
 import io.greening.internal.HubCarrier;
+import io.greening.internal.MonitorSleep;
 import io.greening.internal.ThreadCpu;
 import io.greening.net.GreenConnection;
 import io.greening.net.GreenServer;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.LogRecord;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -115,6 +117,43 @@ class HubGroupTest {
             assertNotNull(neighbourRanOn.get(), "the ready neighbour of a stuck thread ran");
             assertNotSame(stuckOn.get(), neighbourRanOn.get());
             assertTrue(neighbourRanOn.get().name().startsWith("stuck-spare-"), neighbourRanOn.get().name());
+            assertTrue(group.handOffs() > 0);
+            List<LogRecord> records = log.records();
+            assertFalse(records.isEmpty(), "the stall is reported");
+            assertTrue(records.getFirst().getMessage().contains(stuckName), records.getFirst().getMessage());
+        } finally {
+            StallMonitor.setThreshold(before);
+        }
+    }
+
+    /**
+     * The monitor sleeps while every hub is idle; the hub that then becomes busy wakes it, so a hub stuck after a
+     * long idle spell is handed off and reported as one stuck at any other time.
+     */
+    @Test
+    void aHubStuckAfterTheMonitorFellAsleepIsStillHandedOffAndReported() {
+        Duration before = StallMonitor.threshold();
+        StallMonitor.setThreshold(Duration.ofMillis(50));
+        try (HubGroup group = HubGroup.start("stuck-after-idle", 1); LogCapture log = LogCapture.of("io.greening.stall")) {
+            group.spawn(() -> { }).join();
+            long deadline = System.nanoTime() + PATIENCE_NANOS;
+            while (!MonitorSleep.isAsleep()) {
+                assertTrue(System.nanoTime() - deadline < 0, "the monitor never slept with every hub idle");
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            AtomicReference<Hub> neighbourRanOn = new AtomicReference<>();
+            AtomicReference<Hub> stuckOn = new AtomicReference<>();
+            String stuckName = group.spawn(() -> {   // from this platform thread: wakes the sleeping hub
+                stuckOn.set(Hub.current());
+                Green.spawn(() -> neighbourRanOn.set(Hub.current()));   // ready behind a thread that never yields
+                long spinDeadline = System.nanoTime() + PATIENCE_NANOS;
+                while ((neighbourRanOn.get() == null || log.records().isEmpty()) && System.nanoTime() - spinDeadline < 0) {
+                    Thread.onSpinWait();
+                }
+                return Thread.currentThread().getName();
+            }).get();
+            assertNotNull(neighbourRanOn.get(), "the ready neighbour of a stuck thread ran");
+            assertNotSame(stuckOn.get(), neighbourRanOn.get(), "handed off to a spare, not run after the stall");
             assertTrue(group.handOffs() > 0);
             List<LogRecord> records = log.records();
             assertFalse(records.isEmpty(), "the stall is reported");
