@@ -9,6 +9,7 @@ import io.greening.internal.GreeningAccess;
 import io.greening.internal.HubCarrier;
 import io.greening.internal.HubClock;
 import io.greening.internal.IoWaiters;
+import io.greening.internal.MonitorSleep;
 import io.greening.internal.MpscQueue;
 import io.greening.internal.RunQueue;
 import io.greening.internal.Settings;
@@ -449,7 +450,8 @@ public final class Hub implements Executor, AutoCloseable {
 
     /** Runs the loop on the calling thread, the carrier, until {@code done} holds between batches. */
     void drive(BooleanSupplier done) {
-        BUSY.setOpaque(this, true);
+        BUSY.setVolatile(this, true);   // volatile: before the read of whether the monitor sleeps
+        MonitorSleep.hubBusy();
         try {
             while (true) {
                 moveRemoteToReady();
@@ -751,8 +753,9 @@ public final class Hub implements Executor, AutoCloseable {
             }
             return io.select(selectMillis);
         } finally {
-            sleeping = false;
             BUSY.setOpaque(this, true);
+            sleeping = false;   // a volatile store: orders the one above before the read below (MonitorSleep)
+            MonitorSleep.hubBusy();
             if (announced) {
                 group.leaveIdle(this);
             }

@@ -2,6 +2,7 @@ package io.greening;
 
 import io.greening.diagnostics.StallMonitor;
 import io.greening.internal.HubCarrier;
+import io.greening.internal.MonitorSleep;
 import io.greening.internal.ThreadCpu;
 import io.greening.net.GreenConnection;
 import io.greening.net.GreenServer;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.LogRecord;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -98,9 +100,35 @@ class HubGroupTest {
 
     @Test
     void aStuckHubsReadyThreadsRunOnASpareAndTheStallIsStillReported() {
+        stickItsOnlyHubThenAssertHandedOffAndReported("stuck", group -> { });
+    }
+
+    /**
+     * The monitor sleeps while every hub is idle; the hub that then becomes busy wakes it, so a hub stuck after a
+     * long idle spell is handed off and reported as one stuck at any other time.
+     */
+    @Test
+    void aHubStuckAfterTheMonitorFellAsleepIsStillHandedOffAndReported() {
+        stickItsOnlyHubThenAssertHandedOffAndReported("stuck-after-idle", group -> {
+            group.spawn(() -> { }).join();
+            long deadline = System.nanoTime() + PATIENCE_NANOS;
+            while (!MonitorSleep.isAsleep()) {
+                assertTrue(System.nanoTime() - deadline < 0, "the monitor never slept with every hub idle");
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        });
+    }
+
+    /**
+     * Starts a group of one hub named {@code name}, runs {@code first} on it, then keeps its hub with a thread that
+     * never yields while a neighbour waits ready behind it: the neighbour must run on a spare, and the stall be
+     * reported naming the thread.
+     */
+    private static void stickItsOnlyHubThenAssertHandedOffAndReported(String name, java.util.function.Consumer<HubGroup> first) {
         Duration before = StallMonitor.threshold();
         StallMonitor.setThreshold(Duration.ofMillis(50));
-        try (HubGroup group = HubGroup.start("stuck", 1); LogCapture log = LogCapture.of("io.greening.stall")) {
+        try (HubGroup group = HubGroup.start(name, 1); LogCapture log = LogCapture.of("io.greening.stall")) {
+            first.accept(group);
             AtomicReference<Hub> neighbourRanOn = new AtomicReference<>();
             AtomicReference<Hub> stuckOn = new AtomicReference<>();
             String stuckName = group.spawn(() -> {
@@ -113,8 +141,8 @@ class HubGroupTest {
                 return Thread.currentThread().getName();
             }).get();
             assertNotNull(neighbourRanOn.get(), "the ready neighbour of a stuck thread ran");
-            assertNotSame(stuckOn.get(), neighbourRanOn.get());
-            assertTrue(neighbourRanOn.get().name().startsWith("stuck-spare-"), neighbourRanOn.get().name());
+            assertNotSame(stuckOn.get(), neighbourRanOn.get(), "handed off, not run after the stall");
+            assertTrue(neighbourRanOn.get().name().startsWith(name + "-spare-"), neighbourRanOn.get().name());
             assertTrue(group.handOffs() > 0);
             List<LogRecord> records = log.records();
             assertFalse(records.isEmpty(), "the stall is reported");

@@ -39,12 +39,15 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.greening.bench.ManyCores idle|light [--runs 3] [--settle 5]
- *     [--window 10] [--system name=agentOptions|jvmOptions]... [--out file]
+ *     [--window 10] [--system name=agentOptions|jvmOptions[|agentJar]]... [--out file]
  * </pre>
  * Without {@code --system}: {@code hubs=1}, {@code hubs=2}, {@code hubs=16}, {@code hubs=64}. Agent options are added
- * to {@code include=com.acme.**}; JVM options are separated by spaces.
+ * to {@code include=com.acme.**}; JVM options are separated by spaces; the agent jar is
+ * {@code agent/target/greening.jar} unless given (e.g. a build before, for a side-by-side run).
  */
 public final class ManyCores {
+    /** The agent a system runs with unless its third part names another (a build before, for a side-by-side run). */
+    private static final String DEFAULT_AGENT_JAR = "agent/target/greening.jar";
     private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1) / 100;   // USER_HZ, 100 on Linux
 
     /** The busiest threads of the last launch, printed under its line. */
@@ -74,7 +77,7 @@ public final class ManyCores {
                 case "--system" -> {
                     int eq = value.indexOf('=');
                     if (eq <= 0) {
-                        usage("--system takes name=agentOptions|jvmOptions, not " + value);
+                        usage("--system takes name=agentOptions|jvmOptions[|agentJar], not " + value);
                     }
                     systems.put(value.substring(0, eq), value.substring(eq + 1));
                 }
@@ -98,8 +101,12 @@ public final class ManyCores {
                 String[] parts = systems.get(system).split("\\|", -1);
                 List<String> jvm = parts.length > 1 && !parts[1].isBlank() ? List.of(parts[1].trim().split("\\s+")) : List.of();
                 String loadBefore = load();
-                double[] r = mode.equals("idle") ? idle(parts[0], jvm, settle, window)
-                        : light(parts[0], jvm, settle, window);
+                String agentJar = parts.length > 2 && !parts[2].isBlank() ? parts[2].trim() : DEFAULT_AGENT_JAR;
+                if (!Files.isRegularFile(Path.of(agentJar))) {
+                    usage("no agent jar " + agentJar + " (system " + system + ")");
+                }
+                double[] r = mode.equals("idle") ? idle(agentJar, parts[0], jvm, settle, window)
+                        : light(agentJar, parts[0], jvm, settle, window);
                 results.computeIfAbsent(system, k -> new ArrayList<>()).add(r);
                 line(report, String.format(Locale.ROOT, "run %d %-40s %s, load before %s", run, system,
                         mode.equals("idle")
@@ -125,9 +132,9 @@ public final class ManyCores {
     }
 
     /** Returns {cpu ms in the window, wake-ups a second}. */
-    private static double[] idle(String agentOptions, List<String> jvm, int settle, int window)
+    private static double[] idle(String agentJar, String agentOptions, List<String> jvm, int settle, int window)
             throws Exception {
-        Process app = launch(agentOptions, jvm, "com.acme.apps.IdleApp", String.valueOf((settle + window + 3) * 1000L));
+        Process app = launch(agentJar, agentOptions, jvm, "com.acme.apps.IdleApp", String.valueOf((settle + window + 3) * 1000L));
         try (BufferedReader lines = reader(app.getInputStream())) {
             awaitLine(lines, "# idle-start", app);
             Thread.sleep(TimeUnit.SECONDS.toMillis(settle));
@@ -144,9 +151,9 @@ public final class ManyCores {
     }
 
     /** Returns {cpu us a request, wake-ups a request, requests}. */
-    private static double[] light(String agentOptions, List<String> jvm, int settle, int window)
+    private static double[] light(String agentJar, String agentOptions, List<String> jvm, int settle, int window)
             throws Exception {
-        Process server = launch(agentOptions, jvm, "com.acme.apps.EchoApp", "server", "1");
+        Process server = launch(agentJar, agentOptions, jvm, "com.acme.apps.EchoApp", "server", "1");
         try (BufferedReader lines = reader(server.getInputStream())) {
             String portLine = awaitLine(lines, "# port=", server);
             int port = Integer.parseInt(portLine.substring("# port=".length()).trim());
@@ -195,11 +202,11 @@ public final class ManyCores {
         return count;
     }
 
-    private static Process launch(String agentOptions, List<String> jvm, String main, String... args) throws IOException {
+    private static Process launch(String agentJar, String agentOptions, List<String> jvm, String main, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jvm);
-        command.add("-javaagent:agent/target/greening.jar=include=com.acme.**"
+        command.add("-javaagent:" + agentJar + "=include=com.acme.**"
                 + (agentOptions.isBlank() ? "" : "," + agentOptions));
         command.addAll(List.of("-cp", "integration-tests/target/classes", main));
         command.addAll(List.of(args));
@@ -292,7 +299,7 @@ public final class ManyCores {
 
     private static void usage(String problem) {
         System.err.println("ManyCores: " + problem + "; usage: ManyCores idle|light [--runs n] [--settle s] [--window s]"
-                + " [--system name=agentOptions|jvmOptions]... [--out file]");
+                + " [--system name=agentOptions|jvmOptions[|agentJar]]... [--out file]");
         System.exit(2);
     }
 }

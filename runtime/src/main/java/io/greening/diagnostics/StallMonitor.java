@@ -5,6 +5,7 @@ import io.greening.internal.Access;
 import io.greening.internal.DiagnosticsAccess;
 import io.greening.internal.GreeningAccess;
 import io.greening.internal.HubCarrier;
+import io.greening.internal.MonitorSleep;
 import io.greening.internal.ThreadCpu;
 import io.greening.internal.ThreadRecord;
 import io.greening.internal.Settings;
@@ -31,7 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  * count (where Linux says so): a preempted carrier is not stuck, and a spare would only compete with it for the same
  * cores; nor does it count toward a group hub's stall report. It looks every half handoff while a group hub runs the same task at two looks, every handoff while busy
  * hubs run a new task at each look, backing off to 25 ms while none is busy, as Go's sysmon backs off from 20 us to
- * 10 ms.
+ * 10 ms. Once a look finds every hub it watches idle and no task run since the look before, it sleeps until the first
+ * hub that becomes busy wakes it, as Go's sysmon does ({@code sysmonwait}): an idle application wakes it not at all,
+ * and a hub that goes busy while it is awake pays a volatile read, no wake-up ({@link MonitorSleep}).
  */
 public final class StallMonitor {
     private static final System.Logger LOG = System.getLogger("io.greening.stall");
@@ -54,6 +57,13 @@ public final class StallMonitor {
             HANDOFF_NANOS > 0 ? Math.max(LOOK_PERIOD_NANOS, HANDOFF_NANOS) : Long.MAX_VALUE;
     /** How many times the monitor has looked at the hubs (for tests). */
     private static volatile long looks;
+    /** How many times it has slept until a hub became busy (for tests). */
+    private static volatile long sleeps;
+    /**
+     * Whether the monitor sleeps while every hub is idle; off ({@code -Dgreening.internal.monitorSleeps=false}) it
+     * backs off to 25 ms looks instead, as before it could sleep. For A/B measurements and tests, not a setting.
+     */
+    static final boolean SLEEPS_WHILE_IDLE = !"false".equals(System.getProperty("greening.internal.monitorSleeps"));
     /** {@link Watch#cpuAtFirstLook} before the monitor has read the carrier's CPU time during this task. */
     private static final long NOT_READ = Long.MIN_VALUE;
     private static Thread monitor;   // guarded by StallMonitor.class
@@ -85,6 +95,11 @@ public final class StallMonitor {
         return looks;
     }
 
+    /** How many times the monitor has slept until a hub became busy so far (for tests). */
+    static long sleeps() {
+        return sleeps;
+    }
+
     /** Sets the threshold; {@link Duration#ZERO} turns reporting off. */
     public static void setThreshold(Duration threshold) {
         thresholdNanos = threshold.toNanos();
@@ -109,6 +124,8 @@ public final class StallMonitor {
                 monitor = Thread.ofPlatform().daemon().name("greening-stall-monitor").start(StallMonitor::monitorLoop);
             }
         }
+        // its carrier may have become busy, and found the monitor awake, before the monitor knew of it
+        MonitorSleep.wake();
     }
 
     private static void unwatch(Hub hub) {
@@ -125,20 +142,28 @@ public final class StallMonitor {
             long next = Long.MAX_VALUE;
             boolean groupBusy = false;
             boolean sameTaskSeenAgain = false;
+            boolean allQuiet = true;   // no hub holds its carrier, and none ran a task since the last look
             for (Map.Entry<Hub, Watch> e : HUBS.entrySet()) {
                 Hub hub = e.getKey();
                 Watch watch = e.getValue();
+                long tasksSeenBefore = watch.tasksSeen;
                 try {
                     next = Math.min(next, check(hub, watch, now, threshold));
                 } catch (RuntimeException failed) {
                     // one hub's failure must not end stall reports and hand-offs for every hub of the JVM
                     LOG.log(System.Logger.Level.ERROR, "stall monitor: looking at hub " + hub.name() + " failed", failed);
                 }
-                boolean holds = hub.group() != null && holdsItsCarrier(hub);
+                boolean holdsNow = holdsItsCarrier(hub);
+                allQuiet &= !holdsNow && watch.tasksSeen == tasksSeenBefore;
+                boolean holds = hub.group() != null && holdsNow;
                 groupBusy |= holds;
                 sameTaskSeenAgain |= holds && watch.unchangedSince != now;
             }
             looks++;   // the monitor thread alone writes it
+            if (allQuiet && SLEEPS_WHILE_IDLE && sleepUntilAHubIsBusy()) {
+                quietPark = 0;   // woken by a hub that just became busy: look at it from the shortest period on
+                continue;
+            }
             long period = stallPeriod;
             if (handOffPeriod != Long.MAX_VALUE) {
                 long busyPeriod = sameTaskSeenAgain ? handOffPeriod : PROGRESS_LOOK_PERIOD_NANOS;
@@ -148,6 +173,25 @@ public final class StallMonitor {
             period = Math.min(period, Math.max(MIN_PARK_NANOS, next));
             LockSupport.parkNanos(period == Long.MAX_VALUE ? TimeUnit.SECONDS.toNanos(1) : period);
         }
+    }
+
+    /**
+     * Every hub is idle and none ran a task since the last look: sleeps, as Go's sysmon does ({@code sysmonwait}),
+     * until the first hub that becomes busy wakes it ({@link MonitorSleep}), rather than look every 25 ms at hubs
+     * that sleep in their selectors. Returns false, without sleeping, if its last look after saying it sleeps finds a
+     * hub busy or a hub it had not seen (one that could have become busy before it said so).
+     */
+    private static boolean sleepUntilAHubIsBusy() {
+        MonitorSleep.announce(Thread.currentThread());
+        for (Map.Entry<Hub, Watch> e : HUBS.entrySet()) {
+            if (holdsItsCarrier(e.getKey()) || Access.greening().tasksRun(e.getKey()) != e.getValue().tasksSeen) {
+                MonitorSleep.stayAwake();
+                return false;
+            }
+        }
+        sleeps++;
+        MonitorSleep.sleep();
+        return true;
     }
 
     /** Looks at one hub; returns how many nanoseconds until it wants another look (Long.MAX_VALUE: no hurry). */

@@ -2,8 +2,11 @@ package io.greening.diagnostics;
 
 import io.greening.Green;
 import io.greening.GreenThread;
+import io.greening.Hub;
 import io.greening.HubGroup;
+import io.greening.internal.Access;
 import io.greening.internal.HubCarrier;
+import io.greening.internal.MonitorSleep;
 import io.greening.internal.Settings;
 import io.greening.internal.ThreadCpu;
 import io.greening.testing.LogCapture;
@@ -176,6 +179,56 @@ class StallMonitorTest {
             assertEquals(List.of(), log.records());
         } finally {
             StallMonitor.setThreshold(before);
+        }
+    }
+
+    /**
+     * Go's sysmon sleeps while nothing runs; so does the monitor: once every hub is idle it stops looking, where it
+     * used to back off to a look every 25 ms (40 a second of an idle application's wake-ups). A group that ran and
+     * then idles leaves the monitor asleep, its looks flat.
+     */
+    @Test
+    void anIdleGroupLeavesTheMonitorAsleepWithoutLooking() {
+        try (HubGroup group = HubGroup.start("idle", 2)) {
+            group.spawn(() -> spinFor(TimeUnit.MILLISECONDS.toNanos(1))).join();
+            awaitMonitorAsleep();
+            long sleepsBefore = StallMonitor.sleeps();
+            long looksBefore = StallMonitor.looks();
+            parkFor(TimeUnit.MILLISECONDS.toNanos(300));   // twelve looks at the old 25 ms back-off
+            assertEquals(looksBefore, StallMonitor.looks(), "no look while every hub is idle");
+            assertEquals(sleepsBefore, StallMonitor.sleeps(), "one sleep, not woken meanwhile");
+            assertTrue(MonitorSleep.isAsleep());
+        }
+    }
+
+    /**
+     * A hub that becomes busy after the monitor fell asleep wakes it: a driven hub (as {@code Green.run}'s), made
+     * while the monitor was awake and driven by its carrier only once the monitor sleeps, that then stalls is still
+     * reported.
+     */
+    @Test
+    void aDrivenHubThatStallsAfterTheMonitorFellAsleepIsStillReported() {
+        Duration before = StallMonitor.threshold();
+        StallMonitor.setThreshold(Duration.ofMillis(50));
+        List<LogRecord> records;
+        try (LogCapture log = LogCapture.of("io.greening.stall")) {
+            records = log.records();
+            Hub hub = Access.greening().driven("driven-after-sleep");
+            GreenThread<Void> staller = hub.spawn(() -> spinUntilReportedThenLonger(log.records()));
+            awaitMonitorAsleep();
+            Access.greening().driveUntil(hub, staller::isDead);   // left idle and watched, as HubHandoffTest's
+        } finally {
+            StallMonitor.setThreshold(before);
+        }
+        assertEquals(1, records.size(), "the stall after the monitor slept is reported: " + records);
+    }
+
+    /** Waits until the monitor sleeps (every hub of the JVM idle), bounded by a deadline. */
+    static void awaitMonitorAsleep() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!MonitorSleep.isAsleep()) {
+            assertTrue(System.nanoTime() - deadline < 0, "the monitor never slept with every hub idle");
+            parkFor(TimeUnit.MILLISECONDS.toNanos(1));
         }
     }
 }
