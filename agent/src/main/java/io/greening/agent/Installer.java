@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import javax.management.ObjectName;
 
 /**
@@ -35,11 +34,24 @@ final class Installer {
      */
     static void configureRuntime(AgentOptions options, Instrumentation instrumentation, Report report) {
         Settings.install(options.settings());   // before any runtime class reads a setting: hubs, stall monitor, pools
-        List<Rewrite> jdkRows = Rewrites.jdkRows(options.groups(), options.hubOptions().virtualClock());
-        if (!jdkRows.isEmpty()) {
+        List<Rewrite> javaBaseRows = new ArrayList<>();
+        List<Rewrite> otherModuleRows = new ArrayList<>();
+        for (Rewrite row : Rewrites.jdkRows(options.groups(), options.hubOptions().virtualClock())) {
+            (JdkCallSites.inJavaBase(row) ? javaBaseRows : otherModuleRows).add(row);
+        }
+        if (!otherModuleRows.isEmpty()) {
+            // now, not before the first hub: they change what a JDK object is made of (the HttpClient's default pool),
+            // not only how it behaves on a green thread; one made before the first hub keeps what it was made with
+            try {
+                JdkCallSites.rewriteAsTheyLoad(instrumentation, otherModuleRows, report);
+            } catch (RuntimeException | LinkageError | ClassNotFoundException e) {
+                AgentLog.get().log(System.Logger.Level.WARNING, "greening: the JDK keeps its own code for " + otherModuleRows, e);
+            }
+        }
+        if (!javaBaseRows.isEmpty()) {
             // before the first hub, not now: the patch methods differ from the JDK only on green threads, which need a
             // hub, and a program that starts none is spared the retransformation of java.lang.VirtualThread
-            BeforeFirstHub.run(new JdkRowsBeforeFirstHub(instrumentation, jdkRows, report));
+            BeforeFirstHub.run(new JdkRowsBeforeFirstHub(instrumentation, javaBaseRows, report));
         }
     }
 
@@ -113,9 +125,7 @@ final class Installer {
         @Override
         public void run() {
             try {
-                for (Map.Entry<Rewrite, Integer> sites : JdkCallSites.apply(instrumentation, rows).entrySet()) {
-                    report.jdkSitesRewritten(sites.getKey(), sites.getValue());
-                }
+                JdkCallSites.retransform(instrumentation, rows, report);
             } catch (RuntimeException | LinkageError e) {
                 AgentLog.get().log(System.Logger.Level.WARNING, "greening: the JDK keeps its own code for " + rows, e);
             }

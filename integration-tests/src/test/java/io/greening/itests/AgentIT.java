@@ -152,6 +152,29 @@ class AgentIT {
         assertTrue(runs.report.text().contains("jdk: timed-waits VirtualThread.schedule "), runs.report.text());
     }
 
+    /**
+     * An {@code HttpClient} built without an executor: its body handlers run on the JDK's own pool, made inside
+     * {@code HttpClientImpl}, not in selected code; the agent's row there makes that pool's workers green.
+     */
+    @Test
+    void theHttpClientsDefaultExecutorHasGreenWorkers() throws Exception {
+        Runs runs = plainAndGreened("HttpClientDefaultExecutorApp", "", "threads");
+        assertEquals(List.of("responses: 20 of 20 right", "body handlers on the client's workers: true"),
+                runs.plain.comparableOutput(), runs.plain::describe);
+        assertTrue(platformWorkers(runs.plain) > 0, runs.plain::describe);
+        assertEquals(0, platformWorkers(runs.greened), runs.greened::describe);
+        assertTrue(runs.report.text().contains("jdk: threads Executors.newCachedThreadPool in jdk.internal.net.http 1\n"),
+                runs.report.text());
+    }
+
+    /** The app's {@code # platform-workers=N} line. */
+    private static int platformWorkers(ForkedJvm.Result run) {
+        String prefix = "# platform-workers=";
+        return run.output().stream().filter(line -> line.startsWith(prefix)).findFirst()
+                .map(line -> Integer.parseInt(line.substring(prefix.length())))
+                .orElseThrow(() -> new AssertionError(run.describe()));
+    }
+
     @Test
     void filesGroupApp() throws Exception {
         Runs runs = plainAndGreened("FilesGroupApp", "", "file-io");
