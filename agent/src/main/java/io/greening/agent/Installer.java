@@ -19,8 +19,9 @@ import java.util.List;
 import javax.management.ObjectName;
 
 /**
- * The parts of the start that use the runtime beyond the settings: configures it, has the JDK classes the table names
- * retransformed before the first hub is made ({@link BeforeFirstHub}), on dynamic attach retransforms the selected
+ * The parts of the start that use the runtime beyond the settings: configures it, has the {@code java.base} classes the
+ * table names retransformed before the first hub is made ({@link BeforeFirstHub}) and those of other JDK modules
+ * rewritten from now on ({@link JdkCallSites}), on dynamic attach retransforms the selected
  * classes already loaded, writes the exit report and registers the JMX dump. Loaded only once the whole runtime is in
  * the boot loader (by the set-up thread, {@link GreeningAgent}).
  */
@@ -29,8 +30,9 @@ final class Installer {
     private Installer() {}
 
     /**
-     * The start's set-up after the runtime is in the boot loader: hands the settings to the runtime, and has the JDK
-     * classes the table names retransformed before the first hub.
+     * The start's set-up after the runtime is in the boot loader: hands the settings to the runtime, has the classes of
+     * JDK modules other than {@code java.base} that the table names rewritten from now on, and the {@code java.base}
+     * ones retransformed before the first hub.
      */
     static void configureRuntime(AgentOptions options, Instrumentation instrumentation, Report report) {
         Settings.install(options.settings());   // before any runtime class reads a setting: hubs, stall monitor, pools
