@@ -21,12 +21,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The JDK's HTTP clients, greened: {@code com.acme.httpapp.HttpClientsApp} runs 5,000 {@code new Thread}s, each
  * doing a synchronous {@code HttpClient.send} and an {@code HttpURLConnection} POST, against the JDK's
  * {@code com.sun.net.httpserver} on platform threads in the same JVM ({@code com.acme.backend}, not selected); and
- * 5,000 {@code sendAsync}s at once from its main thread on a client with the JDK's own default executor, plain and
+ * 2,000 {@code sendAsync}s at once from its main thread on a client with the JDK's own default executor, plain and
  * greened.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class HttpClientsIT {
     private static final int THREADS = 5_000;
+    /**
+     * The async run's requests, all connecting at once: under the backend's accept backlog (4,096). With 5,000 the
+     * backlog overflowed, and on a machine at a load of 25-30 the dropped connects' retries ran past the client's 30 s
+     * connect timeout (10 of 5,000, once in four runs).
+     */
+    private static final int ASYNC_REQUESTS = 2_000;
 
     @TempDir
     Path work;
@@ -62,9 +68,9 @@ class HttpClientsIT {
      * workers take the JVM over the ceiling; greened, the agent's row inside the JDK makes them green.
      */
     @Test
-    void fiveThousandAsyncRequestsOnTheJdksDefaultExecutor() throws Exception {
+    void twoThousandAsyncRequestsOnTheJdksDefaultExecutor() throws Exception {
         Path report = work.resolve("http-async-report.txt");
-        List<String> args = List.of(Integer.toString(THREADS), "async-jdk-default");
+        List<String> args = List.of(Integer.toString(ASYNC_REQUESTS), "async-jdk-default");
         ForkedJvm.Result plain = ForkedJvm.run(ForkedLibraryApp.java(), List.of(), ForkedLibraryApp.classPath(),
                 "com.acme.httpapp.HttpClientsApp", args, Duration.ofMinutes(2));
         ForkedJvm.Result greened = ForkedJvm.run(ForkedLibraryApp.java(),
@@ -77,7 +83,7 @@ class HttpClientsIT {
                 + " peak-rss-kb=" + plain.peakRssKb() + " wall=" + plain.wall().toMillis() + "ms; greened: peak-os-threads="
                 + greened.peakOsThreads() + " " + platformClientWorkersLine(greened) + " peak-rss-kb=" + greened.peakRssKb()
                 + " wall=" + greened.wall().toMillis() + "ms; ceiling " + MAX_GREENED_OS_THREADS);
-        String expected = "http: threads=" + THREADS + " httpclient-ok=" + THREADS
+        String expected = "http: threads=" + ASYNC_REQUESTS + " httpclient-ok=" + ASYNC_REQUESTS
                 + " urlconnection-ok=0 wrong=0 failures=0 alive-after-join=0";
         assertAll(
                 () -> assertEquals(List.of(expected), plain.comparableOutput(), plain::describe),
@@ -91,7 +97,7 @@ class HttpClientsIT {
                 () -> assertTrue(plain.peakOsThreads() > MAX_GREENED_OS_THREADS,
                         "plain peaks at " + plain.peakOsThreads() + " OS threads, under the ceiling " + MAX_GREENED_OS_THREADS),
                 () -> assertTrue(greened.peakOsThreads() < MAX_GREENED_OS_THREADS,
-                        "peak OS threads " + greened.peakOsThreads() + " for " + THREADS + " async requests\n" + reportText));
+                        "peak OS threads " + greened.peakOsThreads() + " for " + ASYNC_REQUESTS + " async requests\n" + reportText));
     }
 
     /** The app's {@code # platform-client-workers=N} line. */
