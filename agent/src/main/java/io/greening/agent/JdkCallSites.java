@@ -121,7 +121,13 @@ final class JdkCallSites implements ClassFileTransformer {
                 try {
                     instrumentation.retransformClasses(c);
                 } catch (Exception | LinkageError e) {
-                    rewrittenIn.remove(c.getName().replace('.', '/'));
+                    String failed = c.getName().replace('.', '/');
+                    rewrittenIn.remove(failed);
+                    for (Rewrite row : rows) {   // the report heard of its sites as they were rewritten: not kept
+                        if (row.jdkClasses().contains(failed)) {
+                            report.jdkSitesRewritten(row, rewritten(row));
+                        }
+                    }
                     AgentLog.get().log(System.Logger.Level.WARNING, "greening: could not retransform " + c.getName()
                             + "; it keeps the JDK's code", e);
                 }
