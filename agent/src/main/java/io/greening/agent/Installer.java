@@ -18,12 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import javax.management.ObjectName;
 
 /**
- * The parts of the start that use the runtime beyond the settings: configures it, has the JDK classes the table names
- * retransformed before the first hub is made ({@link BeforeFirstHub}), on dynamic attach retransforms the selected
+ * The parts of the start that use the runtime beyond the settings: configures it, has the {@code java.base} classes the
+ * table names retransformed before the first hub is made ({@link BeforeFirstHub}) and those of other JDK modules
+ * rewritten from now on ({@link JdkCallSites}), on dynamic attach retransforms the selected
  * classes already loaded, writes the exit report and registers the JMX dump. Loaded only once the whole runtime is in
  * the boot loader (by the set-up thread, {@link GreeningAgent}).
  */
@@ -32,18 +32,32 @@ final class Installer {
     private Installer() {}
 
     /**
-     * The start's set-up after the runtime is in the boot loader: hands the settings to the runtime, and has the JDK
-     * classes the table names retransformed before the first hub.
+     * The start's set-up after the runtime is in the boot loader: hands the settings to the runtime, has the classes of
+     * JDK modules other than {@code java.base} that the table names rewritten from now on, and the {@code java.base}
+     * ones retransformed before the first hub.
      */
     static void configureRuntime(AgentOptions options, Instrumentation instrumentation, Report report) {
         Settings.install(options.settings());   // before any runtime class reads a setting: hubs, stall monitor, pools
         ClassSelector selector = new ClassSelector(options.include(), options.exclude());
         AgentSelection.install(selector);   // virtual threads made inside the JDK are green when selected code made them
-        List<Rewrite> jdkRows = Rewrites.jdkRows(options.groups(), options.hubOptions().virtualClock());
-        if (!jdkRows.isEmpty()) {
+        List<Rewrite> javaBaseRows = new ArrayList<>();
+        List<Rewrite> otherModuleRows = new ArrayList<>();
+        for (Rewrite row : Rewrites.jdkRows(options.groups(), options.hubOptions().virtualClock())) {
+            (JdkCallSites.inJavaBase(row) ? javaBaseRows : otherModuleRows).add(row);
+        }
+        if (!otherModuleRows.isEmpty()) {
+            // now, not before the first hub: they change what a JDK object is made of (the HttpClient's default pool),
+            // not only how it behaves on a green thread; one made before the first hub keeps what it was made with
+            try {
+                JdkCallSites.rewriteAsTheyLoad(instrumentation, otherModuleRows, report);
+            } catch (RuntimeException | LinkageError | ClassNotFoundException e) {
+                AgentLog.get().log(System.Logger.Level.WARNING, "greening: the JDK keeps its own code for " + otherModuleRows, e);
+            }
+        }
+        if (!javaBaseRows.isEmpty()) {
             // before the first hub, not now: the patch methods differ from the JDK only on green threads, which need a
             // hub, and a program that starts none is spared the retransformation of java.lang.VirtualThread
-            BeforeFirstHub.run(new JdkRowsBeforeFirstHub(instrumentation, jdkRows, report));
+            BeforeFirstHub.run(new JdkRowsBeforeFirstHub(instrumentation, javaBaseRows, report));
         }
     }
 
@@ -117,9 +131,7 @@ final class Installer {
         @Override
         public void run() {
             try {
-                for (Map.Entry<Rewrite, Integer> sites : JdkCallSites.apply(instrumentation, rows).entrySet()) {
-                    report.jdkSitesRewritten(sites.getKey(), sites.getValue());
-                }
+                JdkCallSites.retransform(instrumentation, rows, report);
             } catch (RuntimeException | LinkageError e) {
                 AgentLog.get().log(System.Logger.Level.WARNING, "greening: the JDK keeps its own code for " + rows, e);
             }

@@ -137,10 +137,16 @@ public final class Report {
         return checked;
     }
 
-    /** Call sites a row rewrote inside the JDK (not counted as an application class), e.g. VirtualThread's timeouts. */
+    /**
+     * Call sites a row rewrote inside the JDK (not counted as an application class), e.g. VirtualThread's timeouts; the
+     * latest count replaces the row's earlier one, and 0 drops its line.
+     */
     void jdkSitesRewritten(Rewrite row, int count) {
+        String line = row.group().optionName() + " " + row.label();
         if (count > 0) {
-            jdkRewrites.put(row.group().optionName() + " " + row.label(), count);
+            jdkRewrites.put(line, count);
+        } else {
+            jdkRewrites.remove(line);
         }
     }
 

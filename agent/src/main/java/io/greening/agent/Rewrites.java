@@ -54,10 +54,12 @@ import static org.objectweb.asm.Opcodes.INVOKEVIRTUAL;
  *   <li>{@code constructor}: in a selected class, {@code new Owner(args)} becomes {@code PatchClass.method(args)}, a
  *       static method with the constructor's arguments returning {@code Owner}. Only {@code new} expressions are
  *       rewritten, not {@code super(...)} calls in subclasses.</li>
- *   <li>{@code insideJdk}: the same as {@code call}, but inside the listed {@code java.base} classes, which the agent
- *       retransforms at start (instructions only). {@code .receivedAs(type)} names the patch method's receiver type
- *       when the owner is not public; {@code .underVirtualClockOnly()} applies the row only with {@code clock=virtual}.
- *       </li>
+ *   <li>{@code insideJdk}: the same as {@code call}, but inside the listed JDK classes, all of one module (instructions
+ *       only). Those of {@code java.base} the agent retransforms before the first hub; those of another module
+ *       ({@code java.net.http}) it rewrites as they load, from its set-up on (retransformed if already loaded), after
+ *       having that module read the runtime ({@link JdkCallSites}). {@code .receivedAs(type)} names the patch method's
+ *       receiver type when the owner is not public; {@code .underVirtualClockOnly()} applies the row only with
+ *       {@code clock=virtual}.</li>
  *   <li>{@code mainPrologue}: with {@code main=green}, the main class's {@code public static void main(String[])}
  *       begins with {@code if (PatchClass.method(args, Main.class)) return;}.</li>
  *   <li>{@code GROUP}: the {@link PatchGroup} that turns the row on: a {@code patch=} value, or {@code MAIN} for
@@ -143,6 +145,12 @@ public final class Rewrites {
             call(THREADS, INVOKESTATIC, "java/lang/Thread", "ofVirtual", "()Ljava/lang/Thread$Builder$OfVirtual;", "VirtualThreadPatches#ofVirtual"),
             call(THREADS, INVOKESTATIC, "java/lang/Thread", "startVirtualThread", "(Ljava/lang/Runnable;)Ljava/lang/Thread;", "VirtualThreadPatches#startVirtualThread"),
             call(THREADS, INVOKESTATIC, "java/util/concurrent/Executors", "newVirtualThreadPerTaskExecutor", "()Ljava/util/concurrent/ExecutorService;", "VirtualThreadPatches#newVirtualThreadPerTaskExecutor"),
+            // the JDK HttpClient's default executor: a client built without .executor(...) makes this pool in its
+            // constructor, inside java.net.http, and runs its response handling on it; its workers become green
+            // wherever the client is built (Spring's RestClient builds it in code that is rarely selected)
+            insideJdk(THREADS, List.of("jdk/internal/net/http/HttpClientImpl"), INVOKESTATIC, "java/util/concurrent/Executors",
+                    "newCachedThreadPool", "(Ljava/util/concurrent/ThreadFactory;)Ljava/util/concurrent/ExecutorService;",
+                    "ThreadPatches#newCachedThreadPool"),
 
             // ---- sleeps: io.greening.patch.SleepPatches ----
             call(SLEEPS, INVOKESTATIC, "java/lang/Thread", "sleep", "(J)V", "SleepPatches#sleep"),
@@ -304,7 +312,7 @@ public final class Rewrites {
         CALL,
         /** In selected classes, a {@code new Owner(args)} expression becomes an invokestatic of the patch factory. */
         CONSTRUCTOR,
-        /** Inside the row's {@code java.base} classes, retransformed at start: as {@link #CALL}. */
+        /** Inside the row's JDK classes, retransformed or rewritten as they load ({@link JdkCallSites}): as {@link #CALL}. */
         JDK_CALL,
         /** The start of the main class's {@code main}, with {@code main=green}. */
         MAIN_PROLOGUE,
@@ -331,7 +339,7 @@ public final class Rewrites {
      * @param patchMethod    the patch method's name
      * @param receiver       the patch method's receiver type for an instance call (internal name): the owner unless
      *                       the owner is not public
-     * @param jdkClasses     for {@link Kind#JDK_CALL}, the {@code java.base} classes whose call sites are rewritten
+     * @param jdkClasses     for {@link Kind#JDK_CALL}, the JDK classes (of one module) whose call sites are rewritten
      *                       (internal names); else empty
      * @param virtualClockOnly whether the row applies only with {@code clock=virtual}
      */
@@ -516,7 +524,7 @@ public final class Rewrites {
         return null;
     }
 
-    /** The rows inside the JDK that apply with these groups on and this clock, retransformed at start. */
+    /** The rows inside the JDK that apply with these groups on and this clock ({@link JdkCallSites} applies them). */
     public static List<Rewrite> jdkRows(Set<PatchGroup> groups, boolean virtualClock) {
         List<Rewrite> rows = new ArrayList<>();
         for (Rewrite row : ALL) {

@@ -133,7 +133,8 @@ class MethodRefRetargeterTest {
     }
 
     private static byte[] classFile(String internalName) throws Exception {
-        try (InputStream in = Object.class.getModule().getResourceAsStream(internalName + ".class")) {
+        Module module = Class.forName(internalName.replace('/', '.'), false, ClassLoader.getPlatformClassLoader()).getModule();
+        try (InputStream in = module.getResourceAsStream(internalName + ".class")) {
             assertNotNull(in, internalName);
             return in.readAllBytes();
         }

@@ -92,12 +92,14 @@ class RewritesTest {
     @Test
     void jdkRowsApplyByGroupAndClockAndNeverToLoadingClasses() {
         Set<PatchGroup> all = EnumSet.allOf(PatchGroup.class);
-        assertEquals(List.of("ThreadBuilders.newVirtualThread in java.lang", "VirtualThread.schedule"),
+        assertEquals(List.of("ThreadBuilders.newVirtualThread in java.lang", "Executors.newCachedThreadPool in jdk.internal.net.http",
+                        "VirtualThread.schedule"),
                 Rewrites.jdkRows(all, false).stream().map(Rewrite::label).toList());
-        assertEquals(List.of("ThreadBuilders.newVirtualThread in java.lang", "System.nanoTime in java.util.concurrent",
-                        "LockSupport.park in sun.nio.ch", "LockSupport.parkNanos in sun.nio.ch", "VirtualThread.schedule"),
+        assertEquals(List.of("ThreadBuilders.newVirtualThread in java.lang", "Executors.newCachedThreadPool in jdk.internal.net.http",
+                        "System.nanoTime in java.util.concurrent", "LockSupport.park in sun.nio.ch", "LockSupport.parkNanos in sun.nio.ch",
+                        "VirtualThread.schedule"),
                 Rewrites.jdkRows(all, true).stream().map(Rewrite::label).toList());
-        assertEquals(List.of("ThreadBuilders.newVirtualThread in java.lang"),
+        assertEquals(List.of("ThreadBuilders.newVirtualThread in java.lang", "Executors.newCachedThreadPool in jdk.internal.net.http"),
                 Rewrites.jdkRows(EnumSet.of(PatchGroup.THREADS), true).stream().map(Rewrite::label).toList());
         assertEquals(List.of(), Rewrites.jdkRows(EnumSet.of(PatchGroup.SLEEPS), true));
         assertTrue(Rewrites.index(all).values().stream().flatMap(List::stream).noneMatch(row -> row.kind() == Kind.JDK_CALL));
@@ -173,13 +175,18 @@ class RewritesTest {
             assertTrue(Modifier.isPublic(Class.forName(binaryName(row.receiver()), false, null).getModifiers()), row.toString());
         }
         assertFalse(row.jdkClasses().isEmpty(), row.toString());
+        Module module = Class.forName(binaryName(row.jdkClasses().getFirst()), false, ClassLoader.getPlatformClassLoader()).getModule();
+        assertEquals(module == Object.class.getModule(), JdkCallSites.inJavaBase(row), row.toString());
         for (String jdkClass : row.jdkClasses()) {
-            assertNull(Class.forName(binaryName(jdkClass), false, null).getClassLoader(), jdkClass + " is a boot class");
+            Class<?> c = Class.forName(binaryName(jdkClass), false, ClassLoader.getPlatformClassLoader());
+            assertSame(module, c.getModule(), "every class of a row in one module: " + row);
+            assertTrue(c.getClassLoader() == null || c.getClassLoader() == ClassLoader.getPlatformClassLoader(),
+                    jdkClass + " is a class of the JDK's own loaders");
             assertTrue(callSites(jdkClass, row) > 0, jdkClass + " holds no call " + row.owner() + "." + row.name() + row.descriptor());
         }
     }
 
-    private static boolean declares(String owner, String name, String descriptor) throws IOException {
+    private static boolean declares(String owner, String name, String descriptor) throws IOException, ClassNotFoundException {
         boolean[] found = new boolean[1];
         read(owner, new ClassVisitor(Opcodes.ASM9) {
             @Override
@@ -191,7 +198,7 @@ class RewritesTest {
         return found[0];
     }
 
-    private static int callSites(String jdkClass, Rewrite row) throws IOException {
+    private static int callSites(String jdkClass, Rewrite row) throws IOException, ClassNotFoundException {
         int[] count = new int[1];
         read(jdkClass, new ClassVisitor(Opcodes.ASM9) {
             @Override
@@ -210,9 +217,10 @@ class RewritesTest {
         return count[0];
     }
 
-    private static void read(String internalName, ClassVisitor visitor) throws IOException {
-        try (InputStream in = Object.class.getModule().getResourceAsStream(internalName + ".class")) {
-            assertNotNull(in, internalName + " in java.base");
+    private static void read(String internalName, ClassVisitor visitor) throws IOException, ClassNotFoundException {
+        Module module = Class.forName(binaryName(internalName), false, ClassLoader.getPlatformClassLoader()).getModule();
+        try (InputStream in = module.getResourceAsStream(internalName + ".class")) {
+            assertNotNull(in, internalName + " in " + module);
             new ClassReader(in).accept(visitor, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
         }
     }

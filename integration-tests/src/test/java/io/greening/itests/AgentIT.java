@@ -152,6 +152,50 @@ class AgentIT {
         assertTrue(runs.report.text().contains("jdk: timed-waits VirtualThread.schedule "), runs.report.text());
     }
 
+    /**
+     * An {@code HttpClient} built without an executor: its body handlers run on the JDK's own pool, made inside
+     * {@code HttpClientImpl}, not in selected code; the agent's row there makes that pool's workers green.
+     */
+    @Test
+    void theHttpClientsDefaultExecutorHasGreenWorkers() throws Exception {
+        Runs runs = plainAndGreened("HttpClientDefaultExecutorApp", "", "threads");
+        assertEquals(List.of("responses: 20 of 20 right", "body handlers on the client's workers: true"),
+                runs.plain.comparableOutput(), runs.plain::describe);
+        assertTrue(platformWorkers(runs.plain) > 0, runs.plain::describe);
+        assertEquals(0, platformWorkers(runs.greened), runs.greened::describe);
+        assertTrue(runs.report.text().contains("jdk: threads Executors.newCachedThreadPool in jdk.internal.net.http 1\n"),
+                runs.report.text());
+    }
+
+    /**
+     * A client built before the agent's set-up keeps the JDK's platform pool; {@code HttpClientImpl}, loaded by then,
+     * is retransformed at the set-up, so a client built after it has green workers. Only the class that triggers the
+     * set-up is selected, so that the app's first client comes before it.
+     */
+    @Test
+    void anHttpClientBuiltAfterTheSetUpHasGreenWorkersThoughItsClassLoadedBefore() throws Exception {
+        Path report = work.resolve("across-set-up.report");
+        ForkedJvm.Result greened = ForkedJvm.run(ForkedJvm.currentJava(),
+                List.of("-javaagent:" + Built.agentJar() + "=include=com.acme.agentapps.HttpClientSetUpTrigger,report=" + report),
+                Built.appClasses(), APPS + "HttpClientDefaultExecutorApp", List.of("across-set-up"), APP_TIMEOUT);
+        assertEquals(0, greened.exitCode(), greened::describe);
+        assertEquals(List.of("responses: 20 of 20 right", "responses: 20 of 20 right",
+                "body handlers on the clients' workers: true"), greened.comparableOutput(), greened::describe);
+        String workers = greened.output().stream().filter(line -> line.startsWith("# platform-workers ")).findFirst()
+                .orElseThrow(() -> new AssertionError(greened.describe()));
+        assertTrue(workers.matches("# platform-workers first=[1-9]\\d* second=0"), greened::describe);
+        String reportText = Files.readString(report);
+        assertTrue(reportText.contains("jdk: threads Executors.newCachedThreadPool in jdk.internal.net.http 1\n"), reportText);
+    }
+
+    /** The app's {@code # platform-workers=N} line. */
+    private static int platformWorkers(ForkedJvm.Result run) {
+        String prefix = "# platform-workers=";
+        return run.output().stream().filter(line -> line.startsWith(prefix)).findFirst()
+                .map(line -> Integer.parseInt(line.substring(prefix.length())))
+                .orElseThrow(() -> new AssertionError(run.describe()));
+    }
+
     @Test
     void filesGroupApp() throws Exception {
         Runs runs = plainAndGreened("FilesGroupApp", "", "file-io");
