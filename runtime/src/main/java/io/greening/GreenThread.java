@@ -27,8 +27,8 @@ import java.util.function.Consumer;
 public final class GreenThread<T> {
     private static final System.Logger LOG = System.getLogger("io.greening.thread");
     /**
-     * NEW until started; STARTED once its virtual thread is launched; RUNNING once its body began; CANCELLED when
-     * {@link #cancel()} won the race against the body's start; DEAD at last.
+     * NEW until started; STARTED once its virtual thread is launched; RUNNING once its body began; CANCELLED while a
+     * kill or {@link #cancel()} that won the race against the body's start ends it on the killer's thread; DEAD at last.
      */
     private static final int NEW = 0, STARTED = 1, DEAD = 2, RUNNING = 3, CANCELLED = 4;
     private static final Object KILL = new Object();   // pending marker: raise a fresh GreenletExit
@@ -105,6 +105,10 @@ public final class GreenThread<T> {
     }
 
     private void runBody() {
+        if (!STATE.compareAndSet(this, STARTED, RUNNING)) {
+            return;   // a kill before its body began ended it on the killer's thread, links and all
+        }
+        // A kill from here on is delivered to the record, even before it is registered, and raised just below.
         hub.registry.register(record);
         if (hub.isClosing()) {
             record.deliver(KILL, true);
@@ -112,9 +116,6 @@ public final class GreenThread<T> {
         T result = null;
         Throwable thrown = null;
         try {
-            if (!STATE.compareAndSet(this, STARTED, RUNNING)) {
-                throw new GreenletExit();   // cancelled before its body began
-            }
             raisePending();
             result = body.call();
         } catch (Throwable t) {
@@ -203,8 +204,12 @@ public final class GreenThread<T> {
 
     /**
      * Kills this green thread: {@link GreenletExit} is raised at its blocking point, so its {@code finally} blocks
-     * run. A thread not started yet dies without running its body. Does not wait; call {@link #join()} for that.
-     * Safe from any thread; does nothing to a dead thread.
+     * run. Does not wait; call {@link #join()} for that. Safe from any thread; does nothing to a dead thread.
+     *
+     * <p>A thread whose body has not begun (spawned but not run by its hub yet, or a {@link Green#spawnAfter} whose
+     * delay is not over) is dead when this returns, as in gevent and eventlet: its body never runs, {@link #get()}
+     * throws the {@code GreenletExit}, joiners return, and its links have run, here on the caller (see
+     * {@link #link}). Of a kill and the body's start racing on two carriers, exactly one wins.
      *
      * <p>A thread blocked in a JDK call that is not one of greening's blocking points is interrupted, the only way to
      * end such a call; the kill stays pending and is raised at the next blocking point, even if the application
@@ -223,34 +228,37 @@ public final class GreenThread<T> {
     }
 
     private void raise(Object what) {
-        if (state == DEAD) {
-            return;
-        }
-        killedWith = what;
-        record.deliver(what, true);
-        if (state == NEW) {
-            start();   // its body's start raises the kill: it dies without running its body
+        // Not RUNNING after that: dead, or being ended before its body began by another kill, which is this one's too.
+        if (!endBeforeItsBodyBegan(what) && state == RUNNING) {
+            killedWith = what;
+            record.deliver(what, true);
         }
     }
 
     /**
-     * Kills this green thread only if its body has not begun yet (eventlet's {@code cancel}): then it dies without
-     * running it, and {@link #get()} throws {@link GreenletExit}. A thread whose body began runs on untouched.
-     * Safe from any thread.
+     * Ends this thread of {@code what} (see {@link Record#toRaise}) here, on the caller, if its body has not begun:
+     * its virtual thread, if started, then ends without running it ({@link #runBody}). Returns whether it did.
+     */
+    private boolean endBeforeItsBodyBegan(Object what) {
+        for (int s = state; s == NEW || s == STARTED; s = state) {
+            if (STATE.compareAndSet(this, s, CANCELLED)) {
+                killedWith = what;
+                finish(null, record.toRaise(what));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Kills this green thread only if its body has not begun yet (eventlet's {@code cancel}): then it is dead when this
+     * returns, as after {@link #kill()}, without running its body, and {@link #get()} throws {@link GreenletExit}. A
+     * thread whose body began runs on untouched. Safe from any thread.
      *
      * @return whether it was cancelled
      */
     public boolean cancel() {
-        if (STATE.compareAndSet(this, NEW, CANCELLED)) {
-            killedWith = KILL;
-            thread.start();   // it dies at once, so that joiners and links see it dead
-            return true;
-        }
-        if (STATE.compareAndSet(this, STARTED, CANCELLED)) {
-            killedWith = KILL;
-            return true;
-        }
-        return false;
+        return endBeforeItsBodyBegan(KILL);
     }
 
     /** Adds a joiner or link while alive; holds {@code this}. */
@@ -343,7 +351,9 @@ public final class GreenThread<T> {
 
     /**
      * Calls {@code link} with this thread once it is dead, exactly once: on the dying green thread right after its
-     * body ends, or at once on the caller if it is dead already. Links run in the order they were added.
+     * body ends; on the caller of {@link #kill()} or {@link #cancel()} before that returns, if that ended the thread
+     * before its body began (eventlet calls them then too; gevent schedules them on its hub); or at once on the caller
+     * if it is dead already. Links run in the order they were added.
      */
     public void link(Consumer<? super GreenThread<T>> link) {
         addLink(link);

@@ -213,6 +213,70 @@ class EventletGreenThreadPortTest {
     }
 
     /**
+     * greenthread_test.py Spawn.test_kill, test_kill_meth, test_kill_n (their {@code assert_dead} right after the
+     * kill), SpawnAfter.test_cancel; test__greenlet.py TestKill, TestKillAfterStart, TestKillAfterStartLater: test_block,
+     * test_non_block, test_block_killall, test_non_block_killall, test_non_type_exception (and its non-block and
+     * killall forms), and TestKillWithException.test_kill_with_exception. A thread killed before its body began is
+     * dead as soon as the kill returns: ready, joined at once, its outcome the kill's, its link run once (here on the
+     * killer, as eventlet does; gevent runs it at its hub's next turn); the hub then never runs its body, and a second
+     * kill does no harm. gevent's {@code killall(exception=...)} has no counterpart, so the exception goes by
+     * {@code kill(exception)} only.
+     */
+    @Test
+    void aThreadKilledBeforeItsBodyBeganIsDeadWhenTheKillReturns() {
+        Green.run(() -> {
+            for (String start : List.of("spawn", "spawnAfter")) {
+                for (String killedBy : List.of("kill", "kill(exception)", "killAll", "killAll(ZERO)", "cancel")) {
+                    String what = start + " then " + killedBy;
+                    List<Integer> result = new ArrayList<>();
+                    List<GreenThread<Void>> linkTest = new ArrayList<>();
+                    Runnable body = () -> result.add(1);
+                    GreenThread<Void> g = start.equals("spawn")
+                            ? Green.spawn(body)
+                            : Green.spawnAfter(Duration.ofMillis(1), body);
+                    g.link(linkTest::add);
+                    IllegalStateException expected = new IllegalStateException("expected");
+                    Runnable killer = switch (killedBy) {
+                        case "kill" -> g::kill;
+                        case "kill(exception)" -> () -> g.kill(expected);
+                        case "killAll" -> () -> Green.killAll(List.of(g));
+                        case "killAll(ZERO)" -> () -> Green.killAll(List.of(g), Duration.ZERO);
+                        default -> () -> assertTrue(g.cancel(), what);
+                    };
+                    killer.run();
+                    assertKilledBeforeItsBodyBegan(g, killedBy.equals("kill(exception)") ? expected : null, what);
+                    assertEquals(List.of(g), linkTest, what);
+                    if (!killedBy.equals("cancel")) {
+                        killer.run();   // a second kill must not hurt
+                    }
+                    assertKilledBeforeItsBodyBegan(g, killedBy.equals("kill(exception)") ? expected : null, what);
+                    Green.sleep(5);   // past the spawnAfter delay: the hub must not run the body now
+                    io.greening.testing.Conditions.waitUntil(() -> g.thread().getState() != Thread.State.RUNNABLE);
+                    assertEquals(List.of(), result, what);
+                    assertEquals(List.of(g), linkTest, what);
+                }
+            }
+            return null;
+        });
+    }
+
+    private static void assertKilledBeforeItsBodyBegan(GreenThread<?> g, RuntimeException killedWith, String what) {
+        assertTrue(g.isDead(), what);
+        assertTrue(g.isReady(), what);
+        assertTrue(g.join(Duration.ZERO), what);
+        assertNull(g.value(), what);
+        if (killedWith == null) {
+            assertTrue(g.isSuccessful(), what);
+            assertNull(g.exception(), what);
+            assertThrows(GreenletExit.class, () -> g.get(Duration.ZERO), what);
+        } else {
+            assertFalse(g.isSuccessful(), what);
+            assertSame(killedWith, g.exception(), what);
+            assertSame(killedWith, assertThrows(IllegalStateException.class, () -> g.get(Duration.ZERO), what));
+        }
+    }
+
+    /**
      * greenthread_test.py SpawnAfter.test_cancel_already_started / test_kill_already_started. Eventlet's
      * {@code sleep(0)} runs the timers already due before the caller resumes, so a {@code spawn_after(0)} thread
      * has begun by then; greening's {@code cede()} runs only the threads already ready, so this waits for it to begin.

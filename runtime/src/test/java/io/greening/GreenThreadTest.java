@@ -467,9 +467,9 @@ class GreenThreadTest {
                 t.linkValue(done -> calls.add("value " + done.name()));
                 t.linkException(done -> calls.add("exception " + done.name()));
             }
-            killed.kill();
+            killed.kill();   // before its body began: it is dead now and its links ran, before the others ran
             Green.joinAll(List.of(returns, fails, killed));
-            assertEquals(List.of("value " + returns.name(), "exception " + fails.name(), "value " + killed.name()),
+            assertEquals(List.of("value " + killed.name(), "value " + returns.name(), "exception " + fails.name()),
                     calls);
 
             calls.clear();
@@ -530,5 +530,49 @@ class GreenThreadTest {
             assertTrue(sleeping.isDead(), "killAll waits");
             return null;
         });
+    }
+
+    /**
+     * A kill from a platform thread races the new thread's first run on the carriers of a two-hub group: either the
+     * kill wins (the thread is dead when it returns, its link ran there on the killer, its body never runs) or the
+     * body's start does (the kill is raised in the body, which dies on its own carrier and runs the link there); never
+     * both: the link runs once, and the group's registry holds the thread only while its body runs.
+     */
+    @Test
+    void aKillRacingTheFirstRunOnAnotherCarrierWinsOrLosesWhole() {
+        Thread killer = Thread.currentThread();
+        int killedBeforeItsBodyBegan = 0;
+        try (HubGroup group = HubGroup.start("kill-race", 2)) {
+            for (int i = 0; i < 400; i++) {
+                AtomicInteger began = new AtomicInteger();
+                List<Thread> linkedOn = Collections.synchronizedList(new ArrayList<>());
+                GreenThread<Void> g = group.spawn(() -> {
+                    began.incrementAndGet();
+                    Green.sleep(Duration.ofDays(1));
+                });
+                g.link(dead -> linkedOn.add(Thread.currentThread()));
+                long spinUntil = System.nanoTime() + (i % 4) * 5_000L;   // vary where in the first run the kill lands
+                while (System.nanoTime() - spinUntil < 0) {
+                    Thread.onSpinWait();
+                }
+                g.kill();
+                boolean killerWon = linkedOn.contains(killer);
+                if (killerWon) {
+                    killedBeforeItsBodyBegan++;
+                    assertTrue(g.isDead(), "killed before its body began, dead at once");
+                }
+                g.join();
+                io.greening.testing.Conditions.waitUntil(() -> g.thread().getState() == Thread.State.TERMINATED);
+                assertEquals(1, linkedOn.size(), "one link call");
+                assertThrows(GreenletExit.class, g::get);
+                if (killerWon) {
+                    assertEquals(0, began.get(), "the body of a thread killed before it began never runs");
+                } else {
+                    assertTrue(linkedOn.get(0).isVirtual(), "a thread killed in its body runs its link itself");
+                }
+                assertTrue(group.registry.snapshot().stream().noneMatch(r -> r.thread() == g.thread()), "registry let go");
+            }
+        }
+        assertTrue(killedBeforeItsBodyBegan > 0, "no kill ever won against the first run");
     }
 }
