@@ -467,9 +467,9 @@ class GreenThreadTest {
                 t.linkValue(done -> calls.add("value " + done.name()));
                 t.linkException(done -> calls.add("exception " + done.name()));
             }
-            killed.kill();   // before its body began: it is dead now and its links ran, before the others ran
+            killed.kill();
             Green.joinAll(List.of(returns, fails, killed));
-            assertEquals(List.of("value " + killed.name(), "value " + returns.name(), "exception " + fails.name()),
+            assertEquals(List.of("value " + returns.name(), "exception " + fails.name(), "value " + killed.name()),
                     calls);
 
             calls.clear();
@@ -534,13 +534,13 @@ class GreenThreadTest {
 
     /**
      * A kill from a platform thread races the new thread's first run on the carriers of a two-hub group: either the
-     * kill wins (the thread is dead when it returns, its link ran there on the killer, its body never runs) or the
-     * body's start does (the kill is raised in the body, which dies on its own carrier and runs the link there); never
-     * both: the link runs once, and the group's registry holds the thread only while its body runs.
+     * kill wins (the thread is dead when it returns and its body never runs) or the body's start does (the kill is
+     * raised in the body, which dies on its own carrier); never both: the link runs once, on the green thread, and
+     * the group's registry lets go of the thread. The kill must win at least once: right after the spawn it nearly
+     * always does.
      */
     @Test
     void aKillRacingTheFirstRunOnAnotherCarrierWinsOrLosesWhole() {
-        Thread killer = Thread.currentThread();
         int killedBeforeItsBodyBegan = 0;
         try (HubGroup group = HubGroup.start("kill-race", 2)) {
             for (int i = 0; i < 400; i++) {
@@ -551,25 +551,19 @@ class GreenThreadTest {
                     Green.sleep(Duration.ofDays(1));
                 });
                 g.link(dead -> linkedOn.add(Thread.currentThread()));
+                assertTrue(g.isAlive());
                 long spinUntil = System.nanoTime() + (i % 4) * 5_000L;   // vary where in the first run the kill lands
                 while (System.nanoTime() - spinUntil < 0) {
                     Thread.onSpinWait();
                 }
                 g.kill();
-                boolean killerWon = linkedOn.contains(killer);
-                if (killerWon) {
-                    killedBeforeItsBodyBegan++;
-                    assertTrue(g.isDead(), "killed before its body began, dead at once");
+                if (g.isDead()) {
+                    killedBeforeItsBodyBegan++;   // or its body began and died of the kill already: rare
                 }
                 g.join();
                 io.greening.testing.Conditions.waitUntil(() -> g.thread().getState() == Thread.State.TERMINATED);
-                assertEquals(1, linkedOn.size(), "one link call");
+                assertEquals(List.of(g.thread()), linkedOn, "one link call, on the green thread");
                 assertThrows(GreenletExit.class, g::get);
-                if (killerWon) {
-                    assertEquals(0, began.get(), "the body of a thread killed before it began never runs");
-                } else {
-                    assertTrue(linkedOn.get(0).isVirtual(), "a thread killed in its body runs its link itself");
-                }
                 assertTrue(group.registry.snapshot().stream().noneMatch(r -> r.thread() == g.thread()), "registry let go");
             }
         }

@@ -69,28 +69,6 @@ class GreenPoolTest {
         return max[0];
     }
 
-    /**
-     * A pool's thread killed before its body began leaves the pool (gevent's {@code discard} link) before the kill
-     * returns: its slot is free at once, for the next spawn without waiting, and the pool's count drops.
-     */
-    @Test
-    void aThreadKilledBeforeItsBodyBeganFreesItsSlotWhenTheKillReturns() {
-        Green.run(() -> {
-            GreenPool pool = new GreenPool(1);
-            List<String> ran = new ArrayList<>();
-            GreenThread<Boolean> killed = pool.spawn(() -> ran.add("killed"));
-            assertEquals(0, pool.free());
-            killed.kill();
-            assertEquals(1, pool.free());
-            assertEquals(0, pool.count());
-            assertFalse(pool.contains(killed));
-            GreenThread<Boolean> next = pool.spawn(() -> ran.add("next"));
-            next.join();
-            assertEquals(List.of("next"), ran);
-            return null;
-        });
-    }
-
     @Test
     void aKilledSpawnerTakesNoSlot() {
         Green.run(() -> {
