@@ -276,12 +276,15 @@ public final class Green {
         Thread me = Thread.currentThread();
         List<GreenThread<?>> dead = new ArrayList<>();   // guarded by itself: links run on the dying threads
         Set<GreenThread<?>> counted = Collections.newSetFromMap(new IdentityHashMap<>());   // guarded by dead
-        Consumer<GreenThread<?>> onDeath = thread -> {
+        Consumer<GreenThread<?>> countDead = thread -> {
             synchronized (dead) {
                 if (counted.add(thread)) {
                     dead.add(thread);
                 }
             }
+        };
+        Consumer<GreenThread<?>> onDeath = thread -> {
+            countDead.accept(thread);
             LockSupport.unpark(me);
         };
         List<GreenThread<?>> linked = new ArrayList<>(threads);
@@ -289,12 +292,7 @@ public final class Green {
             for (GreenThread<?> thread : linked) {
                 thread.link(onDeath);   // a dead one at once, here: those dead already come first, in order
                 if (thread.isDead()) {
-                    // killed before its body began, with its links still to run on its hub: dead all the same
-                    synchronized (dead) {
-                        if (counted.add(thread)) {
-                            dead.add(thread);
-                        }
-                    }
+                    countDead.accept(thread);   // killed before its body began, its links still to run on its hub
                 }
             }
             int seen = 0;
