@@ -9,7 +9,10 @@ import io.greening.internal.Rethrow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -81,6 +84,20 @@ public final class Green {
     /** Spawns a green thread running {@code body}; see {@link #spawn(Callable)}. */
     public static GreenThread<Void> spawn(Runnable body) {
         return hubForSpawn().spawn(body);
+    }
+
+    /**
+     * Makes a green thread running {@code body} that waits to be started by {@link GreenThread#start()} or
+     * {@link GreenThread#startLater} (gevent's {@code Greenlet(run)}), on the hub {@link #spawn(Callable)} would use.
+     * Until then it is not {@linkplain GreenThread#isAlive() alive}; a kill ends it without running {@code body}.
+     */
+    public static <T> GreenThread<T> unstarted(Callable<T> body) {
+        return hubForSpawn().unstarted(body);
+    }
+
+    /** Makes an unstarted green thread running {@code body}; see {@link #unstarted(Callable)}. */
+    public static GreenThread<Void> unstarted(Runnable body) {
+        return hubForSpawn().unstarted(body);
     }
 
     /** Spawns a green thread that starts after {@code delay}; see {@link #spawn(Callable)}. */
@@ -258,16 +275,25 @@ public final class Green {
         long deadline = timeout == null ? Deadlines.NO_DEADLINE : Deadlines.after(timeout);
         Thread me = Thread.currentThread();
         List<GreenThread<?>> dead = new ArrayList<>();   // guarded by itself: links run on the dying threads
-        Consumer<GreenThread<?>> onDeath = thread -> {
+        Set<GreenThread<?>> counted = Collections.newSetFromMap(new IdentityHashMap<>());   // guarded by dead
+        Consumer<GreenThread<?>> countDead = thread -> {
             synchronized (dead) {
-                dead.add(thread);
+                if (counted.add(thread)) {
+                    dead.add(thread);
+                }
             }
+        };
+        Consumer<GreenThread<?>> onDeath = thread -> {
+            countDead.accept(thread);
             LockSupport.unpark(me);
         };
         List<GreenThread<?>> linked = new ArrayList<>(threads);
         try {
             for (GreenThread<?> thread : linked) {
                 thread.link(onDeath);   // a dead one at once, here: those dead already come first, in order
+                if (thread.isDead()) {
+                    countDead.accept(thread);   // killed before its body began, its links still to run on its hub
+                }
             }
             int seen = 0;
             while (true) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
@@ -20,17 +21,20 @@ import java.util.function.Consumer;
 
 /**
  * A green thread: a virtual thread scheduled by a {@link Hub}, with the result, links and kill of eventlet's
- * {@code GreenThread} and gevent's {@code Greenlet}. Made by {@link Green#spawn} and {@link Hub#spawn}.
+ * {@code GreenThread} and gevent's {@code Greenlet}. Made by {@link Green#spawn} and {@link Hub#spawn}, or made
+ * unstarted by {@link Green#unstarted} and {@link Hub#unstarted} (gevent's {@code Greenlet(run)}) and started later with
+ * {@link #start()} or {@link #startLater(Duration)}.
  *
  * @param <T> the type of the value its body returns
  */
 public final class GreenThread<T> {
     private static final System.Logger LOG = System.getLogger("io.greening.thread");
     /**
-     * NEW until started; STARTED once its virtual thread is launched; RUNNING once its body began; CANCELLED when
-     * {@link #cancel()} won the race against the body's start; DEAD at last.
+     * NEW until started; STARTS_LATER while a {@link #startLater} delay runs; STARTED once its virtual thread is
+     * launched; RUNNING once its body began; CANCELLED while a kill or {@link #cancel()} that won the race against the
+     * body's start makes it dead on the killer's thread; DEAD at last.
      */
-    private static final int NEW = 0, STARTED = 1, DEAD = 2, RUNNING = 3, CANCELLED = 4;
+    private static final int NEW = 0, STARTED = 1, DEAD = 2, RUNNING = 3, CANCELLED = 4, STARTS_LATER = 5;
     private static final Object KILL = new Object();   // pending marker: raise a fresh GreenletExit
     private static final List<Object> NO_WAITERS = List.of();
     private static final VarHandle STATE =
@@ -98,13 +102,45 @@ public final class GreenThread<T> {
         return hub != null && hub.registry.lookup(me) instanceof Record r ? r.green : null;
     }
 
-    void start() {
+    /**
+     * Starts this thread, made by {@link Green#unstarted} or {@link Hub#unstarted}: it runs on its hub once the hub gets
+     * to it, as a spawned one (gevent's {@code start()}). Does nothing if it was started already, is waiting out a
+     * {@link #startLater} delay, or was killed. Safe from any thread.
+     *
+     * @throws java.util.concurrent.RejectedExecutionException if its hub is closed
+     */
+    public void start() {
         if (STATE.compareAndSet(this, NEW, STARTED)) {
             thread.start();
         }
     }
 
+    /**
+     * Starts this thread once {@code delay} has passed on its hub's clock (gevent's {@code start_later(seconds)}), as
+     * {@link Green#spawnAfter} does. Does nothing if it was started already, is waiting out a delay, or was killed; a
+     * kill during the delay ends it at once and it never starts. Safe from any thread.
+     */
+    public void startLater(Duration delay) {
+        if (STATE.compareAndSet(this, NEW, STARTS_LATER)) {
+            hub.runAfter(delay, this::startNowItIsDue);
+        }
+    }
+
+    private void startNowItIsDue() {
+        if (STATE.compareAndSet(this, STARTS_LATER, STARTED)) {
+            thread.start();
+        }
+    }
+
     private void runBody() {
+        if (!STATE.compareAndSet(this, STARTED, RUNNING)) {
+            // A kill before its body began made it dead and woke its joiners (under the lock notifyWaiters takes: it
+            // is DEAD by then); its links run here, on its hub, instead of the body. The killer gave it its end, so
+            // its failure, if any, is no news to log.
+            notifyWaiters(null, true);
+            return;
+        }
+        // A kill from here on is delivered to the record, even before it is registered, and raised just below.
         hub.registry.register(record);
         if (hub.isClosing()) {
             record.deliver(KILL, true);
@@ -112,9 +148,6 @@ public final class GreenThread<T> {
         T result = null;
         Throwable thrown = null;
         try {
-            if (!STATE.compareAndSet(this, STARTED, RUNNING)) {
-                throw new GreenletExit();   // cancelled before its body began
-            }
             raisePending();
             result = body.call();
         } catch (Throwable t) {
@@ -147,7 +180,11 @@ public final class GreenThread<T> {
         synchronized (this) {
             state = DEAD;
         }
-        boolean observed = outcomeClaimed;
+        notifyWaiters(thrown, outcomeClaimed);
+    }
+
+    /** Wakes the joiners and runs the links of this dead thread; logs {@code thrown} if nobody heard of it. */
+    private void notifyWaiters(Throwable thrown, boolean observed) {
         // One at a time, in order, each taken off under the lock: a link may unlink those after it (as in gevent),
         // and a link added meanwhile is run here too.
         while (true) {
@@ -203,8 +240,13 @@ public final class GreenThread<T> {
 
     /**
      * Kills this green thread: {@link GreenletExit} is raised at its blocking point, so its {@code finally} blocks
-     * run. A thread not started yet dies without running its body. Does not wait; call {@link #join()} for that.
-     * Safe from any thread; does nothing to a dead thread.
+     * run. Does not wait; call {@link #join()} for that. Safe from any thread; does nothing to a dead thread.
+     *
+     * <p>A thread whose body has not begun (spawned but not run by its hub yet, {@linkplain Green#unstarted not
+     * started}, or waiting out a {@link #startLater} delay) is dead when this returns, as in gevent and eventlet: its
+     * body never runs, {@link #get()} throws the {@code GreenletExit}, and joiners return; its links run on its hub's
+     * next turn, as gevent runs them (see {@link #link}). Of a kill and the body's start racing on two carriers,
+     * exactly one wins.
      *
      * <p>A thread blocked in a JDK call that is not one of greening's blocking points is interrupted, the only way to
      * end such a call; the kill stays pending and is raised at the next blocking point, even if the application
@@ -223,34 +265,67 @@ public final class GreenThread<T> {
     }
 
     private void raise(Object what) {
-        if (state == DEAD) {
-            return;
-        }
-        killedWith = what;
-        record.deliver(what, true);
-        if (state == NEW) {
-            start();   // its body's start raises the kill: it dies without running its body
+        // Not RUNNING after that: dead, or being ended before its body began by another kill, which is this one's too.
+        if (!endBeforeItsBodyBegan(what) && state == RUNNING) {
+            killedWith = what;
+            record.deliver(what, true);
         }
     }
 
     /**
-     * Kills this green thread only if its body has not begun yet (eventlet's {@code cancel}): then it dies without
-     * running it, and {@link #get()} throws {@link GreenletExit}. A thread whose body began runs on untouched.
-     * Safe from any thread.
+     * Makes this thread dead of {@code what} (see {@link Record#toRaise}) here, on the caller, if its body has not
+     * begun, and wakes its joiners; its virtual thread then runs its links instead of its body on its hub
+     * ({@link #runBody}), as gevent runs them at its hub's next turn. Returns whether it did.
+     */
+    private boolean endBeforeItsBodyBegan(Object what) {
+        int s = state;
+        if (s != NEW && s != STARTS_LATER && s != STARTED) {
+            return false;
+        }
+        // Under the lock, so that the virtual thread, which runs the links once its start lost, finds it DEAD.
+        synchronized (this) {
+            while (!STATE.compareAndSet(this, s, CANCELLED)) {
+                s = state;
+                if (s != NEW && s != STARTS_LATER && s != STARTED) {
+                    return false;
+                }
+            }
+            killedWith = what;
+            failure = record.toRaise(what);
+            state = DEAD;
+            if (waiters != NO_WAITERS) {
+                waiters.removeIf(w -> w instanceof Thread joiner && wake(joiner));
+            }
+        }
+        if (s != STARTED) {
+            startToRunLinks();   // not queued on its hub yet: nothing else would run its links
+        }
+        return true;
+    }
+
+    private static boolean wake(Thread joiner) {
+        LockSupport.unpark(joiner);
+        return true;
+    }
+
+    /** Starts the virtual thread of a thread that died before it started, to run its links on its hub. */
+    private void startToRunLinks() {
+        try {
+            thread.start();
+        } catch (RejectedExecutionException closed) {
+            notifyWaiters(failure, true);   // its hub is closed: here, then
+        }
+    }
+
+    /**
+     * Kills this green thread only if its body has not begun yet (eventlet's {@code cancel}): then it is dead when this
+     * returns, as after {@link #kill()}, without running its body, and {@link #get()} throws {@link GreenletExit}. A
+     * thread whose body began runs on untouched. Safe from any thread.
      *
      * @return whether it was cancelled
      */
     public boolean cancel() {
-        if (STATE.compareAndSet(this, NEW, CANCELLED)) {
-            killedWith = KILL;
-            thread.start();   // it dies at once, so that joiners and links see it dead
-            return true;
-        }
-        if (STATE.compareAndSet(this, STARTED, CANCELLED)) {
-            killedWith = KILL;
-            return true;
-        }
-        return false;
+        return endBeforeItsBodyBegan(KILL);
     }
 
     /** Adds a joiner or link while alive; holds {@code this}. */
@@ -343,7 +418,9 @@ public final class GreenThread<T> {
 
     /**
      * Calls {@code link} with this thread once it is dead, exactly once: on the dying green thread right after its
-     * body ends, or at once on the caller if it is dead already. Links run in the order they were added.
+     * body ends (for a thread killed before its body began, when its hub runs it, instead of the body, as gevent
+     * schedules them on its hub), or at once on the caller if it is dead and its links have run already. Links run in
+     * the order they were added.
      */
     public void link(Consumer<? super GreenThread<T>> link) {
         addLink(link);
@@ -391,6 +468,16 @@ public final class GreenThread<T> {
             }
             return false;
         }
+    }
+
+    /**
+     * Whether it was started ({@link #start}, {@link #startLater}, or spawned) and has not died yet, as
+     * {@link Thread#isAlive()}; true also while a {@link #startLater} delay runs (gevent's {@code bool(g)} and
+     * {@code started}). False for a thread made {@linkplain Green#unstarted unstarted} until it is started.
+     */
+    public boolean isAlive() {
+        int s = state;
+        return s != NEW && s != DEAD && s != CANCELLED;
     }
 
     /** Whether this thread has finished, by returning, throwing or being killed. */

@@ -332,14 +332,34 @@ public final class Hub implements Executor, AutoCloseable {
     /** Spawns a green thread on this hub that starts after {@code delay}; safe from any thread. */
     public <T> GreenThread<T> spawnAfter(Duration delay, Callable<T> body) {
         GreenThread<T> thread = newGreenThread(body);
+        thread.startLater(delay);
+        return thread;
+    }
+
+    /**
+     * Makes a green thread of this hub that runs {@code body} once {@link GreenThread#start()} or
+     * {@link GreenThread#startLater} starts it (gevent's {@code Greenlet(run)}); safe from any thread.
+     *
+     * @throws RejectedExecutionException if the hub is closed
+     */
+    public <T> GreenThread<T> unstarted(Callable<T> body) {
+        return newGreenThread(body);
+    }
+
+    /** Makes an unstarted green thread of this hub; see {@link #unstarted(Callable)}. */
+    public GreenThread<Void> unstarted(Runnable body) {
+        return unstarted(Callables.of(body));
+    }
+
+    /** Runs {@code task} on the carrier once {@code delay} has passed on this hub's clock; safe from any thread. */
+    void runAfter(Duration delay, Runnable task) {
         long deadline = Deadlines.after(delay);
-        Runnable schedule = () -> timers.add(deadline, (Runnable) thread::start);
+        Runnable schedule = () -> timers.add(deadline, task);
         if (onCarrier()) {
             schedule.run();
         } else {
             execute(schedule);
         }
-        return thread;
     }
 
     <T> GreenThread<T> newGreenThread(Callable<T> body) {

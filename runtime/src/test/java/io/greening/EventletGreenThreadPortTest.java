@@ -1,5 +1,6 @@
 package io.greening;
 
+import io.greening.sync.Event;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -54,6 +55,8 @@ class EventletGreenThreadPortTest {
             assertSame(boom, assertThrows(IllegalStateException.class, gt::get));
             assertFalse(gt.isSuccessful());
             assertSame(boom, gt.exception());
+            // dead at once, but, as in gevent, its links run at its hub's next turn (eventlet runs them in the kill)
+            io.greening.testing.Conditions.waitUntil(() -> !linked.isEmpty());
             assertEquals(List.of(gt), linked);
             assertEquals(0, ran.get());
             return null;
@@ -210,6 +213,186 @@ class EventletGreenThreadPortTest {
         assertTrue(g.isSuccessful());
         assertNull(g.exception());
         assertThrows(GreenletExit.class, g::get);   // gevent returns the GreenletExit as the value; greening rethrows it
+    }
+
+    /**
+     * greenthread_test.py Spawn.test_kill, test_kill_meth, test_kill_n (their {@code assert_dead} right after the
+     * kill), SpawnAfter.test_cancel; test__greenlet.py TestKill, TestKillAfterStart, TestKillAfterStartLater: test_block,
+     * test_non_block, test_block_killall, test_non_block_killall, test_non_type_exception (and its non-block and
+     * killall forms), and TestKillWithException.test_kill_with_exception. A thread killed before its body began
+     * (never started, started, started later, spawned, spawned later) is dead as soon as the kill returns: ready, not
+     * alive, joined at once, its outcome the kill's; its link runs once, at its hub's next turn (as gevent's; eventlet
+     * runs it in the kill); the hub never runs its body, even if it is started again after the kill
+     * (TestKill's {@code _after_kill_greenlet}), and a second kill does no harm. gevent's
+     * {@code killall(exception=...)} has no counterpart, so the exception goes by {@code kill(exception)} only.
+     */
+    @Test
+    void aThreadKilledBeforeItsBodyBeganIsDeadWhenTheKillReturns() {
+        Green.run(() -> {
+            for (String start : List.of("unstarted", "start", "startLater", "spawn", "spawnAfter")) {
+                for (String killedBy : List.of("kill", "kill(exception)", "killAll", "killAll(ZERO)", "cancel")) {
+                    String what = start + " then " + killedBy;
+                    List<Integer> result = new ArrayList<>();
+                    List<GreenThread<Void>> linkTest = new ArrayList<>();
+                    Runnable body = () -> result.add(1);
+                    GreenThread<Void> g = switch (start) {
+                        case "spawn" -> Green.spawn(body);
+                        case "spawnAfter" -> Green.spawnAfter(Duration.ofMillis(1), body);
+                        default -> Green.unstarted(body);
+                    };
+                    Runnable starter = switch (start) {
+                        case "start" -> g::start;
+                        case "startLater" -> () -> g.startLater(Duration.ofMillis(1));
+                        default -> () -> { };
+                    };
+                    starter.run();
+                    g.link(linkTest::add);
+                    IllegalStateException expected = new IllegalStateException("expected");
+                    Runnable killer = switch (killedBy) {
+                        case "kill" -> g::kill;
+                        case "kill(exception)" -> () -> g.kill(expected);
+                        case "killAll" -> () -> Green.killAll(List.of(g));
+                        case "killAll(ZERO)" -> () -> Green.killAll(List.of(g), Duration.ZERO);
+                        default -> () -> assertTrue(g.cancel(), what);
+                    };
+                    killer.run();
+                    assertKilledBeforeItsBodyBegan(g, killedBy.equals("kill(exception)") ? expected : null, what);
+                    if (!killedBy.equals("cancel")) {
+                        killer.run();   // a second kill must not hurt
+                    }
+                    starter.run();   // nor a start after the kill
+                    assertKilledBeforeItsBodyBegan(g, killedBy.equals("kill(exception)") ? expected : null, what);
+                    io.greening.testing.Conditions.waitUntil(() -> g.thread().getState() == Thread.State.TERMINATED);
+                    Green.sleep(5);   // past the delays: the hub must not run the body now
+                    assertEquals(List.of(), result, what);
+                    assertEquals(List.of(g), linkTest, what);
+                }
+            }
+            return null;
+        });
+    }
+
+    private static void assertKilledBeforeItsBodyBegan(GreenThread<?> g, RuntimeException killedWith, String what) {
+        assertTrue(g.isDead(), what);
+        assertFalse(g.isAlive(), what);
+        assertTrue(g.isReady(), what);
+        assertTrue(g.join(Duration.ZERO), what);
+        assertNull(g.value(), what);
+        if (killedWith == null) {
+            assertTrue(g.isSuccessful(), what);
+            assertNull(g.exception(), what);
+            assertThrows(GreenletExit.class, () -> g.get(Duration.ZERO), what);
+        } else {
+            assertFalse(g.isSuccessful(), what);
+            assertSame(killedWith, g.exception(), what);
+            assertSame(killedWith, assertThrows(IllegalStateException.class, () -> g.get(Duration.ZERO), what));
+        }
+    }
+
+    /**
+     * test__greenlet.py TestBasic.test_simple_exit: an unstarted thread is neither alive nor dead nor ready, with no
+     * value; {@code start()} makes it alive, and it is alive while its body sleeps; once the body returned it is dead,
+     * ready, successful, not alive, with its value, and its link ran.
+     */
+    @Test
+    void anUnstartedThreadLivesFromStartToItsEnd() {
+        Green.run(() -> {
+            List<GreenThread<Integer>> linkTest = new ArrayList<>();
+            Event bodySlept = new Event();
+            Event finish = new Event();
+            GreenThread<Integer> g = Green.unstarted(() -> {
+                Green.sleep(1);
+                bodySlept.set();
+                finish.await();
+                return 5;
+            });
+            g.link(linkTest::add);
+            assertLifecycle(g, false, false, null);
+            Green.sleep(5);
+            assertLifecycle(g, false, false, null);   // an unstarted thread never runs on its own
+
+            g.start();
+            assertLifecycle(g, true, false, null);
+            bodySlept.await();
+            assertLifecycle(g, true, false, null);
+            assertEquals(List.of(), linkTest);
+
+            finish.set();
+            g.join();
+            assertLifecycle(g, false, true, 5);
+            assertTrue(g.isSuccessful());
+            assertEquals(List.of(g), linkTest);
+            return null;
+        });
+    }
+
+    private static void assertLifecycle(GreenThread<Integer> g, boolean alive, boolean dead, Integer value) {
+        assertEquals(alive, g.isAlive());
+        assertEquals(dead, g.isDead());
+        assertEquals(dead, g.isReady());
+        assertEquals(dead, g.isSuccessful());
+        assertEquals(value, g.value());
+        assertNull(g.exception());
+    }
+
+    /** test__greenlet.py TestBasic.test_error_exit: a started thread whose body throws is dead, not alive, failed. */
+    @Test
+    void anUnstartedThreadStartedThatFailsIsDeadWithItsException() {
+        Green.run(() -> {
+            List<GreenThread<Integer>> linkTest = new ArrayList<>();
+            GreenThread<Integer> g = Green.unstarted(() -> {
+                Green.sleep(1);
+                throw new IllegalStateException("test_error_exit");
+            });
+            g.link(linkTest::add);
+            g.start();
+            g.join();
+            assertFalse(g.isAlive());
+            assertTrue(g.isDead());
+            assertTrue(g.isReady());
+            assertFalse(g.isSuccessful());
+            assertNull(g.value());
+            assertEquals("test_error_exit", g.exception().getMessage());
+            assertEquals(List.of(g), linkTest);
+            return null;
+        });
+    }
+
+    /**
+     * test__greenlet.py TestStart.test_start: {@code start()} of a spawned thread does nothing more, and a finished
+     * thread cannot be started again; nor does {@code start()} cut short a {@code startLater} delay (gevent's
+     * {@code start} does nothing once {@code start_later} scheduled it).
+     */
+    @Test
+    void startingAgainDoesNothing() {
+        Green.run(() -> {
+            AtomicInteger runs = new AtomicInteger();
+            GreenThread<Void> g = Green.spawn(() -> {
+                runs.incrementAndGet();
+                Green.sleep(1);
+            });
+            assertTrue(g.isAlive());
+            g.start();
+            assertTrue(g.isAlive());
+            g.join();
+            assertFalse(g.isAlive());
+            g.start();
+            g.startLater(Duration.ZERO);
+            Green.sleep(5);
+            assertFalse(g.isAlive());
+            assertTrue(g.isDead());
+            assertEquals(1, runs.get());
+
+            GreenThread<?> later = Green.unstarted(runs::incrementAndGet);
+            later.startLater(Duration.ofDays(1));
+            later.start();
+            Green.sleep(5);
+            assertTrue(later.isAlive());
+            assertEquals(1, runs.get(), "start() did not cut the delay short");
+            later.kill();
+            assertFalse(later.isAlive());
+            return null;
+        });
     }
 
     /**

@@ -531,4 +531,42 @@ class GreenThreadTest {
             return null;
         });
     }
+
+    /**
+     * A kill from a platform thread races the new thread's first run on the carriers of a two-hub group: either the
+     * kill wins (the thread is dead when it returns and its body never runs) or the body's start does (the kill is
+     * raised in the body, which dies on its own carrier); never both: the link runs once, on the green thread, and
+     * the group's registry lets go of the thread. The kill must win at least once: right after the spawn it nearly
+     * always does.
+     */
+    @Test
+    void aKillRacingTheFirstRunOnAnotherCarrierWinsOrLosesWhole() {
+        int killedBeforeItsBodyBegan = 0;
+        try (HubGroup group = HubGroup.start("kill-race", 2)) {
+            for (int i = 0; i < 400; i++) {
+                AtomicInteger began = new AtomicInteger();
+                List<Thread> linkedOn = Collections.synchronizedList(new ArrayList<>());
+                GreenThread<Void> g = group.spawn(() -> {
+                    began.incrementAndGet();
+                    Green.sleep(Duration.ofDays(1));
+                });
+                g.link(dead -> linkedOn.add(Thread.currentThread()));
+                assertTrue(g.isAlive());
+                long spinUntil = System.nanoTime() + (i % 4) * 5_000L;   // vary where in the first run the kill lands
+                while (System.nanoTime() - spinUntil < 0) {
+                    Thread.onSpinWait();
+                }
+                g.kill();
+                if (g.isDead()) {
+                    killedBeforeItsBodyBegan++;   // or its body began and died of the kill already: rare
+                }
+                g.join();
+                io.greening.testing.Conditions.waitUntil(() -> g.thread().getState() == Thread.State.TERMINATED);
+                assertEquals(List.of(g.thread()), linkedOn, "one link call, on the green thread");
+                assertThrows(GreenletExit.class, g::get);
+                assertTrue(group.registry.snapshot().stream().noneMatch(r -> r.thread() == g.thread()), "registry let go");
+            }
+        }
+        assertTrue(killedBeforeItsBodyBegan > 0, "no kill ever won against the first run");
+    }
 }
