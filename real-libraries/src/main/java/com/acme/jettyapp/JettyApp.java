@@ -9,6 +9,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.VirtualThreads;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.IOException;
@@ -25,8 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * calls a downstream HTTP service ({@link Backend}, platform threads, same JVM) with {@link HttpURLConnection} and
  * answers {@code work <n> <downstream body>}; {@code GET /shutdown} stops it. Nothing in it knows about greening.
  *
- * <p>Usage: {@code JettyApp <port, 0 = any> <maxThreads> [downstreamThreads, default 32]}. Prints {@code jetty: listening port=<p>} once serving, and
- * at the end {@code jetty: served=S downstream-failures=F peak-platform-threads=P qtp-threads-after-stop=Q}.
+ * <p>Usage: {@code JettyApp <port, 0 = any> <maxThreads> [downstreamThreads, default 32] [virtual]}; {@code virtual}
+ * gives the pool Jetty's virtual-threads executor ({@code VirtualThreads.getNamedVirtualThreadsExecutor}, which makes
+ * them through reflection), on which Jetty runs the blocking servlet work. Prints {@code jetty: listening port=<p>} once
+ * serving, and at the end {@code jetty: served=S downstream-failures=F peak-platform-threads=P qtp-threads-after-stop=Q
+ * served-on-virtual-threads=V}.
  */
 public final class JettyApp {
     private JettyApp() {}
@@ -35,10 +39,14 @@ public final class JettyApp {
         int port = Integer.parseInt(args[0]);
         int maxThreads = Integer.parseInt(args[1]);
         int downstreamThreads = args.length > 2 ? Integer.parseInt(args[2]) : 32;
+        boolean virtualThreads = args.length > 3 && args[3].equals("virtual");
         try (Backend downstream = Backend.start(downstreamThreads)) {
             String downstreamBase = "http://127.0.0.1:" + downstream.port();
             QueuedThreadPool pool = new QueuedThreadPool(maxThreads, 8);
             pool.setName("jetty-worker");
+            if (virtualThreads) {
+                pool.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("jetty-virtual-"));
+            }
             Server server = new Server(pool);
             ServerConnector connector = new ServerConnector(server);
             connector.setHost("127.0.0.1");
@@ -66,7 +74,8 @@ public final class JettyApp {
             server.stop();
             System.out.println("jetty: served=" + served.get() + " downstream-failures=" + downstreamFailures.get()
                     + " peak-platform-threads=" + ManagementFactory.getThreadMXBean().getPeakThreadCount()
-                    + " peak-os-threads-hwm=" + osThreads() + " qtp-threads-after-stop=" + pool.getThreads());
+                    + " peak-os-threads-hwm=" + osThreads() + " qtp-threads-after-stop=" + pool.getThreads()
+                    + " served-on-virtual-threads=" + WorkServlet.servedOnVirtualThreads());
         }
     }
 

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.greening.libs.ForkedLibraryApp.MAX_GREENED_OS_THREADS;
 import static io.greening.libs.ForkedLibraryApp.field;
@@ -55,6 +57,34 @@ class JettyIT {
                 () -> assertTrue(plain.run().peakOsThreads() > MAX_GREENED_OS_THREADS,
                         "plain Jetty grows its pool towards " + MAX_THREADS + " threads: peak OS threads "
                                 + plain.run().peakOsThreads()));
+    }
+
+    /**
+     * Jetty with its virtual-threads executor: the blocking servlet work runs on virtual threads that Jetty makes
+     * through reflection ({@code Thread.ofVirtual()} by {@code Method.invoke}). Under the agent each of them is green:
+     * made on the hubs and registered, which the exit report counts, and still a virtual thread to the servlet.
+     */
+    @Test
+    void withVirtualThreadsEveryRequestRunsOnAGreenVirtualThread() throws Exception {
+        Path report = work.resolve("jetty-virtual-report.txt");
+        ServerAppRun greened = ServerAppRun.serve("jetty", "com.acme.jettyapp.JettyApp",
+                List.of("0", Integer.toString(MAX_THREADS), "8", "virtual"),
+                List.of(ForkedLibraryApp.agent("include=com.acme.**", "include=org.eclipse.jetty.**",
+                        "exclude=com.acme.backend.**", "report=" + report)), REQUESTS);
+        String reportText = Files.readString(report);
+        System.out.println("[jetty virtual] greened: " + greened.line());
+        System.out.println("[jetty virtual] report:\n" + reportText);
+        Matcher madeGreen = Pattern.compile("virtual threads made green: (\\d+)").matcher(reportText);
+        assertAll(
+                () -> assertEquals(List.of(), greened.wrong(), "every response right"),
+                () -> assertEquals(Integer.toString(REQUESTS), field(greened.line(), "served")),
+                () -> assertEquals("0", field(greened.line(), "downstream-failures")),
+                () -> assertEquals(Integer.toString(REQUESTS), field(greened.line(), "served-on-virtual-threads"),
+                        "Jetty served on its virtual threads"),
+                () -> assertTrue(madeGreen.find() && Integer.parseInt(madeGreen.group(1)) >= REQUESTS,
+                        "every request's virtual thread made green:\n" + reportText),
+                () -> assertEquals(0, ForkedLibraryApp.greenThreadsAliveAtExit(reportText),
+                        "no green thread left at exit:\n" + reportText));
     }
 
     private static ServerAppRun serve(List<String> jvmOptions) throws Exception {
