@@ -2,6 +2,7 @@ package io.greening.libs;
 
 import io.greening.forked.ForkedJvm;
 import io.greening.forked.OsThreadCeiling;
+import org.junit.jupiter.api.function.Executable;
 
 import java.io.File;
 import java.io.IOException;
@@ -16,6 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -33,6 +36,7 @@ final class ForkedLibraryApp {
 
     private static final Pattern PEAK_PLATFORM = Pattern.compile("peak platform threads: (\\d+)");
     private static final Pattern GREEN_LIVE = Pattern.compile("(?m)^  green threads: (\\d+)$");
+    private static final Pattern VIRTUAL_MADE_GREEN = Pattern.compile("virtual threads made green: (\\d+)");
 
     private ForkedLibraryApp() {}
 
@@ -83,6 +87,25 @@ final class ForkedLibraryApp {
     /** How many green threads made by the agent were still alive at exit, from the agent's exit report. */
     static int greenThreadsAliveAtExit(String report) {
         return intField(GREEN_LIVE, report);
+    }
+
+    /**
+     * What a server run with its container's virtual threads asserts under the agent: every answer right, every
+     * request served on a virtual thread, at least one virtual thread made green per request (the exit report's count),
+     * no green thread left at exit; and {@code more} of the server's own.
+     */
+    static void assertServedOnGreenVirtualThreads(String server, ServerAppRun greened, String report, int requests,
+                                                  Executable... more) {
+        List<Executable> checks = new ArrayList<>(List.of(
+                () -> assertEquals(List.of(), greened.wrong(), "every response right"),
+                () -> assertEquals(Integer.toString(requests), field(greened.line(), "served")),
+                () -> assertEquals(Integer.toString(requests), field(greened.line(), "served-on-virtual-threads"),
+                        server + " served on its virtual threads"),
+                () -> assertTrue(intField(VIRTUAL_MADE_GREEN, report) >= requests,
+                        "every request's virtual thread made green:\n" + report),
+                () -> assertEquals(0, greenThreadsAliveAtExit(report), "no green thread left at exit:\n" + report)));
+        checks.addAll(Arrays.asList(more));
+        assertAll(checks);
     }
 
     private static int intField(Pattern pattern, String report) {

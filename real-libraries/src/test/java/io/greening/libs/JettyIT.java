@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static io.greening.libs.ForkedLibraryApp.MAX_GREENED_OS_THREADS;
 import static io.greening.libs.ForkedLibraryApp.field;
@@ -74,17 +72,8 @@ class JettyIT {
         String reportText = Files.readString(report);
         System.out.println("[jetty virtual] greened: " + greened.line());
         System.out.println("[jetty virtual] report:\n" + reportText);
-        Matcher madeGreen = Pattern.compile("virtual threads made green: (\\d+)").matcher(reportText);
-        assertAll(
-                () -> assertEquals(List.of(), greened.wrong(), "every response right"),
-                () -> assertEquals(Integer.toString(REQUESTS), field(greened.line(), "served")),
-                () -> assertEquals("0", field(greened.line(), "downstream-failures")),
-                () -> assertEquals(Integer.toString(REQUESTS), field(greened.line(), "served-on-virtual-threads"),
-                        "Jetty served on its virtual threads"),
-                () -> assertTrue(madeGreen.find() && Integer.parseInt(madeGreen.group(1)) >= REQUESTS,
-                        "every request's virtual thread made green:\n" + reportText),
-                () -> assertEquals(0, ForkedLibraryApp.greenThreadsAliveAtExit(reportText),
-                        "no green thread left at exit:\n" + reportText));
+        ForkedLibraryApp.assertServedOnGreenVirtualThreads("Jetty", greened, reportText, REQUESTS,
+                () -> assertEquals("0", field(greened.line(), "downstream-failures")));
     }
 
     private static ServerAppRun serve(List<String> jvmOptions) throws Exception {

@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static io.greening.libs.ForkedLibraryApp.MAX_GREENED_OS_THREADS;
 import static io.greening.libs.ForkedLibraryApp.field;
@@ -69,17 +67,8 @@ class TomcatIT {
         String reportText = Files.readString(report);
         System.out.println("[tomcat virtual] greened: " + greened.line());
         System.out.println("[tomcat virtual] report:\n" + reportText);
-        Matcher madeGreen = Pattern.compile("virtual threads made green: (\\d+)").matcher(reportText);
-        assertAll(
-                () -> assertEquals(List.of(), greened.wrong(), "every response right"),
-                () -> assertEquals(Integer.toString(REQUESTS), field(greened.line(), "served")),
-                () -> assertEquals(Integer.toString(REQUESTS), field(greened.line(), "served-on-virtual-threads"),
-                        "Tomcat served on its virtual threads"),
-                () -> assertTrue(madeGreen.find() && Integer.parseInt(madeGreen.group(1)) >= REQUESTS,
-                        "every request's virtual thread made green:\n" + reportText),
-                () -> assertTrue(reportText.contains("jdk: threads ThreadBuilders.newVirtualThread in java.lang 3"), reportText),
-                () -> assertEquals(0, ForkedLibraryApp.greenThreadsAliveAtExit(reportText),
-                        "no green thread left at exit:\n" + reportText));
+        ForkedLibraryApp.assertServedOnGreenVirtualThreads("Tomcat", greened, reportText, REQUESTS,
+                () -> assertTrue(reportText.contains("jdk: threads ThreadBuilders.newVirtualThread in java.lang 3"), reportText));
     }
 
     /**
