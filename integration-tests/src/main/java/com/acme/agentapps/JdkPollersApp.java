@@ -67,8 +67,11 @@ public final class JdkPollersApp {
         return false;
     }
 
-    /** The threads of the JDK's read, write and master pollers. */
-    private static List<Thread> pollerThreads() throws ReflectiveOperationException {
+    /**
+     * The threads of the JDK's read, write and master pollers that have one (needs
+     * {@code --add-opens java.base/sun.nio.ch=ALL-UNNAMED}); also used by {@code FreshJvmTest}.
+     */
+    public static List<Thread> pollerThreads() throws ReflectiveOperationException {
         Class<?> poller = Class.forName("sun.nio.ch.Poller");
         Field owner = poller.getDeclaredField("owner");
         owner.setAccessible(true);
