@@ -1,6 +1,7 @@
 package io.greening;
 
 import io.greening.internal.Deadlines;
+import io.greening.internal.LazyLogger;
 import io.greening.internal.Parking;
 import io.greening.internal.Rethrow;
 import io.greening.internal.ThreadRecord;
@@ -28,7 +29,7 @@ import java.util.function.Consumer;
  * @param <T> the type of the value its body returns
  */
 public final class GreenThread<T> {
-    private static final System.Logger LOG = System.getLogger("io.greening.thread");
+    private static final System.Logger LOG = LazyLogger.named("io.greening.thread");
     /**
      * NEW until started; STARTS_LATER while a {@link #startLater} delay runs; STARTED once its virtual thread is
      * launched; RUNNING once its body began; CANCELLED while a kill or {@link #cancel()} that won the race against the

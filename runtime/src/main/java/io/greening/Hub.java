@@ -9,11 +9,12 @@ import io.greening.internal.GreeningAccess;
 import io.greening.internal.HubCarrier;
 import io.greening.internal.HubClock;
 import io.greening.internal.IoWaiters;
+import io.greening.internal.LazyLogger;
 import io.greening.internal.MonitorSleep;
 import io.greening.internal.MpscQueue;
 import io.greening.internal.RunQueue;
-import io.greening.internal.Settings;
 import io.greening.internal.Schedule;
+import io.greening.internal.Settings;
 import io.greening.internal.ThreadRegistry;
 import io.greening.internal.TimerHeap.Timer;
 import io.greening.internal.TimerHeap;
@@ -30,8 +31,10 @@ import java.nio.channels.SelectableChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -96,8 +99,18 @@ import java.util.function.BooleanSupplier;
  * neither a wake-up per task nor a lost one. Work submitted on the carrier goes straight to the ready deque.
  */
 public final class Hub implements Executor, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("io.greening.hub");
+    private static final System.Logger LOG = LazyLogger.named("io.greening.hub");
     private static final AtomicInteger HUB_NUMBERS = new AtomicInteger();
+    /** Hubs with a carrier of their own, open: the ones to wake when the JVM starts to exit. */
+    private static final Set<Hub> WITH_CARRIERS = ConcurrentHashMap.newKeySet();
+    /**
+     * Set once the JVM has begun to exit. At its very end the JVM waits up to 300 ms for every thread still in native
+     * code, as a carrier blocked in {@code epoll_wait} is, so from then on an idle hub parks (a blocked thread), looking
+     * at its selector without blocking every {@link #EXIT_POLL_NANOS}, instead of selecting.
+     */
+    private static volatile boolean jvmExiting;
+    /** While the JVM exits: how long an idle hub parks between looks at its selector. */
+    private static final long EXIT_POLL_NANOS = 1_000_000;
     /**
      * How long an idle hub looks for handed-in work, yielding its core, before it sleeps (a busy-spinning form did no
      * better with 50-100 µs).
@@ -126,7 +139,29 @@ public final class Hub implements Executor, AutoCloseable {
     static {
         BeforeFirstHub.hubsStarting();   // the agent's rewrites inside the JDK, before any green thread can exist
         Access.setGreening(new Internals());
-        startJdkPollersOffHub();
+        if (!BeforeFirstHub.areJdkPollersKeptOffHubs()) {
+            startJdkPollersOffHub();
+        }
+        try {
+            Runtime.getRuntime().addShutdownHook(new ExitWatch());
+        } catch (IllegalStateException alreadyExiting) {
+            jvmExiting = true;
+        }
+    }
+
+    /** The shutdown hook that tells the hubs the JVM exits and wakes the idle ones (see {@link #jvmExiting}). */
+    private static final class ExitWatch extends Thread {
+        ExitWatch() {
+            super("greening-exit");
+        }
+
+        @Override
+        public void run() {
+            jvmExiting = true;
+            for (Hub hub : WITH_CARRIERS) {
+                hub.wakeUp();
+            }
+        }
     }
 
     private final String name;
@@ -229,6 +264,7 @@ public final class Hub implements Executor, AutoCloseable {
     void startGroupCarrier() {
         HubCarrier c = new HubCarrier(this, name, this::runGroupCarrier);
         carrier = c;
+        WITH_CARRIERS.add(this);
         c.start();
         Access.diagnostics().watch(this);
     }
@@ -243,6 +279,7 @@ public final class Hub implements Executor, AutoCloseable {
         Hub hub = new Hub(name, options);
         Thread carrier = new HubCarrier(hub, name, hub::runOwnCarrier);
         hub.carrier = carrier;
+        WITH_CARRIERS.add(hub);
         carrier.start();
         Access.diagnostics().watch(hub);
         return hub;
@@ -706,22 +743,29 @@ public final class Hub implements Executor, AutoCloseable {
     }
 
     private void waitAsDecided() throws IOException {
-        switch (Wait.decide(snapshot())) {
-            case Wait.RunNow _ -> { }
-            case Wait.JumpClock(long to) -> clock.advanceTo(to);
-            case Wait.FollowRealTime(long millis, boolean thenJump, long to) -> {
-                if (selectFollowingRealTime(millis, to) == 0 && thenJump && remote.isEmpty()) {
-                    clock.advanceTo(to);   // no real I/O became ready within the grace
-                }
+        // instanceof, not a pattern switch: the switch's bootstrap generates a class with the ClassFile API on the first
+        // hub's first wait, some 10 ms of a greened program's start (benchmarks/README.md, section 23)
+        Wait wait = Wait.decide(snapshot());
+        if (wait instanceof Wait.RunNow) {
+            return;
+        } else if (wait instanceof Wait.JumpClock jump) {
+            clock.advanceTo(jump.to());
+        } else if (wait instanceof Wait.FollowRealTime follow) {
+            if (selectFollowingRealTime(follow.millis(), follow.to()) == 0 && follow.thenJump() && remote.isEmpty()) {
+                clock.advanceTo(follow.to());   // no real I/O became ready within the grace
             }
-            case Wait.ParkForTimer(long nanos) -> sleep(true, nanos, 0);
-            case Wait.SelectFor(long millis) -> sleep(false, 0, millis);
-            case Wait.SelectUntilWoken _ -> selectFollowingRealTime(0, Long.MAX_VALUE);
-            case Wait.QuietGrace(long millis) -> {
-                if (sleep(false, 0, millis) == 0 && remote.isEmpty() && ready.isEmpty()) {
-                    reportQuiet();
-                }
+        } else if (wait instanceof Wait.ParkForTimer park) {
+            sleep(true, park.nanos(), 0);
+        } else if (wait instanceof Wait.SelectFor select) {
+            sleep(false, 0, select.millis());
+        } else if (wait instanceof Wait.SelectUntilWoken) {
+            selectFollowingRealTime(0, Long.MAX_VALUE);
+        } else if (wait instanceof Wait.QuietGrace quiet) {
+            if (sleep(false, 0, quiet.millis()) == 0 && remote.isEmpty() && ready.isEmpty()) {
+                reportQuiet();
             }
+        } else {
+            throw new AssertionError("a wait not handled: " + wait);
         }
     }
 
@@ -754,7 +798,8 @@ public final class Hub implements Executor, AutoCloseable {
      * ready, or -1 if it did not sleep.
      */
     private int sleep(boolean park, long parkNanos, long selectMillis) throws IOException {
-        parkingForTimer = park;   // before sleeping: a producer that sees us sleep sees how to wake us
+        boolean exiting = jvmExiting;
+        parkingForTimer = park || exiting;   // before sleeping: a producer that sees us sleep sees how to wake us
         SLEEPING.setVolatile(this, true);
         boolean announced = group != null && group.enterIdle(this);
         // an offer that came before we said we sleep; in a group also work another hub could spare, or a claim
@@ -767,9 +812,15 @@ public final class Hub implements Executor, AutoCloseable {
         }
         BUSY.setOpaque(this, false);
         try {
+            if (exiting) {
+                return sleepWhileJvmExits(park ? parkNanos : selectMillis == 0 ? Long.MAX_VALUE : selectMillis * 1_000_000);
+            }
             if (park) {
                 LockSupport.parkNanos(this, parkNanos);
                 return 0;
+            }
+            if (jvmExiting) {
+                return io.selectNow() ? 0 : -1;   // the exit's wake-up may have come before we said we sleep: look, go round
             }
             return io.select(selectMillis);
         } finally {
@@ -779,6 +830,26 @@ public final class Hub implements Executor, AutoCloseable {
             if (announced) {
                 group.leaveIdle(this);
             }
+        }
+    }
+
+    /**
+     * {@link #sleep} once the JVM exits: parks at most {@code nanos} in slices of {@link #EXIT_POLL_NANOS}, looking at
+     * the selector without blocking between them, until woken ({@link #wakeUp} clears {@link #sleeping}), a channel is
+     * ready or the time is up; returns how many channels were ready. So the carrier is never in native code for long.
+     */
+    private int sleepWhileJvmExits(long nanos) throws IOException {
+        long start = System.nanoTime();
+        while (true) {
+            int ready = io.selectNowCount();
+            if (ready > 0 || !sleeping) {
+                return Math.max(ready, 0);
+            }
+            long left = nanos - (System.nanoTime() - start);
+            if (left <= 0) {
+                return 0;
+            }
+            LockSupport.parkNanos(this, Math.min(left, EXIT_POLL_NANOS));
         }
     }
 
@@ -837,6 +908,7 @@ public final class Hub implements Executor, AutoCloseable {
     }
 
     private void closeSelector() {
+        WITH_CARRIERS.remove(this);
         try {
             io.close();
         } catch (IOException e) {
@@ -894,7 +966,10 @@ public final class Hub implements Executor, AutoCloseable {
     /**
      * The JDK starts its socket poller threads on first use, as virtual threads that inherit the scheduler of the
      * thread that starts them; started from a green thread they would run on a hub and stall with it. Starting
-     * them here, from the (platform) thread that first loads Hub, keeps them on the JDK's own scheduler.
+     * them here, from the (platform) thread that first loads Hub, keeps them on the JDK's own scheduler. Not under the
+     * agent, whose patch of the JDK's virtual thread making keeps them there ({@link BeforeFirstHub#jdkPollersKeptOffHubs}):
+     * started here they would cost every greened program some 20-60 ms of CPU and, with the poller's platform thread
+     * in a native {@code epoll_wait}, up to 300 ms at exit, when the JVM waits for threads in native code.
      */
     private static void startJdkPollersOffHub() {
         try {

@@ -3,6 +3,7 @@ package io.greening;
 import io.greening.internal.Access;
 import io.greening.internal.Callables;
 import io.greening.internal.HubCarrier;
+import io.greening.internal.LazyLogger;
 import io.greening.internal.ThreadRegistry;
 import io.greening.internal.TimerHeap.Timer;
 import io.greening.internal.VirtualThreads;
@@ -52,7 +53,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * time: seeded and PCT schedules and the virtual clock need a hub of their own, so that they replay.
  */
 public final class HubGroup implements Executor, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("io.greening.hub");
+    private static final System.Logger LOG = LazyLogger.named("io.greening.hub");
     /** How many tasks a hub takes from the shared queue at once (Go's globrunqget takes a fair share, up to half a run queue). */
     private static final int SHARED_BATCH = 16;
     /** How often the monitor polls a stuck hub's selector while green threads wait on it. */

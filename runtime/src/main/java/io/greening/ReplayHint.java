@@ -1,5 +1,6 @@
 package io.greening;
 
+import io.greening.internal.LazyLogger;
 import java.io.Serial;
 import java.util.function.Supplier;
 
@@ -9,7 +10,7 @@ import java.util.function.Supplier;
 public final class ReplayHint extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;
-    private static final System.Logger LOG = System.getLogger("io.greening.schedule");
+    private static final System.Logger LOG = LazyLogger.named("io.greening.schedule");
 
     private ReplayHint(HubOptions options) {
         super("failed under " + options + "; replay with -Dgreening.schedule=" + options.schedule()

@@ -131,7 +131,13 @@ final class Installer {
         @Override
         public void run() {
             try {
-                JdkCallSites.retransform(instrumentation, rows, report);
+                JdkCallSites applied = JdkCallSites.retransform(instrumentation, rows, report);
+                // the JDK's socket pollers are made by its virtual-thread factory: with that call patched they stay on
+                // the JDK's scheduler whoever starts them, so the first hub need not start them (VirtualThreadPatches)
+                if (applied.rewroteCallIn("java/lang/ThreadBuilders$VirtualThreadFactory", "java/lang/ThreadBuilders",
+                        "newVirtualThread")) {
+                    BeforeFirstHub.jdkPollersKeptOffHubs();
+                }
             } catch (RuntimeException | LinkageError e) {
                 AgentLog.get().log(System.Logger.Level.WARNING, "greening: the JDK keeps its own code for " + rows, e);
             }

@@ -47,10 +47,10 @@ final class JdkCallSites implements ClassFileTransformer {
 
     /**
      * Retransforms the {@code java.base} classes {@code rows} name and tells {@code report} how many call sites each
-     * row rewrote. A class that cannot be retransformed, is not in this JDK or holds no call of its row is logged
-     * and keeps the JDK's code.
+     * row rewrote; returns the transformer, which stays installed. A class that cannot be retransformed, is not in this
+     * JDK or holds no call of its row is logged and keeps the JDK's code.
      */
-    static void retransform(Instrumentation instrumentation, List<Rewrite> rows, Report report) {
+    static JdkCallSites retransform(Instrumentation instrumentation, List<Rewrite> rows, Report report) {
         JdkCallSites transformer = new JdkCallSites(rows, report);
         Set<String> classNames = new LinkedHashSet<>();
         for (Rewrite row : rows) {
@@ -67,6 +67,25 @@ final class JdkCallSites implements ClassFileTransformer {
         }
         instrumentation.addTransformer(transformer, true);
         transformer.retransformEach(instrumentation, classes);
+        return transformer;
+    }
+
+    /**
+     * Whether the latest transformation of {@code className} rewrote a call of the JDK method {@code owner.name} there
+     * (any descriptor).
+     */
+    boolean rewroteCallIn(String className, String owner, String name) {
+        Map<Rewrite, Integer> inClass = rewrittenIn.get(className);
+        if (inClass == null) {
+            return false;
+        }
+        for (Map.Entry<Rewrite, Integer> entry : inClass.entrySet()) {
+            Rewrite row = entry.getKey();
+            if (row.owner().equals(owner) && row.name().equals(name) && entry.getValue() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -131,6 +131,28 @@ class AgentIT {
     }
 
     @Test
+    void theFirstHubLeavesTheJdkSocketPollersToTheirFirstUseWhichKeepsThemOffTheHubs() throws Exception {
+        ForkedJvm.Result r = ForkedJvm.run(ForkedJvm.currentJava(),
+                List.of("-javaagent:" + Built.agentJar() + "=include=com.acme.agentapps.JdkPollersApp",
+                        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"),
+                Built.appClasses(), APPS + "JdkPollersApp", List.of(), APP_TIMEOUT);
+        assertEquals(0, r.exitCode(), r::describe);
+        assertEquals(List.of("first green thread ran", "JDK socket pollers running after the first green thread: false",
+                "echoed 42", "JDK socket pollers running after a green thread's JDK socket wait: true",
+                "poller threads checked: true, on a hub: 0"), r.output(), r::describe);
+    }
+
+    @Test
+    void idleHubsLeaveNativeCodeWhileTheJvmExits() throws Exception {
+        ForkedJvm.Result r = ForkedJvm.run(ForkedJvm.currentJava(),
+                List.of("-javaagent:" + Built.agentJar() + "=include=com.acme.agentapps.IdleHubAtExitApp"),
+                Built.appClasses(), APPS + "IdleHubAtExitApp", List.of(), APP_TIMEOUT);
+        assertEquals(0, r.exitCode(), r::describe);
+        assertEquals(List.of("green thread ran", "carriers found: true",
+                "every idle carrier parked while the JVM exits: true"), r.output(), r::describe);
+    }
+
+    @Test
     void sleepGroupApp() throws Exception {
         Runs runs = plainAndGreened("SleepGroupApp", ",main=green", "sleeps");
         assertEquals("sleepers: woke=500 early=0", runs.plain.output().getFirst());

@@ -1,5 +1,6 @@
 package io.greening.itests;
 
+import com.acme.agentapps.JdkPollersApp;
 import io.greening.Green;
 import io.greening.Hub;
 import io.greening.forked.ForkedJvm;
@@ -7,12 +8,10 @@ import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -65,23 +64,12 @@ class FreshJvmTest {
                 echo.join();
                 System.out.println("echoed " + echoed);
             }
-            Class<?> poller = Class.forName("sun.nio.ch.Poller");
-            Field owner = poller.getDeclaredField("owner");
-            owner.setAccessible(true);
-            List<Object> pollers = new ArrayList<>();
-            pollers.addAll((List<?>) poller.getMethod("readPollers").invoke(null));
-            pollers.addAll((List<?>) poller.getMethod("writePollers").invoke(null));
-            pollers.add(poller.getMethod("masterPoller").invoke(null));
             int checked = 0;
-            for (Object p : pollers) {
-                if (p == null) {
-                    continue;
-                }
-                Thread t = (Thread) owner.get(p);
-                if (t != null && Hub.of(t) != null) {
+            for (Thread t : JdkPollersApp.pollerThreads()) {
+                if (Hub.of(t) != null) {
                     System.out.println("ON HUB: " + t);
                 }
-                checked += t == null ? 0 : 1;
+                checked++;
             }
             System.out.println("pollers checked: " + checked);
             if (checked == 0) {

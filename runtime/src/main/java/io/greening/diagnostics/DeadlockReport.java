@@ -3,6 +3,7 @@ package io.greening.diagnostics;
 import io.greening.GreenThread;
 import io.greening.Hub;
 import io.greening.internal.Access;
+import io.greening.internal.LazyLogger;
 import io.greening.internal.ThreadRecord;
 
 import java.lang.invoke.MethodHandle;
@@ -28,7 +29,7 @@ import java.util.concurrent.locks.LockSupport;
  * joins make cycles.
  */
 public final class DeadlockReport {
-    private static final System.Logger LOG = System.getLogger("io.greening.deadlock");
+    private static final System.Logger LOG = LazyLogger.named("io.greening.deadlock");
     private static final MethodHandle LOCK_OWNER = lockOwnerHandle();
 
     private final List<List<Thread>> cycles;

@@ -5,10 +5,11 @@ import io.greening.internal.Access;
 import io.greening.internal.DiagnosticsAccess;
 import io.greening.internal.GreeningAccess;
 import io.greening.internal.HubCarrier;
+import io.greening.internal.LazyLogger;
 import io.greening.internal.MonitorSleep;
+import io.greening.internal.Settings;
 import io.greening.internal.ThreadCpu;
 import io.greening.internal.ThreadRecord;
-import io.greening.internal.Settings;
 
 import java.io.Serial;
 import java.time.Duration;
@@ -37,7 +38,7 @@ import java.util.concurrent.locks.LockSupport;
  * and a hub that goes busy while it is awake pays a volatile read, no wake-up ({@link MonitorSleep}).
  */
 public final class StallMonitor {
-    private static final System.Logger LOG = System.getLogger("io.greening.stall");
+    private static final System.Logger LOG = LazyLogger.named("io.greening.stall");
     private static final Map<Hub, Watch> HUBS = new ConcurrentHashMap<>();
     private static volatile long thresholdNanos = Settings.get(Settings.STALL).toNanos();
     private static final long HANDOFF_NANOS = Settings.get(Settings.HANDOFF).toNanos();

@@ -3,6 +3,7 @@ package io.greening.greenlet;
 import io.greening.GreenletExit;
 import io.greening.Hub;
 import io.greening.internal.Access;
+import io.greening.internal.LazyLogger;
 import io.greening.internal.Rethrow;
 import io.greening.internal.VirtualThreads;
 
@@ -33,7 +34,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code Greenlet} object (a lambda that captures it, a local variable) stays reachable and is not collected.
  */
 public final class Greenlet {
-    private static final System.Logger LOG = System.getLogger("io.greening.greenlet");
+    private static final System.Logger LOG = LazyLogger.named("io.greening.greenlet");
     private static final Cleaner CLEANER = Cleaner.create();
     private static final ThreadLocal<Tree> TREE = new ThreadLocal<>();
 

@@ -11,7 +11,23 @@ public final class BeforeFirstHub {
     private static Runnable pending;       // guarded by BeforeFirstHub.class
     private static boolean hubsStarting;   // guarded by BeforeFirstHub.class
 
+    private static volatile boolean jdkPollersKeptOffHubs;
+
     private BeforeFirstHub() {}
+
+    /**
+     * Says that every virtual thread the JDK makes goes through the agent's {@code VirtualThreadPatches}, which puts
+     * the JDK's socket pollers on the JDK's own scheduler whichever thread starts them: the first hub then need not
+     * start them itself. Called by the agent, from the work {@link #run} runs before the first hub.
+     */
+    public static void jdkPollersKeptOffHubs() {
+        jdkPollersKeptOffHubs = true;
+    }
+
+    /** Whether {@link #jdkPollersKeptOffHubs()} was called. */
+    public static boolean areJdkPollersKeptOffHubs() {
+        return jdkPollersKeptOffHubs;
+    }
 
     /**
      * Runs {@code work} before the first hub is made, or now, on the calling thread, if one has been (a later attach).

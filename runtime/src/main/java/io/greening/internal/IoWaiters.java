@@ -232,6 +232,21 @@ public final class IoWaiters {
     }
 
     /**
+     * Unparks the waiters of the channels ready now, without blocking; returns how many were ready, or -1 if another
+     * hub polls this selector now (that poll unparks them). Carrier only.
+     */
+    public int selectNowCount() throws IOException {
+        if (!tryAcquireSelecting()) {
+            return -1;
+        }
+        try {
+            return selector.selectNow(onReady);
+        } finally {
+            selecting.set(false);
+        }
+    }
+
+    /**
      * Unparks the waiters of the channels ready now, without blocking; returns whether it polled: not while another
      * hub polls this selector (that poll unparks them). Carrier only.
      */

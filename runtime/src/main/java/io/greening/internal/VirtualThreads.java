@@ -86,6 +86,29 @@ public final class VirtualThreads {
     private VirtualThreads() {}
 
     /**
+     * The JDK's own scheduler of virtual threads ({@code VirtualThread.defaultScheduler()}), for a virtual thread the
+     * JDK makes for itself that must not inherit a green maker's hub (its socket pollers).
+     */
+    public static Executor jdkDefaultScheduler() {
+        return JdkDefaultScheduler.SCHEDULER;
+    }
+
+    private static final class JdkDefaultScheduler {
+        static final Executor SCHEDULER;
+
+        static {
+            ensureAvailable();
+            try {
+                MethodHandle get = MethodHandles.privateLookupIn(VIRTUAL_THREAD, MethodHandles.lookup())
+                        .findStatic(VIRTUAL_THREAD, "defaultScheduler", MethodType.methodType(Executor.class));
+                SCHEDULER = (Executor) get.invokeExact();
+            } catch (Throwable e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+    }
+
+    /**
      * The stack size a platform thread was created with ({@code new Thread(group, task, name, stackSize)},
      * {@code Thread.ofPlatform().stackSize(n)}); 0 for the JVM's default, for a virtual thread, or where it cannot be
      * read.

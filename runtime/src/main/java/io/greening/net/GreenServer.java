@@ -5,6 +5,7 @@ import io.greening.GreenThread;
 import io.greening.Hub;
 import io.greening.internal.Access;
 import io.greening.internal.Deadlines;
+import io.greening.internal.LazyLogger;
 import io.greening.sync.AsyncResult;
 import io.greening.sync.GreenPool;
 import io.greening.sync.Group;
@@ -37,7 +38,7 @@ import java.time.Duration;
  * }</pre>
  */
 public final class GreenServer implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("io.greening.server");
+    private static final System.Logger LOG = LazyLogger.named("io.greening.server");
     /** Connections accepted in a row before the accept loop lets the other green threads run. */
     private static final int ACCEPTS_PER_TURN = 64;
 

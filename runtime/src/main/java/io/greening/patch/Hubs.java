@@ -3,6 +3,7 @@ package io.greening.patch;
 import io.greening.Hub;
 import io.greening.HubGroup;
 import io.greening.HubOptions;
+import io.greening.internal.LazyLogger;
 import io.greening.internal.Settings;
 
 import java.util.concurrent.Executor;
@@ -14,7 +15,7 @@ import java.util.concurrent.Executor;
  * hub.
  */
 public final class Hubs {
-    private static final System.Logger LOG = System.getLogger("io.greening.agent");
+    private static final System.Logger LOG = LazyLogger.named("io.greening.agent");
     private static volatile Executor scheduler;
 
     private Hubs() {}

@@ -4,6 +4,7 @@ import io.greening.Hub;
 import io.greening.internal.AgentSelection;
 import io.greening.internal.ThreadRecord;
 import io.greening.internal.ThreadRegistry;
+import io.greening.internal.VirtualThreads;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -29,7 +30,9 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>made by a platform thread in code the agent selected (the first caller outside the JDK's thread-making classes
  *       and greening's): on the agent's hubs ({@link Hubs#scheduler()}: its work-stealing group, or the one hub of a
  *       seeded schedule or virtual clock), registered;</li>
- *   <li>otherwise (code not selected, the JDK's own socket pollers, no agent): the JDK's default scheduler, unchanged.</li>
+ *   <li>otherwise (code not selected, the JDK's own socket pollers, no agent): the JDK's default scheduler, unchanged;
+ *       the JDK's socket pollers also when a green thread starts them (its first wait on a JDK socket), so that the
+ *       first hub need not start them beforehand.</li>
  * </ul>
  * A builder with a scheduler of its own (greening's own, or the app's) is left alone. Green or not, a virtual thread
  * stays a virtual thread ({@code isVirtual()}), with its name, thread-locals setting and uncaught-exception handler.
@@ -116,7 +119,9 @@ public final class VirtualThreadPatches {
         if (scheduler == null && task != null) {
             Thread maker = Thread.currentThread();
             if (maker.isVirtual()) {
-                if (Hub.of(maker) != null) {
+                if (isJdkSocketPoller(name)) {
+                    chosen = VirtualThreads.jdkDefaultScheduler();   // started by a green thread's first JDK socket wait
+                } else if (Hub.of(maker) != null) {
                     body = new Registered(task);   // the JDK gives it its maker's hub
                     MADE_BY_GREEN.increment();
                 }
@@ -133,6 +138,19 @@ public final class VirtualThreadPatches {
         } catch (Throwable impossible) {   // the JDK method throws no checked exception
             throw new IllegalStateException(impossible);
         }
+    }
+
+    /**
+     * Whether the thread being made is one of the JDK's socket pollers ({@code sun.nio.ch.Poller}, which names them
+     * {@code SubPoller-<n>} and starts them on its first use): they belong on the JDK's own scheduler, not on the hub
+     * of a green thread that happens to use a JDK socket first. The name spares the stack walk for any other thread.
+     */
+    private static boolean isJdkSocketPoller(String name) {
+        if (name == null || !name.startsWith("SubPoller-")) {
+            return false;
+        }
+        Class<?> making = makingClass();
+        return making != null && making.getName().startsWith("sun.nio.ch.Poller");
     }
 
     /**

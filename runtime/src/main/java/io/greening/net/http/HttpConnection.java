@@ -2,6 +2,7 @@ package io.greening.net.http;
 
 import io.greening.Green;
 import io.greening.internal.Deadlines;
+import io.greening.internal.LazyLogger;
 import io.greening.net.GreenConnection;
 
 import java.io.IOException;
@@ -19,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * idle or not yet talking connection holds none.
  */
 final class HttpConnection {
-    private static final System.Logger LOG = System.getLogger("io.greening.http");
+    private static final System.Logger LOG = LazyLogger.named("io.greening.http");
     /** Bytes a connection reads or writes in one turn of the hub before it lets the other green threads run. */
     static final int TURN_BYTES = 64 * 1024;
     /** How long a refused or abandoned request's input is read and dropped before the connection closes. */

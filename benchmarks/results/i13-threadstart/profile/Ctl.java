@@ -1,0 +1,1 @@
+public class Ctl { public static void main(String[] a) throws Exception { Thread.sleep(20); } }
