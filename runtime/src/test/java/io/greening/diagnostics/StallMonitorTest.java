@@ -125,6 +125,9 @@ class StallMonitorTest {
      * CPU is not reported, one that keeps computing still is. The competitors are other processes, as in
      * {@code HubGroupTest}: spinning threads of this JVM would hold up its safepoints, a wait in the kernel.
      */
+    /** How many times, each with more spinning processes, a case tries to have the OS keep a carrier off its core. */
+    private static final int PREEMPTION_ATTEMPTS = 4;
+
     @Test
     void aGroupHubsTaskThatTheOsKeptOffItsCoreIsNotReportedButOneThatComputesIs() throws Exception {
         assumeTrue(Files.exists(Path.of("/proc/thread-self")), "Linux only");
@@ -134,14 +137,21 @@ class StallMonitorTest {
         List<Process> spinners = new ArrayList<>();
         try (HubGroup group = HubGroup.start("preempted-report", 1); LogCapture log = LogCapture.of("io.greening.stall")) {
             group.spawn(() -> spinFor(TimeUnit.MILLISECONDS.toNanos(1))).join();   // classes loaded first
-            for (int i = 0; i < 8 * Runtime.getRuntime().availableProcessors(); i++) {
-                spinners.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
-            }
             ThreadCpu carrier = ((HubCarrier) group.hubs().getFirst().carrier()).cpu();
-            long cpuBefore = carrier.cpuNanos();
-            group.spawn(() -> spinFor(threshold * 5 / 2)).join();
-            long cpu = carrier.cpuNanos() - cpuBefore;
-            assumeTrue(cpu < threshold * 3 / 4, "the carrier waited for a core: " + cpu / 1_000_000 + " ms of CPU");
+            long cpu = Long.MAX_VALUE;
+            // the case needs a carrier kept off its core: more competitors until the OS does so (a scheduler can
+            // favour a thread that just woke for a while), never a skip
+            for (int attempt = 1; attempt <= PREEMPTION_ATTEMPTS && cpu >= threshold * 3 / 4; attempt++) {
+                while (spinners.size() < 8 * attempt * Runtime.getRuntime().availableProcessors()) {
+                    spinners.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
+                }
+                log.records().clear();   // only the attempt that was kept off its core is judged
+                long cpuBefore = carrier.cpuNanos();
+                group.spawn(() -> spinFor(threshold * 5 / 2)).join();
+                cpu = carrier.cpuNanos() - cpuBefore;
+            }
+            assertTrue(cpu < threshold * 3 / 4, "the OS never kept the carrier off its core: " + cpu / 1_000_000
+                    + " ms of CPU in 250 ms with " + spinners.size() + " spinning processes");
             assertEquals(List.of(), log.records().stream().map(LogRecord::getMessage).toList(),
                     "a task that got " + cpu / 1_000_000 + " ms of CPU in 250 ms is not reported");
             for (Process spinner : spinners) {
